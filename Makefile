@@ -1,0 +1,49 @@
+# clustersim: every target does its own set-up (venv, package) on a fresh machine.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTHON_BIN ?= $(shell \
+	for p in python3.12 "$$(pyenv root 2>/dev/null)/versions/3.12"*/bin/python3.12 python3.13 python3; do \
+	  command -v $$p >/dev/null 2>&1 || [ -x "$$p" ] || continue; \
+	  $$p -c 'import sys; sys.exit(0 if (3,12) <= sys.version_info[:2] < (3,14) else 1)' 2>/dev/null \
+	    && { command -v $$p 2>/dev/null || echo $$p; break; }; \
+	done)
+
+.PHONY: run test test-slow test-browser bench lint app docs clean help
+
+help:
+	@echo "make run        default scenario: simulate, summarise, write results/ and figures"
+	@echo "make test       the default test suite (installs everything first)"
+	@echo "make test-slow  the long validation tests"
+	@echo "make bench      firm-steps per second of both engines at 1k and 10k firms"
+	@echo "make app        the teaching app in the browser"
+	@echo "make lint       ruff"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON_BIN)" ]; then \
+	  echo "error: clustersim needs Python 3.12 or 3.13 (Hydra breaks on 3.14). Install one" \
+	       "(for example 'pyenv install 3.12') or set PYTHON_BIN=/path/to/python3.12." >&2; exit 1; fi
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test,analysis]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/clustersim
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -q -m slow
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_engines.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks experiments
+	$(VENV)/bin/ruff format --check src tests benchmarks experiments
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,31 @@
+"""Spin-off draws and exit (brief 3.5-3.6)."""
+
+from numba import njit
+
+
+@njit(cache=True)
+def spinoff_parents(alive, profit, kstock, mean_kstock, u_spin, spinoff_rate, out):
+    """Profitable firms spawn spin-off candidates, more often the more knowledge they hold
+    (L1532-1550, L3752-3759; Klepper 2007). Returns how many parents were written to ``out``."""
+    k = 0
+    for i in range(alive.shape[0]):
+        if not alive[i] or profit[i] <= 0.0:
+            continue
+        if u_spin[i] < spinoff_rate * min(3.0, (kstock[i] / mean_kstock) ** 0.5):
+            out[k] = i
+            k += 1
+    return k
+
+
+@njit(cache=True)
+def exits(alive, loss_streak, cash, emp, exit_loss_quarters, exit_debt, out):
+    """Firms exit after sustained losses, or at once when debt per worker passes ``exit_debt``.
+    Returns how many slots were written to ``out``."""
+    k = 0
+    for i in range(alive.shape[0]):
+        if not alive[i]:
+            continue
+        if loss_streak[i] >= exit_loss_quarters or cash[i] < -exit_debt * emp[i]:
+            out[k] = i
+            k += 1
+    return k
