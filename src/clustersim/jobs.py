@@ -42,25 +42,35 @@ def concentration_by_replication(ts: pd.DataFrame) -> pd.DataFrame:
     first, last = ts["step"].min(), ts["step"].max()
     rows = []
     for rep, g in ts.groupby("replication"):
-        rows.append({"replication": rep,
-                     "start": concentration(g[g.step == first]["employment"].to_numpy()),
-                     "end": concentration(g[g.step == last]["employment"].to_numpy())})
+        rows.append(
+            {
+                "replication": rep,
+                "start": concentration(g[g.step == first]["employment"].to_numpy()),
+                "end": concentration(g[g.step == last]["employment"].to_numpy()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def format_summary(table: pd.DataFrame, conc: pd.DataFrame) -> str:
-    lines = [f"{'region':>6} | {'firms start':>14} {'firms end':>14} | "
-             f"{'employment start':>18} {'employment end':>18}"]
+    lines = [
+        f"{'region':>6} | {'firms start':>14} {'firms end':>14} | "
+        f"{'employment start':>18} {'employment end':>18}"
+    ]
     for _, row in table.iterrows():
+
         def ms(col):
             return f"{row[col]:.0f} ± {row[col + '_sd']:.0f}"
 
-        lines.append(f"{int(row.region):>6} | {ms('firms_start'):>14} {ms('firms_end'):>14} | "
-                     f"{ms('employment_start'):>18} {ms('employment_end'):>18}")
+        lines.append(
+            f"{int(row.region):>6} | {ms('firms_start'):>14} {ms('firms_end'):>14} | "
+            f"{ms('employment_start'):>18} {ms('employment_end'):>18}"
+        )
     lines.append(
         f"employment concentration over regions (normalised HHI): start "
         f"{conc.start.mean():.3f} ± {conc.start.std(ddof=1) if len(conc) > 1 else 0:.3f}, "
-        f"end {conc.end.mean():.3f} ± {conc.end.std(ddof=1) if len(conc) > 1 else 0:.3f}")
+        f"end {conc.end.mean():.3f} ± {conc.end.std(ddof=1) if len(conc) > 1 else 0:.3f}"
+    )
     return "\n".join(lines)
 
 
@@ -76,18 +86,23 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
             r.write(out / "replications" / f"rep_{r.config.replication:03d}")
         write_parquet(ts, out / "timeseries.parquet")
         if cfg.output.figures:
-            run_figure(ts, results[0].firms, cfg.world.size, cfg.world.focal_region,
-                       out / "figures" / "regions.png",
-                       title=f"{cfg.scenario_name} / {cfg.sector_name}: "
-                             f"{len(results)} replications, seed {cfg.seed}")
+            run_figure(
+                ts,
+                results[0].firms,
+                cfg.world.size,
+                cfg.world.focal_region,
+                out / "figures" / "regions.png",
+                title=f"{cfg.scenario_name} / {cfg.sector_name}: "
+                f"{len(results)} replications, seed {cfg.seed}",
+            )
     wall = time.perf_counter() - t0
     table = summary_table(ts)
     conc = concentration_by_replication(ts)
-    echo(f"clustersim: scenario={cfg.scenario_name} sector={cfg.sector_name} seed={cfg.seed} "
-         f"replications={len(results)} years={cfg.years} engine={cfg.engine}")
+    echo(
+        f"clustersim: scenario={cfg.scenario_name} sector={cfg.sector_name} seed={cfg.seed} "
+        f"replications={len(results)} years={cfg.years} engine={cfg.engine}"
+    )
     echo(format_summary(table, conc))
     if cfg.output.write:
         echo(f"wrote {out}/timeseries.parquet, replications/, figures/ in {wall:.1f} s")
     return ts
-
-

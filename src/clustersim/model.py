@@ -87,7 +87,11 @@ class ClusterModel(mesa.Model):
         self.regions.emp_prev[:] = self.regions.emp
         self.hooks: list[StepHook] = []
         self.ledger: list[dict] = []  # per-step cash flows, for the accounting checks
+        self._install_hooks()
         self.recorder = Recorder(self)
+
+    def _install_hooks(self) -> None:
+        """The life-cycle observer, the cluster initiative and the policies, in this order."""
 
     def add_hook(self, hook: StepHook) -> None:
         """Register a policy or initiative hook (see ``clustersim.hooks``)."""

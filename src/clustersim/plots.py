@@ -28,8 +28,9 @@ def _band(ax, ts: pd.DataFrame, column: str, focal: int) -> None:
     ax.grid(alpha=0.3)
 
 
-def run_figure(ts: pd.DataFrame, firms: pd.DataFrame, size: float, focal: int,
-               path: Path, title: str = "") -> Path:
+def run_figure(
+    ts: pd.DataFrame, firms: pd.DataFrame, size: float, focal: int, path: Path, title: str = ""
+) -> Path:
     """Firms and employment by region over time, and the final map of firms sized by jobs."""
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.8), constrained_layout=True)
     _band(axes[0], ts, "firms", focal)

@@ -162,7 +162,11 @@ class RegionArrays:
         self.rent = np.zeros(n)
         self.emp = np.zeros(n)
         self.emp_prev = np.zeros(n)
-        self.public_demand = np.zeros(n)  # set by the demand-side policy
+        # levers that policies move (1 = no policy)
+        self.public_demand = np.zeros(n)  # extra demand bought inside the region
+        self.search_factor = np.ones(n)  # awareness of cooperation (tie search rate)
+        self.tie_cost_factor = np.ones(n)  # cost of forming a tie
+        self.mobility_factor = np.ones(n)  # labour mobility between firms
         self.agglo = np.ones(n)
         self.complacency = np.zeros(n)
 

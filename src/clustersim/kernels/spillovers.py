@@ -36,6 +36,7 @@ def proximity_and_mobility(
     proximity_range,
     mobility_spillover,
     mobility_rate,
+    region_mobility_factor,
     convergence,
     dk,
     dpos,
@@ -91,11 +92,12 @@ def proximity_and_mobility(
                 learn = absorb[i] * cognitive_learning(
                     tech_distance(kpos, i, kpos, j), optimal_distance
                 )
-                gain = mobility_spillover * mobility_rate * learn * kstock[j]
+                rate = mobility_rate * region_mobility_factor[r]
+                gain = mobility_spillover * rate * learn * kstock[j]
                 dk[i] += gain
                 volume[2, r] += gain
                 for d in range(dims):
-                    dpos[i, d] += convergence * mobility_rate * learn * (kpos[j, d] - kpos[i, d])
+                    dpos[i, d] += convergence * rate * learn * (kpos[j, d] - kpos[i, d])
 
 
 @njit(cache=True)

@@ -190,6 +190,8 @@ def search(
     uni_order,
     region_bonding,
     region_bridging,
+    region_search_factor,
+    region_tie_cost_factor,
     u_search,
     u_channel,
     u_pick1,
@@ -210,6 +212,8 @@ def search(
     a local university, or a chance neighbour in the 3x3 cell neighbourhood. It links when the
     expected value (learning x starting trust) beats the tie cost, and pays that cost
     (L959-1062). New ties start from in-group (same region) or out-group trust (L2966-2977).
+    ``region_search_factor`` and ``region_tie_cost_factor`` scale search and cost by the
+    searcher's region (the broker policy lowers the cost and raises awareness, L2098-2179).
     Returns the number of new ties written to ``new_*``.
     """
     n = alive.shape[0]
@@ -219,11 +223,14 @@ def search(
     last_new = np.full(n, -1, dtype=np.int64)
     k_new = 0
     for i in range(n):
-        if not alive[i] or u_search[i] >= search_rate * openness[i]:
-            continue
-        if deg[i] >= max_degree or cash[i] < tie_cost:
+        if not alive[i]:
             continue
         r = region[i]
+        if u_search[i] >= search_rate * openness[i] * region_search_factor[r]:
+            continue
+        cost = tie_cost * region_tie_cost_factor[r]
+        if deg[i] >= max_degree or cash[i] < cost:
+            continue
         ch = u_channel[i]
         if ch < friend_of_friend + university_search and ch >= friend_of_friend:
             count = uni_start[r + 1] - uni_start[r]
@@ -239,9 +246,9 @@ def search(
                 * uni_openness[u]
                 * cognitive_learning(tech_distance(kpos, i, uni_kpos, u), optimal_distance)
             )
-            if value <= tie_cost:
+            if value <= cost:
                 continue
-            cash[i] -= tie_cost
+            cash[i] -= cost
             new_a[k_new] = i
             new_b[k_new] = u
             new_kind[k_new] = TIE_UNIVERSITY
@@ -285,9 +292,9 @@ def search(
             * trust0
             * cognitive_learning(tech_distance(kpos, i, kpos, k), optimal_distance)
         )
-        if value <= tie_cost:
+        if value <= cost:
             continue
-        cash[i] -= tie_cost
+        cash[i] -= cost
         new_a[k_new] = i
         new_b[k_new] = k
         new_kind[k_new] = TIE_FIRM
