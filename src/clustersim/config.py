@@ -349,6 +349,9 @@ class EntryConfig:
     spinoff_rate: float = param(
         0.004, "Spin-off candidates per firm per quarter", 0, 1, source="L1532-1550"
     )
+    spinoff_success: float = param(
+        1.0, "Elasticity of a firm's spin-off rate to its sales relative to the average firm",
+        0, 5, source="Klepper 2007; L1532-1550")
     spinoff_inherit: float = param(
         0.7, "Share of the parent's knowledge a spin-off inherits", 0, 1, source="L3752-3759"
     )

@@ -6,13 +6,12 @@ import dataclasses
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from clustersim.config import Config, coerce
+from clustersim.config import Config, coerce, to_dict
 from clustersim.indicators import concentration
 from clustersim.plots import run_figure
-from clustersim.recording import write_parquet
+from clustersim.recording import write_json, write_parquet
 from clustersim.run import RunResult, run
 
 
@@ -84,6 +83,7 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
     if cfg.output.write:
         for r in results:
             r.write(out / "replications" / f"rep_{r.config.replication:03d}")
+        write_json(to_dict(cfg), out / "config.json")
         write_parquet(ts, out / "timeseries.parquet")
         if cfg.output.figures:
             run_figure(

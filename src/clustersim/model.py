@@ -348,9 +348,7 @@ class ClusterModel(mesa.Model):
         self._remove_firms(dead)
         self._reindex()
         self._call("before_entry")
-        alive_before_entry = f.alive.copy()
-        self._enter()
-        ledger["entry_cash"] = float(f.cash[f.alive & ~alive_before_entry].sum())
+        ledger["entry_cash"] = self._enter()
         finance.end_quarter(self)
         self._reindex()
         self.t += 1
@@ -376,7 +374,8 @@ class ClusterModel(mesa.Model):
             reg.skill - reg.base_skill
         )
 
-    def _enter(self) -> None:
+    def _enter(self) -> float:
+        """Generate, finance and place new firms; returns the cash they bring in."""
         cfg, rng = self.cfg, self.rng
         parts = [entry.startups(self, rng)]
         if cfg.entry.spinoffs:
@@ -388,6 +387,7 @@ class ClusterModel(mesa.Model):
         funder = finance.screen(self, quality, cands.region, rng.normal(size=len(cands)))
         traits = self._draw_traits(len(cands))
         fin, fcfg = self.financiers, cfg.finance
+        brought = 0.0
         for c in range(len(cands)):
             r = cands.region[c]
             if funder[c] < 0:
@@ -419,6 +419,8 @@ class ClusterModel(mesa.Model):
             self.step_counts["entries"][r] += 1
             key = {1: "startups", 2: "spinoffs", 3: "university_spinoffs"}[int(cands.origin[c])]
             self.step_counts[key][r] += 1
+            brought += fcfg.ticket
+        return brought
 
     def _remove_firms(self, slots: np.ndarray) -> None:
         if len(slots) == 0:

@@ -4,14 +4,16 @@ from numba import njit
 
 
 @njit(cache=True)
-def spinoff_parents(alive, profit, kstock, mean_kstock, u_spin, spinoff_rate, out):
-    """Profitable firms spawn spin-off candidates, more often the more knowledge they hold
-    (L1532-1550, L3752-3759; Klepper 2007). Returns how many parents were written to ``out``."""
+def spinoff_parents(alive, profit, sales, mean_sales, u_spin, spinoff_rate, success_elasticity,
+                    out):
+    """Profitable firms spawn spin-off candidates, the more often the larger their sales relative
+    to the average firm (capped at 10x): successful firms breed more spin-offs (L1532-1550,
+    L3752-3759; Klepper 2007). Returns how many parents were written to ``out``."""
     k = 0
     for i in range(alive.shape[0]):
         if not alive[i] or profit[i] <= 0.0:
             continue
-        if u_spin[i] < spinoff_rate * min(3.0, (kstock[i] / mean_kstock) ** 0.5):
+        if u_spin[i] < spinoff_rate * min(10.0, (sales[i] / mean_sales) ** success_elasticity):
             out[k] = i
             k += 1
     return k

@@ -216,11 +216,11 @@ class NumbaEngine:
         return new_a[:k], new_b[:k], new_kind[:k], new_trust[:k]
 
     def spinoff_parents(self, m, u_spin) -> np.ndarray:
-        f = m.firms
+        f, e = m.firms, m.cfg.entry
         out = np.empty(f.capacity, np.int64)
-        k = demography.spinoff_parents(
-            f.alive, f.profit, f.kstock, m.mean_kstock(-1), u_spin, m.cfg.entry.spinoff_rate, out
-        )
+        mean_sales = float(f.sales[f.alive].mean())
+        k = demography.spinoff_parents(f.alive, f.profit, f.sales, mean_sales, u_spin,
+                                       e.spinoff_rate, e.spinoff_success, out)
         return out[:k]
 
     def exits(self, m) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""Post-processing of runs and sweeps: aggregation, sensitivity analysis, scenario discovery."""

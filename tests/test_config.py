@@ -1,0 +1,59 @@
+"""Config validation: one clear message naming the key, the value and what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim import ConfigError, make_config, run
+from clustersim.config import Config, iter_params
+
+
+@pytest.mark.parametrize(
+    "overrides, key, allowed",
+    [
+        ({"n_firms": -5}, "n_firms=-5", "int in [1, 1e+07]"),
+        ({"world.n_regions": 0}, "world.n_regions=0", "int in [1, 64]"),
+        ({"engine": "turbo"}, "engine='turbo'", "numba | reference"),
+        ({"entry.near_firm_share": 1.5}, "entry.near_firm_share=1.5", "float in [0, 1]"),
+        ({"trust.drop_trust": -0.1}, "trust.drop_trust=-0.1", "float in [0, 1]"),
+        ({"years": 2.5}, "years=2.5", "must be an integer"),
+        ({"market.fit_width": float("nan")}, "market.fit_width=nan", "must be finite"),
+        ({"entry.spinoffs": "yes"}, "entry.spinoffs='yes'", "true or false"),
+        ({"world.focal_region": 5}, "world.focal_region=5", "int in [0, 3]"),
+        ({"shocks.steps": [400]}, "shocks.steps", "[0, 159]"),
+    ],
+)
+def test_invalid_values_name_key_value_and_range(overrides, key, allowed):
+    with pytest.raises(ConfigError) as err:
+        make_config(**overrides)
+    message = str(err.value)
+    assert key in message
+    assert allowed in message
+
+
+def test_unknown_key_lists_allowed_keys():
+    with pytest.raises(
+        ConfigError, match=r"world\.n_region: unknown key; allowed keys here: .*n_regions"
+    ):
+        make_config({"world": {"n_region": 3}})
+
+
+def test_run_refuses_bad_config_before_starting():
+    cfg = Config()
+    cfg.n_firms = 0
+    with pytest.raises(ConfigError, match="n_firms=0"):
+        run(cfg)
+
+
+def test_every_parameter_is_documented_with_a_range_or_choices():
+    for key, default, field in iter_params():
+        meta = field.metadata
+        assert meta.get("doc"), f"{key} has no docstring"
+        if isinstance(default, (int, float)) and not isinstance(default, bool):
+            assert meta.get("lo") is not None and meta.get("hi") is not None, key
+            assert meta["lo"] <= default <= meta["hi"], f"{key} default {default} out of range"
+
+
+def test_defaults_validate_and_steps_are_quarters():
+    cfg = make_config()
+    assert cfg.steps == 4 * cfg.years == 160

@@ -1,0 +1,92 @@
+"""Validation patterns of the foundation and of knowledge and trust (docs/validation.md).
+
+Agglomeration (issue 2), P3 spin-offs concentrate industry, P4 localised spillovers, P5 small
+world, and the shock response. Each runs the model and checks the pattern on its outputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from clustersim import make_config, run
+from clustersim.analysis.patterns import flow_locality, shock_response, small_world
+from clustersim.indicators import concentration
+from clustersim.jobs import concentration_by_replication
+
+REPS = 5
+
+
+@pytest.fixture(scope="module")
+def baseline_runs():
+    cfg = make_config()  # the default scenario: 300 firms over 4 regions, 40 years
+    return [run(dataclasses.replace(cfg, replication=r)) for r in range(REPS)]
+
+
+def test_agglomeration_emerges_in_the_default_scenario(baseline_runs):
+    conc = [concentration_by_replication(r.timeseries).iloc[0] for r in baseline_runs]
+    start = np.array([c.start for c in conc])
+    end = np.array([c.end for c in conc])
+    assert start.max() < 0.05, "firms start scattered"
+    assert (end > start + 0.1).all()
+    assert stats.ttest_rel(end, start, alternative="greater").pvalue < 0.01
+    assert end.mean() > 0.25
+
+
+def test_p4_flows_are_local_and_decay_with_distance(baseline_runs):
+    tables = [flow_locality(r.firms, r.ties) for r in baseline_runs]
+    near = np.array([t["ratio"].iloc[0] for t in tables])  # within 5 km
+    assert near.mean() > 2.5, f"nearby flows only {near.mean():.2f}x random"
+    mean_ratio = np.nanmean([t["ratio"].to_numpy() for t in tables], axis=0)
+    assert mean_ratio[0] > mean_ratio[2] > mean_ratio[4], mean_ratio
+
+
+def test_p5_tie_network_is_a_small_world(baseline_runs):
+    measures = [small_world(r.firms, r.ties) for r in baseline_runs]
+    ratios = np.array([m["clustering"] / max(m["clustering_random"], 1e-9) for m in measures])
+    assert ratios.min() > 4, ratios
+    paths = np.array([m["path_length"] / m["path_length_random"] for m in measures])
+    assert paths.mean() < 2.0, "path lengths stay comparable to a random graph"
+
+
+def test_p3_spinoffs_concentrate_firms_without_agglomeration_economies():
+    """Klepper 2007: with agglomeration externalities off, spin-offs alone concentrate firms."""
+    base = make_config(**{"market.agglomeration": 0.0, "entry.agglomeration_pull": 0.0})
+    diffs = []
+    for rep in range(6):
+        cfg = dataclasses.replace(base, replication=rep)
+        on = run(cfg).timeseries
+        off = run(
+            dataclasses.replace(cfg, entry=dataclasses.replace(cfg.entry, spinoffs=False))
+        ).timeseries
+        last = cfg.steps
+        diffs.append(
+            concentration(on[on.step == last]["firms"].to_numpy())
+            - concentration(off[off.step == last]["firms"].to_numpy())
+        )
+    diffs = np.array(diffs)
+    assert diffs.mean() > 0.01
+    assert stats.ttest_1samp(diffs, 0.0, alternative="greater").pvalue < 0.05
+
+
+def test_shock_hurts_firms_far_from_new_demand_and_diverse_ties_help_recovery():
+    rhos_dist, rhos_div = [], []
+    for rep in range(4):
+        cfg = make_config(
+            replication=rep,
+            years=30,
+            **{"shocks.steps": [80], "shocks.size": 1.5, "output.snapshot_steps": [80, 81, 100]},
+        )
+        res = run(cfg, keep_model=True)
+        s = res.snapshots
+        m = shock_response(
+            s[80]["firms"], s[81]["firms"], s[100]["firms"], s[80]["ties"], res.model.demand
+        )
+        rhos_dist.append(m["rho_distance_sales"])
+        rhos_div.append(m["rho_diversity_recovery"])
+    assert max(rhos_dist) < -0.8, rhos_dist
+    assert np.mean(rhos_div) > 0
+    assert stats.ttest_1samp(rhos_div, 0.0, alternative="greater").pvalue < 0.05
