@@ -58,7 +58,7 @@ def format_summary(table: pd.DataFrame, conc: pd.DataFrame) -> str:
     ]
     for _, row in table.iterrows():
 
-        def ms(col):
+        def ms(col, row=row):
             return f"{row[col]:.0f} ± {row[col + '_sd']:.0f}"
 
         lines.append(
