@@ -430,6 +430,271 @@ class ShockConfig:
 
 
 @dataclass
+class LifecycleConfig:
+    """Focal-cluster indicators and the life-cycle stage classifier (docs/lifecycle.md).
+
+    Stages follow the Whitebook (L1102-1162, failure path L75-76); size plus knowledge
+    heterogeneity and growth relative to the industry follow Menzel & Fornahl (2010).
+    """
+
+    window: int = param(
+        8, "Steps over which growth, entry/exit rates and core drift are measured", 1, 400
+    )
+    dwell: int = param(
+        4, "Steps a new stage must persist before the classifier switches (hysteresis)", 1, 400
+    )
+    band: float = param(
+        0.25,
+        "Hysteresis band: once in a stage, its entry threshold is relaxed by this share",
+        0,
+        0.95,
+    )
+    core_radius: float = param(
+        0.5,
+        "Distance from the region's core (technology space) within which a firm is a core actor",
+        0.001,
+        100,
+        source="core activity, L826-866",
+    )
+    emerging_linked: float = param(
+        0.3,
+        "Share of core actors tied to another core actor that marks an emerging cluster",
+        0,
+        1,
+        source="L1122-1124",
+    )
+    developing_growth: float = param(
+        0.03,
+        "Annual employment growth above the world industry's that marks a developing cluster",
+        0,
+        5,
+        source="L1125-1129; Menzel & Fornahl 2010",
+    )
+    mature_mass: float = param(
+        1.0,
+        "Employment over market.critical_mass that a mature cluster has reached",
+        0,
+        100,
+        source="L1130-1131, L1067-1101",
+    )
+    mature_external: float = param(
+        0.05,
+        "Share of core actors' ties that leave the region in a mature cluster",
+        0,
+        1,
+        source="L1131-1132",
+    )
+    mature_creation: float = param(
+        0.02,
+        "Annual new firms (start-ups, spin-offs) per firm in a mature cluster",
+        0,
+        10,
+        source="L1132-1133",
+    )
+    decline_growth: float = param(
+        0.03,
+        "Annual employment shrinkage relative to the world industry that marks decline",
+        0,
+        5,
+        source="L75-76, L1154-1162; Menzel & Fornahl 2010",
+    )
+    renewal_drift: float = param(
+        0.08,
+        "Annual drift of the cluster's core in technology space that marks transformation",
+        0,
+        100,
+        source="L1134-1139; Menzel & Fornahl 2010",
+    )
+
+
+@dataclass
+class InitiativeConfig:
+    """The cluster initiative (IFC): entry route, phases, membership, services, funding.
+
+    See ``clustersim.initiative`` and docs/lifecycle.md; phases after L2961-3364.
+    """
+
+    route: str = param(
+        "none",
+        "Entry route of the cluster initiative (none = no initiative)",
+        choices=("none", "engineered", "organic", "reengineered"),
+        source="L2994-3050",
+    )
+    trigger: str = param(
+        "leader",
+        "What starts an engineered initiative: a crisis (urgency speeds recruitment), an "
+        "investment (the investor pays the start-up phases) or a leader (doubled capacity)",
+        choices=("crisis", "investment", "leader"),
+        source="L2980-2990, L3007-3017, L4404-4420",
+    )
+    start_step: int = param(
+        20, "Step at which an engineered or re-engineered initiative starts", 0, 100000
+    )
+    organic_degree: float = param(
+        2.0,
+        "Mean ties per core actor to other core actors at which an organic initiative emerges",
+        0,
+        200,
+        source="L3021-3035",
+    )
+    organic_identity: float = param(
+        0.3,
+        "Shared identity (linked share of core actors x mean trust of their ties) at which an "
+        "organic initiative emerges",
+        0,
+        1,
+        source="L3027-3031",
+    )
+    capacity: float = param(
+        2.0,
+        "Introductions the facilitator brokers per quarter (facilitator capacity)",
+        0,
+        1000,
+        source="L4404-4420",
+    )
+    neutrality: float = param(
+        0.8,
+        "Share of introductions chosen on complementarity; the rest favour the largest members",
+        0,
+        1,
+        source="L4420-4430, L4873-4877, L1911-1921",
+    )
+    external_share: float = param(
+        0.25,
+        "Share of action-phase introductions that link a member to a firm in another region",
+        0,
+        1,
+        source="L4420-4425; Table 2 'facilitate external connections'",
+    )
+    intro_trust: float = param(
+        0.15,
+        "Trust a brokered tie starts with above the usual starting trust",
+        0,
+        1,
+        source="L4411-4414",
+    )
+    trust_nurture: float = param(
+        0.02,
+        "Share of the gap to full trust closed each quarter on ties between members",
+        0,
+        1,
+        source="L3062-3066",
+    )
+    public_share: float = param(
+        0.5,
+        "Public share of the initiative's running cost; members share the rest as fees",
+        0,
+        1,
+        source="L7770-7779, L4945-4950",
+    )
+    cost: float = param(
+        2.0, "Running cost of the initiative per quarter (cash units)", 0, 1e6, source="L3082-3087"
+    )
+    project_value: float = param(
+        0.5,
+        "Value a member puts on one successful joint project with another member",
+        0,
+        1e4,
+        source="L3348-3355",
+    )
+    intro_value: float = param(
+        0.3, "Value a member puts on one introduction it receives", 0, 1e4, source="L3111-3114"
+    )
+    risk_aversion: float = param(
+        1.0,
+        "Weight of expected losses to opportunistic fellow members in the membership decision",
+        0,
+        100,
+        source="L3088-3093, L3348-3355",
+    )
+    size_fear: float = param(
+        0.5,
+        "Elasticity of a member's fear of a partner to the partner's relative size (SMEs fear "
+        "leaking to large firms)",
+        0,
+        5,
+        source="L3090-3091, L4610-4614",
+    )
+    patience: int = param(
+        8,
+        "Quarters a member tolerates an unacceptable risk-return before it leaves",
+        1,
+        1000,
+        source="L3348-3355",
+    )
+    recruit_rate: float = param(
+        0.1, "Quarterly chance that a non-member core actor is approached", 0, 1
+    )
+    min_members: int = param(
+        5,
+        "Members needed to formalise the initiative; a stagnating one with fewer dissolves",
+        1,
+        100000,
+        source="L3097-3101, L3341-3343",
+    )
+    trust_level: float = param(
+        0.45,
+        "Mean trust on ties between members that completes the trust-building phase",
+        0,
+        1,
+        source="L3052-3096",
+    )
+    audit_steps: int = param(
+        4,
+        "Quarters of the competence audit and formalisation (halved for organic initiatives)",
+        1,
+        1000,
+        source="L3097-3120",
+    )
+    strategy_steps: int = param(
+        4,
+        "Quarters to agree a vision, goals and an evaluation baseline",
+        1,
+        1000,
+        source="L3121-3140",
+    )
+    review_steps: int = param(
+        12, "Quarters between strategy reviews in the action phase", 1, 1000, source="L3176-3182"
+    )
+    goal_growth: float = param(
+        0.02,
+        "Annual growth of members' employment that the strategy sets as its goal",
+        -1,
+        5,
+        source="L3127-3133",
+    )
+    split_distance: float = param(
+        0.6,
+        "Distance in technology space between two groups of members at which a stagnating "
+        "initiative splits",
+        0,
+        100,
+        source="L3340-3343",
+    )
+    break_step: int = param(
+        -1,
+        "Re-engineered route: step at which key links break and rigidities set in (-1 = never)",
+        -1,
+        100000,
+        source="L3040-3045",
+    )
+    break_share: float = param(
+        0.6,
+        "Share of the focal core actors' external ties and hub ties cut at break_step",
+        0,
+        1,
+        source="L3040-3045",
+    )
+    rigidity: float = param(
+        0.6,
+        "Cut in focal firms' openness and exploration from break_step until corrective action",
+        0,
+        1,
+        source="L3043-3047, L1675-1719",
+    )
+
+
+@dataclass
 class OutputConfig:
     """Where and what a run writes."""
 
@@ -453,6 +718,8 @@ class Config:
     engine: str = param("numba", "Step engine", choices=("numba", "reference"))
     scenario_name: str = param("default", "Label of the scenario preset")
     sector_name: str = param("generic", "Label of the sector preset")
+    circumstance_name: str = param("none", "Label of the specific-circumstance preset")
+    process_name: str = param("none", "Label of the clustering-process (entry route) preset")
     initial_mne_share: float = param(0.0, "Share of initial firms that are foreign MNEs", 0, 1)
     world: WorldConfig = field(default_factory=WorldConfig)
     market: MarketConfig = field(default_factory=MarketConfig)
@@ -462,6 +729,8 @@ class Config:
     finance: FinanceConfig = field(default_factory=FinanceConfig)
     universities: UniversityConfig = field(default_factory=UniversityConfig)
     shocks: ShockConfig = field(default_factory=ShockConfig)
+    lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
+    initiative: InitiativeConfig = field(default_factory=InitiativeConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
     @property
@@ -597,6 +866,13 @@ def _check_cross_fields(cfg: Config) -> None:
                 f"shocks.steps: step {s} is past the last step; allowed: int in "
                 f"[0, {cfg.steps - 1}] for years={cfg.years}"
             )
+    ini = cfg.initiative
+    if ini.route == "reengineered" and not 0 <= ini.break_step < ini.start_step:
+        raise ConfigError(
+            f"initiative.break_step={ini.break_step}: the re-engineered route breaks links before "
+            f"its corrective action; allowed: int in [0, {ini.start_step - 1}] "
+            f"(initiative.start_step={ini.start_step})"
+        )
     if cfg.trust.friend_of_friend + cfg.trust.university_search > 1:
         raise ConfigError(
             "trust.friend_of_friend + trust.university_search="
