@@ -211,6 +211,9 @@ class KnowledgeConfig:
     )
     incremental_step: float = param(0.03, "Knowledge gain of an incremental innovation", 0, 10)
     incremental_search: float = param(0.03, "Local-search step in technology space", 0, 10)
+    recombination: float = param(
+        1.0, "Widening of the local-search radius per unit of cognitive distance to last "
+        "quarter's knowledge sources (0 switches off)", 0, 100, source="Fleming 2001; March 1991")
     radical_rate: float = param(
         0.2, "Radical-innovation hazard per unit of R&D intensity", 0, 1000, source="L1368-1403"
     )

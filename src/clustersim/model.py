@@ -233,7 +233,7 @@ class ClusterModel(mesa.Model):
         f.parent[s] = f.uid[parent_slot] if parent_slot >= 0 else -1
         for name in ("age", "loss_streak", "inc", "rad"):
             getattr(f, name)[s] = 0
-        for name in ("sales", "profit", "prod", "fit", "competence", "absorb"):
+        for name in ("sales", "profit", "prod", "fit", "competence", "absorb", "diversity"):
             getattr(f, name)[s] = 0.0
         f.vc_backed[s] = f.member[s] = False
         self.agent_of[s] = Firm(self, s)

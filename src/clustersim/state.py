@@ -35,6 +35,7 @@ FIRM_FLOAT = (
     "profit",
     "fit",
     "competence",
+    "diversity",
 )
 FIRM_INT = ("region", "age", "loss_streak", "origin", "born", "inc", "rad")
 FIRM_ID = ("uid", "parent")

@@ -71,6 +71,8 @@ class NumbaEngine:
             k.incremental_rate,
             k.incremental_step,
             k.incremental_search,
+            k.recombination,
+            f.diversity,
             m.cfg.market.scale_economies,
             m.cfg.entry.initial_size,
             k.radical_rate,
@@ -125,6 +127,7 @@ class NumbaEngine:
             m.dpos,
             m.volume,
             m.tie_counts,
+            f.diversity,
         )
 
     def spillovers(self, m, u_cell, u_member, u_mobility) -> None:

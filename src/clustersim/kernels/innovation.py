@@ -31,6 +31,8 @@ def innovate(
     incremental_rate,
     incremental_step,
     incremental_search,
+    recombination,
+    diversity,
     scale_economies,
     initial_size,
     radical_rate,
@@ -46,7 +48,9 @@ def innovate(
 
     Incremental: frequent local search that is kept only if it improves the fit to demand; more
     likely in incumbents and worth more to larger firms, which spread R&D over more output
-    (Klepper 1996). Radical: a rare jump in technology space, more likely in young firms and
+    (Klepper 1996). The search radius widens with the breadth of the knowledge a firm received
+    last quarter (``diversity``): recombining distant knowledge explores further (Fleming 2001;
+    March 1991). Radical: a rare jump in technology space, more likely in young firms and
     damped by regional complacency (L1159-1160, L1368-1403).
     """
     n = alive.shape[0]
@@ -65,11 +69,12 @@ def innovate(
             scale = (emp[i] / initial_size) ** scale_economies
             kstock[i] += incremental_step * kstock[i] * scale
             before = demand_fit(kpos, i, demand, fit_width)
+            search = incremental_search * (1.0 + recombination * diversity[i])
             for d in range(dims):
-                kpos[i, d] += incremental_search * z_inc[i, d]
+                kpos[i, d] += search * z_inc[i, d]
             if demand_fit(kpos, i, demand, fit_width) < before:
                 for d in range(dims):  # local search keeps only improvements
-                    kpos[i, d] -= incremental_search * z_inc[i, d]
+                    kpos[i, d] -= search * z_inc[i, d]
             inc_count[i] = 1
         bonus = radical_entrant_bonus if young else 1.0
         p_rad = 1.0 - math.exp(

@@ -55,6 +55,7 @@ def projects(
     dpos,
     volume,
     counts,
+    diversity,
 ):
     """Run one quarter of every tie. ``counts`` = [projects, successes, betrayals, dropped].
 
@@ -63,8 +64,12 @@ def projects(
     project either partner may 'grab the surplus and run' (L1895-1899) with a chance set by its
     opportunism and cut by contract enforcement; the victim loses cash and most of its trust.
     Ties without a project decay, and ties under ``drop_trust`` are dropped (they no longer pay).
+    ``diversity[i]`` sums the cognitive distance to the partners that taught firm i this quarter:
+    the breadth of its knowledge sources, which widens its next search (``innovate``).
     """
     dims = kpos.shape[1]
+    for i in range(alive.shape[0]):
+        diversity[i] = 0.0
     for e in range(n_edges):
         a = ea[e]
         b = eb[e]
@@ -91,21 +96,25 @@ def projects(
                 counts[1] += 1
                 esucc[e] += 1
                 etrust[e] += trust_gain * (1.0 - etrust[e])
-                if kind == TIE_FIRM:
-                    la = tie_spillover * etrust[e] * absorb[a] * comp
-                    lb = tie_spillover * etrust[e] * absorb[b] * comp
-                    dk[a] += la * kstock[b]
-                    dk[b] += lb * kstock[a]
-                    volume[0, region[a]] += la * kstock[b]
-                    volume[0, region[b]] += lb * kstock[a]
+                if kind == TIE_FIRM and tie_spillover > 0.0:
+                    wa = etrust[e] * absorb[a] * comp
+                    wb = etrust[e] * absorb[b] * comp
+                    dk[a] += tie_spillover * wa * kstock[b]
+                    dk[b] += tie_spillover * wb * kstock[a]
+                    volume[0, region[a]] += tie_spillover * wa * kstock[b]
+                    volume[0, region[b]] += tie_spillover * wb * kstock[a]
+                    dist = tech_distance(kpos, a, kpos, b)
+                    diversity[a] += dist
+                    diversity[b] += dist
                     for d in range(dims):
                         diff = kpos[b, d] - kpos[a, d]
-                        dpos[a, d] += convergence * la / tie_spillover * diff
-                        dpos[b, d] -= convergence * lb / tie_spillover * diff
-                else:
+                        dpos[a, d] += convergence * wa * diff
+                        dpos[b, d] -= convergence * wb * diff
+                elif kind == TIE_UNIVERSITY and university_spillover > 0.0:
                     la = university_spillover * etrust[e] * absorb[a] * comp * uni_openness[b]
                     dk[a] += la * uni_kstock[b]
                     volume[3, region[a]] += la * uni_kstock[b]
+                    diversity[a] += tech_distance(kpos, a, uni_kpos, b)
             else:
                 etrust[e] = max(0.0, etrust[e] - failure_loss)
             if kind == TIE_FIRM:
