@@ -1,0 +1,287 @@
+"""The teaching app: a Mesa SolaraViz page over the cluster model.
+
+Run it with ``clustersim-app`` (or ``make app``), which sets up the offline assets and starts
+``solara run`` on this module. ``CLUSTERSIM_EXERCISE`` picks the exercise preset it opens on.
+
+Layout: Mesa's sidebar (run controls, presets, seed, size) plus an *Intervene* card (technology
+shock, policy instruments); page 0 shows the map, the charts and a status card with the
+explanations; page 1 the comparison with the no-policy twin.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import force_update, update_counter
+
+from clustersim.config import ConfigError
+from clustersim.viz import charts, comparison, explain, presets
+from clustersim.viz.live import PRESET_PREFIX, AppModel, focal_series, readout
+
+EXERCISE = os.environ.get("CLUSTERSIM_EXERCISE") or None
+
+colour_by = solara.reactive(next(iter(charts.COLOUR_BY)))
+show_ties = solara.reactive(False)
+last_comparison = solara.reactive(None)
+message = solara.reactive("")
+
+
+def figure(chart) -> None:
+    """Show an Altair chart. Skips Altair's schema validation, which costs more than the
+    drawing (the charts are built by tested code)."""
+    solara.widgets.VegaLite.element(spec=chart.to_dict(validate=False))
+
+
+def model_params(exercise: str | None = EXERCISE) -> dict:
+    """Sidebar inputs for SolaraViz, built from the config groups on disk (so new presets appear
+    without code changes). They take effect on Reset."""
+    composed = presets.compose({}, exercise)
+    cfg = composed.config
+    params: dict = {
+        "exercise": exercise,
+        "seed": {
+            "type": "SliderInt",
+            "label": "Seed",
+            "value": int(cfg.seed),
+            "min": 0,
+            "max": 999,
+            "step": 1,
+        },
+        "n_firms": {
+            "type": "SliderInt",
+            "label": "Initial firms",
+            "value": int(cfg.n_firms),
+            "min": 50,
+            "max": 1000,
+            "step": 50,
+        },
+    }
+    for group, options in presets.preset_groups().items():
+        chosen = composed.choices.get(group)
+        params[PRESET_PREFIX + group] = {
+            "type": "Select",
+            "label": f"{group} preset",
+            "value": chosen or presets.UNSET,
+            "values": options if chosen else [presets.UNSET, *options],
+        }
+    return params
+
+
+def initial_kwargs(params: dict) -> dict:
+    return {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
+
+
+# ----------------------------------------------------------------- page 0
+def _fmt(x: float, digits: int = 2) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+CELL = {"width": "100%", "height": "100%", "overflow-y": "auto"}  # fill a grid cell, scroll
+
+
+@solara.component
+def Readouts(model: AppModel):
+    """The numbers a student reads (and the browser test asserts): plain text, not canvas."""
+    update_counter.get()
+    r = readout(model)
+    items = [
+        ("cs-year", f"Year {r.year:.2f}"),
+        ("cs-firms", f"Firms {r.firms}"),
+        ("cs-employment", f"Employment {r.employment:,.0f}"),
+        ("cs-trust", f"Mean trust {_fmt(r.trust)}"),
+        ("cs-density", f"Tie density {_fmt(r.tie_density, 3)}"),
+        ("cs-innovations", f"Innovations (last year) {r.innovations_year}"),
+    ]
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "4px 16px"}):
+        for cls, text in items:
+            solara.Text(text, classes=[cls])
+    stage = explain.stage_note(r.stage)
+    phase = explain.phase_note(r.phase)
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "4px 16px", "font-weight": "bold"}):
+        solara.Text(
+            f"Stage: {stage.title if stage else r.stage or 'not classified'}", classes=["cs-stage"]
+        )
+        if r.phase is not None:
+            solara.Text(f"Initiative: {phase.title if phase else r.phase}", classes=["cs-phase"])
+
+
+@solara.component
+def Explanation(model: AppModel):
+    """What the stage means and which rules drive what the student sees now."""
+    update_counter.get()
+    r = readout(model)
+    notes = []
+    stage = explain.stage_note(r.stage)
+    if stage:
+        notes.append(("What this stage means", stage))
+    phase = explain.phase_note(r.phase)
+    if phase:
+        notes.append(("The initiative", phase))
+    rules = explain.rules_in_play(
+        focal_series(model), model.cfg.shocks.steps, model.cfg.market.critical_mass
+    )
+    notes += [("Rule at work", rule) for rule in rules]
+    for heading, note in notes:
+        with solara.Div(classes=["cs-note"], style={"margin-top": "6px"}):
+            solara.Text(f"{heading}: ", style={"font-weight": "bold"})
+            solara.Text(f"{note.title}. {note.text} ", classes=["cs-note-text"])
+            solara.Text(f"({note.source})", style={"color": "#666", "font-size": "0.85em"})
+
+
+def StatusCard(model: AppModel):
+    with solara.Card("The focal cluster now", style=CELL) as card:
+        if model.setup.exercise:
+            title = presets.exercises().get(model.setup.exercise, model.setup.exercise)
+            solara.Text(
+                f"Exercise: {title} (worksheet docs/teaching/{model.setup.exercise}.md)",
+                classes=["cs-exercise"],
+                style={"font-style": "italic"},
+            )
+        Readouts(model)
+        Explanation(model)
+        if message.value:
+            solara.Text(message.value, classes=["cs-message"], style={"color": "#b35900"})
+        solara.Text(
+            "Page 1 (tab above) compares this run with its no-policy twin.",
+            style={"color": "#666", "font-size": "0.85em", "display": "block"},
+        )
+    return card
+
+
+def MapView(model: AppModel):
+    with solara.Column(style=CELL) as col:
+        figure(charts.map_chart(model, colour_by.value, show_ties.value))
+    return col
+
+
+def SizeCharts(model: AppModel):
+    with solara.Column(style=CELL) as col:
+        figure(charts.size_chart(model.frame(), model.focal))
+    return col
+
+
+def NetworkCharts(model: AppModel):
+    with solara.Column(style=CELL) as col:
+        figure(charts.network_chart(model.frame(), model.focal))
+    return col
+
+
+def InnovationChart(model: AppModel):
+    with solara.Column(style=CELL) as col:
+        figure(charts.innovation_chart(model.frame(), model.focal))
+    return col
+
+
+# ----------------------------------------------------------------- page 1
+def ComparisonView(model: AppModel):
+    """The same seed with and without the chosen policy, side by side."""
+    result = last_comparison.value
+    fresh = result is not None and result.key == comparison.key(model)
+
+    def run():
+        last_comparison.set(comparison.compare(model))
+
+    with solara.Column(style=CELL) as col:
+        solara.Text(
+            "Runs the current presets and seed twice to the horizon: once with the policy "
+            "instruments as you set them, once without any (the counterfactual twin, same "
+            "random numbers). Whitebook 4.5, L5213-5215; L7700-7702.",
+        )
+        solara.Button("Run the comparison", color="primary", on_click=run)
+        if result is not None:
+            if not fresh:
+                solara.Warning("The model changed since this comparison; run it again.")
+            for cls, text in comparison.summary_lines(result):
+                solara.Text(text, classes=[cls], style={"display": "block"})
+            figure(charts.comparison_chart(result.policy, result.twin, result.focal))
+    return col
+
+
+# ----------------------------------------------------------------- sidebar: intervene
+@solara.component
+def SidebarExtras(model: solara.Reactive[AppModel]):
+    """Cards appended to SolaraViz's sidebar. Called one component level below the page, so
+    Solara's sidebar portal puts them after Mesa's cards."""
+    update_counter.get()
+    m = model.value
+
+    def shock():
+        m.request_shock()
+        message.set(f"Technology shock queued for step {m.t + 1}.")
+        force_update()
+
+    with solara.Sidebar():
+        with solara.Card("Intervene"):
+            solara.Button("Technology shock", color="warning", on_click=shock, block=True)
+            PolicyControls(m)
+            solara.Text(
+                f"Interventions so far: {len(m.interventions)}",
+                classes=["cs-interventions"],
+                style={"display": "block", "margin-top": "6px"},
+            )
+        with solara.Card("Map"):
+            solara.Select("colour firms by", value=colour_by, values=list(charts.COLOUR_BY))
+            solara.Checkbox(label="show ties (opacity = trust)", value=show_ties)
+
+
+@solara.component
+def Extras(model: solara.Reactive[AppModel]):
+    SidebarExtras(model)
+
+
+@solara.component
+def PolicyControls(m: AppModel):
+    """Toggle and tune each policy instrument, from the policy config on the model."""
+    knobs = comparison.policy_knobs(m)
+    if not knobs:
+        solara.Text("No policy instruments in this version.", style={"color": "#666"})
+        return
+    for knob in knobs:
+
+        def set_value(value, key=knob.key):
+            try:
+                m.request_set(key, value)
+                message.set(f"{key} = {value} from step {m.t + 1}.")
+            except ConfigError as err:
+                message.set(str(err))
+            force_update()
+
+        value = m.pending_value(knob.key)
+        if knob.kind == "bool":
+            solara.Checkbox(label=knob.label, value=bool(value), on_value=set_value)
+        else:
+            solara.SliderFloat(
+                knob.label,
+                value=float(value),
+                min=knob.lo,
+                max=knob.hi,
+                step=knob.step,
+                on_value=set_value,
+            )
+
+
+# ----------------------------------------------------------------- the page
+@solara.component
+def Page():
+    params = solara.use_memo(model_params, [])
+    first = solara.use_memo(lambda: AppModel(**initial_kwargs(params)), [])
+    model = solara.use_reactive(first)
+    solara.Title("clustersim: a cluster's life cycle")
+    SolaraViz(
+        model,
+        components=[
+            (MapView, 0),
+            (SizeCharts, 0),
+            (StatusCard, 0),
+            (NetworkCharts, 0),
+            (InnovationChart, 0),
+            (ComparisonView, 1),
+        ],
+        model_params=params,
+        name="clustersim: watch a cluster live",
+        play_interval=50,
+    )
+    Extras(model)

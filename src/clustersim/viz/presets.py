@@ -1,0 +1,144 @@
+"""Presets for the app, discovered from the Hydra config groups on disk.
+
+Every top-level folder of the config directory that holds ``*.yaml`` files is a preset group
+(``sector/``, ``circumstance/``, ``process/``, ``policy/``, ...), so a new preset file, or a new
+group, appears in the app without code changes. ``exercise/`` holds the teaching exercises: each
+is a ``# @package _global_`` config that picks presets in its defaults list and sets parameters,
+and starts with a ``# Exercise: <title>`` comment line that the app shows.
+
+Configs are composed with Hydra's compose API, exactly as the ``clustersim`` command would
+compose them, then validated into a :class:`clustersim.config.Config`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from clustersim.config import Config, ConfigError, coerce
+
+EXERCISE_GROUP = "exercise"
+# Folders that are not presets a student picks: Hydra's own settings, batch studies, exercises.
+NOT_PRESETS = ("hydra", "experiment", EXERCISE_GROUP)
+UNSET = "(none)"  # Select value for an optional group left out
+
+_HYDRA_LOCK = threading.Lock()  # Hydra's compose API keeps global state
+
+
+def config_dir() -> Path:
+    from clustersim.cli import config_dir as cli_config_dir
+
+    return Path(cli_config_dir())
+
+
+def _options(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def preset_groups(cdir: Path | None = None) -> dict[str, list[str]]:
+    """Preset group name -> its option names, for every group folder on disk (sorted)."""
+    cdir = Path(cdir or config_dir())
+    return {
+        d.name: _options(d)
+        for d in sorted(cdir.iterdir())
+        if d.is_dir() and d.name not in NOT_PRESETS and _options(d)
+    }
+
+
+def exercises(cdir: Path | None = None) -> dict[str, str]:
+    """Exercise name -> title (from its ``# Exercise: <title>`` line)."""
+    folder = Path(cdir or config_dir()) / EXERCISE_GROUP
+    out = {}
+    for name in _options(folder) if folder.is_dir() else []:
+        title = name.replace("_", " ")
+        for line in (folder / f"{name}.yaml").read_text().splitlines():
+            if line.startswith("# Exercise:"):
+                title = line.split(":", 1)[1].strip()
+                break
+        out[name] = title
+    return out
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A composed preset: the validated config and the option each group resolved to."""
+
+    config: Config
+    choices: dict[str, str | None]
+
+
+def compose(
+    choices: dict[str, str | None] | None = None,
+    exercise: str | None = None,
+    overrides: dict | None = None,
+    cdir: Path | None = None,
+) -> Composed:
+    """Compose ``config.yaml`` with the given group choices, exercise and dotted overrides.
+
+    ``choices`` maps a group to an option (``None`` or :data:`UNSET` leaves the group at its
+    default, or out if it has none). Group choices given here win over an exercise's, as on the
+    command line. Unknown groups, options and exercises raise :class:`ConfigError` naming what
+    is allowed.
+    """
+    cdir = Path(cdir or config_dir())
+    groups = preset_groups(cdir)
+    args = []
+    if exercise:
+        known = exercises(cdir)
+        if exercise not in known:
+            raise ConfigError(
+                f"exercise={exercise!r}: unknown exercise; allowed: {' | '.join(known) or '(none)'}"
+            )
+        args.append(f"+{EXERCISE_GROUP}={exercise}")
+    base = _base_choices(str(cdir), exercise)
+    for group, option in (choices or {}).items():
+        if group not in groups:
+            raise ConfigError(
+                f"{group}: unknown preset group; allowed: {' | '.join(groups) or '(none)'}"
+            )
+        if option in (None, UNSET):
+            continue
+        if option not in groups[group]:
+            raise ConfigError(
+                f"{group}={option!r}: unknown preset; allowed: {' | '.join(groups[group])}"
+            )
+        args.append(f"{group}={option}" if group in base else f"+{group}={option}")
+    for key, value in (overrides or {}).items():
+        args.append(f"++{key}={value}")
+    cfg, resolved = _compose(str(cdir), tuple(args))
+    return Composed(config=cfg, choices={g: resolved.get(g) for g in groups})
+
+
+@lru_cache(maxsize=64)
+def _base_choices(cdir: str, exercise: str | None) -> dict[str, str]:
+    """Group -> option chosen by config.yaml's defaults list (and the exercise's, if any)."""
+    args = (f"+{EXERCISE_GROUP}={exercise}",) if exercise else ()
+    return _compose(cdir, args)[1]
+
+
+@lru_cache(maxsize=256)
+def _compose(cdir: str, args: tuple[str, ...]) -> tuple[Config, dict[str, str]]:
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    from clustersim.cli import register_configs
+
+    register_configs()
+    with _HYDRA_LOCK, initialize_config_dir(config_dir=cdir, version_base="1.3"):
+        try:
+            node = hydra_compose("config", overrides=list(args), return_hydra_config=True)
+        except (HydraException, OmegaConfBaseException) as err:
+            raise ConfigError(f"presets {' '.join(args) or '(defaults)'}: {err}") from err
+        choices = {
+            k: v
+            for k, v in OmegaConf.to_container(node.hydra.runtime.choices).items()
+            if not k.startswith("hydra/") and v is not None
+        }
+        data = OmegaConf.to_container(node, resolve=False)
+    data.pop("hydra", None)
+    return coerce(data), choices
