@@ -63,8 +63,9 @@ class Firm(_SlotAgent):
                 "profit",
                 "fit",
                 "competence",
+                "diversity",
             ),
-            ints=("region", "age", "loss_streak", "origin", "born", "uid", "parent"),
+            ints=("region", "age", "loss_streak", "origin", "born", "uid", "parent", "inc", "rad"),
             bools=("alive", "is_mne", "member", "vc_backed"),
         )
     )
