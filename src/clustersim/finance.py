@@ -1,11 +1,12 @@
 """Financiers screen candidates; unfunded candidates do not enter (L1404-1460, L4316-4403).
 
 Each candidate asks, in order, the venture capitalists, the banks and the public seed funds of
-its region. A financier estimates the candidate's quality with noise that falls with its
-screening skill (VC) or local knowledge (banks), and funds it when the estimate clears its
-threshold and it has capital left this quarter. Banks raise their threshold when the regional
-economy contracts (pro-cyclical credit). VCs add management competence and shrink when deal flow
-dries up.
+its region (a policy may set ``model.financiers.ask_order``, e.g. public grants first). A
+financier estimates the candidate's quality with noise that falls with its screening skill (VC)
+or local knowledge (banks), and funds it when the estimate clears its threshold and it has
+capital left this quarter; each deal uses one ticket of that capital. Banks raise their
+threshold when the regional economy contracts (pro-cyclical credit). VCs add management
+competence and shrink when deal flow dries up.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) ->
     funder = np.full(len(quality), -1, dtype=np.int64)
     for c in range(len(quality)):
         r = region[c]
-        for kind in ASK_ORDER:
+        for kind in getattr(fin, "ask_order", ASK_ORDER):
             for k in np.flatnonzero(fin.active & (fin.kind == kind) & (fin.region == r)):
                 if fin.available[k] < cfg.ticket:
                     continue
@@ -38,12 +39,10 @@ def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) ->
                     threshold += cfg.bank_cyclicality * contraction[r]
                 if quality[c] + sd * noise[c] > threshold:
                     funder[c] = k
-                else:
-                    model.refused[kind, r] += 1
-                    continue
                     fin.available[k] -= cfg.ticket
                     fin.deals_now[k] += 1
                     break
+                model.refused[kind, r] += 1
             if funder[c] >= 0:
                 break
     return funder
