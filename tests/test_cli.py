@@ -65,7 +65,9 @@ def test_multirun_joblib_in_parallel_and_aggregated(tmp_path):
         tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    table = pd.read_parquet(sweep / "sweep_timeseries.parquet")
+    from clustersim.analysis.aggregate import load
+
+    table = load(sweep)
     assert sorted(table["param.seed"].unique()) == [0, 1]
     assert table["run_id"].nunique() == 2
     assert {"param.n_firms", "param.market.selection", "job"} <= set(table.columns)

@@ -4,6 +4,7 @@
     clustersim n_firms=2000 seed=7 years=60      # overrides, as Hydra users expect
     clustersim sector=biotech                    # a preset from configs/sector/
     clustersim -m seed='range(0,8)' hydra/launcher=joblib   # parallel multirun
+    clustersim -m seed='range(0,8)' hydra.sweep.dir=results/multirun/s8   # rerun = resume
 
 A bad value stops the run before it starts with one message naming the key, the value and what
 is allowed, and leaves no result files behind.
@@ -50,10 +51,11 @@ def _remove_if_empty(folder: Path) -> None:
 
 def _task(cfg) -> None:
     from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
 
-    from clustersim.jobs import simulate
+    from clustersim.sweep import run_job
 
-    logging.getLogger("mesa").setLevel(logging.WARNING)  # no per-step chatter
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # no per-step chatter
     out = Path(HydraConfig.get().runtime.output_dir)
     try:
         config = coerce(cfg)
@@ -61,7 +63,8 @@ def _task(cfg) -> None:
         _remove_if_empty(out)
         print(f"clustersim: invalid config: {err}", file=sys.stderr)
         sys.exit(2)
-    simulate(config, out)
+    # in a multirun, a job whose completion marker names this config is skipped (resume)
+    run_job(config, out, resume=HydraConfig.get().mode == RunMode.MULTIRUN)
 
 
 def main() -> None:

@@ -1,14 +1,23 @@
-"""Gather a sweep's jobs into one tidy table with every parameter as a column.
+"""Gather a sweep's finished jobs into one partitioned Parquet dataset keyed by run id.
 
-The shape NetLogo BehaviorSpace users expect: one row per (run, step, region), the varied and
-fixed parameters alongside. Used by the ``clustersim-aggregate`` command and by a Hydra callback
-at the end of every multirun.
+The shape NetLogo BehaviorSpace users expect: one row per (run, step, region) with every parameter
+as a ``param.<dotted key>`` column beside the outputs. On disk::
+
+    <sweep>/dataset/run_id=<run id>/part-0.parquet   one partition per run (Hive layout)
+    <sweep>/runs.parquet                             one row per run: job, replication, params
+
+Any Parquet reader takes the folder (``pandas.read_parquet``, ``pyarrow.dataset``, DuckDB,
+Polars, Spark). Aggregation is incremental: a run whose partition exists is not rewritten, so
+re-aggregating a resumed sweep only adds the new runs; partitions of runs no longer in the sweep
+are removed. Used by ``clustersim-aggregate <sweep dir>`` and, at the end of every multirun, by
+:class:`clustersim.sweep.SweepCallback`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -16,72 +25,86 @@ import pandas as pd
 
 from clustersim.config import flatten
 from clustersim.recording import write_parquet
+from clustersim.sweep import MARKER
 
-TABLE = "sweep_timeseries.parquet"
+DATASET = "dataset"
+RUNS = "runs.parquet"
 
 
-def job_dirs(sweep_dir: Path) -> list[Path]:
-    """Job folders of a sweep: those holding a finished ``timeseries.parquet`` and config."""
+def job_dirs(sweep_dir: str | Path) -> list[Path]:
+    """Finished job folders of a sweep (those holding a completion marker), in job order."""
+    dirs = [p.parent for p in Path(sweep_dir).glob(f"*/{MARKER}")]
     return sorted(
-        p.parent
-        for p in Path(sweep_dir).glob("*/timeseries.parquet")
-        if (p.parent / "config.json").exists()
+        dirs, key=lambda p: (not p.name.isdigit(), int(p.name) if p.name.isdigit() else 0, p.name)
     )
 
 
-def aggregate(sweep_dir: str | Path, out: str | Path | None = None) -> pd.DataFrame:
-    """Combine every finished job under ``sweep_dir``; write ``sweep_timeseries.parquet``."""
+def job_params(job: Path) -> dict:
+    """``param.<key>`` -> value for every parameter of a job (lists as JSON text)."""
+    params = flatten(json.loads((job / "config.json").read_text()))
+    return {
+        f"param.{k}": (json.dumps(v) if isinstance(v, list) else v)
+        for k, v in params.items()
+        if not k.startswith("output.") and k != "replication"
+    }
+
+
+def partition(sweep_dir: Path, run_id: str) -> Path:
+    return Path(sweep_dir) / DATASET / f"run_id={run_id}" / "part-0.parquet"
+
+
+def aggregate(sweep_dir: str | Path) -> pd.DataFrame:
+    """Write the dataset and the runs table of ``sweep_dir``; return the runs table."""
     sweep_dir = Path(sweep_dir)
-    frames = []
-    for job in job_dirs(sweep_dir):
-        ts = pd.read_parquet(job / "timeseries.parquet")
-        params = flatten(json.loads((job / "config.json").read_text()))
-        params = {
-            f"param.{k}": (json.dumps(v) if isinstance(v, list) else v)
-            for k, v in params.items()
-            if not k.startswith("output.")
-        }
-        params["job"] = job.name
-        cols = pd.DataFrame({k: [v] * len(ts) for k, v in params.items()}, index=ts.index)
-        frames.append(pd.concat([ts, cols], axis=1))
-    if not frames:
-        raise FileNotFoundError(f"{sweep_dir}: no finished jobs (no */timeseries.parquet)")
-    table = pd.concat(frames, ignore_index=True)
-    write_parquet(table, Path(out) if out else sweep_dir / TABLE)
-    return table
+    jobs = job_dirs(sweep_dir)
+    if not jobs:
+        raise FileNotFoundError(f"{sweep_dir}: no finished jobs (no */{MARKER})")
+    rows = []
+    for job in jobs:
+        params = job_params(job)
+        run_ids = json.loads((job / MARKER).read_text())["run_ids"]
+        pending = [r for r in run_ids if not partition(sweep_dir, r).exists()]
+        ts = pd.read_parquet(job / "timeseries.parquet") if pending else None
+        for rid in run_ids:
+            if rid in pending:
+                part = ts[ts["run_id"] == rid].drop(columns="run_id").reset_index(drop=True)
+                cols = pd.DataFrame({k: [v] * len(part) for k, v in params.items()})
+                part = pd.concat([part, cols], axis=1).assign(job=job.name)
+                write_parquet(part, partition(sweep_dir, rid))
+            replication = int(rid.rsplit("-r", 1)[1])
+            rows.append({"run_id": rid, "job": job.name, "replication": replication, **params})
+    runs = pd.DataFrame(rows)
+    keep = {f"run_id={r}" for r in runs["run_id"]}
+    for stale in (sweep_dir / DATASET).iterdir():
+        if stale.is_dir() and stale.name not in keep:
+            shutil.rmtree(stale)
+    write_parquet(runs, sweep_dir / RUNS)
+    return runs
+
+
+def load(sweep_dir: str | Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
+    """The sweep's dataset as one DataFrame (``run_id`` as text), sorted by run, step, region.
+
+    ``columns`` and pyarrow ``filters`` (e.g. ``[("param.seed", "==", 3)]``) read only part of it.
+    """
+    if columns is not None and "run_id" not in columns:
+        columns = [*columns, "run_id"]
+    table = pd.read_parquet(Path(sweep_dir) / DATASET, columns=columns, filters=filters)
+    table["run_id"] = table["run_id"].astype(str)
+    keys = [k for k in ("run_id", "step", "region") if k in table.columns]
+    return table.sort_values(keys).reset_index(drop=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="clustersim-aggregate", description=__doc__)
-    parser.add_argument("sweep_dir", help="a multirun folder, e.g. results/multirun/<time>")
-    parser.add_argument("-o", "--out", help=f"output file (default: <sweep_dir>/{TABLE})")
+    parser.add_argument("sweep_dir", help="a multirun folder, e.g. results/multirun/<name>")
     args = parser.parse_args(argv)
     try:
-        table = aggregate(args.sweep_dir, args.out)
+        runs = aggregate(args.sweep_dir)
     except FileNotFoundError as err:
         print(f"clustersim-aggregate: {err}", file=sys.stderr)
         sys.exit(2)
     print(
-        f"{table['run_id'].nunique()} runs, {len(table)} rows -> "
-        f"{args.out or Path(args.sweep_dir) / TABLE}"
+        f"{len(runs)} runs from {runs['job'].nunique()} jobs -> "
+        f"{Path(args.sweep_dir) / DATASET}/ and {Path(args.sweep_dir) / RUNS}"
     )
-
-
-try:
-    from hydra.experimental.callback import Callback
-except ImportError:  # pragma: no cover - hydra is a core dependency
-    Callback = object
-
-
-class AggregateCallback(Callback):
-    """Hydra callback: aggregate the sweep when a multirun ends."""
-
-    def on_multirun_end(self, config, **kwargs) -> None:
-        try:
-            table = aggregate(config.hydra.sweep.dir)
-            print(
-                f"clustersim: aggregated {table['run_id'].nunique()} runs into "
-                f"{Path(config.hydra.sweep.dir) / TABLE}"
-            )
-        except FileNotFoundError as err:
-            print(f"clustersim: nothing to aggregate: {err}", file=sys.stderr)

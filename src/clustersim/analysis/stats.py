@@ -1,0 +1,41 @@
+"""Means and differences with 95% confidence intervals over replications (Student t)."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+
+def mean_ci(x, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and the (low, high) t-interval of ``x``; a single value gives a zero-width interval."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return float("nan"), float("nan"), float("nan")
+    m = float(x.mean())
+    if len(x) < 2:
+        return m, m, m
+    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
+    return m, m - half, m + half
+
+
+def paired_diff_ci(a, b, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of ``a - b`` over paired replications (common random numbers) with its interval."""
+    return mean_ci(np.asarray(a, dtype=float) - np.asarray(b, dtype=float), level)
+
+
+def proportion_ci(successes: int, n: int, level: float = 0.95) -> tuple[float, float, float]:
+    """Share with its Wilson score interval (sound for shares near 0 or 1 and small n)."""
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    z = stats.norm.ppf(0.5 + level / 2)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return p, float(centre - half), float(centre + half)
+
+
+def fmt(est: tuple[float, float, float], digits: int = 2) -> str:
+    """``12.3 [10.1, 14.5]``."""
+    m, lo, hi = est
+    return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
