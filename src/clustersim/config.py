@@ -468,7 +468,8 @@ class LifecycleConfig:
     )
     developing_growth: float = param(
         0.03,
-        "Annual employment growth above the world industry's that marks a developing cluster",
+        "Annual growth of the firm count above the world industry's (new actors) that marks a "
+        "developing cluster",
         0,
         5,
         source="L1125-1129; Menzel & Fornahl 2010",
@@ -481,7 +482,7 @@ class LifecycleConfig:
         source="L1130-1131, L1067-1101",
     )
     mature_external: float = param(
-        0.05,
+        0.02,
         "Share of core actors' ties that leave the region in a mature cluster",
         0,
         1,

@@ -92,6 +92,10 @@ class ClusterModel(mesa.Model):
 
     def _install_hooks(self) -> None:
         """The life-cycle observer, the cluster initiative and the policies, in this order."""
+        from clustersim.lifecycle import LifecycleObserver
+
+        self.lifecycle = LifecycleObserver(self)
+        self.add_hook(self.lifecycle)
 
     def add_hook(self, hook: StepHook) -> None:
         """Register a policy or initiative hook (see ``clustersim.hooks``)."""
@@ -300,6 +304,7 @@ class ClusterModel(mesa.Model):
         self.tie_counts[:] = 0
         cash_before = float(f.cash[f.alive].sum())
         ledger = {"step": self.t + 1, "cash_before": cash_before}
+        self.transfers = 0.0  # net cash hooks move into live firms this step (fees < 0)
         self._update_demand()
         self.regions.emp_prev[:] = self.regions.emp
         self._update_regions()
@@ -353,6 +358,7 @@ class ClusterModel(mesa.Model):
         self._reindex()
         self.t += 1
         self._call("after_step")
+        ledger["policy_transfers"] = self.transfers
         ledger["cash_after"] = float(f.cash[f.alive].sum())
         self.ledger.append(ledger)
         self.recorder.record(self)
