@@ -26,10 +26,13 @@ def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) ->
     reg = model.regions
     contraction = np.maximum(0.0, (reg.emp_prev - reg.emp) / np.maximum(reg.emp_prev, 1.0))
     funder = np.full(len(quality), -1, dtype=np.int64)
+    asked: dict[tuple[int, int], np.ndarray] = {}  # active financiers by (kind, region)
     for c in range(len(quality)):
         r = region[c]
         for kind in getattr(fin, "ask_order", ASK_ORDER):
-            for k in np.flatnonzero(fin.active & (fin.kind == kind) & (fin.region == r)):
+            if (kind, r) not in asked:
+                asked[kind, r] = np.flatnonzero(fin.active & (fin.kind == kind) & (fin.region == r))
+            for k in asked[kind, r]:
                 if fin.available[k] < cfg.ticket:
                     continue
                 sd = cfg.screening_noise * (1.0 - fin.skill[k])

@@ -8,6 +8,8 @@ N x N matrix); a dead firm's ties are dropped in the step it dies.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 # Tie kinds: the second endpoint is a firm slot, a university index or a financier index.
@@ -90,9 +92,8 @@ class FirmArrays:
         self.emp[slot] = 0.0
         self.sales[slot] = 0.0
         self.profit[slot] = 0.0
-        self.free.append(slot)
         # keep the free list sorted descending so pop() returns the lowest slot: deterministic
-        self.free.sort(reverse=True)
+        bisect.insort(self.free, slot, key=lambda s: -s)
 
     @property
     def live(self) -> np.ndarray:
