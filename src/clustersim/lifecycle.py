@@ -85,6 +85,15 @@ def core_positions(model) -> tuple[np.ndarray, np.ndarray]:
     return core, dist
 
 
+def core_actors(model, cfg: LifecycleConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Cores of all regions and a per-slot mask of core actors: live firms within
+    ``cfg.core_radius`` of their region's core in technology space."""
+    core, dist = core_positions(model)
+    is_core = np.zeros(model.firms.capacity, dtype=bool)
+    is_core[model.firms.live[dist <= cfg.core_radius]] = True
+    return core, is_core
+
+
 def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
     """Raw indicators of every region at the current step (arrays of length n_regions).
 
@@ -97,9 +106,7 @@ def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
     f, n_reg = model.firms, model.regions.n
     live = f.live
     reg_live = f.region[live]
-    core, dist = core_positions(model)
-    is_core = np.zeros(f.capacity, dtype=bool)
-    is_core[live[dist <= cfg.core_radius]] = True
+    core, is_core = core_actors(model, cfg)
     n_core = np.bincount(f.region[is_core], minlength=n_reg).astype(float)
 
     t = model.ties
@@ -301,14 +308,13 @@ class LifecycleObserver(StepHook):
         for key in FEATURES:
             cols[key] = np.array([row[key] for row in rows])
         cols["stage"] = np.array([row["stage"] for row in rows])
-        init = getattr(model, "initiative", None)
-        cols["initiative"] = np.full(n_reg, 0.0)
-        if init is not None and init.exists:
-            cols["initiative"][model.focal] = 1.0
         return cols
 
     def columns(self, model) -> dict:
-        return self.current(model)
+        exists = np.zeros(model.regions.n)
+        for ini in getattr(model, "initiatives", ()):
+            exists[ini.region] = max(exists[ini.region], float(ini.exists))
+        return {**self.current(model), "initiative": exists}
 
 
 # ----------------------------------------------------------------------------- offline

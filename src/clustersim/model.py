@@ -92,10 +92,12 @@ class ClusterModel(mesa.Model):
 
     def _install_hooks(self) -> None:
         """The life-cycle observer, the cluster initiative and the policies, in this order."""
+        from clustersim.initiative import install as install_initiative
         from clustersim.lifecycle import LifecycleObserver
 
         self.lifecycle = LifecycleObserver(self)
         self.add_hook(self.lifecycle)
+        install_initiative(self)
 
     def add_hook(self, hook: StepHook) -> None:
         """Register a policy or initiative hook (see ``clustersim.hooks``)."""
