@@ -64,18 +64,22 @@ def startups(model, rng: np.random.Generator) -> Candidates:
     kq = rng.normal(size=n)
     kpos = np.empty((n, model.dims))
     kstock = np.empty(n)
+    host = np.full(n, -1)
     regional = {}  # core and mean knowledge once per region: O(N) a step, not O(N x start-ups)
     for c in range(n):
         r = region[c]
         members = idx.region_members(r)
         if len(members) and near[c]:
-            host = members[int(pick[c] * len(members))]
-            x[c], y[c] = model.clip_xy(f.x[host] + jitter[c, 0], f.y[host] + jitter[c, 1])
+            host[c] = members[int(pick[c] * len(members))]
         if r not in regional:
             regional[r] = (model.core_position(r), model.mean_kstock(r))
         core, mean_kstock = regional[r]
         kpos[c] = core + model.cfg.knowledge.initial_spread * kz[c]
         kstock[c] = 0.8 * mean_kstock * np.exp(0.3 * kq[c])
+    nearby = host >= 0
+    x[nearby], y[nearby] = model.clip_xy(
+        f.x[host[nearby]] + jitter[nearby, 0], f.y[host[nearby]] + jitter[nearby, 1]
+    )
     return Candidates(
         np.full(n, ORIGIN_STARTUP), np.full(n, -1), x, y, model.region_at(x, y), kstock, kpos
     )
