@@ -464,7 +464,7 @@ class LifecycleConfig:
         "Share of core actors tied to another core actor that marks an emerging cluster",
         0,
         1,
-        source="L1122-1124",
+        source="L1131-1134",
     )
     developing_growth: float = param(
         0.03,
@@ -472,42 +472,42 @@ class LifecycleConfig:
         "developing cluster",
         0,
         5,
-        source="L1125-1129; Menzel & Fornahl 2010",
+        source="L1136-1141; Menzel & Fornahl 2010",
     )
     mature_mass: float = param(
         1.0,
         "Employment over market.critical_mass that a mature cluster has reached",
         0,
         100,
-        source="L1130-1131, L1067-1101",
+        source="L1143-1144, L1067-1101",
     )
     mature_external: float = param(
         0.02,
         "Share of core actors' ties that leave the region in a mature cluster",
         0,
         1,
-        source="L1131-1132",
+        source="L1144-1145",
     )
     mature_creation: float = param(
         0.02,
         "Annual new firms (start-ups, spin-offs) per firm in a mature cluster",
         0,
         10,
-        source="L1132-1133",
+        source="L1145-1146",
     )
     decline_growth: float = param(
         0.03,
         "Annual employment shrinkage relative to the world industry that marks decline",
         0,
         5,
-        source="L75-76, L1154-1162; Menzel & Fornahl 2010",
+        source="L75-76, L1150-1161; Menzel & Fornahl 2010",
     )
     renewal_drift: float = param(
         0.08,
         "Annual drift of the cluster's core in technology space that marks transformation",
         0,
         100,
-        source="L1134-1139; Menzel & Fornahl 2010",
+        source="L1150-1155; Menzel & Fornahl 2010",
     )
 
 
@@ -522,14 +522,14 @@ class InitiativeConfig:
         "none",
         "Entry route of the cluster initiative (none = no initiative)",
         choices=("none", "engineered", "organic", "reengineered"),
-        source="L2994-3050",
+        source="L2998-3050",
     )
     trigger: str = param(
         "leader",
         "What starts an engineered initiative: a crisis (urgency speeds recruitment), an "
         "investment (the investor pays the start-up phases) or a leader (doubled capacity)",
         choices=("crisis", "investment", "leader"),
-        source="L2980-2990, L3007-3017, L4404-4420",
+        source="L2988-2993, L3013-3017, L4404-4414",
     )
     start_step: int = param(
         20, "Step at which an engineered or re-engineered initiative starts", 0, 100000
@@ -539,7 +539,7 @@ class InitiativeConfig:
         "Mean ties per core actor to other core actors at which an organic initiative emerges",
         0,
         200,
-        source="L3021-3035",
+        source="L3022-3031",
     )
     organic_identity: float = param(
         0.3,
@@ -547,7 +547,7 @@ class InitiativeConfig:
         "organic initiative emerges",
         0,
         1,
-        source="L3027-3031",
+        source="L3026-3029",
     )
     capacity: float = param(
         2.0,
@@ -561,35 +561,35 @@ class InitiativeConfig:
         "Share of introductions chosen on complementarity; the rest favour the largest members",
         0,
         1,
-        source="L4420-4430, L4873-4877, L1911-1921",
+        source="L4582-4586, L1911-1921",
     )
     external_share: float = param(
         0.25,
         "Share of action-phase introductions that link a member to a firm in another region",
         0,
         1,
-        source="L4420-4425; Table 2 'facilitate external connections'",
+        source="L4422-4426; Table 2 'facilitate external connections'",
     )
     intro_trust: float = param(
         0.15,
         "Trust a brokered tie starts with above the usual starting trust",
         0,
         1,
-        source="L4411-4414",
+        source="L4412-4414",
     )
     trust_nurture: float = param(
         0.02,
         "Share of the gap to full trust closed each quarter on ties between members",
         0,
         1,
-        source="L3062-3066",
+        source="L3066-3069",
     )
     public_share: float = param(
         0.5,
         "Public share of the initiative's running cost; members share the rest as fees",
         0,
         1,
-        source="L7770-7779, L4945-4950",
+        source="L7769-7772, L5109-5113",
     )
     cost: float = param(
         1.0,
@@ -597,24 +597,24 @@ class InitiativeConfig:
         "Styria ran ~200 firms with a six-person unit)",
         0,
         1e6,
-        source="L7770-7776",
+        source="L7766-7772",
     )
     project_value: float = param(
         0.5,
         "Value a member puts on one successful joint project with another member",
         0,
         1e4,
-        source="L3348-3355",
+        source="L3344-3355",
     )
     intro_value: float = param(
-        0.3, "Value a member puts on one introduction it receives", 0, 1e4, source="L3111-3114"
+        0.3, "Value a member puts on one introduction it receives", 0, 1e4, source="L3116-3120"
     )
     risk_aversion: float = param(
         1.0,
         "Weight of expected losses to opportunistic fellow members in the membership decision",
         0,
         100,
-        source="L3088-3093, L3348-3355",
+        source="L3097-3100, L3344-3355",
     )
     size_fear: float = param(
         0.5,
@@ -622,14 +622,14 @@ class InitiativeConfig:
         "leaking to large firms)",
         0,
         5,
-        source="L3090-3091, L4610-4614",
+        source="L3098-3099, L4610-4613",
     )
     patience: int = param(
         8,
         "Quarters a member tolerates an unacceptable risk-return before it leaves",
         1,
         1000,
-        source="L3348-3355",
+        source="L3344-3355",
     )
     recruit_rate: float = param(
         0.1, "Quarterly chance that a non-member core actor is approached", 0, 1
@@ -639,38 +639,38 @@ class InitiativeConfig:
         "Members needed to formalise the initiative; a stagnating one with fewer dissolves",
         1,
         100000,
-        source="L3097-3101, L3341-3343",
+        source="L3104-3108, L3183-3187",
     )
     trust_level: float = param(
         0.55,
         "Mean trust on ties between members that completes the trust-building phase",
         0,
         1,
-        source="L3052-3096",
+        source="L3056-3103",
     )
     audit_steps: int = param(
         4,
         "Quarters of the competence audit and formalisation (halved for organic initiatives)",
         1,
         1000,
-        source="L3097-3120",
+        source="L3104-3125",
     )
     strategy_steps: int = param(
         4,
         "Quarters to agree a vision, goals and an evaluation baseline",
         1,
         1000,
-        source="L3121-3140",
+        source="L3126-3140",
     )
     review_steps: int = param(
-        12, "Quarters between strategy reviews in the action phase", 1, 1000, source="L3176-3182"
+        12, "Quarters between strategy reviews in the action phase", 1, 1000, source="L3180-3184"
     )
     goal_growth: float = param(
         0.02,
         "Annual growth of members' employment that the strategy sets as its goal",
         -1,
         5,
-        source="L3127-3133",
+        source="L3131-3134",
     )
     split_distance: float = param(
         0.6,
@@ -678,28 +678,28 @@ class InitiativeConfig:
         "initiative splits",
         0,
         100,
-        source="L3340-3343",
+        source="L3183-3187",
     )
     break_step: int = param(
         -1,
         "Re-engineered route: step at which key links break and rigidities set in (-1 = never)",
         -1,
         100000,
-        source="L3040-3045",
+        source="L3040-3047",
     )
     break_share: float = param(
         0.6,
         "Share of the focal core actors' external ties and hub ties cut at break_step",
         0,
         1,
-        source="L3040-3045",
+        source="L3040-3047",
     )
     rigidity: float = param(
         0.6,
         "Cut in focal firms' openness and exploration from break_step until corrective action",
         0,
         1,
-        source="L3043-3047, L1675-1719",
+        source="L3043-3048, L1675-1719",
     )
 
 

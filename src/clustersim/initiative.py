@@ -5,25 +5,25 @@ Phases follow the Whitebook's clustering process (L2961-3364): ``latent`` -> ``t
 organisation, 4.2.2) -> ``strategy`` (vision, goals and an evaluation baseline, 4.2.3) ->
 ``action`` (4.2.4). Reviews in the action phase either iterate the strategy or find the
 initiative stagnating; a stagnating initiative redefines its strategy, splits into smaller
-units or dissolves (L3336-3343). The three entry routes (L2994-3050) enter at different phases:
+units or dissolves (L3180-3187). The three entry routes (L2998-3050) enter at different phases:
 
 * ``engineered``: top-down, started at ``initiative.start_step`` by a crisis, an investment or a
-  leader (L2980-2990, L3007-3017); it must build trust first;
+  leader (L2988-2993, L3007-3017); it must build trust first;
 * ``organic``: emerges once the core actors are densely linked and share an identity
-  (L3021-3035); informal links formalise, so it enters at the linkages phase with a short audit
-  (L3115-3118);
+  (L3022-3031); informal links formalise, so it enters at the linkages phase with a short audit
+  (L3122-3125);
 * ``reengineered``: a cluster whose key links broke and whose actors grew rigid at
-  ``initiative.break_step`` (L3040-3045) gets corrective action at ``start_step``: rigidities
+  ``initiative.break_step`` (L3040-3047) gets corrective action at ``start_step``: rigidities
   are dismantled and it re-enters at the linkages phase.
 
 Services, each limited by the facilitator's capacity and funding: introductions that add ties
-(L4411-4414; after the audit they are chosen for complementarity, L3111-3114; a non-neutral
-facilitator favours the largest members, L4420-4430, L1911-1921; in the action phase some link
-members to firms elsewhere, L4420-4425), trust nurtured on ties between members (L3062-3066) and
+(L4412-4414; after the audit they are chosen for complementarity, L3116-3120; a non-neutral
+facilitator favours the largest members, L4582-4586, L1911-1921; in the action phase some link
+members to firms elsewhere, L4422-4426), trust nurtured on ties between members (L3066-3069) and
 statistics that tell firms what members gain. Members stay only while their experienced
-risk-return is acceptable (L3348-3355): the value of joint projects with other members and of
+risk-return is acceptable (L3344-3355): the value of joint projects with other members and of
 introductions, against the fee and the expected loss to opportunistic (and, for small firms,
-larger) partners (L3088-3093).
+larger) partners (L3097-3100).
 
 Funding: before it is formalised an engineered or re-engineered initiative is paid by its
 initiator (public, or a private sponsor for the ``investment`` trigger). Afterwards the public
@@ -208,9 +208,9 @@ class ClusterInitiative(mesa.Agent):
         self.introductions = len(new_a)
 
     def _nurture_and_count(self, model, members: np.ndarray) -> None:
-        """Raise trust on ties between members (L3062-3066); credit each member with the value
+        """Raise trust on ties between members (L3066-3069); credit each member with the value
         of this quarter's successful projects with other members and charge it the expected
-        loss to opportunistic partners, more from larger ones (L3088-3093, L3348-3355)."""
+        loss to opportunistic partners, more from larger ones (L3097-3100, L3344-3355)."""
         f, t, c = model.firms, model.ties, self.cfg
         is_member = np.zeros(f.capacity, dtype=bool)
         is_member[members] = True
@@ -307,7 +307,7 @@ class ClusterInitiative(mesa.Agent):
 
     def _members_decide(self, model, members: np.ndarray, fee: float) -> None:
         """Experienced risk-return of each member; those below zero for ``patience`` quarters
-        leave (L3348-3355)."""
+        leave (L3344-3355)."""
         c = self.cfg
         net = self.gain[members] - fee - c.risk_aversion * self.risk[members]
         self.ret[members] = (1.0 - EWMA) * self.ret[members] + EWMA * net
@@ -318,7 +318,7 @@ class ClusterInitiative(mesa.Agent):
     def _published_gain(self, model, members: np.ndarray) -> float:
         """What the initiative's statistics tell firms a member gains per quarter. Before it
         has members this is its promise; a non-neutral facilitator reports its largest
-        members' experience (L4420-4430)."""
+        members' experience (L4582-4586)."""
         c = self.cfg
         if len(members) == 0:
             return c.intro_value * self._capacity() / c.min_members
@@ -369,7 +369,7 @@ class ClusterInitiative(mesa.Agent):
             if n >= c.min_members and self._member_trust(model, members) >= c.trust_level:
                 self._enter(model, "linkages")
             elif age >= 2 * c.review_steps:
-                self._enter(model, "dissolved")  # trust could not be built (L3082-3087)
+                self._enter(model, "dissolved")  # trust could not be built (L3089-3097)
             return None
         if n < c.min_members:
             self._enter(model, "dissolved" if p == "stagnation" else "stagnation")
@@ -413,7 +413,7 @@ class ClusterInitiative(mesa.Agent):
 
     def _set_baseline(self, model, lifecycle, members: np.ndarray) -> None:
         """Goals and the evaluation baseline are recorded at the end of the strategy phase
-        (L3127-3133)."""
+        (L3131-3134)."""
         self.baseline = self._stats(model, lifecycle, members)
         years = self.cfg.review_steps / STEPS_PER_YEAR
         self.goals = {
@@ -423,7 +423,7 @@ class ClusterInitiative(mesa.Agent):
 
     def _review(self, model, lifecycle, members: np.ndarray) -> None:
         """Iterate the strategy when the goals are met or membership holds; stagnate when
-        members drift away and the cluster misses its goal (L3334-3341)."""
+        members drift away and the cluster misses its goal (L3179-3185)."""
         now = self._stats(model, lifecycle, members)
         self.statistics.append(now)
         held = now["members"] >= 0.75 * self.goals["members"]
@@ -443,13 +443,13 @@ class ClusterInitiative(mesa.Agent):
                 return self._split(model, members[g2])
         if len(members) >= 0.75 * self.goals.get("members", 0):
             self.iterations += 1
-            self._enter(model, "strategy")  # redirect the joint focus (L3336-3340)
+            self._enter(model, "strategy")  # redirect the joint focus (L3183-3185)
         elif model.t - self.since >= 2 * c.review_steps:
             self._enter(model, "dissolved")
         return None
 
     def _split(self, model, part: np.ndarray) -> ClusterInitiative:
-        """The far group forms its own initiative; both redefine their strategy (L3341-3343)."""
+        """The far group forms its own initiative; both redefine their strategy (L3185-3187)."""
         self._leave(model, part)
         other = ClusterInitiative(model, self.cfg, self.region, "split")
         other.public_share = self.public_share
@@ -508,7 +508,7 @@ class InitiativeHook(StepHook):
 
     def _break(self, model) -> None:
         """Key links break (the core actors' external ties and the hubs' ties) and the
-        incumbents turn inward (L3040-3045)."""
+        incumbents turn inward (L3040-3047)."""
         f, t, c, r = model.firms, model.ties, self.cfg, model.focal
         _, is_core = core_actors(model, model.cfg.lifecycle)
         a, b, kind = t.view("a"), t.view("b"), t.view("kind")

@@ -1,7 +1,7 @@
 """Cluster indicators and the life-cycle stage classifier (docs/lifecycle.md).
 
 The Whitebook's life cycle runs agglomeration -> emerging -> developing -> mature ->
-transformation, with stagnation and decline as the failure path (L1102-1162, L75-76). Menzel and
+transformation, with stagnation and decline as the failure path (L1102-1161, L75-76). Menzel and
 Fornahl (2010) measure it by size, growth relative to the industry and knowledge heterogeneity.
 
 Three layers, so the same rule serves a running model and a finished time series:
@@ -101,7 +101,7 @@ def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
     tie density and mean degree of their ties to each other, the share linked to another core
     actor, local clustering (zero below degree 2, as networkx), the share of their firm and
     university ties that leave the region, the mean trust of their internal ties, and a shared
-    identity = linked share x that trust (L3027-3031).
+    identity = linked share x that trust (L3026-3029).
     """
     f, n_reg = model.firms, model.regions.n
     live = f.live
