@@ -3,50 +3,60 @@
 Hydra multirun is the interface for sweeps from the command line; this is the same fan-out for a
 list of configs made in code. Results come back in input order whatever the worker count, and each
 run is the same bit for bit as ``clustersim.run`` in this process (every run draws only from its
-own seed and replication).
+own seed and replication). ``reduce`` runs in the worker and keeps only what the caller needs, so
+a thousand runs do not ship a thousand full time series back.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Callable
+from functools import partial
 
 from clustersim.analysis.outcomes import check_outcomes, run_outcomes
 from clustersim.config import Config
 from clustersim.sweep import warm_numba_cache
 
 
-def _one(cfg: Config, outcomes: list[str] | None, keep_timeseries: bool):
+def timeseries(result):
+    """The default reduction: the run's whole tidy time series."""
+    return result.timeseries
+
+
+def _outcomes(result, names):
+    return {"run_id": result.run_id, **run_outcomes(result.timeseries, names)}
+
+
+def outcomes_of(names: list[str]) -> Callable:
+    """A reduction to one dict of named outcomes (see :mod:`clustersim.analysis.outcomes`)."""
+    return partial(_outcomes, names=check_outcomes(names))
+
+
+def _one(cfg: Config, reduce: Callable):
     import logging
 
     from clustersim.run import run
 
     logging.getLogger("mesa").setLevel(logging.WARNING)
-    res = run(cfg)
-    row = {"run_id": res.run_id, **run_outcomes(res.timeseries, outcomes)} if outcomes else None
-    return row, (res.timeseries if keep_timeseries else None)
+    return reduce(run(cfg))
 
 
 def run_many(
     configs: list[Config],
-    outcomes: list[str] | None = None,
+    reduce: Callable = timeseries,
     n_jobs: int = 1,
-    keep_timeseries: bool = False,
     progress: bool = False,
-) -> tuple[pd.DataFrame, list[pd.DataFrame] | None]:
-    """Run every config; return (outcomes table, one row per config; time series or None)."""
+) -> list:
+    """``[reduce(clustersim.run(c)) for c in configs]``, on ``n_jobs`` worker processes."""
     from joblib import Parallel, delayed
 
-    if outcomes is not None:
-        outcomes = check_outcomes(outcomes)
-    warm_numba_cache(configs[0].engine if configs else "numba")
-    jobs = (delayed(_one)(c, outcomes, keep_timeseries) for c in configs)
+    if not configs:
+        return []
+    warm_numba_cache(configs[0].engine)
+    jobs = [delayed(_one)(c, reduce) for c in configs]
     if progress:
         from tqdm import tqdm
 
-        jobs = tqdm(jobs, total=len(configs), desc="runs", unit="run")
+        jobs = tqdm(jobs, desc="runs", unit="run")
     if n_jobs == 1:
-        results = [fn(*args, **kw) for fn, args, kw in jobs]
-    else:
-        results = Parallel(n_jobs=n_jobs, batch_size="auto")(jobs)
-    rows = pd.DataFrame([r[0] for r in results]) if outcomes else pd.DataFrame()
-    return rows, ([r[1] for r in results] if keep_timeseries else None)
+        return [fn(*args, **kw) for fn, args, kw in jobs]
+    return list(Parallel(n_jobs=n_jobs)(jobs))

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clustersim.analysis.batch import run_many
+from clustersim.analysis.batch import outcomes_of, run_many
 from clustersim.analysis.outcomes import OUTCOMES, check_outcomes
 from clustersim.config import ConfigError, iter_params, make_config
 
@@ -117,7 +117,7 @@ def evaluate(
     """Run every design point ``replications`` times; one row per point, outcomes averaged."""
     base = {"output": {"write": False, "figures": False}, **(base or {})}
     configs = [point_config(base, factors, x, r) for x in X for r in range(replications)]
-    rows, _ = run_many(configs, outputs, n_jobs=n_jobs, progress=progress)
+    rows = pd.DataFrame(run_many(configs, outcomes_of(outputs), n_jobs, progress))
     rows["point"] = np.repeat(np.arange(len(X)), replications)
     means = rows.groupby("point")[outputs].mean()
     design = pd.DataFrame(X, columns=[f.key for f in factors])

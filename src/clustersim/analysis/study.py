@@ -1,0 +1,141 @@
+"""Shared machinery of the studies in ``experiments/``: design files, arguments, verdicts, output.
+
+A study is a folder ``experiments/<name>/`` with ``design.yaml`` (the hypothesis, its Whitebook
+lines, the fixed parameters, the cells, the replications, and a reduced ``smoke`` block) and
+``run.py`` (one command: ``python experiments/<name>/run.py [--smoke] [--jobs N]``). It writes
+``results/<name>/summary.md``, a CSV of every run's outcomes and its figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from clustersim.analysis.stats import fmt
+from clustersim.config import make_config
+
+
+def _deep_merge(a: dict, b: dict) -> dict:
+    out = copy.deepcopy(a)
+    for k, v in b.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+@dataclass
+class Study:
+    """A study's design (from ``design.yaml``, smoke block applied if asked) and its output."""
+
+    name: str
+    design: dict
+    out: Path
+    jobs: int
+    smoke: bool
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def replications(self) -> int:
+        return int(self.design["replications"])
+
+    def config(self, *overrides: dict, replication: int = 0):
+        """The base parameters updated by ``overrides`` (nested or dotted keys), validated."""
+        data = _deep_merge(self.design.get("base", {}), {"output": {"write": False}})
+        flat = {}
+        for o in overrides:
+            for k, v in o.items():
+                if "." in k:
+                    flat[k] = v
+                else:
+                    data = _deep_merge(data, {k: v})
+        return make_config(data, replication=replication, **flat)
+
+    def path(self, name: str) -> Path:
+        p = self.out / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def write_table(self, df: pd.DataFrame, name: str) -> Path:
+        path = self.path(name)
+        tmp = path.with_name(f".{path.name}.tmp")
+        df.to_csv(tmp, index=False)
+        tmp.replace(path)
+        return path
+
+    def write_summary(self, sections: list[str]) -> Path:
+        """``summary.md``: the sections, then how it was made (command, replications, wall time)."""
+        wall = time.perf_counter() - self.started
+        mode = " --smoke" if self.smoke else ""
+        footer = (
+            f"\n## Reproduce\n\n`python experiments/{self.name}/run.py{mode} --jobs {self.jobs}` "
+            f"({self.replications} replications per cell; wall time {wall:.0f} s on "
+            f"{self.jobs} worker(s)). Design: `experiments/{self.name}/design.yaml`.\n"
+        )
+        if self.smoke:
+            footer += (
+                "\n**Smoke mode**: a reduced design that checks the pipeline; its numbers are "
+                "not results.\n"
+            )
+        path = self.path("summary.md")
+        tmp = path.with_name(".summary.md.tmp")
+        tmp.write_text("\n\n".join(s.strip() for s in sections) + "\n" + footer)
+        tmp.replace(path)
+        return path
+
+
+def load(name: str, argv: list[str] | None = None, here: Path | None = None) -> Study:
+    """Parse the standard arguments and read ``design.yaml`` next to the study's script."""
+    parser = argparse.ArgumentParser(prog=f"experiments/{name}/run.py")
+    parser.add_argument("--smoke", action="store_true", help="reduced design, for tests")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
+    parser.add_argument("--replications", type=int, help="override the design's replications")
+    parser.add_argument("--out", help=f"output folder (default results/{name})")
+    args = parser.parse_args(argv)
+    folder = here or Path(__file__).resolve().parents[3] / "experiments" / name
+    design = yaml.safe_load((folder / "design.yaml").read_text())
+    if args.smoke:
+        design = _deep_merge(design, design.get("smoke", {}))
+    if args.replications:
+        design["replications"] = args.replications
+    out = Path(args.out or Path("results") / name)
+    return Study(name, design, out, args.jobs, args.smoke)
+
+
+def verdict(est: tuple[float, float, float], expected: int) -> str:
+    """Whether an estimate with its interval supports an expected sign (+1 or -1)."""
+    _, lo, hi = est
+    if expected * lo > 0 and expected * hi > 0:
+        return "supports the claim (the 95% interval lies on the predicted side of zero)"
+    if expected * lo < 0 and expected * hi < 0:
+        return "contradicts the claim (the 95% interval lies on the opposite side of zero)"
+    return "is inconclusive (the 95% interval includes zero)"
+
+
+def bootstrap_share_diff(a, b, n: int = 4000, seed: int = 0) -> tuple[float, float, float]:
+    """Difference of two shares (mean of boolean ``a`` minus ``b``) with a percentile bootstrap
+    interval; ``a`` and ``b`` are paired by replication and resampled together."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(a), size=(n, len(a)))
+    diffs = a[idx].mean(axis=1) - b[idx].mean(axis=1)
+    return float(a.mean() - b.mean()), *map(float, np.quantile(diffs, [0.025, 0.975]))
+
+
+def md_table(df: pd.DataFrame) -> str:
+    """A markdown table of a small DataFrame (estimates as text already)."""
+    head = "| " + " | ".join(map(str, df.columns)) + " |"
+    sep = "|" + "|".join("---" for _ in df.columns) + "|"
+    rows = ["| " + " | ".join(map(str, r)) + " |" for r in df.itertuples(index=False)]
+    return "\n".join([head, sep, *rows])
+
+
+__all__ = ["Study", "bootstrap_share_diff", "fmt", "load", "md_table", "verdict"]
