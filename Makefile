@@ -10,14 +10,14 @@ PYTHON_BIN ?= $(shell \
 	    && { command -v $$p 2>/dev/null || echo $$p; break; }; \
 	done)
 
-.PHONY: run test test-slow test-browser bench lint app docs clean help
+.PHONY: run test test-slow test-browser bench lint app assets browser-deps docs clean help
 
 help:
 	@echo "make run        default scenario: simulate, summarise, write results/ and figures"
 	@echo "make test       the default test suite (installs everything first)"
 	@echo "make test-slow  the long validation tests"
 	@echo "make bench      firm-steps per second of both engines at 1k and 10k firms"
-	@echo "make app        the teaching app in the browser"
+	@echo "make app        the teaching app in the browser (EXERCISE=lock_in: an exercise)"
 	@echo "make lint       ruff"
 
 $(STAMP): pyproject.toml
@@ -32,11 +32,29 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/clustersim
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(PY) -m pytest -q
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow || [ $$? -eq 5 ]  # 5: no slow tests collected
+
+test-browser: $(STAMP) browser-deps
+	$(PY) -m pytest -q -m browser
+
+# The teaching app: EXERCISE=lock_in opens on an exercise's preset (docs/teaching/).
+app: $(STAMP) assets
+	$(VENV)/bin/clustersim-app $(if $(EXERCISE),--exercise $(EXERCISE))
+
+# Solara's JS/CSS from the npm registry into a git-ignored folder (the app runs offline).
+ASSETS := .cache/solara-assets
+assets: $(STAMP)
+	@$(PY) -m clustersim.viz.assets $(ASSETS)
+
+# Headless Chromium for the browser test, installed with apt only when it is missing.
+browser-deps: assets
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_engines.py

@@ -29,10 +29,9 @@ last_comparison = solara.reactive(None)
 message = solara.reactive("")
 
 
-def figure(chart) -> None:
-    """Show an Altair chart. Skips Altair's schema validation, which costs more than the
-    drawing (the charts are built by tested code)."""
-    solara.widgets.VegaLite.element(spec=chart.to_dict(validate=False))
+def figure(spec: dict) -> None:
+    """Show a Vega-Lite spec (from :mod:`clustersim.viz.charts`)."""
+    solara.widgets.VegaLite.element(spec=spec)
 
 
 def model_params(exercise: str | None = EXERCISE) -> dict:

@@ -1,13 +1,18 @@
-"""Altair charts of the app: the map of the landscape and the focal cluster's time series.
+"""Vega-Lite charts of the app: the map of the landscape and the focal cluster's time series.
 
-Pure functions of a model (or of time-series frames), so they are tested without a browser.
-Charts draw on a canvas in the browser; numbers meant to be read or asserted are printed by the
-app's text readouts instead.
+Each chart is declared once with Altair over *named* data sets, converted to a Vega-Lite spec
+(validated once, then cached), and refilled with the model's current data at every redraw.
+Building and validating Altair objects costs far more than drawing, so this keeps the app
+responsive while the chart code stays declarative. Pure functions of a model or of time-series
+frames, tested without a browser. Charts draw on a canvas in the browser; numbers meant to be
+read or asserted are printed by the app's text readouts instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -18,58 +23,52 @@ from clustersim.state import BANK, ORIGINS, SEED_FUND, TIE_FIRM, TIE_UNIVERSITY
 MAP_SIZE = 300
 WIDE = 400
 
-# Colour-by options of the map: label -> function(model, live slots) -> (values, vega type, scale)
-ColourFn = Callable[[object, np.ndarray], tuple[np.ndarray, str, alt.Scale]]
+
+def records(df: pd.DataFrame, digits: int = 4) -> list[dict]:
+    """JSON-ready rows: floats rounded, NaN as null (Vega-Lite skips nulls in lines)."""
+    columns = []
+    for c in df.columns:
+        v = df[c].to_numpy()
+        if v.dtype.kind == "f":
+            columns.append([None if x != x else x for x in np.round(v, digits).tolist()])
+        else:
+            columns.append(v.tolist())
+    names = [str(c) for c in df.columns]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def spec(template: dict, **datasets: pd.DataFrame) -> dict:
+    """A cached chart template filled with the current data."""
+    return {**template, "datasets": {name: records(df) for name, df in datasets.items()}}
+
+
+# ----------------------------------------------------------------- colour-by options of the map
+@dataclass(frozen=True)
+class Colouring:
+    values: Callable  # (model, live slots) -> array
+    vtype: str  # "quantitative" or "nominal"
+    scale: dict  # Vega-Lite scale
 
 
 def _tech_distance(model, live):
-    d = np.sqrt(((model.firms.kpos[live] - model.demand) ** 2).sum(axis=1))
-    return d, "quantitative", alt.Scale(scheme="viridis", reverse=True)
+    return np.sqrt(((model.firms.kpos[live] - model.demand) ** 2).sum(axis=1))
 
 
 def _tech_direction(model, live):
     rel = model.firms.kpos[live] - model.demand
-    angle = np.degrees(np.arctan2(rel[:, 1], rel[:, 0])) if model.dims > 1 else rel[:, 0]
-    return angle, "quantitative", alt.Scale(scheme="sinebow", domain=[-180, 180])
-
-
-def _region(model, live):
-    return model.firms.region[live].astype(str), "nominal", alt.Scale(scheme="tableau10")
-
-
-def _origin(model, live):
-    return (
-        np.array(ORIGINS)[model.firms.origin[live]],
-        "nominal",
-        alt.Scale(domain=list(ORIGINS), scheme="set2"),
-    )
+    return np.degrees(np.arctan2(rel[:, 1], rel[:, 0])) if model.dims > 1 else rel[:, 0]
 
 
 def _member(model, live):
-    values = np.where(model.firms.member[live], "member", "not a member")
-    return (
-        values,
-        "nominal",
-        alt.Scale(domain=["member", "not a member"], range=["#d62728", "#bbb"]),
-    )
+    return np.where(model.firms.member[live], "member", "not a member")
 
 
 def _region_stage(model, live):
     stages = region_stages(model)
-    values = np.array([stages.get(int(r), "unknown") for r in model.firms.region[live]])
-    return values, "nominal", stage_scale()
+    return np.array([stages.get(int(r), "not classified") for r in model.firms.region[live]])
 
 
-COLOUR_BY: dict[str, ColourFn] = {
-    "technology: distance from demand": _tech_distance,
-    "technology: direction in technology space": _tech_direction,
-    "region": _region,
-    "stage of the firm's region": _region_stage,
-    "initiative membership": _member,
-    "origin (start-up, spin-off, ...)": _origin,
-}
-
-# Stage colours: growth in greens and blues, maturity in purple, decline in red.
+# Stage colours: growth in blues and greens, maturity purple, transformation orange, decline red.
 STAGE_COLOURS = {
     "agglomeration": "#c7c7c7",
     "emerging": "#9ecae1",
@@ -78,10 +77,28 @@ STAGE_COLOURS = {
     "transformation": "#fd8d3c",
     "decline": "#d62728",
 }
+STAGE_SCALE = {"domain": list(STAGE_COLOURS), "range": list(STAGE_COLOURS.values())}
 
-
-def stage_scale() -> alt.Scale:
-    return alt.Scale(domain=list(STAGE_COLOURS), range=list(STAGE_COLOURS.values()))
+COLOUR_BY: dict[str, Colouring] = {
+    "technology: distance from demand": Colouring(
+        _tech_distance, "quantitative", {"scheme": "viridis", "reverse": True}
+    ),
+    "technology: direction in technology space": Colouring(
+        _tech_direction, "quantitative", {"scheme": "sinebow", "domain": [-180, 180]}
+    ),
+    "region": Colouring(
+        lambda m, live: m.firms.region[live].astype(str), "nominal", {"scheme": "tableau10"}
+    ),
+    "stage of the firm's region": Colouring(_region_stage, "nominal", STAGE_SCALE),
+    "initiative membership": Colouring(
+        _member, "nominal", {"domain": ["member", "not a member"], "range": ["#d62728", "#bbb"]}
+    ),
+    "origin (start-up, spin-off, ...)": Colouring(
+        lambda m, live: np.array(ORIGINS)[m.firms.origin[live]],
+        "nominal",
+        {"domain": list(ORIGINS), "scheme": "set2"},
+    ),
+}
 
 
 def region_stages(model) -> dict[int, str]:
@@ -93,131 +110,7 @@ def region_stages(model) -> dict[int, str]:
     return {int(r): str(s) for r, s in zip(last["region"], last["stage"], strict=True)}
 
 
-def map_chart(model, colour_by: str, show_ties: bool) -> alt.LayerChart:
-    """Regions, firms (coloured by ``colour_by``, sized by employment), universities,
-    financiers and, optionally, ties with opacity by trust."""
-    if colour_by not in COLOUR_BY:
-        raise ValueError(f"colour_by={colour_by!r}: allowed: {' | '.join(COLOUR_BY)}")
-    size = model.cfg.world.size
-    xs = alt.Scale(domain=[0, size], nice=False)
-    ys = alt.Scale(domain=[0, size], nice=False)
-    x = alt.X("x:Q", scale=xs, axis=None)
-    y = alt.Y("y:Q", scale=ys, axis=None)
-    reg = model.regions
-    regions = pd.DataFrame(
-        {
-            "x": reg.x0,
-            "x2": reg.x1,
-            "y": reg.y0,
-            "y2": reg.y1,
-            "label": [
-                f"region {r}" + (" (focal)" if r == model.focal else "") for r in range(reg.n)
-            ],
-            "focal": np.arange(reg.n) == model.focal,
-        }
-    )
-    layers = [
-        alt.Chart(regions)
-        .mark_rect(stroke="#555", strokeWidth=1)
-        .encode(
-            x=x,
-            x2="x2:Q",
-            y=y,
-            y2="y2:Q",
-            color=alt.Color(
-                "focal:N",
-                scale=alt.Scale(domain=[True, False], range=["#fff7e0", "#f4f4f4"]),
-                legend=None,
-            ),
-        ),
-        alt.Chart(regions.assign(tx=regions.x + 1.5, ty=regions.y2 - 1.5))
-        .mark_text(align="left", baseline="top", fontSize=11, color="#444")
-        .encode(
-            x=alt.X("tx:Q", scale=xs, axis=None),
-            y=alt.Y("ty:Q", scale=ys, axis=None),
-            text="label:N",
-        ),
-    ]
-    f = model.firms
-    live = f.live
-    if show_ties:
-        layers.append(_ties_layer(model, xs, ys))
-    values, vtype, scale = COLOUR_BY[colour_by](model, live)
-    firms = pd.DataFrame(
-        {"x": f.x[live], "y": f.y[live], "employment": f.emp[live].round(1), "colour": values}
-    )
-    legend = alt.Legend(title=colour_by.split(":")[0], orient="right", labelLimit=110)
-    layers.append(
-        alt.Chart(firms)
-        .mark_circle(opacity=0.75, stroke="#333", strokeWidth=0.3)
-        .encode(
-            x=x,
-            y=y,
-            size=alt.Size(
-                "employment:Q",
-                scale=alt.Scale(type="sqrt", domain=[0, 200], range=[4, 260], clamp=True),
-                legend=None,
-            ),
-            color=alt.Color(f"colour:{vtype[0].upper()}", scale=scale, legend=legend),
-        )
-    )
-    layers.append(_institutions_layer(model, xs, ys))
-    return alt.layer(*layers).properties(width=MAP_SIZE, height=MAP_SIZE, title="The landscape")
-
-
-def _ties_layer(model, xs, ys) -> alt.Chart:
-    """Firm-firm and firm-university ties as segments, opacity by trust."""
-    t, f, uni = model.ties, model.firms, model.universities
-    kind, a, b = t.view("kind"), t.view("a"), t.view("b")
-    ff = kind == TIE_FIRM
-    fu = kind == TIE_UNIVERSITY
-    ties = pd.DataFrame(
-        {
-            "x": np.concatenate([f.x[a[ff]], f.x[a[fu]]]),
-            "y": np.concatenate([f.y[a[ff]], f.y[a[fu]]]),
-            "x2": np.concatenate([f.x[b[ff]], uni.x[b[fu]]]),
-            "y2": np.concatenate([f.y[b[ff]], uni.y[b[fu]]]),
-            "trust": np.concatenate([t.view("trust")[ff], t.view("trust")[fu]]),
-        }
-    )
-    return (
-        alt.Chart(ties)
-        .mark_rule(color="#2c7fb8", strokeWidth=0.8)
-        .encode(
-            x=alt.X("x:Q", scale=xs, axis=None),
-            y=alt.Y("y:Q", scale=ys, axis=None),
-            x2="x2:Q",
-            y2="y2:Q",
-            opacity=alt.Opacity(
-                "trust:Q", scale=alt.Scale(domain=[0, 1], range=[0, 0.8]), legend=None
-            ),
-        )
-    )
-
-
-def institution_table(model) -> pd.DataFrame:
-    """Universities at their places; financiers (which have a region, not a place) in a row
-    near their region's lower edge."""
-    uni, fin, reg = model.universities, model.financiers, model.regions
-    rows = [{"x": uni.x[u], "y": uni.y[u], "kind": "university"} for u in range(uni.n)]
-    per_region: dict[int, int] = {}
-    for k in range(fin.n):
-        r = int(fin.region[k])
-        i = per_region.get(r, 0)
-        per_region[r] = i + 1
-        name = {BANK: "bank", SEED_FUND: "public seed fund"}.get(
-            int(fin.kind[k]), "venture capital"
-        )
-        rows.append(
-            {
-                "x": reg.x0[r] + 4 + 5 * i,
-                "y": reg.y0[r] + 4,
-                "kind": name if fin.active[k] else f"{name} (inactive)",
-            }
-        )
-    return pd.DataFrame(rows, columns=["x", "y", "kind"])
-
-
+# ----------------------------------------------------------------- the map
 INSTITUTION_SHAPES = {
     "university": "triangle-up",
     "bank": "square",
@@ -226,47 +119,168 @@ INSTITUTION_SHAPES = {
 }
 
 
-def _institutions_layer(model, xs, ys) -> alt.Chart:
-    df = institution_table(model)
-    df["base"] = df["kind"].str.replace(" (inactive)", "", regex=False)
-    return (
-        alt.Chart(df)
+@lru_cache(maxsize=64)
+def map_template(colour_by: str, show_ties: bool, size: float) -> dict:
+    """Regions, ties (optional, opacity by trust), firms (coloured by ``colour_by``, sized by
+    employment), universities and financiers, over data sets named after each layer."""
+    rule = COLOUR_BY[colour_by]
+    xs = alt.Scale(domain=[0, size], nice=False)
+    x = alt.X("x:Q", scale=xs, axis=None)
+    y = alt.Y("y:Q", scale=xs, axis=None)
+    layers = [
+        alt.Chart(alt.NamedData("regions"))
+        .mark_rect(stroke="#555", strokeWidth=1)
+        .encode(x=x, x2="x2:Q", y=y, y2="y2:Q", fill=alt.Fill("fill:N", scale=None)),
+        alt.Chart(alt.NamedData("regions"))
+        .mark_text(align="left", baseline="top", fontSize=11, color="#444", dx=4, dy=4)
+        .encode(x=x, y=alt.Y("y2:Q", scale=xs, axis=None), text="label:N"),
+    ]
+    if show_ties:
+        layers.append(
+            alt.Chart(alt.NamedData("ties"))
+            .mark_rule(color="#2c7fb8", strokeWidth=0.8)
+            .encode(
+                x=x,
+                y=y,
+                x2="x2:Q",
+                y2="y2:Q",
+                opacity=alt.Opacity(
+                    "trust:Q", scale=alt.Scale(domain=[0, 1], range=[0, 0.8]), legend=None
+                ),
+            )
+        )
+    layers += [
+        alt.Chart(alt.NamedData("firms"))
+        .mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.3)
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size(
+                "employment:Q",
+                scale=alt.Scale(type="sqrt", domain=[0, 200], range=[4, 260], clamp=True),
+                legend=None,
+            ),
+            color=alt.Color(
+                "colour",
+                type=rule.vtype,
+                scale=alt.Scale(**rule.scale),
+                legend=alt.Legend(title=colour_by.split(":")[0], orient="right", labelLimit=110),
+            ),
+            tooltip=[alt.Tooltip("employment:Q"), alt.Tooltip("colour", type=rule.vtype)],
+        ),
+        alt.Chart(alt.NamedData("institutions"))
         .mark_point(size=140, filled=True, color="#111", stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("x:Q", scale=xs, axis=None),
-            y=alt.Y("y:Q", scale=ys, axis=None),
+            x=x,
+            y=y,
             shape=alt.Shape(
-                "base:N",
+                "kind:N",
                 scale=alt.Scale(
                     domain=list(INSTITUTION_SHAPES), range=list(INSTITUTION_SHAPES.values())
                 ),
                 legend=alt.Legend(title="institutions", orient="right"),
             ),
-            tooltip=["kind:N"],
-        )
+            tooltip=["kind:N", "state:N"],
+        ),
+    ]
+    chart = alt.layer(*layers).properties(
+        width=MAP_SIZE, height=MAP_SIZE, title="The landscape (firm size = employment)"
     )
+    return chart.to_dict()
+
+
+def map_data(model, colour_by: str, show_ties: bool) -> dict[str, pd.DataFrame]:
+    """The map's data sets at the model's current state."""
+    if colour_by not in COLOUR_BY:
+        raise ValueError(f"colour_by={colour_by!r}: allowed: {' | '.join(COLOUR_BY)}")
+    reg, f = model.regions, model.firms
+    live = f.live
+    data = {
+        "regions": pd.DataFrame(
+            {
+                "x": reg.x0,
+                "x2": reg.x1,
+                "y": reg.y0,
+                "y2": reg.y1,
+                "label": [
+                    f"region {r}" + (" (focal)" if r == model.focal else "") for r in range(reg.n)
+                ],
+                "fill": np.where(np.arange(reg.n) == model.focal, "#fff7e0", "#f4f4f4"),
+            }
+        ),
+        "firms": pd.DataFrame(
+            {
+                "x": f.x[live],
+                "y": f.y[live],
+                "employment": f.emp[live],
+                "colour": COLOUR_BY[colour_by].values(model, live),
+            }
+        ),
+        "institutions": institution_table(model),
+    }
+    if show_ties:
+        data["ties"] = tie_segments(model)
+    return data
+
+
+def map_chart(model, colour_by: str, show_ties: bool) -> dict:
+    """The map's Vega-Lite spec."""
+    data = map_data(model, colour_by, show_ties)
+    return spec(map_template(colour_by, show_ties, float(model.cfg.world.size)), **data)
+
+
+def tie_segments(model) -> pd.DataFrame:
+    """Firm-firm and firm-university ties as segments with their trust."""
+    t, f, uni = model.ties, model.firms, model.universities
+    kind, a, b, trust = t.view("kind"), t.view("a"), t.view("b"), t.view("trust")
+    ff, fu = kind == TIE_FIRM, kind == TIE_UNIVERSITY
+    return pd.DataFrame(
+        {
+            "x": np.concatenate([f.x[a[ff]], f.x[a[fu]]]),
+            "y": np.concatenate([f.y[a[ff]], f.y[a[fu]]]),
+            "x2": np.concatenate([f.x[b[ff]], uni.x[b[fu]]]),
+            "y2": np.concatenate([f.y[b[ff]], uni.y[b[fu]]]),
+            "trust": np.concatenate([trust[ff], trust[fu]]),
+        }
+    )
+
+
+def institution_table(model) -> pd.DataFrame:
+    """Universities at their places; financiers (which have a region, not a place) in a row
+    along their region's lower edge."""
+    uni, fin, reg = model.universities, model.financiers, model.regions
+    rows = [{"x": uni.x[u], "y": uni.y[u], "kind": "university", "state": ""} for u in range(uni.n)]
+    per_region: dict[int, int] = {}
+    for k in range(fin.n):
+        r = int(fin.region[k])
+        i = per_region.get(r, 0)
+        per_region[r] = i + 1
+        kind = {BANK: "bank", SEED_FUND: "public seed fund"}.get(
+            int(fin.kind[k]), "venture capital"
+        )
+        rows.append(
+            {
+                "x": reg.x0[r] + 4 + 5 * i,
+                "y": reg.y0[r] + 4,
+                "kind": kind,
+                "state": "active" if fin.active[k] else "inactive",
+            }
+        )
+    return pd.DataFrame(rows, columns=["x", "y", "kind", "state"])
 
 
 # ----------------------------------------------------------------- time series
-def _years(ts: pd.DataFrame) -> alt.Scale:
-    """One x scale for every panel of a figure: year 0 to the end of the last quarter."""
-    return alt.Scale(domain=[0, float(ts["year"].max()) + 0.25], nice=False)
-
-
-def _band(df: pd.DataFrame, column: str, scale: alt.Scale | None, title: str, xs) -> alt.Chart:
+def _band(name: str, column: str, scale: dict | None, title: str) -> alt.Chart:
     """A coloured band: one rectangle per quarter, coloured by ``column`` (stage or phase)."""
-    band = pd.DataFrame(
-        {"year": df["year"], "year2": df["year"] + 0.25, column: df[column].astype(str)}
-    )
     return (
-        alt.Chart(band)
+        alt.Chart(alt.NamedData(name))
         .mark_rect()
         .encode(
-            x=alt.X("year:Q", title="year", scale=xs),
+            x=alt.X("year:Q", title="year"),
             x2="year2:Q",
             color=alt.Color(
                 f"{column}:N",
-                scale=scale or alt.Undefined,
+                scale=alt.Scale(**scale) if scale else alt.Undefined,
                 legend=alt.Legend(title=title, orient="right", labelLimit=110),
             ),
             tooltip=[alt.Tooltip("year:Q"), alt.Tooltip(f"{column}:N", title=title)],
@@ -275,12 +289,12 @@ def _band(df: pd.DataFrame, column: str, scale: alt.Scale | None, title: str, xs
     )
 
 
-def _panel(df: pd.DataFrame, column: str, title: str, xs, height: int, **encode) -> alt.Chart:
+def _panel(name: str, column: str, title: str, height: int, **encode) -> alt.Chart:
     return (
-        alt.Chart(df)
+        alt.Chart(alt.NamedData(name))
         .mark_line()
         .encode(
-            x=alt.X("year:Q", title=None, scale=xs, axis=alt.Axis(labels=False)),
+            x=alt.X("year:Q", title=None, axis=alt.Axis(labels=False)),
             y=alt.Y(f"{column}:Q", title=title),
             **encode,
         )
@@ -288,68 +302,80 @@ def _panel(df: pd.DataFrame, column: str, title: str, xs, height: int, **encode)
     )
 
 
-def size_chart(ts: pd.DataFrame, focal: int) -> alt.VConcatChart:
-    """Firms and employment over time, focal region bold, with the life-cycle stage as a
-    coloured band under the curves (when the time series carries a stage)."""
-    xs = _years(ts)
-    df = ts[["year", "region", "employment", "firms"]].assign(
-        who=np.where(ts["region"] == focal, "focal region", "region " + ts["region"].astype(str))
+def _stack(parts: list[alt.Chart], title: str) -> dict:
+    return (
+        alt.vconcat(*parts, spacing=4)
+        .resolve_scale(x="shared", color="independent")
+        .properties(title=title)
+        .to_dict()
     )
+
+
+def _band_data(f: pd.DataFrame, column: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"year": f["year"], "year2": f["year"] + 0.25, column: f[column].astype(str)}
+    )
+
+
+@lru_cache(maxsize=4)
+def size_template(with_stage: bool) -> dict:
     style = dict(
         color=alt.Color("who:N", legend=alt.Legend(title=None, orient="top")),
         strokeWidth=alt.condition(alt.datum.who == "focal region", alt.value(2.5), alt.value(1)),
         detail="region:N",
     )
     parts = [
-        _panel(df, "employment", "employment", xs, 100, **style),
-        _panel(df, "firms", "firms", xs, 80, **style),
+        _panel("regions", "employment", "employment", 100, **style),
+        _panel("regions", "firms", "firms", 80, **style).encode(
+            color=alt.Color("who:N", legend=None)
+        ),
     ]
-    if "stage" in ts.columns:
-        focal_ts = ts[ts["region"] == focal]
-        parts.append(_band(focal_ts, "stage", stage_scale(), "stage (focal region)", xs))
-    return (
-        alt.vconcat(*parts, spacing=4)
-        .resolve_scale(color="independent")
-        .properties(title="Firms and employment")
-    )
+    if with_stage:
+        parts.append(_band("stage", "stage", STAGE_SCALE, "stage (focal region)"))
+    return _stack(parts, "Firms and employment")
 
 
-def network_chart(ts: pd.DataFrame, focal: int) -> alt.VConcatChart:
-    """Mean trust and tie density of the focal region, and the initiative's phase band."""
-    xs = _years(ts)
-    f = ts.loc[ts["region"] == focal, ["year", "trust_mean", "tie_density"]]
-    parts = [
-        _panel(f, "trust_mean", "mean trust", xs, 80, color=alt.value("#1f77b4")),
-        _panel(f, "tie_density", "tie density", xs, 80, color=alt.value("#ff7f0e")),
-    ]
-    if "phase" in ts.columns:
-        parts.append(_band(ts[ts["region"] == focal], "phase", None, "initiative phase", xs))
-    return (
-        alt.vconcat(*parts, spacing=4)
-        .resolve_scale(color="independent")
-        .properties(title="Trust, ties and the cluster initiative (focal region)")
-    )
-
-
-def innovation_chart(ts: pd.DataFrame, focal: int) -> alt.Chart:
-    """Incremental and radical innovations per year in the focal region."""
-    f = ts[(ts["region"] == focal) & (ts["step"] > 0)]
-    yearly = (
-        f.assign(y=np.floor(f["year"] - 0.25))
-        .groupby("y")[["innovations_incremental", "innovations_radical"]]
-        .sum()
-        .reset_index()
-        .rename(
-            columns={
-                "y": "year",
-                "innovations_incremental": "incremental",
-                "innovations_radical": "radical",
-            }
+def size_chart(ts: pd.DataFrame, focal: int) -> dict:
+    """Firms and employment over time, focal region bold, with the life-cycle stage as a
+    coloured band under the curves (when the time series carries a stage)."""
+    with_stage = "stage" in ts.columns
+    data = {
+        "regions": ts[["year", "region", "employment", "firms"]].assign(
+            who=np.where(
+                ts["region"] == focal, "focal region", "region " + ts["region"].astype(str)
+            )
         )
-        .melt(id_vars=["year"], var_name="kind", value_name="innovations")
-    )
+    }
+    if with_stage:
+        data["stage"] = _band_data(ts[ts["region"] == focal], "stage")
+    return spec(size_template(with_stage), **data)
+
+
+@lru_cache(maxsize=4)
+def network_template(with_phase: bool) -> dict:
+    parts = [
+        _panel("focal", "trust_mean", "mean trust", 80, color=alt.value("#1f77b4")),
+        _panel("focal", "tie_density", "tie density", 80, color=alt.value("#ff7f0e")),
+    ]
+    if with_phase:
+        parts.append(_band("phase", "phase", None, "initiative phase"))
+    return _stack(parts, "Trust, ties and the cluster initiative (focal region)")
+
+
+def network_chart(ts: pd.DataFrame, focal: int) -> dict:
+    """Mean trust and tie density of the focal region, and the initiative's phase band."""
+    f = ts[ts["region"] == focal]
+    with_phase = "phase" in ts.columns
+    data = {"focal": f[["year", "trust_mean", "tie_density"]]}
+    if with_phase:
+        data["phase"] = _band_data(f, "phase")
+    return spec(network_template(with_phase), **data)
+
+
+@lru_cache(maxsize=1)
+def innovation_template() -> dict:
     return (
-        alt.Chart(yearly)
+        alt.Chart(alt.NamedData("yearly"))
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="year", axis=alt.Axis(labelOverlap=True)),
@@ -361,34 +387,63 @@ def innovation_chart(ts: pd.DataFrame, focal: int) -> alt.Chart:
             ),
         )
         .properties(width=WIDE, height=110, title="Innovations (focal region)")
+        .to_dict()
     )
 
 
-def comparison_chart(policy: pd.DataFrame, twin: pd.DataFrame, focal: int) -> alt.Chart:
-    """Employment and firms of the focal region with and without the policy, side by side."""
-    both = pd.concat(
-        [
-            policy[policy["region"] == focal].assign(run="with the policy"),
-            twin[twin["region"] == focal].assign(run="without (twin)"),
-        ]
-    )
-    long = both.melt(id_vars=["year", "run"], value_vars=["employment", "firms"])
+def yearly_innovations(ts: pd.DataFrame, focal: int) -> pd.DataFrame:
+    """Incremental and radical innovations per simulated year in the focal region (long)."""
+    f = ts[(ts["region"] == focal) & (ts["step"] > 0)]
     return (
-        alt.Chart(long)
+        f.assign(year=((f["step"] - 1) // 4).astype(int))
+        .groupby("year")[["innovations_incremental", "innovations_radical"]]
+        .sum()
+        .rename(
+            columns={"innovations_incremental": "incremental", "innovations_radical": "radical"}
+        )
+        .reset_index()
+        .melt(id_vars=["year"], var_name="kind", value_name="innovations")
+    )
+
+
+def innovation_chart(ts: pd.DataFrame, focal: int) -> dict:
+    return spec(innovation_template(), yearly=yearly_innovations(ts, focal))
+
+
+RUNS = ["with the policy", "without (twin)"]
+
+
+@lru_cache(maxsize=1)
+def comparison_template() -> dict:
+    return (
+        alt.Chart(alt.NamedData("both"))
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("year:Q"),
             y=alt.Y("value:Q", title=None),
             color=alt.Color(
                 "run:N",
-                scale=alt.Scale(
-                    domain=["with the policy", "without (twin)"], range=["#d62728", "#555"]
-                ),
+                scale=alt.Scale(domain=RUNS, range=["#d62728", "#555"]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
-            column=alt.Column("run:N", title=None, sort=["with the policy", "without (twin)"]),
+            column=alt.Column("run:N", title=None, sort=RUNS),
             row=alt.Row("variable:N", title=None, sort=["employment", "firms"]),
         )
         .properties(width=200, height=90)
         .resolve_scale(y="shared")
+        .to_dict()
     )
+
+
+def comparison_chart(policy: pd.DataFrame, twin: pd.DataFrame, focal: int) -> dict:
+    """Employment and firms of the focal region with and without the policy, side by side."""
+    both = pd.concat(
+        [
+            policy.loc[policy["region"] == focal, ["year", "employment", "firms"]].assign(
+                run=RUNS[0]
+            ),
+            twin.loc[twin["region"] == focal, ["year", "employment", "firms"]].assign(run=RUNS[1]),
+        ]
+    )
+    long = both.melt(id_vars=["year", "run"], value_vars=["employment", "firms"])
+    return spec(comparison_template(), both=long)
