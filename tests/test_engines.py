@@ -9,14 +9,19 @@ agreement on nothing.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from clustersim import make_config
 from clustersim.hooks import StepHook
+from clustersim.kernels.engine import NumbaEngine
 from clustersim.model import ClusterModel
 from clustersim.recording import firm_table, tie_table
+from clustersim.reference import ReferenceEngine
+from clustersim.state import FIRM_BOOL, FIRM_FLOAT, FIRM_ID, FIRM_INT
 
 RTOL, ATOL = 1e-9, 1e-12
 
@@ -158,6 +163,105 @@ def test_levers_change_the_trajectory():
     focal = (with_levers["step"] == last) & with_levers["is_focal"]
     assert with_levers.loc[focal, "sales"].item() > without.loc[focal, "sales"].item()
     assert not np.allclose(with_levers["spill_mobility"], without["spill_mobility"])
+
+
+# ------------------------------------------------------------------ one rule at a time
+STATE = (
+    [f"firms.{name}" for name in FIRM_FLOAT + FIRM_INT + FIRM_ID + FIRM_BOOL + ("kpos",)]
+    + [f"ties.{name}" for name in ("a", "b", "kind", "trust", "age", "successes")]
+    + ["dk", "dpos", "volume", "tie_counts"]
+)
+METHODS = (
+    "market",
+    "innovate",
+    "projects",
+    "spillovers",
+    "apply_knowledge",
+    "adjacency",
+    "search",
+    "spinoff_parents",
+    "exits",
+    "network_stats",
+)
+
+
+def _array(model, key: str) -> np.ndarray:
+    owner, _, name = key.rpartition(".")
+    return getattr(getattr(model, owner) if owner else model, name)
+
+
+@pytest.fixture(scope="module")
+def midrun():
+    """A model after three years with the levers moved, some firms about to exit, and non-zero
+    knowledge accumulators; with its state, so each rule can start from it again."""
+    spec = dict(CONFIGS["closed_levers"])
+    spec.pop("levers")
+    model = ClusterModel(make_config(**spec))
+    model.run(12)
+    Levers().before_step(model)
+    rng = np.random.default_rng(5)
+    f, cap = model.firms, model.firms.capacity
+    live = f.live
+    f.loss_streak[live[::9]] = model.cfg.market.exit_loss_quarters
+    f.cash[live[4::13]] = -1e3
+    model.dk = 0.01 * rng.random(cap)
+    model.dpos = 0.01 * rng.normal(size=(cap, model.dims))
+    model.volume[:] = 0.0
+    model.tie_counts[:] = 0
+    return model, {key: _array(model, key).copy() for key in STATE}
+
+
+def rule_inputs(model, method: str) -> tuple:
+    """The random draws (and adjacency) each rule takes, drawn the way ``ClusterModel.step``
+    does; spin-off draws are scaled down so that many firms spawn."""
+    rng = np.random.default_rng(11)
+    n, ne, dims = model.firms.capacity, model.ties.n, model.dims
+    contacts = model.cfg.knowledge.proximity_contacts
+    if method == "innovate":
+        z = rng.normal(size=(2, n, dims))
+        return rng.random(n), rng.random(n), z[0], z[1], rng.normal(size=n)
+    if method == "projects":
+        return np.ones(ne, dtype=np.bool_), *rng.random((4, ne))
+    if method == "spillovers":
+        return rng.random((n, contacts)), rng.random((n, contacts)), rng.random(n)
+    if method in ("search", "network_stats"):
+        start, nbr = NumbaEngine().adjacency(model)
+        return (start, nbr, *rng.random((4, n))) if method == "search" else (start, nbr)
+    if method == "spinoff_parents":
+        return (0.01 * rng.random(n),)
+    return ()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_each_rule_matches_on_the_same_state(midrun, method):
+    """Each engine method, from the same state with the same draws, gives the same outputs and
+    leaves the same state: when the whole-run comparison fails, this names the rule."""
+    model, state = midrun
+    inputs = rule_inputs(model, method)
+    outcome = {}
+    for engine in (NumbaEngine(), ReferenceEngine()):
+        for key, value in state.items():
+            _array(model, key)[...] = value
+        args = copy.deepcopy(inputs)
+        result = getattr(engine, method)(model, *args)
+        after = {key: _array(model, key).copy() for key in STATE}
+        outcome[engine.name] = (result, args, after, getattr(model, "accounts", None))
+    (res_n, args_n, after_n, acc_n), (res_r, args_r, after_r, acc_r) = outcome.values()
+    for key in STATE:
+        np.testing.assert_allclose(after_r[key], after_n[key], rtol=RTOL, atol=ATOL, err_msg=key)
+    for x, y in zip(args_r, args_n, strict=True):  # e.g. the ``keep`` mask of projects
+        np.testing.assert_array_equal(x, y)
+    results_r = res_r if isinstance(res_r, tuple) else (res_r,)
+    results_n = res_n if isinstance(res_n, tuple) else (res_n,)
+    for x, y in zip(results_r, results_n, strict=True):
+        if x is not None or y is not None:
+            np.testing.assert_allclose(x, y, rtol=RTOL, atol=ATOL)
+            assert np.asarray(x).dtype.kind == np.asarray(y).dtype.kind
+    if method == "market":
+        np.testing.assert_allclose(acc_r, acc_n, rtol=RTOL)
+    changed = any(not np.array_equal(after_n[k], state[k]) for k in STATE)
+    returned = any(np.size(x) for x in results_n if x is not None)
+    assert changed or returned, f"{method} did nothing on this state: the test would be empty"
 
 
 @pytest.mark.parametrize("engine", ["numba", "reference"])
