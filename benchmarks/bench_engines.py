@@ -48,13 +48,11 @@ PLAN = {1_000: (10, 5), 10_000: (4, 5)}
 
 
 def bench_config(n_firms: int, engine: str) -> Config:
-    default = Config()
-    pool = default.world.labour_pool * n_firms / default.n_firms
     return make_config(
         n_firms=n_firms,
         engine=engine,
         years=10,
-        **{"world.labour_pool": pool, "output.write": False, "output.figures": False},
+        **{"output.write": False, "output.figures": False},
     )
 
 

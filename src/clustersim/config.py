@@ -75,7 +75,10 @@ class WorldConfig:
     n_regions: int = param(4, "Number of regions on the landscape", 1, 64)
     focal_region: int = param(0, "Index of the focal region, where policies act", 0, 63)
     size: float = param(100.0, "Side length of the square landscape (km)", 1, 10000)
-    labour_pool: float = param(6000.0, "Workers available to the industry per region", 1, 1e8)
+    labour_pool_per_firm: float = param(
+        80.0, "Workers available to the industry per initial firm, shared equally by the regions "
+        "(6,000 a region for 300 firms in 4 regions), so larger runs keep the same tightness",
+        0.01, 1e6)
     base_wage: float = param(
         1.0, "Wage per worker per quarter at zero labour-market tightness", 0.01, 100
     )

@@ -114,7 +114,7 @@ class ClusterModel(mesa.Model):
         for r, (x0, x1, y0, y1) in enumerate(region_bounds(w.n_regions, w.size)):
             reg.x0[r], reg.x1[r], reg.y0[r], reg.y1[r] = x0, x1, y0, y1
         reg.cx, reg.cy = (reg.x0 + reg.x1) / 2, (reg.y0 + reg.y1) / 2
-        reg.pool[:] = w.labour_pool
+        reg.pool[:] = w.labour_pool_per_firm * self.cfg.n_firms / w.n_regions
         reg.amenity[:] = w.amenity_sd * rng.normal(size=w.n_regions)
         reg.enforcement[:] = w.contract_enforcement
         reg.bonding[:] = w.bonding_trust
