@@ -26,10 +26,10 @@ def config_dir(tmp_path, monkeypatch):
     shutil.copytree(CONFIGS, cdir)
     (cdir / "landscape").mkdir()
     (cdir / "landscape" / "crowded.yaml").write_text(
-        "# @package _global_\nworld:\n  labour_pool: 3000.0\n"
+        "# @package _global_\nworld:\n  labour_pool_per_firm: 40.0\n"
     )
     (cdir / "landscape" / "roomy.yaml").write_text(
-        "# @package _global_\nworld:\n  labour_pool: 9000.0\n"
+        "# @package _global_\nworld:\n  labour_pool_per_firm: 120.0\n"
     )
     (cdir / "exercise").mkdir(exist_ok=True)
     (cdir / "exercise" / "crowding.yaml").write_text(
@@ -50,13 +50,13 @@ def test_preset_groups_come_from_the_folders_on_disk(config_dir):
 
 def test_compose_applies_group_choices_and_exercise(config_dir):
     plain = presets.compose({"landscape": "roomy"})
-    assert plain.config.world.labour_pool == 9000.0
+    assert plain.config.world.labour_pool_per_firm == 120.0
     assert plain.choices["landscape"] == "roomy"
     ex = presets.compose({}, "crowding")
-    assert ex.config.world.labour_pool == 3000.0 and ex.config.n_firms == 70
+    assert ex.config.world.labour_pool_per_firm == 40.0 and ex.config.n_firms == 70
     # a group chosen in the app wins over the exercise's choice, as on the command line
     mixed = presets.compose({"landscape": "roomy"}, "crowding")
-    assert mixed.config.world.labour_pool == 9000.0 and mixed.config.n_firms == 70
+    assert mixed.config.world.labour_pool_per_firm == 120.0 and mixed.config.n_firms == 70
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_bad_presets_fail_with_a_clear_message(config_dir, kwargs, message):
 def test_app_model_keywords_build_the_config(config_dir):
     m = AppModel(seed=7, preset_landscape="crowded", **SMALL)
     assert m.cfg.seed == 7 and m.cfg.n_firms == 60
-    assert m.cfg.world.labour_pool == 3000.0
+    assert m.cfg.world.labour_pool_per_firm == 40.0
     assert len(m.firms.live) == 60 and m.running
     with pytest.raises(ConfigError, match="colour: unknown app model keyword"):
         AppModel(colour="red")
