@@ -10,7 +10,9 @@ import pandas as pd
 
 from clustersim.config import Config, coerce, to_dict
 from clustersim.indicators import concentration
+from clustersim.lifecycle import stage_summary
 from clustersim.plots import run_figure
+from clustersim.plots_lifecycle import lifecycle_figure
 from clustersim.recording import write_json, write_parquet
 from clustersim.run import RunResult, run
 
@@ -95,6 +97,12 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
                 title=f"{cfg.scenario_name} / {cfg.sector_name}: "
                 f"{len(results)} replications, seed {cfg.seed}",
             )
+            lifecycle_figure(
+                ts,
+                out / "figures" / "lifecycle.png",
+                title=f"{cfg.scenario_name} / {cfg.sector_name} / {cfg.circumstance_name} / "
+                f"process {cfg.process_name}",
+            )
     wall = time.perf_counter() - t0
     table = summary_table(ts)
     conc = concentration_by_replication(ts)
@@ -103,6 +111,7 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
         f"replications={len(results)} years={cfg.years} engine={cfg.engine}"
     )
     echo(format_summary(table, conc))
+    echo(stage_summary(ts))
     if cfg.output.write:
         echo(f"wrote {out}/timeseries.parquet, replications/, figures/ in {wall:.1f} s")
     return ts

@@ -370,3 +370,23 @@ def time_to(stages, stage: str, steps=None) -> float:
         if s == stage:
             return float(t)
     return float("nan")
+
+
+def stage_summary(ts: pd.DataFrame) -> str:
+    """One line on the focal cluster: final stages over replications and years to maturity."""
+    focal = ts[ts["is_focal"]]
+    last = focal[focal["step"] == focal["step"].max()]["stage"].value_counts()
+    years = [
+        time_to(g["stage"], "mature", g["year"]) for _, g in focal.groupby("replication", sort=True)
+    ]
+    reached = [y for y in years if y == y]
+    ends = ", ".join(f"{stage} {n}" for stage, n in last.items())
+    when = (
+        f"median {np.median(reached):.1f} years (range {min(reached):.1f}-{max(reached):.1f})"
+        if reached
+        else "never"
+    )
+    return (
+        f"focal cluster: final stage {ends} of {len(years)}; maturity reached in "
+        f"{len(reached)}/{len(years)} replications, {when}"
+    )

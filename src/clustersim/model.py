@@ -430,6 +430,13 @@ class ClusterModel(mesa.Model):
             brought += fcfg.ticket
         return brought
 
+    def remove_firms(self, slots) -> None:
+        """Take firms out of the industry from a hook (experiments, footloose exits): their
+        agents and ties go at once and the spatial index is rebuilt. The caller books their
+        cash in ``transfers`` and counts them where it wants them counted."""
+        self._remove_firms(np.asarray(slots, dtype=np.int64))
+        self._reindex()
+
     def _remove_firms(self, slots: np.ndarray) -> None:
         if len(slots) == 0:
             return
