@@ -17,6 +17,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STEPS_PER_YEAR = 4  # one step is a quarter (model brief, section 1)
+POLICY_INSTRUMENTS = (
+    "broker",
+    "demand_side",
+    "training",
+    "fdi",
+    "framework",
+    "incubator",
+    "rd_subsidy",
+    "seed_finance",
+)
+GOVERNMENT_LEVELS = ("regional", "national", "donor")
 
 
 class ConfigError(ValueError):
@@ -707,6 +718,137 @@ class InitiativeConfig:
 
 
 @dataclass
+class GovernmentConfig:
+    """One governing level that funds policy programmes (L3793-4246; Table 3).
+
+    Government failure is configurable behaviour, not a code branch: capture (L1911-1921),
+    a reversal hazard that agents discount (L2849-2850) and defensive aid (L2081-2089,
+    L3897-3903). See ``clustersim.policies.government``.
+    """
+
+    budget: float = param(
+        0.0, "Budget per year (cash units); unspent money lapses at the year's end", 0, 1e12
+    )
+    information_quality: float = param(
+        0.8,
+        "How well the government sees firms, networks and applicants (1 = perfectly); the rest "
+        "of its targeting is blind, and contests can be gamed",
+        0,
+        1,
+        source="L1928-1937, L3914-3919",
+    )
+    capture: float = param(
+        0.0,
+        "Capture susceptibility: share of discretionary allocations steered to incumbents by "
+        "lobbying weight, and the chance a programme is extended at its scheduled end",
+        0,
+        1,
+        source="L1911-1921, L2212-2214",
+    )
+    reversal_hazard: float = param(
+        0.0,
+        "Yearly chance that the government abruptly ends all its programmes; firms discount "
+        "its commitments by the expected policy horizon",
+        0,
+        1,
+        source="L2849-2850, L3960-3966",
+    )
+    defensive_aid: float = param(
+        0.0,
+        "Share of the yearly budget diverted to loss-making incumbents while the target region "
+        "declines",
+        0,
+        1,
+        source="L2081-2089, L3897-3903",
+    )
+
+
+@dataclass
+class ProgrammeConfig:
+    """One policy programme: an instrument run by one government over a time window.
+
+    Instrument-specific parameters (targeting rule, cost per unit, ...) go in ``params`` and are
+    validated by the instrument (``clustersim.policies``; docs/policies.md).
+    """
+
+    instrument: str = param(
+        "broker",
+        "Policy instrument the programme runs",
+        choices=POLICY_INSTRUMENTS,
+        source="L2090-2445",
+    )
+    level: str = param(
+        "regional", "Government that funds the programme", choices=GOVERNMENT_LEVELS
+    )
+    start_year: float = param(5.0, "Year the programme starts (4 steps a year)", 0, 1000)
+    duration_years: float = param(10.0, "Years the support lasts before its exit", 0, 1000)
+    intensity: float = param(
+        1.0, "Multiplier of the instrument's dose (0 = off: no draws, no effect)", 0, 1000
+    )
+    exit: str = param(
+        "abrupt",
+        "How support ends: at once, or tapered linearly over taper_years before the end",
+        choices=("abrupt", "taper"),
+        source="exit strategy, L3948-3952",
+    )
+    taper_years: float = param(2.0, "Years over which a tapered exit phases support out", 0, 1000)
+    weight: float = param(
+        1.0, "Weight in its government's budget split (split=weighted)", 0, 1e6
+    )
+    params: dict[str, Any] = param(
+        None, "Instrument-specific parameters (see docs/policies.md)", factory=dict
+    )
+
+
+@dataclass
+class PolicyConfig:
+    """The policy mix: governments, their programmes and how budgets are split (brief 6)."""
+
+    name: str = param("none", "Label of the policy preset")
+    region: int = param(
+        -1, "Target region of every programme; -1 = the focal region", -1, 63
+    )
+    contest: bool = param(
+        False,
+        "Choose the target region at the first programme's start by a contest among applicant "
+        "regions, scored by true base and by advertising ('imagined' clusters game it)",
+        source="L2172-2179, L3914-3919",
+    )
+    split: str = param(
+        "weighted",
+        "How a government splits its yearly budget among its open programmes: by weight, "
+        "equally, or first come first served in the order listed",
+        choices=("weighted", "equal", "priority"),
+    )
+    extension_years: float = param(
+        2.0,
+        "Years by which a captured government extends a programme at its scheduled end",
+        0.25,
+        100,
+        source="failure to phase out, L2212-2214",
+    )
+    decline: float = param(
+        0.1,
+        "Fall of target-region employment below its peak since the first programme started that "
+        "counts as decline (triggers defensive aid)",
+        0,
+        1,
+        source="L2081-2089",
+    )
+    record_events: bool = param(
+        False,
+        "Log natural events (ties formed, entries, exits, innovations, skills) for matching "
+        "funded actions against a no-policy twin; draws nothing",
+    )
+    regional: GovernmentConfig = field(default_factory=GovernmentConfig)
+    national: GovernmentConfig = field(default_factory=GovernmentConfig)
+    donor: GovernmentConfig = field(default_factory=GovernmentConfig)
+    programmes: dict[str, ProgrammeConfig] = param(
+        None, "Named programmes of the mix (empty = no policy)", factory=dict
+    )
+
+
+@dataclass
 class OutputConfig:
     """Where and what a run writes."""
 
@@ -743,6 +885,7 @@ class Config:
     shocks: ShockConfig = field(default_factory=ShockConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
     initiative: InitiativeConfig = field(default_factory=InitiativeConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
     @property
@@ -752,6 +895,11 @@ class Config:
 
 def _is_dataclass_type(tp: Any) -> bool:
     return isinstance(tp, type) and dataclasses.is_dataclass(tp)
+
+
+def _dict_of_sections(tp: Any) -> bool:
+    """``dict[str, SomeSection]``: named sections such as ``policy.programmes``."""
+    return getattr(tp, "__origin__", None) is dict and _is_dataclass_type(tp.__args__[1])
 
 
 def from_mapping(cls: type, data: Mapping | None, prefix: str = ""):
@@ -771,6 +919,14 @@ def from_mapping(cls: type, data: Mapping | None, prefix: str = ""):
                 kwargs[name] = value
             else:
                 kwargs[name] = from_mapping(tp, value, prefix + name + ".")
+        elif _dict_of_sections(tp) and isinstance(value, Mapping):
+            item = tp.__args__[1]
+            kwargs[name] = {
+                str(k): v if isinstance(v, item) else from_mapping(item, v, f"{prefix}{name}.{k}.")
+                for k, v in value.items()
+            }
+        elif isinstance(value, Mapping):
+            kwargs[name] = dict(value)
         elif isinstance(value, (list, tuple)) or (
             value is not None
             and hasattr(value, "__iter__")
@@ -859,6 +1015,14 @@ def validate(cfg, prefix: str = "") -> None:
             (item_tp,) = tp.__args__
             for i, item in enumerate(value):
                 _check_value(f"{key}[{i}]", item, f, item_tp)
+        elif getattr(tp, "__origin__", None) is dict:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{key}={value!r}: must be a mapping")
+            if _dict_of_sections(tp):
+                for k, section in value.items():
+                    if not isinstance(section, tp.__args__[1]):
+                        raise ConfigError(f"{key}.{k}={section!r}: must be a section")
+                    validate(section, f"{key}.{k}.")
         else:
             _check_value(key, value, f, tp)
     if isinstance(cfg, Config):
@@ -890,6 +1054,9 @@ def _check_cross_fields(cfg: Config) -> None:
             "trust.friend_of_friend + trust.university_search="
             f"{cfg.trust.friend_of_friend + cfg.trust.university_search:g}: shares must sum to <= 1"
         )
+    from clustersim.policies import validate_policy  # instruments check their own params
+
+    validate_policy(cfg)
 
 
 def make_config(overrides: Mapping | None = None, **kw) -> Config:

@@ -94,10 +94,12 @@ class ClusterModel(mesa.Model):
         """The life-cycle observer, the cluster initiative and the policies, in this order."""
         from clustersim.initiative import install as install_initiative
         from clustersim.lifecycle import LifecycleObserver
+        from clustersim.policies import install as install_policies
 
         self.lifecycle = LifecycleObserver(self)
         self.add_hook(self.lifecycle)
         install_initiative(self)
+        install_policies(self)
 
     def add_hook(self, hook: StepHook) -> None:
         """Register a policy or initiative hook (see ``clustersim.hooks``)."""
@@ -340,6 +342,7 @@ class ClusterModel(mesa.Model):
             self, start, nbr, rng.random(n), rng.random(n), rng.random(n), rng.random(n)
         )
         self.ties.add(*new)
+        self.searched = new  # (a, b, kind, trust) of the ties this search formed, for hooks
         ledger["tie_costs"] = len(new[0]) * cfg.trust.tie_cost
         self._update_universities()
         self._call("after_search")
