@@ -249,12 +249,15 @@ def test_records_turn_nan_into_null():
 
 
 # ----------------------------------------------------------------- explanations
-def test_every_stage_of_the_classifier_has_a_note():
-    lifecycle = pytest.importorskip("clustersim.lifecycle")
-    for stage in lifecycle.STAGES:
+def test_every_stage_and_phase_has_a_note():
+    from clustersim.initiative import PHASES
+    from clustersim.lifecycle import STAGES
+
+    for stage in STAGES:
         note = explain.stage_note(stage)
         assert note is not None and note.source.startswith("Whitebook")
-    assert set(charts.STAGE_COLOURS) == set(lifecycle.STAGES)
+    for phase in PHASES:
+        assert (explain.phase_note(phase) is None) == (phase == "none"), phase
 
 
 def test_a_recent_shock_is_the_first_rule_explained(config_dir):
@@ -366,6 +369,7 @@ def test_unknown_exercise_stops_the_launcher(capsys):
 def test_exercise_presets_compose():
     """Every shipped exercise composes into a valid config and names its worksheet."""
     docs = CONFIGS.parent / "docs" / "teaching"
+    assert "lock_in" in presets.exercises(CONFIGS)
     for name in presets.exercises(CONFIGS):
         cfg = presets.compose({}, name, cdir=CONFIGS).config
         assert cfg.n_firms <= 600  # teaching size

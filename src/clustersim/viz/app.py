@@ -93,6 +93,8 @@ def Readouts(model: AppModel):
         ("cs-trust", f"Mean trust {_fmt(r.trust)}"),
         ("cs-density", f"Tie density {_fmt(r.tie_density, 3)}"),
         ("cs-innovations", f"Innovations (last year) {r.innovations_year}"),
+        ("cs-heterogeneity", f"Knowledge heterogeneity {_fmt(r.heterogeneity, 3)}"),
+        ("cs-external", f"External-tie share {_fmt(r.external_share)}"),
     ]
     with solara.Row(style={"flex-wrap": "wrap", "gap": "4px 16px"}):
         for cls, text in items:

@@ -18,6 +18,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from clustersim.initiative import PHASE_COLOURS, PHASES
+from clustersim.lifecycle import STAGE_COLOURS, STAGES
 from clustersim.state import BANK, ORIGINS, SEED_FUND, TIE_FIRM, TIE_UNIVERSITY
 
 MAP_SIZE = 300
@@ -68,16 +70,9 @@ def _region_stage(model, live):
     return np.array([stages.get(int(r), "not classified") for r in model.firms.region[live]])
 
 
-# Stage colours: growth in blues and greens, maturity purple, transformation orange, decline red.
-STAGE_COLOURS = {
-    "agglomeration": "#c7c7c7",
-    "emerging": "#9ecae1",
-    "developing": "#41ab5d",
-    "mature": "#6a51a3",
-    "transformation": "#fd8d3c",
-    "decline": "#d62728",
-}
-STAGE_SCALE = {"domain": list(STAGE_COLOURS), "range": list(STAGE_COLOURS.values())}
+# The life-cycle and initiative figures' colours, so the app and the report figures agree.
+STAGE_SCALE = {"domain": list(STAGES), "range": [STAGE_COLOURS[s] for s in STAGES]}
+PHASE_SCALE = {"domain": list(PHASES), "range": [PHASE_COLOURS[p] for p in PHASES]}
 
 COLOUR_BY: dict[str, Colouring] = {
     "technology: distance from demand": Colouring(
@@ -270,7 +265,7 @@ def institution_table(model) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------- time series
-def _band(name: str, column: str, scale: dict | None, title: str) -> alt.Chart:
+def _band(name: str, column: str, scale: dict, title: str) -> alt.Chart:
     """A coloured band: one rectangle per quarter, coloured by ``column`` (stage or phase)."""
     return (
         alt.Chart(alt.NamedData(name))
@@ -280,7 +275,7 @@ def _band(name: str, column: str, scale: dict | None, title: str) -> alt.Chart:
             x2="year2:Q",
             color=alt.Color(
                 f"{column}:N",
-                scale=alt.Scale(**scale) if scale else alt.Undefined,
+                scale=alt.Scale(**scale),
                 legend=alt.Legend(title=title, orient="right", labelLimit=110),
             ),
             tooltip=[alt.Tooltip("year:Q"), alt.Tooltip(f"{column}:N", title=title)],
@@ -358,7 +353,7 @@ def network_template(with_phase: bool) -> dict:
         _panel("focal", "tie_density", "tie density", 80, color=alt.value("#ff7f0e")),
     ]
     if with_phase:
-        parts.append(_band("phase", "phase", None, "initiative phase"))
+        parts.append(_band("phase", "phase", PHASE_SCALE, "initiative phase"))
     return _stack(parts, "Trust, ties and the cluster initiative (focal region)")
 
 

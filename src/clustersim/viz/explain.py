@@ -64,7 +64,7 @@ PHASES = {
         "The initiative makes firms aware of mutual benefits and builds social capital.",
         "Whitebook 4.2.1, L3056-3103",
     ),
-    "linkage": Note(
+    "linkages": Note(
         "Phase 2: strategic linkages",
         "A competence audit maps who can do what; the initiative is formalised.",
         "Whitebook 4.2.2, L3104-3125",
@@ -79,25 +79,15 @@ PHASES = {
         "Joint projects run; members stay only while the risk-return suits them.",
         "Whitebook 4.2.4, L3188-3200, L3348-3355",
     ),
-    "stagnat": Note(
+    "stagnation": Note(
         "Stagnating initiative",
-        "Members drift away; the strategy must be redefined or the initiative ends.",
+        "Members drift away; the strategy must be redefined, or the initiative splits or ends.",
         "Whitebook L3181-3187",
     ),
-    "split": Note(
-        "Initiative splits",
-        "The initiative falls into smaller groups around other segments.",
-        "Whitebook L3183-3187",
-    ),
-    "dissol": Note(
+    "dissolved": Note(
         "Initiative dissolved",
-        "Collaboration no longer pays, so the initiative decomposes.",
+        "Collaboration no longer paid, so the initiative decomposed.",
         "Whitebook L3183-3188",
-    ),
-    "iterat": Note(
-        "Iterating",
-        "The initiative goes back to strategy as markets change.",
-        "Whitebook L3178-3183",
     ),
 }
 
@@ -107,14 +97,8 @@ def stage_note(stage: str | None) -> Note | None:
 
 
 def phase_note(phase: str | None) -> Note | None:
-    """The note whose key the phase name contains (phase names may carry more words)."""
-    if phase is None:
-        return None
-    name = str(phase).lower()
-    for key, note in PHASES.items():
-        if key in name:
-            return note
-    return None
+    """The note of an initiative phase (``clustersim.initiative.PHASES``; none for "none")."""
+    return PHASES.get(str(phase)) if phase is not None else None
 
 
 RULES = {
@@ -122,6 +106,12 @@ RULES = {
         "Technology shock",
         "Demand jumped in technology space; firms far from it lose sales and must move.",
         "Whitebook 2.5, L1675-1686; L1150-1154",
+    ),
+    "lock_in": Note(
+        "Lock-in",
+        "Firms that learned mostly from each other sit close together in technology space, "
+        "with few outside ties, so few are near the new demand; renewal waits for newcomers.",
+        "Whitebook 2.5, L1683-1686, L1703-1708; Menzel & Fornahl 2010",
     ),
     "exit": Note(
         "Exit after sustained losses",
@@ -157,11 +147,16 @@ RULES = {
 }
 
 
+# External-tie share under which a shocked cluster counts as inward-looking (the traditional
+# sector preset sits near 0.01, open sectors at 0.02-0.08 before a shock).
+LOCK_IN_EXTERNAL_SHARE = 0.02
+
+
 def rules_in_play(ts: pd.DataFrame, shock_steps, critical_mass: float, k: int = 2) -> list[Note]:
     """The ``k`` rules that most shape the focal region's last two years (``ts``: its rows).
 
     Each candidate gets a salience score from the recent indicators; a shock in the last two
-    years always comes first.
+    years always comes first, followed by lock-in when the cluster has few outside ties.
     """
     if len(ts) < 2:
         return [RULES["entry"]]
@@ -169,8 +164,11 @@ def rules_in_play(ts: pd.DataFrame, shock_steps, critical_mass: float, k: int = 
     recent = ts.tail(8)
     firms = max(float(recent["firms"].mean()), 1.0)
     emp = float(ts["employment"].iloc[-1])
+    shocked = any(now - 8 < s + 1 <= now for s in shock_steps)
+    closed = float(recent["external_tie_share"].mean()) < LOCK_IN_EXTERNAL_SHARE
     scores = {
-        "shock": 10.0 if any(now - 8 < s + 1 <= now for s in shock_steps) else 0.0,
+        "shock": 10.0 if shocked else 0.0,
+        "lock_in": 9.0 if shocked and closed else 0.0,
         "exit": recent["exits"].sum() / firms * 4,
         "spinoff": recent["spinoffs"].sum() / firms * 12,
         "entry": recent["startups"].sum() / firms * 3,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -178,9 +178,10 @@ class Readout:
     trust: float
     tie_density: float
     innovations_year: int
+    heterogeneity: float
+    external_share: float
     stage: str | None = None
     phase: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def focal_series(model: AppModel) -> pd.DataFrame:
@@ -202,6 +203,8 @@ def readout(model: AppModel) -> Readout:
         trust=float(trust) if np.isfinite(trust) else float("nan"),
         tie_density=float(last["tie_density"]),
         innovations_year=int(innov),
+        heterogeneity=float(last["knowledge_heterogeneity"]),
+        external_share=float(last["external_tie_share"]),
         stage=str(last["stage"]) if "stage" in ts.columns else None,
         phase=str(last["phase"]) if "phase" in ts.columns else None,
     )
