@@ -141,6 +141,7 @@ class ClusterInitiative(mesa.Agent):
     # ------------------------------------------------------------------ services
     def serve(self, model) -> None:
         """After tie search: introductions, trust nurture, and what members gained this quarter."""
+        self.introductions = 0
         if not self.exists:
             return
         members = self.members(model)
@@ -159,7 +160,6 @@ class ClusterInitiative(mesa.Agent):
         self.carry += self._capacity()
         n = int(self.carry)
         self.carry -= n
-        self.introductions = 0
         if n == 0 or len(members) < 2:
             return
         u = model.rng.random((n, 2 + CANDIDATES))
@@ -249,6 +249,7 @@ class ClusterInitiative(mesa.Agent):
     def advance(self, model, lifecycle) -> ClusterInitiative | None:
         """Funding, membership and phase changes at the end of a step. Returns a new
         initiative if this one split."""
+        self.public_spend = self.sponsor_spend = self.fees = 0.0
         if self.phase == "latent":
             self._maybe_start(model, lifecycle)
             return None
