@@ -66,21 +66,29 @@ class PolicyMix(StepHook):
         self.governments: dict[str, Government] = {}
         self.programmes = []
         for key, prog in programmes.items():
-            if prog.level not in self.governments:
-                gcfg = getattr(pc, prog.level)
-                self.governments[prog.level] = Government(model, prog.level, gcfg, pc.split)
-            gov = self.governments[prog.level]
-            cls = INSTRUMENTS[prog.instrument]
-            params = make_params(cls, prog.params, f"policy.programmes.{key}.params.")
-            inst = cls(key, prog, params, self, gov)
-            gov.programmes.append(inst)
-            self.programmes.append(inst)
+            self.add_programme(model, key, prog)
         self.any_started = False
         self.uid0 = model.firms.next_uid  # firms with smaller uids exist in the twin too
         self.peak = 0.0
         self.contest_scores: np.ndarray | None = None
         self.spend_now: dict[str, float] = {}
         self._saved: dict[str, np.ndarray] = {}
+
+    def add_programme(self, model, key: str, prog):
+        """Run programme ``key`` (a ``ProgrammeConfig``) in this mix; its government is created
+        on first use. The teaching app also adds programmes mid-run this way: a government
+        funds a new programme from the next budget year on (``Government.new_year``)."""
+        pc = self.cfg
+        if prog.level not in self.governments:
+            gcfg = getattr(pc, prog.level)
+            self.governments[prog.level] = Government(model, prog.level, gcfg, pc.split)
+        gov = self.governments[prog.level]
+        cls = INSTRUMENTS[prog.instrument]
+        params = make_params(cls, prog.params, f"policy.programmes.{key}.params.")
+        inst = cls(key, prog, params, self, gov)
+        gov.programmes.append(inst)
+        self.programmes.append(inst)
+        return inst
 
     # ------------------------------------------------------------------ phases
     def before_step(self, model) -> None:
