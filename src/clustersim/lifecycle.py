@@ -101,7 +101,8 @@ def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
     tie density and mean degree of their ties to each other, the share linked to another core
     actor, local clustering (zero below degree 2, as networkx), the share of their firm and
     university ties that leave the region, the mean trust of their internal ties, and a shared
-    identity = linked share x that trust (L3026-3029).
+    identity = linked share x that trust (L3026-3029). Also the cores' and world demand's
+    positions in technology space (``core_k*``, ``demand_k*``).
     """
     f, n_reg = model.firms, model.regions.n
     live = f.live
@@ -164,6 +165,7 @@ def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
     }
     for d in range(model.dims):
         out_cols[f"core_k{d}"] = core[:, d].copy()
+        out_cols[f"demand_k{d}"] = np.full(n_reg, model.demand[d])
     return out_cols
 
 
