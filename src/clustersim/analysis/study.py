@@ -111,8 +111,13 @@ def load(name: str, argv: list[str] | None = None, here: Path | None = None) -> 
 
 
 def verdict(est: tuple[float, float, float], expected: int) -> str:
-    """Whether an estimate with its interval supports an expected sign (+1 or -1)."""
+    """Whether an estimate with its interval supports an expected sign (+1 or -1); with
+    ``expected=0`` (no claim) only its sign."""
     _, lo, hi = est
+    if expected == 0:
+        if lo > 0 or hi < 0:
+            return "positive" if lo > 0 else "negative"
+        return "not distinguishable from zero"
     if expected * lo > 0 and expected * hi > 0:
         return "supports the claim (the 95% interval lies on the predicted side of zero)"
     if expected * lo < 0 and expected * hi < 0:
@@ -139,3 +144,116 @@ def md_table(df: pd.DataFrame) -> str:
 
 
 __all__ = ["Study", "bootstrap_share_diff", "fmt", "load", "md_table", "verdict"]
+
+
+# ------------------------------------------------------------------ runs built from the presets
+FOCAL_COLUMNS = (
+    "firms",
+    "employment",
+    "output",
+    "mean_productivity",
+    "ties",
+    "trust_mean",
+    "external_tie_share",
+    "tie_density",
+    "entries",
+    "knowledge_heterogeneity",
+)
+OPTIONAL_COLUMNS = ("policy_spend", "stage", "phase", "initiative_public_spend", "initiative_fees")
+
+
+def compose(overrides: list[str]):
+    """A Config from the project's Hydra config groups (``policy=broker``, ``process=organic``,
+    dotted overrides, ``~key`` deletions), exactly as ``clustersim`` would compose it."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from clustersim.cli import config_dir, register_configs
+    from clustersim.config import coerce
+
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+        cfg = hydra_compose(config_name="config", overrides=list(overrides))
+    return coerce(cfg)
+
+
+def focal_series(result) -> pd.DataFrame:
+    """Worker-side reduction: the focal region's main series, plus employment elsewhere."""
+    ts = result.timeseries
+    f = ts[ts["is_focal"]].sort_values("step").set_index("step")
+    cols = [c for c in FOCAL_COLUMNS + OPTIONAL_COLUMNS if c in f.columns]
+    out = f[["year", *cols]].copy()
+    out["employment_elsewhere"] = ts[~ts["is_focal"]].groupby("step")["employment"].sum()
+    if "policy_spend" in out:
+        out["cumulative_spend"] = out["policy_spend"].cumsum()
+    return out
+
+
+def cell_runs(st: Study, cells: dict[str, list[str]], reduce=focal_series) -> dict[str, list]:
+    """Run every cell (a list of Hydra overrides on top of ``design.base``) for replications
+    0..R-1 with the same root seed (common random numbers); ``{cell: [reduce(run) per rep]}``."""
+    import dataclasses
+
+    from clustersim.analysis.batch import run_many
+
+    base = [f"{k}={v}" for k, v in st.design.get("base", {}).items()]
+    configs, keys = [], []
+    for name, overrides in cells.items():
+        cfg = compose([*base, *overrides, "output.write=false"])
+        for r in range(st.replications):
+            configs.append(dataclasses.replace(cfg, replication=r))
+            keys.append(name)
+    results = run_many(configs, reduce, st.jobs, progress=True)
+    out: dict[str, list] = {name: [] for name in cells}
+    for k, res in zip(keys, results, strict=True):
+        out[k].append(res)
+    return out
+
+
+def at(series: list[pd.DataFrame], column: str, step: int) -> np.ndarray:
+    """``column`` at ``step`` (clipped to the last step) for every replication."""
+    return np.array([s[column].iloc[min(step, len(s) - 1)] for s in series], dtype=float)
+
+
+def effect_row(label: str, est: tuple[float, float, float], expected: int, digits: int = 1):
+    return {
+        "effect": label,
+        "estimate [95% CI]": fmt(est, digits),
+        "reading": verdict(est, expected),
+    }
+
+
+# ------------------------------------------------------------------ factorial designs
+def factorial_cells(
+    preset: str, factors: list[str], short: dict[str, str], budget_per_weight: float | None = None
+) -> dict[str, list[str]]:
+    """Every subset of a preset's programmes as a cell of Hydra overrides, labelled like
+    ``B+T``; the empty subset is ``none`` (no policy). With ``budget_per_weight``, a subset's
+    regional budget is that times the weights of its programmes, so each instrument keeps the
+    money it has inside the full preset."""
+    from itertools import combinations
+
+    programmes = compose([f"policy={preset}"]).policy.programmes
+    cells = {"none": ["policy=none"]}
+    for k in range(1, len(factors) + 1):
+        for subset in combinations(factors, k):
+            name = "+".join(short[f] for f in subset)
+            over = [f"policy={preset}", f"policy.name={name}"]
+            if budget_per_weight is not None:
+                weight = sum(programmes[f].weight for f in subset)
+                over.append(f"policy.regional.budget={budget_per_weight * weight}")
+            over += [f"~policy.programmes.{f}" for f in factors if f not in subset]
+            cells[name] = over
+    return cells
+
+
+def factorial_contrast(values: dict[str, np.ndarray], terms: tuple[str, ...]) -> np.ndarray:
+    """Per replication, the factorial effect of ``terms`` (one letter: a main effect; several: an
+    interaction): mean over cells where the coded product is +1 minus mean where it is -1."""
+    total = 0.0
+    for cell, v in values.items():
+        present = set(cell.split("+")) if cell != "none" else set()
+        total = total + np.prod([1 if t in present else -1 for t in terms]) * v
+    return total / (len(values) / 2)
