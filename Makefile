@@ -34,8 +34,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/clustersim
 
+# The default suite, then the browser test (30-45 s, so outside the default selection).
 test: $(STAMP) browser-deps
 	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m browser
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow || [ $$? -eq 5 ]  # 5: no slow tests collected

@@ -156,7 +156,7 @@ def test_app_in_a_browser(server, browser):
     page.wait_for_timeout(500)
 
     # a new seed takes effect on Reset: back to year 0, another initial placement
-    seed = page.locator(".v-input").filter(has_text="Seed").get_by_role("slider")
+    seed = page.get_by_role("slider", name="Seed", exact=True)
     seed.focus()
     page.keyboard.press("ArrowRight")
     assert seed.get_attribute("aria-valuenow") == "1"
@@ -165,22 +165,39 @@ def test_app_in_a_browser(server, browser):
     _wait_text(page, ".cs-interventions", r"Interventions so far: 0$")
     assert _text(page, ".cs-firms") != firms_seed0
 
+    # switch the broker on: it starts with this budget year, spends, and is explained
+    page.locator(".cs-policy-broker label").click()
+    _wait_text(page, ".cs-message", r"broker on from step 1")
+    for _ in range(2):
+        step.click()
+        page.wait_for_timeout(150)
+    _wait_text(page, ".cs-year", r"^Year 0\.50$")
+    assert _number(_wait_text(page, ".cs-spend", r"Policy spend \(last year\) [\d.]+")) > 0
+    notes = " ".join(page.locator(".cs-note-text").all_inner_texts())
+    assert "Broker." in notes
+
     # run on with Play, then pause: several steps go by
     play = page.get_by_role("button", name="▶")
     play.click()
-    page.wait_for_timeout(2000)
+    page.wait_for_timeout(1500)
     page.get_by_role("button", name="❚❚").click()
     played_steps = _number(_text(page, "text=/^Time: /"))
-    assert played_steps >= 4, played_steps
+    assert played_steps >= 6, played_steps
 
     # the comparison page: same seed with and without the policy
     page.get_by_role("tab", name="Page 1").click()
+    seeds = page.get_by_role("slider", name="seeds", exact=True)
+    seeds.focus()
+    page.keyboard.press("ArrowLeft")  # two seeds: the model's and the next
+    assert seeds.get_attribute("aria-valuenow") == "2"
     page.get_by_role("button", name="Run the comparison").click()
     line = _wait_text(page, ".cs-cmp-employment", r"with policy [\d,]+, without [\d,]+")
     a, b = (
-        float(x.replace(",", "")) for x in re.findall(r"with(?:out)? (?:policy )?([\d,]+)", line)
+        float(x.replace(",", "")) for x in re.findall(r"with(?:out)?(?: policy)? ([\d,]+)", line)
     )
-    assert a > 0 and b > 0
+    assert a > 0 and b > 0 and a != b  # the broker changed the run
+    _wait_text(page, ".cs-cmp-seeds", r"Over seeds 1-2: employment difference")
+    assert _number(_text(page, ".cs-cmp-spend").split(",")[0]) > 0
 
     page.get_by_role("tab", name="Page 0").click()
     page.locator(".vega-embed canvas.marks").first.wait_for(timeout=TIMEOUT_MS)

@@ -8,11 +8,20 @@ import tarfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from clustersim.config import ConfigError
 from clustersim.viz import assets, charts, comparison, explain, presets
-from clustersim.viz.live import AppModel, Intervention, Setup, model_kwargs, readout, replay
+from clustersim.viz.live import (
+    TEACHING_BUDGET,
+    AppModel,
+    Intervention,
+    Setup,
+    model_kwargs,
+    readout,
+    replay,
+)
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 SMALL = {"n_firms": 60}
@@ -242,8 +251,6 @@ def test_time_series_charts_carry_the_focal_series(config_dir):
 
 
 def test_records_turn_nan_into_null():
-    import pandas as pd
-
     rows = charts.records(pd.DataFrame({"a": [1.0, np.nan], "b": ["x", "y"]}))
     assert rows == [{"a": 1.0, "b": "x"}, {"a": None, "b": "y"}]
 
@@ -277,19 +284,74 @@ def test_a_recent_shock_is_the_first_rule_explained(config_dir):
 
 
 # ----------------------------------------------------------------- comparison
-def test_twin_without_policy_differs_only_by_policy_interventions(config_dir):
+def test_without_policy_the_twin_is_the_same_run(config_dir):
     m = AppModel(seed=6, **SMALL, exercise="crowding")
     m.run(3)
     m.request_shock()
     m.run(2)
-    c = comparison.compare(m, steps=8)
-    # no policy anywhere: the twin is the same run
-    assert c.policy.equals(c.twin)
+    c = comparison.compare(m, steps=8, seeds=2)
+    assert c.policy.equals(c.twin)  # no policy anywhere: nothing differs
     assert c.key == comparison.key(m)
+    assert list(c.by_seed.seed) == [6, 7]
     lines = dict(comparison.summary_lines(c))
-    a, b = comparison.final_difference(c, "employment")
-    assert f"with policy {a:,.0f}, without {b:,.0f}" in lines["cs-cmp-employment"]
-    assert "difference +0" in lines["cs-cmp-employment"]
+    assert "difference +0 (+0.0 %)" in lines["cs-cmp-employment"]
+    assert "positive in 0 of 2" in lines["cs-cmp-seeds"]
+
+
+def test_switching_an_instrument_on_and_off(config_dir):
+    m = AppModel(seed=2, **SMALL)
+    m.run(5)
+    assert not m.instrument_on("broker")
+    m.request_switch("broker", True)
+    assert m.instrument_on("broker") and m.running_instruments() == []
+    m.step()  # step 5 -> 6: the programme waits for the next budget year (step 8)
+    (prog,) = m.policy.programmes
+    assert prog.start == 8 and prog.end == m.cfg.steps and prog.prog.level == "regional"
+    assert m.cfg.policy.regional.budget == TEACHING_BUDGET
+    m.run(2)
+    assert m.running_instruments() == []
+    m.step()
+    assert m.running_instruments() == ["broker"]
+    m.request_intensity("broker", 2.5)
+    m.run(4)
+    assert prog.prog.intensity == 2.5 and m.instrument_intensity("broker") == 2.5
+    spend = m.frame().query("region == @m.focal")["policy_spend"]
+    assert spend.iloc[:9].sum() == 0 and spend.iloc[9:].sum() > 0
+    m.request_switch("broker", False)
+    m.step()
+    assert prog.ended and m.running_instruments() == [] and not m.instrument_on("broker")
+    m.request_switch("broker", True)  # on again: a new programme from the next budget year
+    m.run(4)
+    assert [p.key for p in m.policy.programmes] == ["app_broker_0", "app_broker_1"]
+    assert m.running_instruments() == ["broker"]
+
+
+def test_bad_policy_requests_fail_with_a_clear_message(config_dir):
+    m = AppModel(**SMALL, exercise="crowding")
+    with pytest.raises(ConfigError, match="'teleport': unknown policy instrument; allowed: broker"):
+        m.request_switch("teleport", True)
+    with pytest.raises(ConfigError, match=r"policy.intensity.fdi=-1: out of range"):
+        m.request_intensity("fdi", -1)
+    m.run(17)  # the exercise's run ends at year 5: no budget year is left to start in
+    with pytest.raises(ConfigError, match="start_year=5: the programme would start after"):
+        m.request_switch("training", True)
+
+
+def test_policy_twin_matches_a_run_without_policy_and_shares_its_past(config_dir):
+    m = AppModel(seed=3, **SMALL)
+    m.run(6)
+    m.request_switch("training", True)
+    m.run(2)
+    c = comparison.compare(m, steps=20)
+    plain = AppModel(seed=3, **SMALL)
+    plain.run(20)
+    cols = list(plain.frame().columns)
+    assert c.twin[cols].equals(plain.frame())
+    start = 8 * m.regions.n  # rows of steps 0-7: before the programme starts (step 8)
+    pd.testing.assert_frame_equal(c.policy[cols].iloc[:start], c.twin[cols].iloc[:start])
+    assert not c.policy[cols].equals(c.twin[cols])
+    again = replay(m.setup, m.interventions, m.t)
+    assert again.frame().equals(m.frame())
 
 
 def test_policy_interventions_are_told_apart():

@@ -25,8 +25,8 @@ EXERCISE = os.environ.get("CLUSTERSIM_EXERCISE") or None
 
 colour_by = solara.reactive(next(iter(charts.COLOUR_BY)))
 show_ties = solara.reactive(False)
-last_comparison = solara.reactive(None)
-message = solara.reactive("")
+comparison_seeds = solara.reactive(3)
+message = solara.reactive((0, ""))  # (id of the model it is about, text)
 
 
 def figure(spec: dict) -> None:
@@ -85,7 +85,8 @@ CELL = {"width": "100%", "height": "100%", "overflow-y": "auto"}  # fill a grid 
 def Readouts(model: AppModel):
     """The numbers a student reads (and the browser test asserts): plain text, not canvas."""
     update_counter.get()
-    r = readout(model)
+    with model.lock:
+        r = readout(model)
     items = [
         ("cs-year", f"Year {r.year:.2f}"),
         ("cs-firms", f"Firms {r.firms}"),
@@ -96,6 +97,8 @@ def Readouts(model: AppModel):
         ("cs-heterogeneity", f"Knowledge heterogeneity {_fmt(r.heterogeneity, 3)}"),
         ("cs-external", f"External-tie share {_fmt(r.external_share)}"),
     ]
+    if r.policy_spend_year is not None:
+        items.append(("cs-spend", f"Policy spend (last year) {r.policy_spend_year:,.1f}"))
     with solara.Row(style={"flex-wrap": "wrap", "gap": "4px 16px"}):
         for cls, text in items:
             solara.Text(text, classes=[cls])
@@ -113,7 +116,10 @@ def Readouts(model: AppModel):
 def Explanation(model: AppModel):
     """What the stage means and which rules drive what the student sees now."""
     update_counter.get()
-    r = readout(model)
+    with model.lock:
+        r = readout(model)
+        ts = focal_series(model)
+        running = model.running_instruments()
     notes = []
     stage = explain.stage_note(r.stage)
     if stage:
@@ -122,7 +128,7 @@ def Explanation(model: AppModel):
     if phase:
         notes.append(("The initiative", phase))
     rules = explain.rules_in_play(
-        focal_series(model), model.cfg.shocks.steps, model.cfg.market.critical_mass
+        ts, model.cfg.shocks.steps, model.cfg.market.critical_mass, running
     )
     notes += [("Rule at work", rule) for rule in rules]
     for heading, note in notes:
@@ -143,8 +149,9 @@ def StatusCard(model: AppModel):
             )
         Readouts(model)
         Explanation(model)
-        if message.value:
-            solara.Text(message.value, classes=["cs-message"], style={"color": "#b35900"})
+        owner, text = message.value
+        if text and owner == id(model):  # messages about an older model are dropped
+            solara.Text(text, classes=["cs-message"], style={"color": "#b35900"})
         solara.Text(
             "Page 1 (tab above) compares this run with its no-policy twin.",
             style={"color": "#666", "font-size": "0.85em", "display": "block"},
@@ -154,7 +161,9 @@ def StatusCard(model: AppModel):
 
 def MapView(model: AppModel):
     with solara.Column(style=CELL) as col:
-        figure(charts.map_chart(model, colour_by.value, show_ties.value))
+        with model.lock:
+            spec = charts.map_chart(model, colour_by.value, show_ties.value)
+        figure(spec)
     return col
 
 
@@ -177,23 +186,34 @@ def InnovationChart(model: AppModel):
 
 
 # ----------------------------------------------------------------- page 1
+@solara.lab.task
+def run_comparison(model: AppModel, seeds: int):
+    return comparison.compare(model, seeds=seeds)
+
+
 def ComparisonView(model: AppModel):
     """The same seed with and without the chosen policy, side by side."""
-    result = last_comparison.value
-    fresh = result is not None and result.key == comparison.key(model)
-
-    def run():
-        last_comparison.set(comparison.compare(model))
-
+    result = run_comparison.value if run_comparison.finished else None
     with solara.Column(style=CELL) as col:
         solara.Text(
-            "Runs the current presets and seed twice to the horizon: once with the policy "
-            "instruments as you set them, once without any (the counterfactual twin, same "
-            "random numbers). Whitebook 4.5, L5213-5215; L7700-7702.",
+            "Runs the current presets to the horizon twice: with the policy instruments as you "
+            "set them, and without any (the counterfactual twin, same seed). More seeds show how "
+            "much of the difference is luck. Whitebook 4.5, L5213-5215; L7700-7702."
         )
-        solara.Button("Run the comparison", color="primary", on_click=run)
+        with solara.Row(style={"align-items": "center"}):
+            solara.SliderInt("seeds", value=comparison_seeds, min=1, max=8)
+            solara.Button(
+                "Run the comparison",
+                color="primary",
+                on_click=lambda: run_comparison(model, comparison_seeds.value),
+                disabled=run_comparison.pending,
+            )
+        if run_comparison.pending:
+            solara.ProgressLinear(True)
+        if run_comparison.error:
+            solara.Error(f"The comparison failed: {run_comparison.exception}")
         if result is not None:
-            if not fresh:
+            if result.key != comparison.key(model):
                 solara.Warning("The model changed since this comparison; run it again.")
             for cls, text in comparison.summary_lines(result):
                 solara.Text(text, classes=[cls], style={"display": "block"})
@@ -211,7 +231,7 @@ def SidebarExtras(model: solara.Reactive[AppModel]):
 
     def shock():
         m.request_shock()
-        message.set(f"Technology shock queued for step {m.t + 1}.")
+        message.set((id(m), f"Technology shock queued for step {m.t + 1}."))
         force_update()
 
     with solara.Sidebar():
@@ -233,35 +253,54 @@ def Extras(model: solara.Reactive[AppModel]):
     SidebarExtras(model)
 
 
+INSTRUMENT_LABELS = {
+    "broker": "Broker (platform, introductions)",
+    "demand_side": "Demand side (procurement)",
+    "training": "Training",
+    "fdi": "FDI (anchor firms)",
+    "framework": "Framework conditions",
+    "incubator": "Incubator / science park",
+    "rd_subsidy": "R&D subsidy",
+    "seed_finance": "Public seed finance",
+}
+
+
 @solara.component
 def PolicyControls(m: AppModel):
-    """Toggle and tune each policy instrument, from the policy config on the model."""
-    knobs = comparison.policy_knobs(m)
-    if not knobs:
-        solara.Text("No policy instruments in this version.", style={"color": "#666"})
-        return
-    for knob in knobs:
+    """Switch and tune each policy instrument; changes apply from the next step."""
 
-        def set_value(value, key=knob.key):
-            try:
-                m.request_set(key, value)
-                message.set(f"{key} = {value} from step {m.t + 1}.")
-            except ConfigError as err:
-                message.set(str(err))
-            force_update()
+    def act(request, text):
+        try:
+            request()
+            message.set((id(m), text))
+        except ConfigError as err:
+            message.set((id(m), str(err)))
+        force_update()
 
-        value = m.pending_value(knob.key)
-        if knob.kind == "bool":
-            solara.Checkbox(label=knob.label, value=bool(value), on_value=set_value)
-        else:
-            solara.SliderFloat(
-                knob.label,
-                value=float(value),
-                min=knob.lo,
-                max=knob.hi,
-                step=knob.step,
-                on_value=set_value,
+    solara.Text("Policy instruments (from the next budget year):", style={"font-weight": "bold"})
+    for name, label in INSTRUMENT_LABELS.items():
+        on = m.instrument_on(name)
+        with solara.Row(
+            style={"align-items": "center", "gap": "4px"}, classes=[f"cs-policy-{name}"]
+        ):
+            solara.Checkbox(
+                label=label,
+                value=on,
+                on_value=lambda v, n=name: act(
+                    lambda: m.request_switch(n, v),
+                    f"{n} {'on' if v else 'off'} from step {m.t + 1}.",
+                ),
             )
+        solara.SliderFloat(
+            f"{name} intensity",
+            value=m.instrument_intensity(name),
+            min=0.0,
+            max=3.0,
+            step=0.1,
+            on_value=lambda v, n=name: act(
+                lambda: m.request_intensity(n, v), f"{n} intensity {v:.1f} from step {m.t + 1}."
+            ),
+        )
 
 
 # ----------------------------------------------------------------- the page

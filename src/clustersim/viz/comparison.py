@@ -2,9 +2,11 @@
 
 A simulation can observe what real evaluations cannot, the counterfactual (Whitebook L5213-5215,
 L7700-7702). Both runs start from the app model's presets and seed and replay its logged
-interventions; the twin drops the policy preset and every policy change, so the only
-difference between the two is the policy (common random numbers: the policy code draws no
-random numbers when switched off).
+interventions; the twin drops the policy preset and every policy change. Until the first
+programme acts the two runs are identical (a policy switched off draws no random numbers); from
+then on the policy's own random draws shift the twin's later chance events too, so a single seed
+mixes the policy's effect with luck. The view therefore also repeats the pair for the next
+seeds and reports the spread of the difference.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from clustersim.config import _resolved_types
 from clustersim.viz import presets
 from clustersim.viz.live import AppModel, Intervention, Setup, replay
 
@@ -43,45 +45,51 @@ def key(model: AppModel) -> tuple:
 @dataclass
 class Comparison:
     key: tuple
-    policy: pd.DataFrame
-    twin: pd.DataFrame
+    policy: pd.DataFrame  # the model's own seed, with the policy
+    twin: pd.DataFrame  # the same seed without it
     focal: int
-    policy_interventions: int
+    by_seed: pd.DataFrame  # per seed: focal employment, firms and spend, with and without
 
 
-def compare(model: AppModel, steps: int | None = None) -> Comparison:
-    """Run the policy case and its twin for ``steps`` steps (default: the horizon)."""
+def _final(df: pd.DataFrame, focal: int, column: str) -> float:
+    return float(df.loc[df["region"] == focal, column].iloc[-1])
+
+
+def compare(model: AppModel, steps: int | None = None, seeds: int = 1) -> Comparison:
+    """Run the policy case and its twin for ``steps`` steps (default: the horizon), for the
+    model's seed and the ``seeds - 1`` seeds after it."""
     steps = model.cfg.steps if steps is None else steps
     log = list(model.interventions) + [
         dataclasses.replace(iv, step=model.t) for iv in model._pending
     ]
-    with_policy = replay(model.setup, log, steps)
-    twin = replay(twin_setup(model.setup), log, steps, keep=lambda iv: not is_policy(iv))
-    return Comparison(
-        key=key(model),
-        policy=with_policy.frame(),
-        twin=twin.frame(),
-        focal=model.focal,
-        policy_interventions=sum(is_policy(iv) for iv in log),
-    )
-
-
-def final_difference(c: Comparison, column: str) -> tuple[float, float]:
-    """(with policy, without) of ``column`` in the focal region at the last step."""
-
-    def last(df):
-        f = df[df["region"] == c.focal]
-        return float(f[column].iloc[-1])
-
-    return last(c.policy), last(c.twin)
+    rows, first = [], None
+    for k in range(seeds):
+        setup = dataclasses.replace(model.setup, seed=model.setup.seed + k)
+        a = replay(setup, log, steps).frame()
+        b = replay(twin_setup(setup), log, steps, keep=lambda iv: not is_policy(iv)).frame()
+        first = first or (a, b)
+        rows.append(
+            {
+                "seed": setup.seed,
+                "spend": float(a["policy_spend"].sum()) if "policy_spend" in a else 0.0,
+                **{
+                    f"{col}_{side}": _final(df, model.focal, col)
+                    for col in ("employment", "firms")
+                    for side, df in (("policy", a), ("twin", b))
+                },
+            }
+        )
+    return Comparison(key(model), first[0], first[1], model.focal, pd.DataFrame(rows))
 
 
 def summary_lines(c: Comparison) -> list[tuple[str, str]]:
     """(css class, text) lines of the comparison's readout."""
     year = float(c.policy["year"].iloc[-1])
-    out = [("cs-cmp-year", f"Year {year:.0f}, focal region:")]
+    s = c.by_seed
+    one = s.iloc[0]
+    out = [("cs-cmp-year", f"Year {year:.0f}, focal region, seed {int(one.seed)}:")]
     for column, label in (("employment", "Employment"), ("firms", "Firms")):
-        a, b = final_difference(c, column)
+        a, b = one[f"{column}_policy"], one[f"{column}_twin"]
         rel = f" ({100 * (a - b) / b:+.1f} %)" if b else ""
         out.append(
             (
@@ -89,43 +97,24 @@ def summary_lines(c: Comparison) -> list[tuple[str, str]]:
                 f"{label}: with policy {a:,.0f}, without {b:,.0f}, difference {a - b:+,.0f}{rel}",
             )
         )
+    extra = one.employment_policy - one.employment_twin
+    per_job = (
+        f", {one.spend / extra:,.2f} per additional job" if one.spend > 0 and extra > 0 else ""
+    )
+    out.append(("cs-cmp-spend", f"Policy spend over the run: {one.spend:,.1f}{per_job}"))
+    if len(s) > 1:
+        d = s.employment_policy - s.employment_twin
+        out.append(
+            (
+                "cs-cmp-seeds",
+                f"Over seeds {int(s.seed.min())}-{int(s.seed.max())}: employment difference "
+                f"{d.mean():+,.0f} on average (sd {d.std(ddof=1):,.0f}; "
+                f"positive in {int((d > 0).sum())} of {len(d)})",
+            )
+        )
     return out
 
 
-@dataclass(frozen=True)
-class Knob:
-    """One live control of a policy instrument: a switch or an intensity slider."""
-
-    key: str
-    label: str
-    kind: str  # "bool" or "float"
-    lo: float = 0.0
-    hi: float = 1.0
-    step: float = 0.05
-
-
-SWITCH_FIELDS = ("enabled", "on", "active")
-TUNE_FIELDS = ("intensity",)
-
-
-def policy_knobs(model: AppModel) -> list[Knob]:
-    """A switch and an intensity slider for each instrument section of the policy config."""
-    section = getattr(model.cfg, POLICY_KEY, None)
-    if section is None or not dataclasses.is_dataclass(section):
-        return []
-    knobs = []
-    types = _resolved_types(type(section))
-    for f in dataclasses.fields(section):
-        inst = getattr(section, f.name)
-        if not dataclasses.is_dataclass(inst) or not isinstance(types[f.name], type):
-            continue
-        for g in dataclasses.fields(inst):
-            dotted = f"{POLICY_KEY}.{f.name}.{g.name}"
-            if g.name in SWITCH_FIELDS:
-                knobs.append(Knob(dotted, f"{f.name} on", "bool"))
-            elif g.name in TUNE_FIELDS:
-                lo = g.metadata.get("lo", 0.0) or 0.0
-                hi = g.metadata.get("hi", 1.0)
-                hi = min(hi if hi is not None else 1.0, max(1.0, 4 * float(getattr(inst, g.name))))
-                knobs.append(Knob(dotted, f"{f.name} {g.name}", "float", lo, hi, (hi - lo) / 40))
-    return knobs
+def mean_difference(c: Comparison, column: str = "employment") -> float:
+    d = c.by_seed[f"{column}_policy"] - c.by_seed[f"{column}_twin"]
+    return float(np.mean(d))

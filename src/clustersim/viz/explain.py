@@ -147,16 +147,62 @@ RULES = {
 }
 
 
+POLICIES = {
+    "broker": Note(
+        "Broker",
+        "A facilitator raises awareness of cooperation, pays part of new ties and introduces "
+        "firms across gaps in the network.",
+        "Whitebook 3.4, L2098-2179",
+    ),
+    "demand_side": Note(
+        "Demand-side policy",
+        "Public buyers add demanding orders for the cluster's output.",
+        "Whitebook 3.4, L2180-2231",
+    ),
+    "training": Note(
+        "Training",
+        "Courses raise workforce skill and, with it, what firms can learn from others.",
+        "Whitebook 3.4, L2240-2290",
+    ),
+    "fdi": Note(
+        "FDI attraction",
+        "Incentives bring multinational anchors; local firms learn from them only if they can "
+        "absorb it.",
+        "Whitebook 3.4, L2300-2364; L7116-7194",
+    ),
+    "framework": Note(
+        "Framework conditions",
+        "Contract enforcement, competition and mobility rules improve; this costs no budget.",
+        "Whitebook 3.4, L2365-2409",
+    ),
+    "incubator": Note(
+        "Incubator",
+        "Tenants fail less often and meet the university more, if they interact.",
+        "Whitebook L2159-2195, L6369-6371",
+    ),
+    "rd_subsidy": Note(
+        "R&D subsidy", "R&D becomes cheaper for the firms that qualify.", "Whitebook L1876-1881"
+    ),
+    "seed_finance": Note(
+        "Public seed finance",
+        "A public fund co-invests, so more start-ups get funded.",
+        "Whitebook L4371-4403",
+    ),
+}
+
 # External-tie share under which a shocked cluster counts as inward-looking (the traditional
 # sector preset sits near 0.01, open sectors at 0.02-0.08 before a shock).
 LOCK_IN_EXTERNAL_SHARE = 0.02
 
 
-def rules_in_play(ts: pd.DataFrame, shock_steps, critical_mass: float, k: int = 2) -> list[Note]:
+def rules_in_play(
+    ts: pd.DataFrame, shock_steps, critical_mass: float, policies=(), k: int = 2
+) -> list[Note]:
     """The ``k`` rules that most shape the focal region's last two years (``ts``: its rows).
 
     Each candidate gets a salience score from the recent indicators; a shock in the last two
-    years always comes first, followed by lock-in when the cluster has few outside ties.
+    years always comes first, followed by lock-in when the cluster has few outside ties, then
+    the first running policy instrument of ``policies``.
     """
     if len(ts) < 2:
         return [RULES["entry"]]
@@ -176,5 +222,8 @@ def rules_in_play(ts: pd.DataFrame, shock_steps, critical_mass: float, k: int = 
         "complacency": 1.0 if emp > 1.5 * critical_mass else 0.0,
         "trust": float(np.nan_to_num(recent["trust_mean"].diff().abs().sum())) * 20,
     }
+    notes = dict(RULES)
+    for name in policies[:1]:
+        scores[name], notes[name] = 8.0, POLICIES[name]
     ranked = sorted(scores, key=lambda key: -scores[key])
-    return [RULES[key] for key in ranked[:k] if scores[key] > 0] or [RULES["entry"]]
+    return [notes[key] for key in ranked[:k] if scores[key] > 0] or [RULES["entry"]]

@@ -11,17 +11,30 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from clustersim.config import ConfigError, validate
+from clustersim.config import (
+    POLICY_INSTRUMENTS,
+    STEPS_PER_YEAR,
+    ConfigError,
+    ProgrammeConfig,
+    validate,
+)
 from clustersim.model import ClusterModel
 from clustersim.viz import presets
 
 SHOCK = "shock"
 PRESET_PREFIX = "preset_"  # model keyword of a preset group (Mesa reserves ``scenario``)
+SWITCH = "policy.switch."  # + instrument: switch an instrument on (True) or off (False)
+INTENSITY = "policy.intensity."  # + instrument: the intensity of its programmes
+APP_LEVEL = "regional"  # the government that funds programmes switched on in the app
+# Yearly budget given to that government when a student switches on an instrument that costs
+# money and the presets gave it none (cash units; a broker at intensity 1 spends about 25).
+TEACHING_BUDGET = 100.0
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,13 @@ class Setup:
         if self.n_firms is not None:
             overrides["n_firms"] = self.n_firms
         return presets.compose(dict(self.choices), self.exercise, overrides)
+
+
+def _check_instrument(name: str) -> None:
+    if name not in POLICY_INSTRUMENTS:
+        raise ConfigError(
+            f"{name!r}: unknown policy instrument; allowed: {' | '.join(POLICY_INSTRUMENTS)}"
+        )
 
 
 def get_key(cfg, key: str):
@@ -102,20 +122,29 @@ class AppModel(ClusterModel):
         super().__init__(composed.config)
         self.interventions: list[Intervention] = []
         self._pending: list[Intervention] = []
+        self._intensity: dict[str, float] = {}  # last intensity set per instrument
+        self._switches = 0  # programmes switched on so far (their keys)
+        # Mesa steps the model in a thread while Play runs, and the page redraws from others:
+        # a step and a read of the state for drawing never overlap.
+        self.lock = threading.RLock()
         self.running = self.t < self.cfg.steps
 
     # ------------------------------------------------------------ interventions
     def request_shock(self) -> None:
         """A technology shock at the next step: demand jumps in technology space, exactly as a
         configured ``shocks.steps`` entry does (L1675-1686, L1150-1154)."""
-        self._pending.append(Intervention(self.t, SHOCK))
+        self._queue(Intervention(self.t, SHOCK))
 
     def request_set(self, key: str, value) -> None:
         """Set config ``key`` to ``value`` from the next step on; a bad value raises now."""
         trial = copy.deepcopy(self.cfg)
         _set_key(trial, key, value)
         validate(trial)
-        self._pending.append(Intervention(self.t, key, value))
+        self._queue(Intervention(self.t, key, value))
+
+    def _queue(self, iv: Intervention) -> None:
+        with self.lock:  # never between a step taking the queue and clearing it
+            self._pending.append(iv)
 
     def pending_value(self, key: str):
         """The value ``key`` will have at the next step (queued changes included)."""
@@ -128,24 +157,131 @@ class AppModel(ClusterModel):
         if iv.key == SHOCK:
             if self.t not in self.cfg.shocks.steps:
                 self.cfg.shocks.steps.append(self.t)
+        elif iv.key.startswith(SWITCH):
+            self._switch(iv.key.removeprefix(SWITCH), bool(iv.value))
+        elif iv.key.startswith(INTENSITY):
+            name = iv.key.removeprefix(INTENSITY)
+            self._intensity[name] = float(iv.value)
+            for p in self._programmes(name):
+                p.prog.intensity = float(iv.value)
         else:
             _set_key(self.cfg, iv.key, iv.value)
         self.interventions.append(dataclasses.replace(iv, step=self.t))
 
+    # ------------------------------------------------------------ policy instruments
+    def _programmes(self, instrument: str) -> list:
+        """The instrument's programmes that are running or still to start."""
+        mix = getattr(self, "policy", None)
+        if mix is None:
+            return []
+        return [p for p in mix.programmes if p.name == instrument and not p.ended]
+
+    def running_instruments(self) -> list[str]:
+        """Instruments with a programme in its support window now."""
+        mix = getattr(self, "policy", None)
+        return [] if mix is None else list(dict.fromkeys(p.name for p in mix.programmes if p.open))
+
+    def instrument_on(self, instrument: str) -> bool:
+        """On once switched on (and not off) at the next step, queued changes included."""
+        for iv in reversed(self._pending):
+            if iv.key == SWITCH + instrument:
+                return bool(iv.value)
+        return bool(self._programmes(instrument))
+
+    def instrument_intensity(self, instrument: str) -> float:
+        for iv in reversed(self._pending):
+            if iv.key == INTENSITY + instrument:
+                return float(iv.value)
+        progs = self._programmes(instrument)
+        return progs[-1].prog.intensity if progs else self._intensity.get(instrument, 1.0)
+
+    def request_switch(self, instrument: str, on: bool) -> None:
+        """Switch an instrument on or off from the next step. On: a programme funded by the
+        regional government starts at the next budget year and runs to the horizon (support
+        until switched off); off: its programmes exit now (what they built must stand alone)."""
+        _check_instrument(instrument)
+        if on and not self.instrument_on(instrument):
+            trial = copy.deepcopy(self.cfg)
+            self._programme_config(trial, instrument, self.instrument_intensity(instrument))
+            validate(trial)
+        self._queue(Intervention(self.t, SWITCH + instrument, bool(on)))
+
+    def request_intensity(self, instrument: str, value: float) -> None:
+        _check_instrument(instrument)
+        if not 0.0 <= float(value) <= 1000.0:
+            raise ConfigError(
+                f"{INTENSITY}{instrument}={value!r}: out of range; allowed: float in [0, 1000]"
+            )
+        self._queue(Intervention(self.t, INTENSITY + instrument, float(value)))
+
+    def _programme_config(self, cfg, instrument: str, intensity: float) -> tuple[str, object]:
+        """Add the programme a switch-on starts to ``cfg``; returns its key and config."""
+        start = -(-self.t // STEPS_PER_YEAR)  # the next budget year (this one if it starts now)
+        prog = ProgrammeConfig(
+            instrument=instrument,
+            level=APP_LEVEL,
+            start_year=float(start),
+            duration_years=float(cfg.years - start),
+            intensity=intensity,
+        )
+        gov = getattr(cfg.policy, APP_LEVEL)
+        if gov.budget <= 0:
+            gov.budget = TEACHING_BUDGET
+        key = f"app_{instrument}_{self._switches}"
+        cfg.policy.programmes[key] = prog
+        return key, prog
+
+    def _switch(self, instrument: str, on: bool) -> None:
+        if not on:
+            for p in self._programmes(instrument):
+                if p.open:
+                    p.end = self.t  # the mix ends it at this step, with its exit
+                else:
+                    p.ended = True  # scheduled, never starts
+                # the config keeps the window that was run (later switch-ons check overlaps)
+                p.prog.duration_years = max(0.0, self.t / STEPS_PER_YEAR - p.prog.start_year)
+            return
+        if self._programmes(instrument):
+            return
+        from clustersim.policies.mix import PolicyMix
+
+        if getattr(self, "policy", None) is None:
+            self.policy = PolicyMix(self, {})
+            self.add_hook(self.policy)
+        key, prog = self._programme_config(
+            self.cfg, instrument, self._intensity.get(instrument, 1.0)
+        )
+        self._switches += 1
+        self.policy.add_programme(self, key, prog)
+
     def step(self) -> None:
-        pending, self._pending = self._pending, []
-        for iv in pending:
-            self._apply(iv)
-        super().step()
-        self.running = self.t < self.cfg.steps
+        with self.lock:
+            pending, self._pending = self._pending, []
+            for iv in pending:
+                self._apply(iv)
+            super().step()
+            self.running = self.t < self.cfg.steps
 
     # ------------------------------------------------------------ what the app shows
     def frame(self) -> pd.DataFrame:
-        """The time series so far (one row per step and region), rebuilt only after a step."""
-        n = len(self.recorder.blocks)
-        if getattr(self, "_frame_n", -1) != n:
-            self._frame = self.recorder.frame()
-            self._frame_n = n
+        """The time series so far (one row per step and region), rebuilt only after a step.
+
+        Unlike ``Recorder.frame`` it keeps columns that appear mid-run (a policy switched on
+        adds its spend columns): earlier steps get zeros there."""
+        with self.lock:
+            blocks = self.recorder.blocks
+            if getattr(self, "_frame_n", -1) != len(blocks):
+                first = {}
+                for b in blocks:
+                    for k, v in b.items():
+                        first.setdefault(k, v)
+                self._frame = pd.DataFrame(
+                    {
+                        k: np.concatenate([b.get(k, np.zeros_like(v)) for b in blocks])
+                        for k, v in first.items()
+                    }
+                )
+                self._frame_n = len(blocks)
         return self._frame
 
 
@@ -182,6 +318,7 @@ class Readout:
     external_share: float
     stage: str | None = None
     phase: str | None = None
+    policy_spend_year: float | None = None
 
 
 def focal_series(model: AppModel) -> pd.DataFrame:
@@ -207,4 +344,5 @@ def readout(model: AppModel) -> Readout:
         external_share=float(last["external_tie_share"]),
         stage=str(last["stage"]) if "stage" in ts.columns else None,
         phase=str(last["phase"]) if "phase" in ts.columns else None,
+        policy_spend_year=float(recent["policy_spend"].sum()) if "policy_spend" in ts else None,
     )
