@@ -39,3 +39,16 @@ def fmt(est: tuple[float, float, float], digits: int = 2) -> str:
     """``12.3 [10.1, 14.5]``."""
     m, lo, hi = est
     return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+
+
+def ratio_ci(num, den, n: int = 4000, seed: int = 0) -> tuple[float, float, float]:
+    """Ratio of means ``mean(num) / mean(den)`` with a paired percentile bootstrap interval
+    (NaN bounds when the denominator's resamples change sign)."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    est = float(num.mean() / den.mean()) if den.mean() != 0 else float("nan")
+    idx = np.random.default_rng(seed).integers(0, len(num), size=(n, len(num)))
+    d = den[idx].mean(axis=1)
+    if np.any(np.sign(d) != np.sign(den.mean())) or den.mean() == 0:
+        return est, float("nan"), float("nan")
+    lo, hi = np.quantile(num[idx].mean(axis=1) / d, [0.025, 0.975])
+    return est, float(lo), float(hi)

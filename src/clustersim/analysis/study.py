@@ -257,3 +257,48 @@ def factorial_contrast(values: dict[str, np.ndarray], terms: tuple[str, ...]) ->
         present = set(cell.split("+")) if cell != "none" else set()
         total = total + np.prod([1 if t in present else -1 for t in terms]) * v
     return total / (len(values) / 2)
+
+
+def added_table(runs: dict[str, list], twin: str, measures: dict, digits: int = 1) -> pd.DataFrame:
+    """One row per arm: each measure's paired difference from the twin, mean [95% CI].
+
+    ``measures`` maps a label to a function of a replication list of focal series -> array."""
+    from clustersim.analysis.stats import mean_ci
+
+    rows = []
+    for arm, series in runs.items():
+        if arm == twin:
+            continue
+        row = {"arm": arm}
+        for label, fn in measures.items():
+            row[label] = fmt(mean_ci(fn(series) - fn(runs[twin])), digits)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def effect_figure(runs: dict[str, list], twin: str, column: str, path, title: str, marks=()):
+    """Paired difference from the twin over time, one line per arm, with 95% bands."""
+    from clustersim.analysis.figures import plt, save
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    years = runs[twin][0]["year"].to_numpy()
+    for arm, series in runs.items():
+        if arm == twin:
+            continue
+        diff = np.array(
+            [
+                s[column].to_numpy() - t[column].to_numpy()
+                for s, t in zip(series, runs[twin], strict=True)
+            ]
+        )
+        m = diff.mean(axis=0)
+        half = 1.96 * diff.std(axis=0, ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0 * m
+        ax.plot(years, m, label=arm)
+        ax.fill_between(years, m - half, m + half, alpha=0.15)
+    for x in marks:
+        ax.axvline(x, color="k", lw=0.8)
+    ax.axhline(0, color="0.5", lw=0.8)
+    ax.set(xlabel="year", ylabel=f"{column}: policy - no-policy twin", title=title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return save(fig, path)
