@@ -42,7 +42,7 @@ class EventLog:
         for e in new:
             a = f.uid[t.a[e]]
             b = f.uid[t.b[e]] if t.kind[e] == TIE_FIRM else -(int(t.b[e]) + 1)
-            self.ties.setdefault(pair_key(a, b), model.t)
+            self.ties.setdefault(pair_key(a, b), model.t + 1)  # the quarter's label
 
     def after_step(self, model) -> None:
         f, step = model.firms, model.t

@@ -109,10 +109,12 @@ class Government(mesa.Agent):
         return got
 
     def _record(self, model, programme, instrument, action, amount, a, b, x) -> None:
+        """One payment. ``step`` labels the quarter as the time series does (1 = the first)."""
+        step = model.policy.step
         self.records.append(
-            (model.t, self.level, programme, instrument, action, amount, a, b, float(x))
+            (step, self.level, programme, instrument, action, amount, a, b, float(x))
         )
-        year = model.t // STEPS_PER_YEAR
+        year = (step - 1) // STEPS_PER_YEAR
         self.spent_by_year[year] = self.spent_by_year.get(year, 0.0) + amount
         model.policy.spend_now[instrument] = model.policy.spend_now.get(instrument, 0.0) + amount
 

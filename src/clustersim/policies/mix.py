@@ -72,6 +72,7 @@ class PolicyMix(StepHook):
         self.peak = 0.0
         self.contest_scores: np.ndarray | None = None
         self.spend_now: dict[str, float] = {}
+        self.step = model.t
         self._saved: dict[str, np.ndarray] = {}
 
     def add_programme(self, model, key: str, prog):
@@ -92,6 +93,7 @@ class PolicyMix(StepHook):
 
     # ------------------------------------------------------------------ phases
     def before_step(self, model) -> None:
+        self.step = model.t + 1  # the quarter's label in the time series and the spend records
         self.spend_now = {}
         for p in self.programmes:
             p.reserved = 0.0

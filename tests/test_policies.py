@@ -1,0 +1,388 @@
+"""Policy instruments: each moves its target against its no-policy twin, budgets are exact,
+a switched-off programme changes nothing, and bad policy configs fail early and clearly."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clustersim import ConfigError, make_config, run
+from clustersim.config import POLICY_INSTRUMENTS, STEPS_PER_YEAR, PolicyConfig
+from clustersim.evaluation import compose, twin_config
+from clustersim.policies import INSTRUMENTS
+from clustersim.policies.base import credibility
+
+PRESETS = sorted(p.stem for p in (Path(__file__).parents[1] / "configs" / "policy").glob("*.yaml"))
+START, YEARS = 1.0, 6.0  # the programme's window in the small runs: steps 4..27
+
+
+def policy_config(instrument, params=None, seed=0, level="regional", gov=None, **prog):
+    """A small world with one programme of ``instrument`` (years 1-7 of an 8-year run)."""
+    programme = {
+        "instrument": instrument,
+        "level": level,
+        "start_year": START,
+        "duration_years": YEARS,
+        "params": params or {},
+        **prog,
+    }
+    data = {
+        "n_firms": 120,
+        "years": 8,
+        "seed": seed,
+        "output": {"write": False, "figures": False},
+        "policy": {
+            "name": instrument,
+            level: {"budget": 400.0, **(gov or {})},
+            "programmes": {"p": programme},
+        },
+    }
+    if instrument == "seed_finance":
+        data["finance"] = {"seed_funds": 1, "seed_capital": 0.0}
+    return make_config(data)
+
+
+def no_policy(cfg):
+    return dataclasses.replace(cfg, policy=PolicyConfig())
+
+
+def window(ts: pd.DataFrame, column: str, region: int = 0) -> float:
+    """Sum of a focal-region column over the programme's window."""
+    s0 = round(START * STEPS_PER_YEAR)
+    s1 = s0 + round(YEARS * STEPS_PER_YEAR)
+    g = ts[(ts.region == region) & (ts.step > s0) & (ts.step <= s1)]
+    return float(g[column].sum())
+
+
+# ----------------------------------------------------------------------------- the registry
+def test_registry_matches_config_and_every_instrument_documents_its_params():
+    assert tuple(INSTRUMENTS) == POLICY_INSTRUMENTS
+    for cls in INSTRUMENTS.values():
+        fields = dataclasses.fields(cls.Params)
+        assert fields, cls.name
+        for f in fields:
+            assert f.metadata.get("doc"), f"{cls.name}.{f.name} has no docstring"
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_every_preset_composes_and_validates(preset):
+    cfg = compose([f"policy={preset}"])
+    assert cfg.policy.name == preset
+    if preset != "none":
+        assert cfg.policy.programmes
+
+
+# ----------------------------------------------------------------------------- switched off
+@pytest.mark.parametrize("instrument", POLICY_INSTRUMENTS)
+def test_intensity_zero_is_bit_identical_to_the_twin(instrument):
+    cfg = policy_config(instrument, intensity=0.0)
+    twin = run(no_policy(cfg)).timeseries
+    off = run(cfg).timeseries
+    pd.testing.assert_frame_equal(off.drop(columns="run_id"), twin.drop(columns="run_id"))
+
+
+def test_event_recording_changes_nothing():
+    cfg = policy_config("broker")
+    plain = run(no_policy(cfg)).timeseries
+    twin = run(twin_config(cfg)).timeseries
+    cols = [c for c in plain.columns if c != "run_id"]
+    pd.testing.assert_frame_equal(twin[cols], plain[cols])
+
+
+@pytest.mark.parametrize("instrument", ["broker", "fdi", "training"])
+def test_policy_run_equals_twin_until_the_programme_starts(instrument):
+    cfg = policy_config(instrument)
+    a = run(cfg).timeseries
+    b = run(twin_config(cfg)).timeseries
+    cols = [c for c in b.columns if c in a.columns and c not in ("run_id", "policy_target")]
+    start = round(START * STEPS_PER_YEAR)
+    before = a.step <= start
+    pd.testing.assert_frame_equal(
+        a.loc[before, cols].reset_index(drop=True), b.loc[before, cols].reset_index(drop=True)
+    )
+    assert not a.loc[~before, "employment"].equals(b.loc[~before, "employment"])
+
+
+# ----------------------------------------------------------------------------- direction
+def paired(instrument, params=None, seeds=(0, 1, 2), **kw):
+    """(policy, twin) time series for a few seeds."""
+    out = []
+    for seed in seeds:
+        cfg = policy_config(instrument, params, seed=seed, **kw)
+        out.append((run(cfg, keep_model=True), run(no_policy(cfg), keep_model=True)))
+    return out
+
+
+def mean_firm_skill(res, region=0):
+    f = res.firms
+    return float(f[f.region == region].skill.mean())
+
+
+@pytest.mark.parametrize(
+    "instrument, params, measure",
+    [
+        ("broker", {}, lambda r: window(r.timeseries, "ties")),
+        ("demand_side", {"volume": 80.0}, lambda r: window(r.timeseries, "sales")),
+        ("training", {"trainees": 100.0}, mean_firm_skill),
+        ("fdi", {"arrivals": 2.0}, lambda r: window(r.timeseries, "employment")),
+        ("framework", {"mobility": 1.0}, lambda r: window(r.timeseries, "spill_mobility")),
+        ("incubator", {"interaction": 1.0}, lambda r: window(r.timeseries, "university_ties")),
+        (
+            "rd_subsidy",
+            {"targeting": "all", "response": 2.0},
+            lambda r: window(r.timeseries, "innovations_incremental"),
+        ),
+        ("seed_finance", {"mode": "grant"}, lambda r: window(r.timeseries, "funded_seed")),
+    ],
+)
+def test_each_instrument_moves_its_target_against_its_twin(instrument, params, measure):
+    pairs = paired(instrument, params)
+    gains = [measure(p) - measure(t) for p, t in pairs]
+    assert all(g > 0 for g in gains), f"{instrument}: policy minus twin = {gains}"
+
+
+def test_demand_side_buys_a_public_share_of_the_regions_sales():
+    ((p, _),) = paired("demand_side", {"volume": 80.0}, seeds=(0,))
+    ts = p.timeseries[p.timeseries.region == 0].set_index("step")
+    share = ts["public_sales_share"]
+    assert share.loc[5:28].gt(0).all() and share.loc[29:].eq(0).all()
+    np.testing.assert_allclose(ts["spend_demand_side"].loc[5:28], 80.0)
+
+
+# ----------------------------------------------------------------------------- budgets
+def test_budget_accounting_is_exact_and_every_unit_is_recorded():
+    data = {
+        "n_firms": 120,
+        "years": 8,
+        "output": {"write": False, "figures": False},
+        "finance": {"seed_funds": 1, "seed_capital": 0.0},
+        "policy": {
+            "name": "tight",
+            "regional": {"budget": 60.0, "defensive_aid": 0.2, "capture": 0.3},
+            "national": {"budget": 90.0},
+            "decline": 0.0,
+            "programmes": {
+                "b": {
+                    "instrument": "broker",
+                    "start_year": 1,
+                    "duration_years": 6,
+                    "params": {"introductions": 30.0},
+                },
+                "d": {
+                    "instrument": "demand_side",
+                    "start_year": 0.5,
+                    "duration_years": 6,
+                    "weight": 2.0,
+                    "params": {"volume": 200.0},
+                },
+                "t": {
+                    "instrument": "training",
+                    "start_year": 2,
+                    "duration_years": 3,
+                    "params": {"trainees": 500.0},
+                },
+                "f": {
+                    "instrument": "fdi",
+                    "level": "national",
+                    "start_year": 1,
+                    "duration_years": 5,
+                    "params": {"arrivals": 4.0},
+                },
+                "r": {
+                    "instrument": "rd_subsidy",
+                    "level": "national",
+                    "start_year": 1,
+                    "duration_years": 6,
+                    "params": {"targeting": "all"},
+                },
+                "s": {
+                    "instrument": "seed_finance",
+                    "level": "national",
+                    "start_year": 1,
+                    "duration_years": 6,
+                    "params": {"mode": "grant", "capital": 60.0},
+                },
+                "i": {"instrument": "incubator", "start_year": 1, "duration_years": 6},
+            },
+        },
+    }
+    res = run(make_config(data), keep_model=True)
+    mix = res.model.policy
+    spend = mix.spend_table()
+    assert set(spend.instrument) >= {"broker", "demand_side", "training", "fdi", "rd_subsidy"}
+    assert (spend.amount > 0).all()
+    for gov in mix.governments.values():
+        for year, total in gov.spent_by_year.items():
+            assert total <= gov.cfg.budget * (1 + 1e-12), (gov.level, year, total)
+    by_year = spend.groupby(["government", (spend.step - 1) // STEPS_PER_YEAR]).amount.sum()
+    assert by_year.max() > 0.95 * 60.0  # the budgets bind: the test is not vacuous
+    ts = res.timeseries
+    np.testing.assert_allclose(ts["policy_spend"].sum(), spend.amount.sum(), rtol=1e-12)
+    for inst, amount in spend.groupby("instrument").amount.sum().items():
+        np.testing.assert_allclose(ts[f"spend_{inst}"].sum(), amount, rtol=1e-12)
+    ledger = res.ledger
+    predicted = (
+        ledger.cash_before
+        + ledger.profit
+        - ledger.tie_costs
+        - ledger.exit_cash
+        + ledger.entry_cash
+        + ledger.policy_transfers
+    )
+    np.testing.assert_allclose(predicted, ledger.cash_after, rtol=1e-10, atol=1e-8)
+
+
+@pytest.mark.parametrize("split, expected", [("weighted", (60, 60)), ("priority", (70, 50))])
+def test_budget_split_rules(split, expected):
+    """Two programmes wanting 50 a quarter each from a budget of 120 a year: weighted (equal
+    weights) halves it; priority serves the first listed first, every quarter."""
+    cfg = policy_config("demand_side", {"volume": 50.0}, gov={"budget": 120.0})
+    data = dataclasses.asdict(cfg)
+    data["policy"]["split"] = split
+    data["policy"]["programmes"]["q"] = dict(data["policy"]["programmes"]["p"])
+    res = run(make_config(data), keep_model=True)
+    spend = res.model.policy.spend_table()
+    year = (spend.step - 1) // STEPS_PER_YEAR
+    per_year = spend.groupby([year, "programme"]).amount.sum().unstack()
+    np.testing.assert_allclose(per_year.loc[3, ["p", "q"]].to_numpy(), expected)
+
+
+# ----------------------------------------------------------------------------- failures
+def test_captured_broker_introduces_a_few_insiders():
+    """Capture concentrates the introductions on the heaviest lobbies (L1744-1745)."""
+
+    def beneficiaries(capture):
+        cfg = policy_config("broker", {"introductions": 2.0}, gov={"capture": capture})
+        res = run(cfg, keep_model=True)
+        intro = res.model.policy.spend_table().query("action == 'introduction'")
+        return set(np.r_[intro.a, intro.b].astype(int)), len(intro)
+
+    captured, n_captured = beneficiaries(1.0)
+    neutral, n_neutral = beneficiaries(0.0)
+    assert n_neutral > 20
+    assert len(captured) < 0.5 * len(neutral)
+
+
+def test_reversal_ends_every_programme_and_firms_discount_it():
+    cfg = policy_config("training", gov={"reversal_hazard": 1.0})
+    res = run(cfg, keep_model=True)
+    gov = res.model.policy.governments["regional"]
+    assert gov.reversed_at == 2 * STEPS_PER_YEAR  # the first year start after the start
+    spend = res.model.policy.spend_table()
+    assert spend.step.max() <= gov.reversed_at
+    assert res.model.policy.programmes[0].credibility(res.model) == 0.0
+
+
+def test_credibility_is_the_expected_share_of_promised_support():
+    assert credibility(0.0, 10.0) == 1.0
+    assert credibility(1.0, 10.0) == 0.0
+    # 25% a year over 4 years: (1 - 0.75^4) / (-ln(0.75) * 4)
+    assert credibility(0.25, 4.0) == pytest.approx((1 - 0.75**4) / (-np.log(0.75) * 4))
+    assert credibility(0.25, 8.0) < credibility(0.25, 4.0) < credibility(0.1, 4.0)
+
+
+def test_captured_government_extends_programmes_past_their_end():
+    cfg = policy_config("demand_side", {"volume": 10.0}, gov={"capture": 1.0})
+    res = run(cfg, keep_model=True)
+    spend = res.model.policy.spend_table()
+    assert spend.step.max() == cfg.steps  # extended to the end of the run
+    assert res.model.policy.programmes[0].end > round((START + YEARS) * STEPS_PER_YEAR)
+
+
+def test_defensive_aid_keeps_loss_making_incumbents_alive():
+    cfg = policy_config("demand_side", {"volume": 1.0}, gov={"defensive_aid": 0.9})
+    data = dataclasses.asdict(cfg)
+    data["policy"]["decline"] = 0.0  # any fall below the peak counts
+    res = run(make_config(data), keep_model=True)
+    aid = res.model.policy.spend_table().query("action == 'aid'")
+    assert len(aid) > 0 and aid.amount.sum() > 0
+    assert "spend_defensive_aid" in res.timeseries
+
+
+def test_contest_with_full_information_picks_the_largest_base():
+    data = dataclasses.asdict(policy_config("broker", level="national"))
+    data["policy"]["contest"] = True
+    data["policy"]["national"]["information_quality"] = 1.0
+    data["world"]["focal"]["initial_firm_share"] = 0.0
+    res = run(make_config(data), keep_model=True)
+    ts = res.timeseries
+    start = ts[ts.step == round(START * STEPS_PER_YEAR)]
+    assert res.model.policy.region == int(start.employment.idxmax() - start.index.min())
+
+
+def test_seed_grants_crowd_out_private_venture_capital():
+    def vc_deals(mode):
+        cfg = policy_config("seed_finance", {"mode": mode, "capital": 80.0})
+        res = run(cfg)
+        return window(res.timeseries, "funded_vc")
+
+    assert vc_deals("grant") < vc_deals("co_invest")
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (
+            lambda d: d["policy"]["regional"].update(budget=-5.0),
+            ["policy.regional.budget=-5.0", "float in [0, 1e+12]"],
+        ),
+        (
+            lambda d: d["policy"]["programmes"]["p"]["params"].update(targeting="everyone"),
+            [
+                "policy.programmes.p.params.targeting='everyone'",
+                "missing_links | uniform | insiders",
+            ],
+        ),
+        (
+            lambda d: d["policy"]["programmes"]["p"]["params"].update(introductionz=3),
+            ["policy.programmes.p.params.introductionz: unknown key", "introductions"],
+        ),
+        (
+            lambda d: d["policy"]["programmes"].update(q=dict(d["policy"]["programmes"]["p"])),
+            ["policy.programmes.q: overlaps policy.programmes.p", "exclusive", "do not overlap"],
+        ),
+        (
+            lambda d: d["policy"]["programmes"]["p"].update(level="donor"),
+            ["policy.programmes.p.level=donor", "no budget", "policy.donor.budget=0"],
+        ),
+        (
+            lambda d: d["policy"]["programmes"]["p"].update(start_year=9),
+            ["policy.programmes.p.start_year=9", "years=8"],
+        ),
+        (
+            lambda d: d["policy"]["programmes"]["p"].update(instrument="lobbying"),
+            ["policy.programmes.p.instrument='lobbying'", "broker | demand_side"],
+        ),
+        (
+            lambda d: d["policy"]["programmes"]["p"].update(intensity=-1),
+            ["policy.programmes.p.intensity=-1", "float in [0, 1000]"],
+        ),
+        (lambda d: d["policy"].update(region=7), ["policy.region=7", "[-1, 3]"]),
+    ],
+)
+def test_invalid_policy_configs_fail_early_with_a_clear_message(edit, expected):
+    data = dataclasses.asdict(policy_config("broker"))
+    edit(data)
+    with pytest.raises(ConfigError) as err:
+        make_config(data)
+    for text in expected:
+        assert text in str(err.value)
+
+
+def test_exclusive_programmes_may_follow_each_other():
+    data = dataclasses.asdict(policy_config("broker"))
+    later = dict(data["policy"]["programmes"]["p"], start_year=START + YEARS)
+    data["policy"]["programmes"]["q"] = later
+    make_config(data)  # back to back, no overlap: fine
+
+
+def test_seed_finance_needs_the_public_fund():
+    data = dataclasses.asdict(policy_config("seed_finance"))
+    data["finance"]["seed_funds"] = 0
+    with pytest.raises(ConfigError, match=r"seed_finance: needs the public seed fund.*seed_funds"):
+        make_config(data)
