@@ -19,6 +19,7 @@ STUDIES = (  # issue 6's seven studies, in its order
     "exit_vs_permanent",
     "capture",
 )
+EXAMPLES = ("broker_discovery",)  # scenario discovery with the EMA Workbench and PRIM
 ESTIMATE = re.compile(r"(-?\d+\.?\d*) \[(-?\d+\.?\d*|nan), (-?\d+\.?\d*|nan)\]")
 
 
@@ -37,7 +38,7 @@ def test_each_study_has_a_design_and_a_script():
         assert (ROOT / "experiments" / name / "run.py").exists(), name
 
 
-@pytest.mark.parametrize("name", STUDIES)
+@pytest.mark.parametrize("name", STUDIES + EXAMPLES)
 def test_study_smoke_mode_writes_summary_tables_and_figures(name, tmp_path):
     _load(name).main(["--smoke", "--jobs", "1", "--out", str(tmp_path)])
     text = (tmp_path / "summary.md").read_text()

@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     fig.tight_layout()
     save(fig, st.path("figures/packages.png"))
 
-    head = eff[eff["effect"] == "package - sum of singles (run end)"].iloc[0]
+    syn = eff[eff["effect"].str.startswith("package - sum of singles")]
     st.write_summary(
         [
             "# Study 3: packages vs single instruments",
@@ -141,8 +141,11 @@ def main(argv: list[str] | None = None) -> None:
             "[95% CI]):\n\n" + md_table(arms),
             "Factorial effects and the synergy contrast (jobs):\n\n" + md_table(eff),
             "## Verdict\n\n"
-            f"Synergy at the run's end (package minus the sum of its three parts): "
-            f"{head['estimate [95% CI]']} jobs; the model {head['reading']}.",
+            + "\n".join(
+                f"- Synergy ({r['effect'].split('(')[1].rstrip(')')}): package minus the sum of "
+                f"its three parts = {r['estimate [95% CI]']} jobs; the model {r['reading']}."
+                for _, r in syn.iterrows()
+            ),
             "![packages](figures/packages.png)",
         ]
     )
