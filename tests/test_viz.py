@@ -18,6 +18,7 @@ from clustersim.viz.live import (
     AppModel,
     Intervention,
     Setup,
+    instrument_preset,
     model_kwargs,
     readout,
     replay,
@@ -306,8 +307,12 @@ def test_switching_an_instrument_on_and_off(config_dir):
     assert m.instrument_on("broker") and m.running_instruments() == []
     m.step()  # step 5 -> 6: the programme waits for the next budget year (step 8)
     (prog,) = m.policy.programmes
-    assert prog.start == 8 and prog.end == m.cfg.steps and prog.prog.level == "regional"
-    assert m.cfg.policy.regional.budget == TEACHING_BUDGET
+    assert prog.start == 8 and prog.end == m.cfg.steps
+    # run as the broker's policy preset defines it: parameters, funding level, budget
+    preset = presets.compose({"policy": "broker"}).config.policy
+    assert prog.prog.params == preset.programmes["broker"].params
+    assert prog.prog.level == "regional"
+    assert m.cfg.policy.regional.budget == preset.regional.budget
     m.run(2)
     assert m.running_instruments() == []
     m.step()
@@ -324,6 +329,14 @@ def test_switching_an_instrument_on_and_off(config_dir):
     m.run(4)
     assert [p.key for p in m.policy.programmes] == ["app_broker_0", "app_broker_1"]
     assert m.running_instruments() == ["broker"]
+
+
+def test_instrument_without_a_preset_gets_default_funding(config_dir):
+    (config_dir / "policy" / "training.yaml").unlink()
+    prog, budget = instrument_preset("training")
+    assert prog.level == "regional" and prog.params == {} and budget == TEACHING_BUDGET
+    prog, budget = instrument_preset("fdi")
+    assert prog.level == "national" and budget > 0
 
 
 def test_bad_policy_requests_fail_with_a_clear_message(config_dir):
@@ -431,7 +444,7 @@ def test_unknown_exercise_stops_the_launcher(capsys):
 def test_exercise_presets_compose():
     """Every shipped exercise composes into a valid config and names its worksheet."""
     docs = CONFIGS.parent / "docs" / "teaching"
-    assert "lock_in" in presets.exercises(CONFIGS)
+    assert set(presets.exercises(CONFIGS)) >= {"lock_in", "broker_empty", "fdi_absorptive"}
     for name in presets.exercises(CONFIGS):
         cfg = presets.compose({}, name, cdir=CONFIGS).config
         assert cfg.n_firms <= 600  # teaching size

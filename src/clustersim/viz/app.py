@@ -19,9 +19,17 @@ from mesa.visualization.utils import force_update, update_counter
 
 from clustersim.config import ConfigError
 from clustersim.viz import charts, comparison, explain, presets
-from clustersim.viz.live import PRESET_PREFIX, AppModel, focal_series, readout
+from clustersim.viz.live import (
+    EVEN,
+    PRESET_PREFIX,
+    AppModel,
+    focal_series,
+    readout,
+    share_label,
+)
 
 EXERCISE = os.environ.get("CLUSTERSIM_EXERCISE") or None
+FOCAL_SHARES = (EVEN, "0", "0.05", "0.1", "0.2", "0.4", "0.6")
 
 colour_by = solara.reactive(next(iter(charts.COLOUR_BY)))
 show_ties = solara.reactive(False)
@@ -57,6 +65,13 @@ def model_params(exercise: str | None = EXERCISE) -> dict:
             "max": 1000,
             "step": 50,
         },
+    }
+    share = share_label(cfg.world.focal.initial_firm_share)
+    params["focal_share"] = {
+        "type": "Select",
+        "label": "Firms starting in the focal region (share)",
+        "value": share,
+        "values": list(dict.fromkeys([share, *FOCAL_SHARES])),
     }
     for group, options in presets.preset_groups().items():
         chosen = composed.choices.get(group)

@@ -4,6 +4,8 @@ The worksheets in ``docs/teaching/`` tell students what they should observe; tho
 quote numbers measured here, over several seeds, with the same app model the students drive.
 
     python -m clustersim.viz.exercises lock_in --seeds 8
+    python -m clustersim.viz.exercises broker_empty --seeds 8
+    python -m clustersim.viz.exercises fdi_absorptive --seeds 8
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clustersim.viz.live import AppModel
+from clustersim.viz.comparison import twin_setup
+from clustersim.viz.live import AppModel, model_kwargs
 
 
 @dataclass(frozen=True)
 class Contrast:
-    """Runs of one exercise: label -> app-model keywords (same seeds for every label)."""
+    """Runs of one exercise: label -> app-model keywords (same seeds for every label); the
+    measure gets a fresh app model of each run."""
 
     exercise: str
     runs: dict[str, dict]
@@ -63,6 +67,42 @@ def shock_response(model: AppModel) -> dict:
     }
 
 
+def _local_state(m: AppModel) -> dict:
+    """Focal-region numbers of one model: employment, firms, tie density, foreign MNEs, and the
+    mean knowledge stock of the local (non-MNE) firms."""
+    f = m.firms
+    live = f.live
+    focal = f.region[live] == m.focal
+    mne = f.is_mne[live]
+    last = m.frame().query("region == @m.focal").iloc[-1]
+    return {
+        "employment": float(m.regions.emp[m.focal]),
+        "firms": int(focal.sum()),
+        "tie_density": float(last["tie_density"]),
+        "mnes": int((focal & mne).sum()),
+        "local_knowledge": float(f.kstock[live][focal & ~mne].mean()),
+    }
+
+
+def policy_effect(model: AppModel, years=(15, 25)) -> dict:
+    """The exercise's policy against its no-policy twin (same seed), at the given years:
+    differences in focal employment, firms and tie density, the policy run's MNEs, the local
+    firms' knowledge relative to the twin's, and the money spent so far."""
+    twin = AppModel(**model_kwargs(twin_setup(model.setup)))
+    out = {}
+    for year in years:
+        for m in (model, twin):
+            m.run(4 * year - m.t)
+        a, b = _local_state(model), _local_state(twin)
+        for k in ("employment", "firms", "tie_density"):
+            out[f"{k}_gain_y{year}"] = a[k] - b[k]
+        out[f"mnes_y{year}"] = a["mnes"]
+        out[f"local_knowledge_gain_y{year}"] = a["local_knowledge"] / b["local_knowledge"] - 1
+        spend = model.frame().get("policy_spend")
+        out[f"spend_to_y{year}"] = float(spend.sum()) if spend is not None else 0.0
+    return out
+
+
 CONTRASTS = {
     "lock_in": Contrast(
         "lock_in",
@@ -71,6 +111,23 @@ CONTRASTS = {
             "automotive": {"preset_sector": "automotive"},
         },
         shock_response,
+    ),
+    "broker_empty": Contrast(
+        "broker_empty",
+        {
+            "empty region (the exercise)": {},
+            "region with a base (share 0.4)": {"focal_share": 0.4},
+        },
+        policy_effect,
+    ),
+    "fdi_absorptive": Contrast(
+        "fdi_absorptive",
+        {
+            "developing, FDI (the exercise)": {},
+            "developing, FDI + training": {"preset_policy": "fdi_training"},
+            "no special circumstance, FDI": {"preset_circumstance": "none"},
+        },
+        policy_effect,
     ),
 }
 
@@ -102,11 +159,12 @@ def main(argv: list[str] | None = None) -> None:
     df = measure(args.exercise, args.seeds)
     print(f"{args.exercise}: mean ± sd over seeds 0-{args.seeds - 1}")
     print(summary(df).to_string())
-    print("paired differences (first run minus second), per seed:")
-    first, second = list(CONTRASTS[args.exercise].runs)
-    a = df[df.run == first].set_index("seed")
-    b = df[df.run == second].set_index("seed")
-    print((a.drop(columns="run") - b.drop(columns="run")).round(3).to_string())
+    first, *others = list(CONTRASTS[args.exercise].runs)
+    a = df[df.run == first].set_index("seed").drop(columns="run")
+    for other in others:
+        b = df[df.run == other].set_index("seed").drop(columns="run")
+        print(f"paired differences per seed: {first} minus {other}")
+        print((a - b).round(3).to_string())
 
 
 if __name__ == "__main__":

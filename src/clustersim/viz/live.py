@@ -31,9 +31,9 @@ SHOCK = "shock"
 PRESET_PREFIX = "preset_"  # model keyword of a preset group (Mesa reserves ``scenario``)
 SWITCH = "policy.switch."  # + instrument: switch an instrument on (True) or off (False)
 INTENSITY = "policy.intensity."  # + instrument: the intensity of its programmes
-APP_LEVEL = "regional"  # the government that funds programmes switched on in the app
-# Yearly budget given to that government when a student switches on an instrument that costs
-# money and the presets gave it none (cash units; a broker at intensity 1 spends about 25).
+APP_LEVEL = "regional"  # funds an instrument switched on in the app that has no policy preset
+# Yearly budget of that government when neither the presets nor the instrument's preset give it
+# one (cash units; a broker at intensity 1 spends about 25 a year).
 TEACHING_BUDGET = 100.0
 
 
@@ -48,18 +48,43 @@ class Intervention:
 
 @dataclass(frozen=True)
 class Setup:
-    """What an app model is built from: preset choices, exercise, seed and size."""
+    """What an app model is built from: preset choices, exercise, seed, size, and the share of
+    firms that start in the focal region (-1: spread evenly; None: as the presets say)."""
 
     choices: tuple[tuple[str, str | None], ...] = ()
     exercise: str | None = None
     seed: int = 0
     n_firms: int | None = None
+    focal_share: float | None = None
 
     def compose(self) -> presets.Composed:
         overrides = {"seed": self.seed}
         if self.n_firms is not None:
             overrides["n_firms"] = self.n_firms
+        if self.focal_share is not None:
+            overrides["world.focal.initial_firm_share"] = self.focal_share
         return presets.compose(dict(self.choices), self.exercise, overrides)
+
+
+EVEN = "even"  # focal_share: firms spread evenly over the landscape
+
+
+def parse_share(value: float | str | None) -> float | None:
+    """``focal_share`` as the config wants it: "even" -> -1, a number -> itself."""
+    if value is None:
+        return None
+    if value == EVEN:
+        return -1.0
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(
+            f"focal_share={value!r}: allowed: {EVEN!r} or a share in [0, 1]"
+        ) from None
+
+
+def share_label(share: float) -> str:
+    return EVEN if share < 0 else f"{share:g}"
 
 
 def _check_instrument(name: str) -> None:
@@ -90,7 +115,8 @@ class AppModel(ClusterModel):
     """ClusterModel for the teaching app.
 
     SolaraViz rebuilds the model on Reset by calling the class with the sidebar's values, so the
-    keywords are the preset groups (``preset_<group>``), ``exercise``, ``seed`` and ``n_firms``.
+    keywords are the preset groups (``preset_<group>``), ``exercise``, ``seed``, ``n_firms`` and
+    ``focal_share`` (a number, or "even").
     ``scenario`` is Mesa's scenario object, which Mesa passes on Reset; randomness comes from
     ``seed`` only (one Generator, as in every clustersim run).
     """
@@ -100,6 +126,7 @@ class AppModel(ClusterModel):
         seed: int = 0,
         n_firms: int | None = None,
         exercise: str | None = None,
+        focal_share: float | str | None = None,
         scenario=None,
         **preset_choices,
     ):
@@ -108,7 +135,7 @@ class AppModel(ClusterModel):
             if not key.startswith(PRESET_PREFIX):
                 raise ConfigError(
                     f"{key}: unknown app model keyword; allowed: seed, n_firms, exercise, "
-                    f"{PRESET_PREFIX}<group>"
+                    f"focal_share, {PRESET_PREFIX}<group>"
                 )
             choices[key.removeprefix(PRESET_PREFIX)] = option
         self.setup = Setup(
@@ -116,6 +143,7 @@ class AppModel(ClusterModel):
             exercise or None,
             int(seed),
             None if n_firms is None else int(n_firms),
+            parse_share(focal_share),
         )
         composed = self.setup.compose()
         self.choices = composed.choices
@@ -215,18 +243,24 @@ class AppModel(ClusterModel):
         self._queue(Intervention(self.t, INTENSITY + instrument, float(value)))
 
     def _programme_config(self, cfg, instrument: str, intensity: float) -> tuple[str, object]:
-        """Add the programme a switch-on starts to ``cfg``; returns its key and config."""
+        """Add the programme a switch-on starts to ``cfg``; returns its key and config.
+
+        It runs the instrument as its own policy preset (``configs/policy/<instrument>.yaml``)
+        defines it: parameters and funding level, and that government's budget if the model's
+        has none. Without such a preset: default parameters, regional funding, and
+        :data:`TEACHING_BUDGET`."""
         start = -(-self.t // STEPS_PER_YEAR)  # the next budget year (this one if it starts now)
-        prog = ProgrammeConfig(
-            instrument=instrument,
-            level=APP_LEVEL,
+        prog, budget = instrument_preset(instrument)
+        prog = dataclasses.replace(
+            prog,
+            params=copy.deepcopy(prog.params),
             start_year=float(start),
             duration_years=float(cfg.years - start),
             intensity=intensity,
         )
-        gov = getattr(cfg.policy, APP_LEVEL)
+        gov = getattr(cfg.policy, prog.level)
         if gov.budget <= 0:
-            gov.budget = TEACHING_BUDGET
+            gov.budget = budget
         key = f"app_{instrument}_{self._switches}"
         cfg.policy.programmes[key] = prog
         return key, prog
@@ -285,6 +319,16 @@ class AppModel(ClusterModel):
         return self._frame
 
 
+def instrument_preset(instrument: str) -> tuple[ProgrammeConfig, float]:
+    """The programme of ``instrument`` in its policy preset and its government's budget."""
+    if instrument in presets.preset_groups().get("policy", []):
+        pc = presets.compose({"policy": instrument}).config.policy
+        for prog in pc.programmes.values():
+            if prog.instrument == instrument:
+                return prog, getattr(pc, prog.level).budget or TEACHING_BUDGET
+    return ProgrammeConfig(instrument=instrument, level=APP_LEVEL), TEACHING_BUDGET
+
+
 def replay(setup: Setup, interventions: list[Intervention], steps: int, keep=None) -> AppModel:
     """A fresh app model run for ``steps`` steps with the ``interventions`` for which
     ``keep(iv)`` is true (all by default) applied at their steps."""
@@ -301,7 +345,13 @@ def replay(setup: Setup, interventions: list[Intervention], steps: int, keep=Non
 def model_kwargs(setup: Setup) -> dict:
     """The AppModel keywords that rebuild ``setup``."""
     kw = {PRESET_PREFIX + g: o for g, o in setup.choices}
-    return {**kw, "seed": setup.seed, "n_firms": setup.n_firms, "exercise": setup.exercise}
+    return {
+        **kw,
+        "seed": setup.seed,
+        "n_firms": setup.n_firms,
+        "exercise": setup.exercise,
+        "focal_share": setup.focal_share,
+    }
 
 
 @dataclass

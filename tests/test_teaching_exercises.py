@@ -1,0 +1,44 @@
+"""The worksheets' claims (docs/teaching/) hold for the app model: slow, several seeds each."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.viz import exercises
+
+pytestmark = pytest.mark.slow
+SEEDS = 4
+
+
+def _runs(name: str):
+    df = exercises.measure(name, SEEDS)
+    return [g.set_index("seed") for _, g in df.groupby("run", sort=False)]
+
+
+def test_lock_in_the_inward_looking_cluster_falls_deeper():
+    traditional, automotive = _runs("lock_in")
+    assert (traditional.trough < automotive.trough).all()
+    assert (traditional.after_5y < automotive.after_5y).all()
+    assert traditional.external_share_before.mean() < automotive.external_share_before.mean()
+    assert traditional.heterogeneity_before.mean() < automotive.heterogeneity_before.mean()
+    for run in (traditional, automotive):  # renewal through entry: newcomers sit nearer demand
+        assert (run.newcomer_distance_5y < run.incumbent_distance_5y).mean() >= 0.75
+
+
+def test_broker_thickens_the_network_while_it_runs():
+    empty, base = _runs("broker_empty")
+    for run in (empty, base):
+        assert (run.tie_density_gain_y15 > 0).all()
+        assert run.tie_density_gain_y25.mean() < 0.5 * run.tie_density_gain_y15.mean()
+        assert run.spend_to_y15.min() > 0
+    assert empty.tie_density_gain_y15.mean() > base.tie_density_gain_y15.mean()
+
+
+def test_fdi_brings_jobs_fast_and_affiliates_leave_when_incentives_end():
+    fdi, with_training, elsewhere = _runs("fdi_absorptive")
+    for run in (fdi, with_training, elsewhere):
+        assert (run.employment_gain_y15 > 0).all()
+        assert run.mnes_y15.min() >= 8
+        assert (run.mnes_y25 < run.mnes_y15).all()
+    assert elsewhere.mnes_y25.mean() < fdi.mnes_y25.mean()
+    assert with_training.spend_to_y15.mean() > 1.5 * fdi.spend_to_y15.mean()
