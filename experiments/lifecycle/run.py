@@ -1,0 +1,246 @@
+"""Life-cycle study: the patterns P1, P2, P7, P8 and W2, and how long each preset takes to mature.
+
+    python experiments/lifecycle/run.py [--smoke] [--jobs 2] [--parts p1,p2,p7,p8,presets]
+
+Writes results/lifecycle/{<part>.md, summary.md, presets.csv, removal.csv, figures/}; a part can
+be re-run alone and summary.md gathers the latest of each. The measures are in
+clustersim.analysis.lifecycle_patterns; tests/test_validation_lifecycle.py asserts the same
+patterns with fewer replications. Every arm of a comparison uses the same seeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hydra import compose, initialize_config_dir
+
+from clustersim.analysis import lifecycle_patterns as lp
+from clustersim.analysis.batch import run_many
+from clustersim.analysis.figures import plt, save
+from clustersim.analysis.stats import fmt, mean_ci, proportion_ci
+from clustersim.analysis.study import md_table
+from clustersim.cli import config_dir, register_configs
+from clustersim.config import coerce, make_config
+from clustersim.plots_lifecycle import preset_multiples
+
+OUT = Path("results/lifecycle")
+SECTORS = ["generic", "biotech", "automotive", "creative", "traditional"]
+CIRCUMSTANCES = [
+    "small_open",
+    "large_economy",
+    "centralised",
+    "decentralised",
+    "large_firm",
+    "sme",
+    "rural",
+    "developing",
+    "transition",
+]
+GOVERNMENT = ("centralised", "decentralised")  # they act through the initiative: run with one
+PRESETS = {
+    "sector": [[f"sector={s}"] for s in SECTORS],
+    "circumstance": [
+        [f"circumstance={c}"] + (["process=engineered"] if c in GOVERNMENT else [])
+        for c in CIRCUMSTANCES
+    ],
+    "process": [[f"process={p}"] for p in ("none", "engineered", "organic", "reengineered")],
+}
+PARTS = ("p1", "p2", "p7", "p8", "presets")
+SHOCK_STEP, RADICAL = 80, 2.0
+CLOSED = {"world.focal.bonding": 0.8 / 0.55, "world.focal.bridging": 0.1 / 0.35}
+
+
+def reps(cfg, n):
+    return [dataclasses.replace(cfg, replication=r) for r in range(n)]
+
+
+def preset_config(overrides: list[str], years: int):
+    with initialize_config_dir(version_base="1.3", config_dir=config_dir()):
+        return coerce(compose("config", overrides=[*overrides, f"years={years}"]))
+
+
+class Setup:
+    """Sizes for a full or a smoke run, and the worker count."""
+
+    def __init__(self, smoke: bool, jobs: int):
+        self.smoke, self.jobs = smoke, jobs
+        self.years = 10 if smoke else 40
+        self.shock_step = min(SHOCK_STEP, 4 * self.years - 8)
+
+    def n(self, full: int) -> int:
+        return min(3, full) if self.smoke else full
+
+    def many(self, configs):
+        return run_many(configs, n_jobs=self.jobs)
+
+
+def part_p1(st: Setup) -> list[str]:
+    order = lp.stage_order(st.many(reps(make_config(seed=100, years=st.years), st.n(50))))
+    share = proportion_ci(int(order["passes"].sum()), len(order))
+    return [
+        "## P1 stage order (default scenario)",
+        f"- passes emerging -> developing -> mature in order: {fmt(share)} of {len(order)} runs",
+        f"- years to maturity: {fmt(mean_ci(order['year_mature']), 1)}; "
+        f"reached in {order['year_mature'].notna().mean():.0%}",
+        "- sequences: "
+        + "; ".join(f"{k} ({v})" for k, v in order["sequence"].value_counts().items()),
+    ]
+
+
+def part_p2(st: Setup) -> list[str]:
+    lines = [
+        "## P2 shake-out (30 founding firms, demand +8 %/yr)",
+        "",
+        "| market.scale_economies | median drop from peak | peak year | output x after peak |",
+        "|---|---|---|---|",
+    ]
+    for se in (0.25, 0.35, 0.45, 0.6):
+        kw = {"market.demand_growth": 0.02, "market.scale_economies": se}
+        cfg = make_config(seed=7, years=st.years, n_firms=30, **kw)
+        m = pd.DataFrame([lp.shakeout(ts) for ts in st.many(reps(cfg, st.n(10)))])
+        lines.append(
+            f"| {se} | {m['drop'].median():.2f} | {m['peak_year'].median():.1f} | "
+            f"{m['output_growth_after_peak'].median():.3g} |"
+        )
+    return lines
+
+
+def part_p7(st: Setup) -> list[str]:
+    shares = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    cfg = make_config(seed=11, years=st.years)
+    removal = lp.removal_dose_response(cfg, shares, st.shock_step - 20, st.n(8))
+    removal.to_csv(_out("removal.csv"), index=False)
+    th = lp.threshold(removal)
+    fig, ax = plt.subplots(figsize=(5, 3.5), constrained_layout=True)
+    g = removal.groupby("share")["loss"]
+    ax.plot(g.mean().index, g.mean(), "o-", color="black", label="long-run loss")
+    ax.fill_between(g.mean().index, g.quantile(0.1), g.quantile(0.9), color="grey", alpha=0.3)
+    ax.plot([0, 0.9], [0, 0.9], ":", color="grey", label="no recovery")
+    ax.set_xlabel("share of focal firms removed at year 15")
+    ax.set_ylabel("loss of focal employment at year 40")
+    ax.legend(fontsize=8)
+    save(fig, _out("figures/p7_removal.png"))
+    return [
+        "## P7 critical mass (remove a share of focal firms at year 15, read year 40)",
+        "- long-run loss by share: "
+        + ", ".join(f"{k:.1f}: {v:.2f}" for k, v in th["loss"].items()),
+        f"- largest step {th['jump']:.2f} at share {th['jump_at']:.1f} vs median step "
+        f"{th['median_step']:.3f} (ratio {th['jump_ratio']:.1f})",
+        f"- share of the removal not recovered: {th['unrecovered_below']:.2f} below the jump, "
+        f"{th['unrecovered_at_max']:.2f} at 90 %",
+        "- focal still leads: "
+        + ", ".join(f"{k:.1f}: {v:.2f}" for k, v in th["lead_kept"].items()),
+    ]
+
+
+def part_p8(st: Setup) -> list[str]:
+    """P8 lock-in over shock sizes, and W2 renewal among the radical-shock runs."""
+    lines = [
+        f"## P8 lock-in and W2 renewal (shock at year {st.shock_step // 4})",
+        "",
+        "| shock size | decline open | decline closed | closed only / open only |",
+        "|---|---|---|---|",
+    ]
+    k, found, structure = st.n(32), [], ""
+    for size in (1.0, 1.5, RADICAL, 2.5):
+        kw = {"shocks.steps": [st.shock_step], "shocks.size": size}
+        arms = [
+            st.many(reps(make_config(seed=21, years=st.years, **kw, **extra), k))
+            for extra in ({}, CLOSED)
+        ]
+        res = [[lp.after_shock(ts, st.shock_step) for ts in arm] for arm in arms]
+        dec = np.array([[x["declined"] for x in arm] for arm in res])
+        lines.append(
+            f"| {size} | {fmt(proportion_ci(int(dec[0].sum()), k))} | "
+            f"{fmt(proportion_ci(int(dec[1].sum()), k))} | "
+            f"{int((dec[1] & ~dec[0]).sum())} / {int((dec[0] & ~dec[1]).sum())} |"
+        )
+        if size == RADICAL:
+            pre = pd.DataFrame([x for arm in res for x in arm])
+            pre["arm"] = ["open"] * k + ["closed"] * k
+            means = pre.groupby("arm")[["pre_external_share", "pre_heterogeneity", "retention"]]
+            structure = md_table(means.mean().round(3).reset_index())
+            width = make_config().market.fit_width
+            found = [
+                r
+                for arm in arms
+                for ts in arm
+                if (r := lp.renewal(ts, st.shock_step, width)) is not None
+            ]
+    lines += ["", f"Structure before the shock, and employment kept (size {RADICAL}):", ""]
+    lines.append(structure)
+    if found:
+        w2 = pd.DataFrame(found)
+        lines += [
+            "",
+            f"- W2: {len(w2)} runs declined and renewed; new core vs old core "
+            f"{fmt(mean_ci(w2['observed']))}, chance (uniform in the new niche) "
+            f"{fmt(mean_ci(w2['chance']))}; ratio {fmt(mean_ci(w2['observed'] / w2['chance']))}; "
+            f"nearer than chance in {(w2['observed'] < w2['chance']).mean():.0%}",
+        ]
+    return lines
+
+
+def part_presets(st: Setup) -> list[str]:
+    rows, multiples = [], {}
+    k = st.n(10)
+    for group, variants in PRESETS.items():
+        for overrides in variants:
+            name = " ".join(overrides)
+            runs = st.many(reps(preset_config(overrides, st.years), k))
+            got = lp.maturity_years(runs)
+            got = got[np.isfinite(got)]
+            stat = {
+                q: np.percentile(got, p) if len(got) else np.nan
+                for q, p in (("p25", 25), ("median_years", 50), ("p75", 75))
+            }
+            rows.append(
+                {
+                    "preset": name,
+                    "runs": k,
+                    "mature_share": len(got) / k,
+                    **stat,
+                    "min": got.min() if len(got) else np.nan,
+                    "max": got.max() if len(got) else np.nan,
+                    "in_order": lp.stage_order(runs)["passes"].mean(),
+                }
+            )
+            multiples.setdefault(group, {})[name] = pd.concat(runs, ignore_index=True)
+    table = pd.DataFrame(rows)[
+        ["preset", "runs", "mature_share", "median_years", "p25", "p75", "min", "max", "in_order"]
+    ]
+    table.to_csv(_out("presets.csv"), index=False)
+    for group, runs in multiples.items():
+        preset_multiples(runs, _out(f"figures/presets_{group}.png"), title=f"{group} presets")
+    return ["## Years to maturity by preset", "", md_table(table.round(2))]
+
+
+def main(argv: list[str]) -> None:
+    jobs = int(argv[argv.index("--jobs") + 1]) if "--jobs" in argv else 1
+    parts = argv[argv.index("--parts") + 1].split(",") if "--parts" in argv else PARTS
+    st = Setup("--smoke" in argv, jobs)
+    register_configs()
+    for part in parts:
+        t0 = time.perf_counter()
+        lines = globals()[f"part_{part}"](st)
+        lines.append(f"\n({time.perf_counter() - t0:.0f} s, {jobs} job(s))")
+        _out(f"{part}.md").write_text("\n".join(lines) + "\n")
+        print("\n".join(lines), flush=True)
+    done = [OUT / f"{p}.md" for p in PARTS if (OUT / f"{p}.md").exists()]
+    summary = "# Life-cycle study\n\n" + "\n".join(p.read_text() for p in done)
+    _out("summary.md").write_text(summary)
+
+
+def _out(name: str) -> Path:
+    path = OUT / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
