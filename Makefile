@@ -13,7 +13,8 @@ PYTHON_BIN ?= $(shell \
 .PHONY: run test test-slow test-ray studies test-browser bench lint app assets browser-deps docs clean help
 
 help:
-	@echo "make run        default scenario: simulate, summarise, write results/ and figures"
+	@echo "make run        default scenario: simulate, summarise, write results/ and figures;"
+	@echo "                then five policies against their no-policy twins (results/evaluation)"
 	@echo "make test       the default test suite (installs everything first)"
 	@echo "make test-slow  the long validation tests"
 	@echo "make test-ray   a sweep through Hydra's Ray launcher (own venv .venv-ray, loopback Ray)"
@@ -33,6 +34,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(VENV)/bin/clustersim
+	$(VENV)/bin/clustersim-evaluate --jobs 2
 
 # The default suite, then the browser test (30-45 s, so outside the default selection).
 test: $(STAMP) browser-deps

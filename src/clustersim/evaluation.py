@@ -10,7 +10,7 @@ random numbers). The paired differences, over replications, give with 95% confid
   output, productivity, innovations (cumulative), survival (of the firms alive when the policy
   started), trust and ties, at the end of the run and at every step;
 * cost: total public spend, cost per additional job and per additional firm (ratio of means,
-  bootstrap interval);
+  Fieller interval);
 * deadweight: the share of funded actions that also happened in the twin, matched by stable
   firm ids (ties by pair, innovations and skills by firm, entries by region, origin and parent,
   within ``window_years``); only actions on firms that existed in both runs are matchable;
@@ -56,8 +56,6 @@ LEVELS = (  # (time-series column, metric name); innovations are cumulated
 TIE_ACTIONS = ("introduction", "tie_subsidy")
 ENTRY_ACTIONS = ("admission", "seed_deal")
 KEYED_ACTIONS = TIE_ACTIONS + ENTRY_ACTIONS + ("rd", "training", "pool_training", "mne_grant")
-BOOTSTRAP = 2000
-Z_SEED = 20040101  # fixed seed of the bootstrap resampling (analysis only, not the model)
 
 
 # ----------------------------------------------------------------------------- running
@@ -226,23 +224,27 @@ def mean_ci(x) -> tuple[float, float, float, int]:
 
 
 def ratio_ci(num, den) -> tuple[float, float, float, int]:
-    """Ratio of means with a percentile bootstrap interval over replications (fixed seed)."""
+    """Ratio of means of paired samples with Fieller's 95% interval (Fieller 1954): bounded
+    exactly when the denominator's own t-interval excludes zero, else (estimate, nan, nan)."""
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     ok = np.isfinite(num) & np.isfinite(den)
     num, den = num[ok], den[ok]
     n = len(num)
-    if n == 0 or den.mean() == 0:
+    if n < 2 or den.mean() == 0:
         return np.nan, np.nan, np.nan, n
-    est = float(num.mean() / den.mean())
-    rng = np.random.default_rng(Z_SEED)
-    idx = rng.integers(0, n, size=(BOOTSTRAP, n))
-    d = den[idx].mean(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        boot = num[idx].mean(axis=1) / d
-    if np.any(np.sign(d) != np.sign(den.mean())):
-        return est, np.nan, np.nan, n  # the denominator's interval spans zero: no finite bound
-    lo, hi = np.percentile(boot, [2.5, 97.5])
-    return est, float(lo), float(hi), n
+    a, b = num.mean(), den.mean()
+    cov = np.cov(num, den, ddof=1) / n
+    v11, v12, v22 = cov[0, 0], cov[0, 1], cov[1, 1]
+    t = stats.t.ppf(0.975, n - 1)
+    q = a / b
+    g = t**2 * v22 / b**2
+    if g >= 1:
+        return float(q), np.nan, np.nan, n  # the denominator may be zero: no finite bound
+    disc = v11 - 2 * q * v12 + q**2 * v22 - g * (v11 - v12**2 / v22 if v22 > 0 else 0.0)
+    half = t / abs(b) * np.sqrt(max(disc, 0.0))
+    centre = q - g * v12 / v22 if v22 > 0 else q
+    lo, hi = (centre - half) / (1 - g), (centre + half) / (1 - g)
+    return float(q), float(lo), float(hi), n
 
 
 # ----------------------------------------------------------------------------- measures
@@ -376,11 +378,14 @@ def _pair(p: Record, t: Record, years_after: float, window: int):
 
 def _assess(scenarios, pairs, years_after: float, window_years: float) -> Evaluation:
     window = round(window_years * STEPS_PER_YEAR)
-    rows, over, summary = [], [], []
+    rows, over, summary, replicates = [], [], [], []
     for name, cfg in scenarios.items():
         results = [_pair(p, t, years_after, window) for p, t in pairs[name]]
         meas = [m for m, _ in results]
         instruments = "+".join(sorted({x.instrument for x in cfg.policy.programmes.values()}))
+        for (p, _), m in zip(pairs[name], meas, strict=True):
+            flat = {k if isinstance(k, str) else f"{k[0]}.{k[1]}": v for k, v in m.items()}
+            replicates.append({"scenario": name, "replication": p.replication, **flat})
 
         def add(metric, scope, when, est, _name=name, _inst=instruments):
             m, lo, hi, n = est
@@ -462,6 +467,7 @@ def _assess(scenarios, pairs, years_after: float, window_years: float) -> Evalua
         over_time=pd.concat(over, ignore_index=True),
         summary=pd.DataFrame(summary),
         baseline=_baseline(pairs),
+        replicates=pd.DataFrame(replicates),
         years_after=years_after,
     )
 
@@ -529,18 +535,22 @@ def _baseline(pairs) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- results
 @dataclass
 class Evaluation:
-    """Tidy results: ``table`` (end-of-run measures), ``over_time`` (effects by step),
-    ``summary`` (one row per scenario) and ``baseline`` (twin levels)."""
+    """Tidy results. ``table``: every measure with its 95% CI, one row per (scenario, metric,
+    scope, when), ``when`` being the policy's end, ``years_after`` later, or the run's end;
+    ``over_time``: the paired differences at every step; ``summary``: one row per scenario (what
+    :meth:`format` prints); ``replicates``: each replication's paired measures; ``baseline``:
+    the twins' levels at the end."""
 
     table: pd.DataFrame
     over_time: pd.DataFrame
     summary: pd.DataFrame
     baseline: pd.DataFrame
+    replicates: pd.DataFrame = field(default_factory=pd.DataFrame)
     years_after: float = 5.0
 
     def write(self, folder: str | Path, figure: bool = True) -> Path:
         out = Path(folder)
-        for name in ("table", "over_time", "summary"):
+        for name in ("table", "over_time", "summary", "replicates"):
             df = getattr(self, name)
             write_parquet(df, out / f"{name}.parquet")
             atomic_write(out / f"{name}.csv", lambda tmp, df=df: df.to_csv(tmp, index=False))
