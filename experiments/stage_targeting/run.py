@@ -21,6 +21,15 @@ from clustersim.analysis.stats import fmt, mean_ci, paired_diff_ci, ratio_ci
 from clustersim.analysis.study import cell_runs, effect_row, load, md_table
 
 NAME = "stage_targeting"
+POSITIONS = {  # the twin's modal stage where the broker adds most -> the position it supports
+    "agglomeration": "support for L3900-3902 (priority to embryonic clusters), against "
+    "L6835-6836 (confine support to existing clusters with high growth potential)",
+    "emerging": "support for L1807-1810 and L3900-3902 (emerging and embryonic clusters), "
+    "against L6835-6836",
+    "developing": "support for L1807-1810 (existing or emerging clusters) and for L6835-6836 "
+    "if the cluster is growing, against L3900-3902",
+    "mature": "support for L6835-6836 (existing clusters), against L3900-3902",
+}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -110,6 +119,12 @@ def main(argv: list[str] | None = None) -> None:
     best_row = table[table["start year"] == best].iloc[0]
     best_stage = best_row["twin's stage at start"]
     best_add = best_row[f"add. jobs {d['lag_years']} years on"]
+    modal = (
+        Counter(t["stage"].iloc[4 * best] for t in twin).most_common(1)[0][0]
+        if ("stage" in twin[0])
+        else "unknown"
+    )
+    position = POSITIONS.get(modal, "none of the three positions names this stage")
     st.write_summary(
         [
             "# Study 2: which life-cycle stage to target",
@@ -125,8 +140,8 @@ def main(argv: list[str] | None = None) -> None:
             "## Verdict\n\n"
             f"The largest additionality comes from starting in year {best} (twin's stage then: "
             f"{best_stage}): {best_add} "
-            "jobs. Which of the book's three positions this supports is read from the stage at "
-            "that start; the rows above say whether the differences are distinguishable from zero.",
+            f"jobs. Read against the book: {position}. The rows above say which differences "
+            "between starts are distinguishable from zero.",
             "![stage targeting](figures/stage_targeting.png)",
         ]
     )

@@ -159,7 +159,14 @@ FOCAL_COLUMNS = (
     "entries",
     "knowledge_heterogeneity",
 )
-OPTIONAL_COLUMNS = ("policy_spend", "stage", "phase", "initiative_public_spend", "initiative_fees")
+OPTIONAL_COLUMNS = (
+    "policy_spend",
+    "stage",
+    "phase",
+    "members",
+    "initiative_public_spend",
+    "initiative_fees",
+)
 
 
 def compose(overrides: list[str]):
