@@ -735,7 +735,7 @@ class GovernmentConfig:
         "of its targeting is blind, and contests can be gamed",
         0,
         1,
-        source="L1928-1937, L3914-3919",
+        source="L1831-1832, L1940-1944, L3914-3919",
     )
     capture: float = param(
         0.0,
@@ -743,7 +743,7 @@ class GovernmentConfig:
         "lobbying weight, and the chance a programme is extended at its scheduled end",
         0,
         1,
-        source="L1911-1921, L2212-2214",
+        source="L1911-1921, L2228-2229",
     )
     reversal_hazard: float = param(
         0.0,
@@ -751,7 +751,7 @@ class GovernmentConfig:
         "its commitments by the expected policy horizon",
         0,
         1,
-        source="L2849-2850, L3960-3966",
+        source="L2849-2850, L3944-3948",
     )
     defensive_aid: float = param(
         0.0,
@@ -789,7 +789,7 @@ class ProgrammeConfig:
         "abrupt",
         "How support ends: at once, or tapered linearly over taper_years before the end",
         choices=("abrupt", "taper"),
-        source="exit strategy, L3948-3952",
+        source="exit strategy, L3940-3943",
     )
     taper_years: float = param(2.0, "Years over which a tapered exit phases support out", 0, 1000)
     weight: float = param(
@@ -825,7 +825,7 @@ class PolicyConfig:
         "Years by which a captured government extends a programme at its scheduled end",
         0.25,
         100,
-        source="failure to phase out, L2212-2214",
+        source="failure to phase out, L2228-2229",
     )
     decline: float = param(
         0.1,

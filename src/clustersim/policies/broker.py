@@ -3,7 +3,7 @@
 What it changes in the target region while it runs:
 
 * a facilitator (running cost per quarter) raises awareness of cooperation benefits: the
-  tie-search rate rises (the information failure of L1892-1895), discounted by the government's
+  tie-search rate rises (the information failure of L1892-1894), discounted by the government's
   credibility;
 * tie formation gets cheaper: the programme pays ``tie_subsidy`` of the cost of every tie a
   firm of the region forms (``regions.tie_cost_factor``); each subsidised tie is a funded action
@@ -54,7 +54,7 @@ class Params:
         source="Crespo, Suire & Vicente 2014; L1744-1745",
     )
     introductions: float = param(
-        4.0, "Introductions per quarter at intensity 1", 0, 1e4, source="L2126-2129"
+        4.0, "Introductions per quarter at intensity 1", 0, 1e4, source="L2122-2126"
     )
     unit_cost: float = param(0.5, "Cost of one introduction", 0, 1e6)
     facilitator_cost: float = param(
@@ -63,14 +63,14 @@ class Params:
         "scales the whole programme down",
         0,
         1e6,
-        source="L7918-8048 (most of a programme's budget goes to facilitators)",
+        source="L7988-7989 (New Zealand: 97 % of the funding spent on facilitators)",
     )
     awareness: float = param(
         0.5,
         "Rise of the tie-search rate at intensity 1 (awareness of cooperation benefits)",
         0,
         100,
-        source="L1892-1895, L2126-2131",
+        source="L1892-1894, L2124-2127",
     )
     tie_subsidy: float = param(
         0.5, "Share of the cost of forming a tie that the programme pays", 0, 1

@@ -4,16 +4,16 @@ While it runs, the government buys ``volume`` units a quarter from the target re
 (``regions.public_demand``: shared among the region's firms by competitiveness, like private
 demand) and pays ``unit_cost`` per unit. A demanding buyer (``sophistication``) makes its
 suppliers learn: in proportion to its share of a firm's sales, the firm's knowledge grows and
-its position moves toward the buyer's specification (L2196-2203). The specification is world
+its position moves toward the buyer's specification (L2221-2222). The specification is world
 demand shifted by a fixed error that grows as the government's information quality falls: a
 blind buyer chases a "white elephant" and pulls its suppliers away from the market
-(L2203-2212).
+(L2222-2226).
 
-Risks it can show: over-dependence on public demand (the ``public_sales_share`` column, and
-the jobs that go when purchases stop: dependency), failure to phase out (a captured government
-extends the programme), white elephants (low information quality). Random numbers: the
-direction of the specification error, ``dims`` normals at the start, only when information
-quality is below 1 and the buyer is demanding.
+Risks it can show: over-dependence on public demand (L2219-2220; the ``public_sales_share``
+column, and the jobs that go when purchases stop: dependency), failure to phase out (L2228-2229:
+a captured government extends the programme), white elephants (low information quality).
+Random numbers: the direction of the specification error, ``dims`` normals at the start, only
+when information quality is below 1 and the buyer is demanding.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Params:
         "Public demand bought from the target region per quarter at intensity 1 (output units)",
         0,
         1e9,
-        source="L2180-2201",
+        source="L2197-2201",
     )
     unit_cost: float = param(1.0, "Price the government pays per unit of demand", 0, 1e6)
     sophistication: float = param(
@@ -42,28 +42,28 @@ class Params:
         "to their public share of sales",
         0,
         1,
-        source="L2196-2203",
+        source="L2221-2222",
     )
     learning: float = param(
         0.02,
         "Knowledge gain per quarter of a firm selling only to a fully demanding buyer",
         0,
         1,
-        source="L2196-2203",
+        source="L2221-2222",
     )
     pull: float = param(
         0.05,
         "Pull per quarter of such a firm's position toward the buyer's specification",
         0,
         1,
-        source="L2196-2203",
+        source="L2221-2222",
     )
     spec_error: float = param(
         1.0,
         "Distance from world demand at which a blind buyer (information quality 0) specifies",
         0,
         100,
-        source="white elephants, L2203-2212",
+        source="white elephants, L2222-2226",
     )
 
 

@@ -9,8 +9,8 @@ times the industry's mean knowledge stock, positioned either next to the cluster
 optimal cognitive distance (``complementary``) or at the world market's frontier (``frontier``).
 It links to ``suppliers`` local firms; these ties carry knowledge both ways through the ordinary
 tie channel, weighted by each side's absorptive capacity, so local upgrading happens only where
-local firms can absorb (L2332-2337) and the MNE also learns from its suppliers (reverse
-spillovers, footnote 50 at L2360-2364). It buys ``local_content`` of its sales inside the region
+local firms can absorb (L2338-2340) and the MNE also learns from its suppliers (reverse
+spillovers, footnote 50 at L2361-2363). It buys ``local_content`` of its sales inside the region
 (demand for local suppliers).
 
 When incentives end, MNEs are footloose (L1850-1852, L8383-8385): each quarter an MNE relocates,
@@ -41,16 +41,16 @@ class Params:
         "Which MNEs are recruited: near the cluster's core at the optimal cognitive distance, "
         "or at the world market's frontier",
         choices=("complementary", "frontier"),
-        source="L2318-2324, L7146-7152",
+        source="L2325-2329, L7150-7152",
     )
     arrivals: float = param(0.5, "MNE arrivals per year at intensity 1", 0, 1000)
-    size: float = param(60.0, "Employees of an arriving affiliate", 1, 1e6, source="L8270-8275")
+    size: float = param(60.0, "Employees of an arriving affiliate", 1, 1e6, source="L8279-8281")
     knowledge: float = param(
         3.0,
         "Knowledge stock of an affiliate, in multiples of the industry's mean",
         0.01,
         1000,
-        source="L2320-2324 (higher productivity of foreign-owned firms)",
+        source="L2319-2322 (higher productivity of foreign-owned firms)",
     )
     unit_cost: float = param(20.0, "One-off grant per arrival", 0, 1e9)
     incentive: float = param(2.0, "Incentive paid to each affiliate per quarter of support", 0, 1e9)

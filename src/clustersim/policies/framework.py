@@ -38,31 +38,31 @@ class Params:
         choices=("target", "all"),
     )
     enforcement: float = param(
-        0.2, "Rise of contract enforcement (capped at 1)", 0, 1, source="L2376-2380"
+        0.2, "Rise of contract enforcement (capped at 1)", 0, 1, source="L2372-2377"
     )
     mobility: float = param(
-        0.3, "Relative rise of labour mobility", 0, 10, source="L2376-2380; L6511-6513"
+        0.3, "Relative rise of labour mobility", 0, 10, source="L1946-1948, L2373"
     )
     openness: float = param(
         0.1,
         "Rise of generalised (out-group) trust, capped at 1",
         0,
         1,
-        source="L2380-2383 (social capital and attitudes)",
+        source="L2375-2377 (social capital and attitudes)",
     )
     entry: float = param(
         0.3,
         "Rise of the region's attractiveness to start-ups from lower entry costs (utility units)",
         0,
         10,
-        source="L2376-2380, L2555-2560",
+        source="L2405-2409",
     )
     ipr: float = param(
         0.0,
         "IPR strength change: > 0 protects shared knowledge but slows diffusion by mobility",
         -1,
         1,
-        source="L2327-2330, L2600-2606",
+        source="L2296-2299, L2590-2594",
     )
 
 

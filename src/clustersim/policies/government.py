@@ -9,7 +9,7 @@ Government failure, as configurable behaviour (brief 6):
 
 * **capture** (L1911-1921): instruments steer that share of their discretionary allocations to
   incumbents by lobbying weight, and at a programme's scheduled end the beneficiaries win an
-  extension with that probability (failure to phase out, L2212-2214);
+  extension with that probability (failure to phase out, L2228-2229);
 * **reversal hazard** (L2849-2850): at each year start the government ends all its programmes
   with that probability; firms discount its promises by the expected horizon
   (:meth:`credibility`);

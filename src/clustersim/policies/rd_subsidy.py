@@ -8,7 +8,7 @@ raising their R&D intensity by ``response`` x rate, discounted by the government
 successful joint project, L4064-4065); ``all`` funds every firm.
 
 Government failure: with information quality q, each non-collaborative firm passes as
-collaborative with probability 1 - q (relabelling to become eligible, L1936-1943); capture adds
+collaborative with probability 1 - q (relabelling to become eligible, L1940-1944); capture adds
 the incumbents with most lobbying weight (that share of the eligible count) whatever they do.
 Risks it can show: deadweight (funded firm-quarters in which the same firm innovates in the
 twin anyway, or innovates no more than there), relabelling, and the weak response of small

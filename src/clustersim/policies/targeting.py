@@ -2,8 +2,9 @@
 
 Capture (L1911-1921): allocations concentrated on a few well-organised incumbents. A firm's
 lobbying weight is its size times its age (old, large firms are organised; Olson 1965, cited
-at L1916-1921). Information quality (L1928-1937): a government that cannot see the firms or the
-network targets only that share of its allocations by its rule; the rest land at random.
+at L1914-1917). Information quality (L1831-1832, L1940-1944): a government that cannot see the
+firms or the network targets only that share of its allocations by its rule; the rest land at
+random.
 Contests (L2172-2179) pick a target region from applications; with poor information the
 advertising of "imagined" clusters (L3914-3919) outweighs the real base.
 """

@@ -9,7 +9,7 @@ Each quarter the programme trains ``trainees`` workers at ``unit_cost`` each; a 
   or continued training to last;
 * ``unemployed``: trainees come from the labour pool; only ``employability`` of them carry
   their skill into the industry, and it reaches firms only through hiring. The Whitebook finds
-  programmes for the employed more successful (L2256-2259).
+  programmes for the employed more successful (L2255-2258).
 
 Capture diverts that share of the trainees to the incumbents with most lobbying weight, large
 or not. Risks it can show: training that firms would have reached anyway (deadweight, matched
@@ -35,19 +35,17 @@ class Params:
         "employed",
         "Who is trained: SME employees, or the unemployed in the labour pool",
         choices=("employed", "unemployed"),
-        source="L2256-2259",
+        source="L2255-2258",
     )
     trainees: float = param(30.0, "Workers trained per quarter at intensity 1", 0, 1e7)
-    unit_cost: float = param(
-        0.5, "Cost of training one worker (a wage is 1 a quarter)", 0, 1e6, source="L2252-2256"
-    )
+    unit_cost: float = param(0.5, "Cost of training one worker (a wage is 1 a quarter)", 0, 1e6)
     gain: float = param(0.3, "Share of a trainee's skill gap one course closes", 0, 1)
     employability: float = param(
         0.5,
         "Share of trained unemployed whose skill reaches the industry's labour pool",
         0,
         1,
-        source="L2256-2259",
+        source="L2255-2258",
     )
     sme_size: float = param(
         50.0, "Employees under which a firm counts as an SME (employed targeting)", 1, 1e7
