@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from clustersim.config import STEPS_PER_YEAR, LifecycleConfig
 from clustersim.hooks import StepHook
 from clustersim.indicators import concentration
+from clustersim.kernels.network import network_stats
+from clustersim.kernels.ties import adjacency
 from clustersim.state import TIE_FIRM, TIE_UNIVERSITY
 
 STAGES = ("agglomeration", "emerging", "developing", "mature", "transformation", "decline")
@@ -131,16 +132,10 @@ def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
     out = np.bincount(ra[counted & core_a & ext], minlength=n_reg).astype(float)
     out += np.bincount(rb[core_b & ext], minlength=n_reg)
 
-    ia, ib = a[inside], b[inside]
-    adj = sp.coo_matrix(
-        (np.ones(2 * len(ia)), (np.r_[ia, ib], np.r_[ib, ia])), shape=(f.capacity, f.capacity)
-    ).tocsr()
-    adj.data[:] = 1.0
-    deg = np.asarray(adj.sum(axis=1)).ravel()
-    tri = np.asarray(adj.multiply(adj @ adj).sum(axis=1)).ravel() / 2.0
-    local = np.where(deg >= 2, 2.0 * tri / np.maximum(deg * (deg - 1), 1.0), 0.0)
-    linked = np.bincount(f.region[is_core & (deg > 0)], minlength=n_reg).astype(float)
-    clust = np.bincount(f.region[is_core], local[is_core], minlength=n_reg)
+    # the core network alone: CSR of the internal core ties, clustering by the shared kernel
+    start, nbr = adjacency(f.capacity, t.n, t.a, t.b, t.kind, inside)
+    clust = network_stats(n_reg, is_core, f.region, start, nbr, 0, a, b, kind, trust)[:, 4]
+    linked = np.bincount(f.region[is_core & (np.diff(start) > 0)], minlength=n_reg)
 
     emp = np.bincount(reg_live, f.emp[live], minlength=n_reg).astype(float)
     world = emp.sum()
