@@ -39,9 +39,9 @@ def records(df: pd.DataFrame, digits: int = 4) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def spec(template: dict, **datasets: pd.DataFrame) -> dict:
-    """A cached chart template filled with the current data."""
-    return {**template, "datasets": {name: records(df) for name, df in datasets.items()}}
+def spec(template: dict, digits: int = 4, **datasets: pd.DataFrame) -> dict:
+    """A cached chart template filled with the current data (floats to ``digits`` decimals)."""
+    return {**template, "datasets": {name: records(df, digits) for name, df in datasets.items()}}
 
 
 # ----------------------------------------------------------------- colour-by options of the map
@@ -221,7 +221,8 @@ def map_data(model, colour_by: str, show_ties: bool) -> dict[str, pd.DataFrame]:
 def map_chart(model, colour_by: str, show_ties: bool) -> dict:
     """The map's Vega-Lite spec."""
     data = map_data(model, colour_by, show_ties)
-    return spec(map_template(colour_by, show_ties, float(model.cfg.world.size)), **data)
+    # positions in km to 10 m: a third less to send each redraw than at 4 decimals
+    return spec(map_template(colour_by, show_ties, float(model.cfg.world.size)), 2, **data)
 
 
 def tie_segments(model) -> pd.DataFrame:
