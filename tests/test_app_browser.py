@@ -198,6 +198,7 @@ def test_app_in_a_browser(server, browser):
     assert a > 0 and b > 0 and a != b  # the broker changed the run
     _wait_text(page, ".cs-cmp-seeds", r"Over seeds 1-2: employment difference")
     assert _number(_text(page, ".cs-cmp-spend").split(",")[0]) > 0
+    page.locator(".vega-embed canvas.marks").first.wait_for(timeout=TIMEOUT_MS)  # the curves
 
     page.get_by_role("tab", name="Page 0").click()
     page.locator(".vega-embed canvas.marks").first.wait_for(timeout=TIMEOUT_MS)

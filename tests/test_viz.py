@@ -74,7 +74,10 @@ def test_compose_applies_group_choices_and_exercise(config_dir):
     [
         ({"choices": {"landscape": "flat"}}, "landscape='flat': unknown preset; allowed: crowded"),
         ({"choices": {"weather": "rain"}}, "weather: unknown preset group"),
-        ({"exercise": "nope"}, "exercise='nope': unknown exercise; allowed: crowding"),
+        (
+            {"exercise": "nope"},
+            "exercise='nope': unknown exercise; allowed: broker_empty | crowding",
+        ),
         ({"overrides": {"n_firms": -3}}, "n_firms=-3: out of range"),
     ],
 )
@@ -201,7 +204,7 @@ def test_map_has_every_firm_institution_and_region(config_dir, colour_by):
     firms = _layer_data(spec, "firms")
     live = m.firms.live
     assert len(firms) == len(live)
-    assert [f["employment"] for f in firms] == pytest.approx(m.firms.emp[live], abs=1e-3)
+    assert [f["employment"] for f in firms] == pytest.approx(m.firms.emp[live], abs=0.005)
     assert len(_layer_data(spec, "regions")) == m.regions.n
     kinds = [i["kind"] for i in _layer_data(spec, "institutions")]
     assert kinds.count("university") == m.universities.n

@@ -232,6 +232,16 @@ def ComparisonView(model: AppModel):
                 solara.Warning("The model changed since this comparison; run it again.")
             for cls, text in comparison.summary_lines(result):
                 solara.Text(text, classes=[cls], style={"display": "block"})
+    return col
+
+
+def ComparisonChart(model: AppModel):
+    """The comparison's curves, with and without the policy side by side (its own grid cell)."""
+    result = run_comparison.value if run_comparison.finished else None
+    with solara.Column(style=CELL) as col:
+        if result is None:
+            solara.Text("Run the comparison to see the two runs side by side.")
+        else:
             figure(charts.comparison_chart(result.policy, result.twin, result.focal))
     return col
 
@@ -334,6 +344,7 @@ def Page():
             (NetworkCharts, 0),
             (InnovationChart, 0),
             (ComparisonView, 1),
+            (ComparisonChart, 1),
         ],
         model_params=params,
         name="clustersim: watch a cluster live",

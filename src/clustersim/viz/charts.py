@@ -411,22 +411,27 @@ RUNS = ["with the policy", "without (twin)"]
 
 @lru_cache(maxsize=1)
 def comparison_template() -> dict:
-    return (
-        alt.Chart(alt.NamedData("both"))
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=alt.X("year:Q"),
-            y=alt.Y("value:Q", title=None),
-            color=alt.Color(
-                "run:N",
-                scale=alt.Scale(domain=RUNS, range=["#d62728", "#555"]),
-                legend=alt.Legend(title=None, orient="top"),
-            ),
-            column=alt.Column("run:N", title=None, sort=RUNS),
-            row=alt.Row("variable:N", title=None, sort=["employment", "firms"]),
+    """Employment above firms; in each, the run with the policy beside its twin on one scale."""
+
+    def row(variable: str, legend) -> alt.FacetChart:
+        return (
+            alt.Chart(alt.NamedData("both"))
+            .transform_filter(alt.datum.variable == variable)
+            .mark_line(strokeWidth=2)
+            .encode(
+                x=alt.X("year:Q"),
+                y=alt.Y("value:Q", title=variable),
+                color=alt.Color(
+                    "run:N", scale=alt.Scale(domain=RUNS, range=["#d62728", "#555"]), legend=legend
+                ),
+            )
+            .properties(width=200, height=90)
+            .facet(column=alt.Column("run:N", title=None, sort=RUNS))
         )
-        .properties(width=200, height=90)
-        .resolve_scale(y="shared")
+
+    return (
+        alt.vconcat(row("employment", alt.Legend(title=None, orient="top")), row("firms", None))
+        .resolve_scale(y="independent")
         .to_dict()
     )
 
