@@ -15,7 +15,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from clustersim.analysis.stats import paired_diff_ci
+from clustersim.analysis.stats import diff_of_ratios, paired_diff_ci
 from clustersim.analysis.study import (
     added_table,
     at,
@@ -59,6 +59,26 @@ def main(argv: list[str] | None = None) -> None:
         eff.append(
             effect_row(f"entries during support: neutral - {other}", paired_diff_ci(x, y), +1)
         )
+        for label, col, when in (
+            ("firms at run end", "firms", last),
+            ("ties at support end", "ties", end),
+        ):
+            x, y = at(runs["neutral"], col, when), at(runs[other], col, when)
+            eff.append(effect_row(f"{label}: neutral - {other}", paired_diff_ci(x, y), +1))
+        twin = at(runs["none"], "employment", last)
+        eff.append(
+            effect_row(
+                f"additional jobs at run end per 100 spent: neutral - {other}",
+                diff_of_ratios(
+                    100 * (at(runs["neutral"], "employment", last) - twin),
+                    at(runs["neutral"], "cumulative_spend", last),
+                    100 * (at(runs[other], "employment", last) - twin),
+                    at(runs[other], "cumulative_spend", last),
+                ),
+                +1,
+                2,
+            )
+        )
     eff = pd.DataFrame(eff)
     st.write_table(eff, "effects.csv")
     effect_figure(
@@ -69,7 +89,6 @@ def main(argv: list[str] | None = None) -> None:
         "Additional focal jobs: neutral vs captured broker",
         marks=(5, d["end_year"]),
     )
-    head = eff.iloc[0]
     st.write_summary(
         [
             "# Study 7: capture and neutrality of the broker",
@@ -82,8 +101,11 @@ def main(argv: list[str] | None = None) -> None:
             "## Result\n\nEach arm against the no-policy twin (mean [95% CI]):\n\n"
             + md_table(table),
             "Neutral against captured (paired):\n\n" + md_table(eff),
-            f"## Verdict\n\n{head['effect']} = {head['estimate [95% CI]']} jobs: the model "
-            f"{head['reading']}.",
+            "## Verdict\n\n"
+            + "\n".join(
+                f"- {r['effect']}: {r['estimate [95% CI]']}; the model {r['reading']}."
+                for _, r in eff.iterrows()
+            ),
             "![capture](figures/capture.png)",
         ]
     )

@@ -14,7 +14,7 @@ import sys
 
 import pandas as pd
 
-from clustersim.analysis.stats import fmt, mean_ci, ratio_ci
+from clustersim.analysis.stats import diff_of_ratios, fmt, mean_ci, ratio_ci
 from clustersim.analysis.study import at, cell_runs, effect_figure, effect_row, load, md_table
 
 NAME = "exit_vs_permanent"
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
         eff.append(
             effect_row(
                 f"{inst}: jobs per 100 spent, temporary - permanent",
-                _diff_of_ratios(jt, st_, jp, sp),
+                diff_of_ratios(100 * jt, st_, 100 * jp, sp),
                 +1,
                 2,
             )
@@ -119,20 +119,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(md_table(table))
     print(md_table(eff))
-
-
-def _diff_of_ratios(a_num, a_den, b_num, b_den, n: int = 4000, seed: int = 0):
-    """mean(a_num)/mean(a_den) - mean(b_num)/mean(b_den), paired bootstrap interval."""
-    import numpy as np
-
-    def r(num, den, idx):
-        return num[idx].mean(axis=-1) / den[idx].mean(axis=-1)
-
-    idx = np.random.default_rng(seed).integers(0, len(a_num), size=(n, len(a_num)))
-    est = float(100 * (a_num.mean() / a_den.mean() - b_num.mean() / b_den.mean()))
-    boot = 100 * (r(a_num, a_den, idx) - r(b_num, b_den, idx))
-    lo, hi = np.quantile(boot, [0.025, 0.975])
-    return est, float(lo), float(hi)
 
 
 if __name__ == "__main__":
