@@ -210,7 +210,8 @@ def part_presets(st: Setup) -> list[str]:
                     "in_order": lp.stage_order(runs)["passes"].mean(),
                 }
             )
-            multiples.setdefault(group, {})[name] = pd.concat(runs, ignore_index=True)
+            label = name.replace(f"{group}=", "").replace(" process=", " + ")
+            multiples.setdefault(group, {})[label] = pd.concat(runs, ignore_index=True)
     table = pd.DataFrame(rows)[
         ["preset", "runs", "mature_share", "median_years", "p25", "p75", "min", "max", "in_order"]
     ]

@@ -159,10 +159,13 @@ def preset_multiples(runs: dict[str, pd.DataFrame], path: Path, title: str = "")
         ax.set_title(name, fontsize=9)
         ax.set_ylim(0, top * 1.05)
         ax.tick_params(labelsize=7)
-    for ax in list(axes.flat)[n:]:
-        ax.axis("off")
+    for k, ax in enumerate(axes.flat):
+        if k >= n:
+            ax.axis("off")
+        elif k + cols >= n:  # the lowest panel of its column
+            ax.set_xlabel("year", fontsize=8)
+            ax.tick_params(labelbottom=True)
     _legend(fig, STAGE_COLOURS, STAGES)
-    fig.supxlabel("year")
     fig.supylabel("focal employment (median, modal stage)")
     if title:
         fig.suptitle(title)
