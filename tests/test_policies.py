@@ -68,6 +68,16 @@ def test_registry_matches_config_and_every_instrument_documents_its_params():
             assert f.metadata.get("doc"), f"{cls.name}.{f.name} has no docstring"
 
 
+def test_docs_describe_every_instrument_parameter():
+    doc = (Path(__file__).parents[1] / "docs" / "policies.md").read_text()
+    for name, cls in INSTRUMENTS.items():
+        section = doc[doc.index(f"### {name} (") :]
+        end = section.find("\n### ", 1)
+        section = section if end < 0 else section[:end]
+        for f in dataclasses.fields(cls.Params):
+            assert f"| `{f.name}` |" in section, f"docs/policies.md: {name}.{f.name}"
+
+
 @pytest.mark.parametrize("preset", PRESETS)
 def test_every_preset_composes_and_validates(preset):
     cfg = compose([f"policy={preset}"])
