@@ -133,19 +133,19 @@ def test_app_in_a_browser(server, browser):
     firms_seed0 = _text(page, ".cs-firms")
     assert re.match(r"^Stage: \w+", _text(page, ".cs-stage"))
 
-    # three steps: the readouts follow the model
+    # three clicks on Step, three quarters each (the app's render interval)
     for _ in range(3):
         step.click()
         page.wait_for_timeout(150)
-    _wait_text(page, ".cs-year", r"^Year 0\.75$")
-    assert _text(page, "text=/^Time: /") == "Time: 3.0"
+    _wait_text(page, ".cs-year", r"^Year 2\.25$")
+    assert _text(page, "text=/^Time: /") == "Time: 9.0"
     assert _number(_text(page, ".cs-employment")) > 0
 
     # a technology shock, queued, then applied at the next step and explained
     page.get_by_role("button", name="Technology shock").click()
-    _wait_text(page, ".cs-message", r"Technology shock queued for step 4")
+    _wait_text(page, ".cs-message", r"Technology shock queued for step 10")
     step.click()
-    _wait_text(page, ".cs-year", r"^Year 1\.00$")
+    _wait_text(page, ".cs-year", r"^Year 3\.00$")
     _wait_text(page, ".cs-interventions", r"Interventions so far: 1$")
     notes = " ".join(page.locator(".cs-note-text").all_inner_texts())
     assert "Technology shock" in notes
@@ -171,18 +171,21 @@ def test_app_in_a_browser(server, browser):
     for _ in range(2):
         step.click()
         page.wait_for_timeout(150)
-    _wait_text(page, ".cs-year", r"^Year 0\.50$")
+    _wait_text(page, ".cs-year", r"^Year 1\.50$")
     assert _number(_wait_text(page, ".cs-spend", r"Policy spend \(last year\) [\d.]+")) > 0
     notes = " ".join(page.locator(".cs-note-text").all_inner_texts())
     assert "Broker." in notes
 
-    # run on with Play, then pause: several steps go by
-    play = page.get_by_role("button", name="▶")
-    play.click()
+    # run on with Play, then pause: several steps go by, and the model really stops
+    page.get_by_role("button", name="▶").click()
     page.wait_for_timeout(1500)
     page.get_by_role("button", name="❚❚").click()
+    page.get_by_role("button", name="▶").wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)  # a step in flight at the click may still land
     played_steps = _number(_text(page, "text=/^Time: /"))
-    assert played_steps >= 4, played_steps
+    assert played_steps >= 6 + 6, played_steps  # 6 steps before Play
+    page.wait_for_timeout(1500)
+    assert _number(_text(page, "text=/^Time: /")) == played_steps
 
     # the comparison page: same seed with and without the policy
     page.get_by_role("tab", name="Page 1").click()

@@ -34,6 +34,7 @@ FOCAL_SHARES = (EVEN, "0", "0.05", "0.1", "0.2", "0.4", "0.6")
 colour_by = solara.reactive(next(iter(charts.COLOUR_BY)))
 show_ties = solara.reactive(False)
 comparison_seeds = solara.reactive(3)
+policy_state = solara.reactive(())  # (model, running instruments, interventions): sidebar redraw
 message = solara.reactive((0, ""))  # (id of the model it is about, text)
 
 
@@ -102,6 +103,7 @@ def Readouts(model: AppModel):
     update_counter.get()
     with model.lock:
         r = readout(model)
+        running = model.running_instruments()
     items = [
         ("cs-year", f"Year {r.year:.2f}"),
         ("cs-firms", f"Firms {r.firms}"),
@@ -114,6 +116,9 @@ def Readouts(model: AppModel):
     ]
     if r.policy_spend_year is not None:
         items.append(("cs-spend", f"Policy spend (last year) {r.policy_spend_year:,.1f}"))
+    items.append(("cs-interventions", f"Interventions so far: {len(model.interventions)}"))
+    state = (id(model), tuple(running), len(model.interventions))
+    solara.use_effect(lambda: policy_state.set(state), [state])
     with solara.Row(style={"flex-wrap": "wrap", "gap": "4px 16px"}):
         for cls, text in items:
             solara.Text(text, classes=[cls])
@@ -251,7 +256,7 @@ def ComparisonChart(model: AppModel):
 def SidebarExtras(model: solara.Reactive[AppModel]):
     """Cards appended to SolaraViz's sidebar. Called one component level below the page, so
     Solara's sidebar portal puts them after Mesa's cards."""
-    update_counter.get()
+    policy_state.get()  # redrawn when the instruments' state changes, not at every step
     m = model.value
 
     def shock():
@@ -263,11 +268,6 @@ def SidebarExtras(model: solara.Reactive[AppModel]):
         with solara.Card("Intervene"):
             solara.Button("Technology shock", color="warning", on_click=shock, block=True)
             PolicyControls(m)
-            solara.Text(
-                f"Interventions so far: {len(m.interventions)}",
-                classes=["cs-interventions"],
-                style={"display": "block", "margin-top": "6px"},
-            )
         with solara.Card("Map"):
             solara.Select("colour firms by", value=colour_by, values=list(charts.COLOUR_BY))
             solara.Checkbox(label="show ties (opacity = trust)", value=show_ties)
@@ -349,5 +349,9 @@ def Page():
         model_params=params,
         name="clustersim: watch a cluster live",
         play_interval=50,
+        # Redraw every third quarter while playing (and Step by three): a browser on a busy
+        # machine that redraws the charts every quarter falls behind the model, and then misses
+        # the pause click. Render Interval 1 in the sidebar steps quarter by quarter.
+        render_interval=3,
     )
     Extras(model)
