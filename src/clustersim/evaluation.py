@@ -454,11 +454,12 @@ def _assess(scenarios, pairs, years_after: float, window_years: float) -> Evalua
                 "retained_low": kept[1],
                 "retained_high": kept[2],
                 "jobs_run_end": est[("employment", "target", "run_end")]["mean"],
+                "policy_start_year": float(np.mean([m["start"] for m in meas])) / STEPS_PER_YEAR,
                 "policy_end_year": float(np.mean([m["end"] for m in meas])) / STEPS_PER_YEAR,
                 "years_after": float(np.mean([m["after"] - m["end"] for m in meas]))
                 / STEPS_PER_YEAR,
-                "stage": _mode([m.get("stage") for m in meas if "stage" in m]),
-                "stage_twin": _mode([m.get("stage_twin") for m in meas if "stage_twin" in m]),
+                "stage": _mode([m["stage"] for m in meas if "stage" in m]),
+                "stage_twin": _mode([m["stage_twin"] for m in meas if "stage_twin" in m]),
                 "replications": len(meas),
             }
         )
@@ -503,9 +504,11 @@ def _over_time(name: str, diffs: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _mode(s) -> str:
+    """The most frequent value and its share, e.g. 'mature 70%'."""
     if s is None or len(s) == 0:
         return "n/a"
-    return str(pd.Series(s).mode().iloc[0])
+    counts = pd.Series(list(s)).value_counts()
+    return f"{counts.index[0]} {counts.iloc[0] / counts.sum():.0%}"
 
 
 def _baseline(pairs) -> pd.DataFrame:
@@ -636,6 +639,8 @@ def effects_figure(over_time: pd.DataFrame, summary: pd.DataFrame, path: str | P
         tgt = d[d.scope == "target"].sort_values("step")
         els = d[d.scope == "elsewhere"].sort_values("step")
         year = tgt.step / STEPS_PER_YEAR
+        row = summary[summary.scenario == name].iloc[0]
+        ax.axvspan(row.policy_start_year, row.policy_end_year, color="0.92", lw=0)
         ax.axhline(0, color="0.5", lw=0.8)
         ax.fill_between(year, tgt.ci_low, tgt.ci_high, color="C0", alpha=0.25, lw=0)
         ax.plot(year, tgt["mean"], color="C0", lw=2, label="target region")
@@ -647,7 +652,6 @@ def effects_figure(over_time: pd.DataFrame, summary: pd.DataFrame, path: str | P
             ls="--",
             label="other regions",
         )
-        row = summary[summary.scenario == name].iloc[0]
         ax.set_title(f"{name}: cost {row.cost:.0f}", fontsize=10)
         ax.grid(alpha=0.3)
     for ax in axes.flat[len(names) :]:
@@ -657,7 +661,7 @@ def effects_figure(over_time: pd.DataFrame, summary: pd.DataFrame, path: str | P
         ax.set_xlabel("year")
     for ax in axes[:, 0]:
         ax.set_ylabel("additional jobs vs twin")
-    fig.suptitle("Policy minus no-policy twin: mean and 95% CI over replications")
+    fig.suptitle("Policy minus no-policy twin: mean and 95% CI over replications; grey: support")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
