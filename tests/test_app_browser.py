@@ -4,7 +4,7 @@ Starts ``solara run`` on the app (in its own process group, torn down afterwards
 the model, triggers a technology shock, changes the colour-by control and the seed, resets, and
 runs the comparison, asserting the page's text readouts after each action. Fails on any page
 error but the one harmless Vega race documented in the project's browser notes. Saves a
-screenshot to ``results/test-artifacts/app.png``.
+screenshot to ``results/test-artifacts/app.png`` and the server's log beside it.
 """
 
 from __future__ import annotations
@@ -63,11 +63,12 @@ def server():
     cache = assets.fill()
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
-    log = open(ARTIFACTS.parent / "app-server.log", "w") if ARTIFACTS.parent.is_dir() else None
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "app-server.log", "w")  # closed at teardown
     proc = subprocess.Popen(
         launch.server_command("127.0.0.1", port, open_browser=False),
         env=launch.server_env(None, cache),
-        stdout=log or subprocess.DEVNULL,
+        stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: teardown ends the whole group
     )
@@ -85,8 +86,7 @@ def server():
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        if log:
-            log.close()
+        log.close()
 
 
 @pytest.fixture(scope="module")
