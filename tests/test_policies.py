@@ -396,3 +396,55 @@ def test_seed_finance_needs_the_public_fund():
     data["finance"]["seed_funds"] = 0
     with pytest.raises(ConfigError, match=r"seed_finance: needs the public seed fund.*seed_funds"):
         make_config(data)
+
+
+# ----------------------------------------------------------------------------- risks
+def test_blind_buyer_pulls_its_suppliers_away_from_the_market():
+    """White elephants (L2222-2226): a buyer with no information specifies far from demand."""
+
+    def distance(quality):
+        gaps = []
+        for seed in (0, 1):
+            cfg = policy_config(
+                "demand_side",
+                {"volume": 150.0, "sophistication": 1.0, "pull": 0.2},
+                seed=seed,
+                gov={"information_quality": quality},
+            )
+            ts = run(cfg).timeseries
+            gaps.append(ts[(ts.region == 0) & (ts.step == 28)].demand_distance.iloc[0])
+        return np.mean(gaps)
+
+    assert distance(0.0) > distance(1.0) + 0.1
+
+
+def test_training_the_employed_beats_training_the_unemployed():
+    """L2255-2258: the same money raises firms' skill more when it trains their workers."""
+
+    def skill(targeting):
+        cfg = policy_config("training", {"targeting": targeting, "trainees": 100.0})
+        return mean_firm_skill(run(cfg))
+
+    assert skill("employed") > skill("unemployed") + 0.05
+
+
+def test_affiliates_relocate_once_incentives_end():
+    """Footloose MNEs (L1850-1852, L8383-8385): none moves while supported, some after."""
+    cfg = policy_config("fdi", {"arrivals": 4.0, "footloose": 1.0, "margin": 0.0}, duration_years=4)
+    res = run(cfg, keep_model=True)
+    ts = res.timeseries[res.timeseries.region == 0].set_index("step")
+    end = round((START + 4) * STEPS_PER_YEAR)
+    assert ts.mne_relocations.loc[:end].max() == 0
+    assert ts.mne_relocations.iloc[-1] > 0
+    assert ts.policy_mnes.iloc[-1] < ts.policy_mnes.loc[end]
+
+
+def test_blind_rd_funding_lets_firms_relabel_as_collaborative():
+    """L1940-1944: with no information, non-collaborative firms become eligible."""
+
+    def funded(quality):
+        cfg = policy_config("rd_subsidy", gov={"information_quality": quality})
+        spend = run(cfg, keep_model=True).model.policy.spend_table()
+        return spend.a.nunique()
+
+    assert funded(0.0) > 1.5 * funded(1.0)
