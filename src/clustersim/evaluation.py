@@ -695,6 +695,8 @@ def main(argv: list[str] | None = None) -> int:
         prog="clustersim-evaluate",
         description="Each policy preset against its no-policy twin (same seeds): additionality, "
         "cost per job, deadweight, displacement, dependency and stage, with 95% CIs.",
+        epilog="example: clustersim-evaluate n_firms=500 sector=biotech --policies broker fdi "
+        "-r 30 -j 2 (overrides first)",
     )
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. n_firms=200 seed=3")
     parser.add_argument(
@@ -706,6 +708,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="results/evaluation")
     parser.add_argument("--no-figure", action="store_true")
     args = parser.parse_args(argv)
+    from hydra.errors import HydraException
+
     from clustersim.config import ConfigError
 
     try:
@@ -718,7 +722,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs=args.jobs,
             progress=True,
         )
-    except (ConfigError, ValueError) as err:
+    except (ConfigError, ValueError, HydraException) as err:
         print(f"clustersim-evaluate: {err}", file=sys.stderr)
         return 2
     wall = time.perf_counter() - t0
