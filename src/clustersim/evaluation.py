@@ -597,7 +597,7 @@ class Evaluation:
         if len(sm):
             lines.append(
                 f"add. jobs: policy minus twin in the target region when support ends (year "
-                f"{sm.policy_end_year.mean():g}); cost/job: total spend per additional job then, "
+                f"{sm.policy_end_year.mean():.3g}); cost/job: total spend per additional job then, "
                 "'?' when the jobs' interval spans zero; deadwt: funded actions that happened in "
                 "the twin too; displ.: jobs lost in the other regions; kept: share of the "
                 "additional jobs left later; jobs@end: additional jobs at the run's end."

@@ -7,13 +7,14 @@ runs, the fund gets ``capital`` a quarter from the budget (at most what is left)
 per start-up it funds; each deal is a funded action keyed by (founding step, region, origin,
 parent).
 
-* ``co_invest``: public money invested through private syndicates on private terms
-  (L4371-4377): the fund screens like a VC and is asked after the VCs and banks, so it adds
-  capacity for good ventures that private capital could not take;
-* ``grant``: outright public money (L1443-1448): entrepreneurs ask it first, it screens naively
-  against its own low ``threshold``, so more and weaker firms enter, and the VCs lose deal flow
-  and shrink (``finance.vc_min_deals``): private finance crowded out, and missing when the
-  grants stop.
+* ``co_invest``: public money invested through syndicates with private venture capital
+  (L4371-4377): the fund screens with the VCs' skill and is asked after the VCs and banks; by
+  bearing part of the risk it accepts ventures down to ``threshold``, below the VCs' own, so it
+  funds ventures that private capital turned down;
+* ``grant``: outright public money (L1443-1448): entrepreneurs ask it first and it screens
+  naively (no skill) against ``threshold``, so more and weaker firms enter, and the VCs lose
+  deal flow and shrink (``finance.vc_min_deals``): private finance crowded out, and missing
+  when the grants stop.
 
 No random numbers of its own (the screening draws are the model's, one per candidate).
 """
@@ -39,7 +40,11 @@ class Params:
     )
     capital: float = param(20.0, "Public capital for the fund per quarter at intensity 1", 0, 1e9)
     threshold: float = param(
-        0.3, "Quality the fund asks of a grant applicant (grant mode)", 0, 10, source="L1443-1448"
+        0.45,
+        "Quality the fund asks (the VCs ask finance.vc_threshold)",
+        0,
+        10,
+        source="L4373-4375",
     )
 
 
@@ -69,12 +74,12 @@ class SeedFinance(Instrument):
         self.fund = int(np.flatnonzero((fin.kind == SEED_FUND) & (fin.region == self.region))[0])
         k = self.fund
         self.saved = (fin.threshold[k], fin.skill[k], getattr(fin, "ask_order", None))
+        fin.threshold[k] = self.p.threshold
         if self.p.mode == "grant":
-            fin.threshold[k] = self.p.threshold
             fin.skill[k] = 0.0
             fin.ask_order = (SEED_FUND, VC, BANK)
         else:
-            fin.threshold[k], fin.skill[k] = fcfg.vc_threshold, fcfg.vc_skill
+            fin.skill[k] = fcfg.vc_skill
 
     def on_exit(self, model) -> None:
         fin, k = model.financiers, self.fund
