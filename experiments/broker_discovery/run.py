@@ -69,12 +69,26 @@ def main(argv: list[str] | None = None) -> None:
             f"{int(stats['res_dim'])} restricted conditions:\n\n"
             + md_table(limits.round(3).astype(str))
         )
+        lo0, hi0 = x.min(), x.max()
+        said = []
+        for _, r in limits.iterrows():
+            key = r["condition"].replace(".", "__")
+            if float(r["min"]) > lo0[key]:
+                said.append(f"`{r['condition']}` >= {float(r['min']):.3g} (qp {r['qp_low']:.3f})")
+            if float(r["max"]) < hi0[key]:
+                said.append(f"`{r['condition']}` <= {float(r['max']):.3g} (qp {r['qp_high']:.3f})")
+        conditions = (
+            f"The broker adds more than {d['threshold']} jobs in {stats['density']:.0%} of the "
+            f"scenarios with {' and '.join(said)}, against {hit.mean():.0%} over all scenarios; "
+            f"the box holds {stats['coverage']:.0%} of all such scenarios."
+        )
         inside = np.ones(len(x), dtype=bool)
         for _, r in limits.iterrows():
             col = x[r["condition"].replace(".", "__")]
             inside &= (col >= float(r["min"])) & (col <= float(r["max"]))
     else:
         box_text = "PRIM needs scenarios on both sides of the threshold; there were none."
+        conditions = box_text
         limits, inside = pd.DataFrame(), np.zeros(len(x), dtype=bool)
 
     dims = list(limits["condition"][:2]) if len(limits) >= 2 else list(d["uncertainties"])[:2]
@@ -125,9 +139,8 @@ def main(argv: list[str] | None = None) -> None:
             f"{share[0]:.2f} [{share[1]:.2f}, {share[2]:.2f}] (Wilson 95%). Mean addition "
             f"{added.mean():.1f} jobs (range {added.min():.0f} to {added.max():.0f}).\n\n"
             + box_text,
-            "## Verdict\n\nThe box lists the conditions under which an analyst can expect the "
-            "broker to add more than the threshold; outside it the outcome is uncertain. The "
-            "quasi-p-values say whether each restriction is more than chance.",
+            f"## Verdict\n\n{conditions} Quasi-p-values (qp) below 0.05 mark restrictions "
+            "that are unlikely to be chance.",
             "![discovery](figures/broker_discovery.png)",
         ]
     )
