@@ -72,9 +72,11 @@ def test_p3_spinoffs_concentrate_firms_without_agglomeration_economies():
     assert stats.ttest_1samp(diffs, 0.0, alternative="greater").pvalue < 0.05
 
 
-def test_shock_hurts_firms_far_from_new_demand_and_diverse_ties_help_recovery():
-    rhos_dist, rhos_div = [], []
-    for rep in range(4):
+@pytest.fixture(scope="module")
+def shock_measures():
+    """Demand jumps 1.5 niche widths at year 20; firms measured before, just after, 5 years on."""
+    rows = []
+    for rep in range(8):
         cfg = make_config(
             replication=rep,
             years=30,
@@ -82,11 +84,23 @@ def test_shock_hurts_firms_far_from_new_demand_and_diverse_ties_help_recovery():
         )
         res = run(cfg, keep_model=True)
         s = res.snapshots
-        m = shock_response(
-            s[80]["firms"], s[81]["firms"], s[100]["firms"], s[80]["ties"], res.model.demand
+        rows.append(
+            shock_response(
+                s[80]["firms"], s[81]["firms"], s[100]["firms"], s[80]["ties"], res.model.demand
+            )
         )
-        rhos_dist.append(m["rho_distance_sales"])
-        rhos_div.append(m["rho_diversity_recovery"])
-    assert max(rhos_dist) < -0.8, rhos_dist
-    # weak but positive: recombining distant knowledge widens search (docs/validation.md)
-    assert np.mean(rhos_div) > 0.03, rhos_div
+    return rows
+
+
+def test_shock_cuts_sales_of_firms_far_from_the_new_demand(shock_measures):
+    rhos = np.array([m["rho_distance_sales"] for m in shock_measures])
+    assert rhos.max() < -0.8, rhos
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not reproduced: partner diversity barely predicts recovery (docs/validation.md)",
+)
+def test_firms_with_diverse_partners_recover_faster(shock_measures):
+    rhos = np.array([m["rho_diversity_recovery"] for m in shock_measures])
+    assert rhos.mean() > 0 and stats.ttest_1samp(rhos, 0.0, alternative="greater").pvalue < 0.05
