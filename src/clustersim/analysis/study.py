@@ -73,12 +73,15 @@ class Study:
 
     def write_summary(self, sections: list[str]) -> Path:
         """``summary.md``: the sections, then how it was made (command, replications, wall time)."""
+        from clustersim.run import git_revision
+
         wall = time.perf_counter() - self.started
         mode = " --smoke" if self.smoke else ""
         footer = (
             f"\n## Reproduce\n\n`python experiments/{self.name}/run.py{mode} --jobs {self.jobs}` "
             f"({self.replications} replications per cell; wall time {wall:.0f} s on "
-            f"{self.jobs} worker(s)). Design: `experiments/{self.name}/design.yaml`.\n"
+            f"{self.jobs} worker(s); model revision {git_revision()}). Design: "
+            f"`experiments/{self.name}/design.yaml`.\n"
         )
         if self.smoke:
             footer += (
