@@ -154,3 +154,20 @@ def test_job_count_follows_the_sweep_overrides():
         }
     )
     assert count_jobs(cfg) == 12
+
+
+def test_dataset_keeps_parameters_that_only_some_runs_have(tmp_path):
+    # job 0 has no policy; job 1 runs the broker, whose programme parameters job 0 lacks
+    from clustersim.analysis.study import compose
+
+    common = ["years=6", "n_firms=30", "replications=1", "output.figures=false"]
+    run_job(compose(["policy=none", *common]), tmp_path / "0")
+    run_job(compose(["policy=broker", *common]), tmp_path / "1")
+    aggregate(tmp_path)
+    table = load(tmp_path)
+    col = "param.policy.programmes.broker.params.targeting"
+    assert col in table.columns
+    by_job = table.groupby("job")[col].first()
+    assert pd.isna(by_job["0"]) and by_job["1"] == "missing_links"
+    only = load(tmp_path, columns=[col], filters=[("param.policy.name", "==", "broker")])
+    assert set(only[col]) == {"missing_links"}

@@ -24,11 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from clustersim.config import flatten
-from clustersim.recording import write_parquet
+from clustersim.recording import atomic_write, write_parquet
 from clustersim.sweep import MARKER
 
 DATASET = "dataset"
 RUNS = "runs.parquet"
+COMMON = "_common_metadata"  # the dataset's unified schema (readers skip "_" files)
 
 
 def job_dirs(sweep_dir: str | Path) -> list[Path]:
@@ -53,13 +54,32 @@ def partition(sweep_dir: Path, run_id: str) -> Path:
     return Path(sweep_dir) / DATASET / f"run_id={run_id}" / "part-0.parquet"
 
 
+def _update_schema(sweep_dir: Path, frames: list[pd.DataFrame]) -> None:
+    """Keep ``dataset/_common_metadata``: the union of every partition's columns.
+
+    Runs of different configs have different parameters (a broker's programme parameters exist
+    only where the broker runs); readers that take the first file's schema would drop the
+    others, so :func:`load` reads this union instead. Unified permissively: a column that is all
+    null in one run and typed in another takes the type; int and float columns become float."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(sweep_dir) / DATASET / COMMON
+    schemas = [pa.Schema.from_pandas(f, preserve_index=False).remove_metadata() for f in frames]
+    if path.exists():
+        schemas.insert(0, pq.read_schema(path))
+    if schemas:
+        schema = pa.unify_schemas(schemas, promote_options="permissive")
+        atomic_write(path, lambda tmp: pq.write_metadata(schema, tmp))
+
+
 def aggregate(sweep_dir: str | Path) -> pd.DataFrame:
     """Write the dataset and the runs table of ``sweep_dir``; return the runs table."""
     sweep_dir = Path(sweep_dir)
     jobs = job_dirs(sweep_dir)
     if not jobs:
         raise FileNotFoundError(f"{sweep_dir}: no finished jobs (no */{MARKER})")
-    rows = []
+    rows, written = [], []
     for job in jobs:
         params = job_params(job)
         run_ids = json.loads((job / MARKER).read_text())["run_ids"]
@@ -71,6 +91,7 @@ def aggregate(sweep_dir: str | Path) -> pd.DataFrame:
                 cols = pd.DataFrame({k: [v] * len(part) for k, v in params.items()})
                 part = pd.concat([part, cols], axis=1).assign(job=job.name)
                 write_parquet(part, partition(sweep_dir, rid))
+                written.append(part.head(1))
             replication = int(rid.rsplit("-r", 1)[1])
             rows.append({"run_id": rid, "job": job.name, "replication": replication, **params})
     runs = pd.DataFrame(rows)
@@ -78,6 +99,7 @@ def aggregate(sweep_dir: str | Path) -> pd.DataFrame:
     for stale in (sweep_dir / DATASET).iterdir():
         if stale.is_dir() and stale.name not in keep:
             shutil.rmtree(stale)
+    _update_schema(sweep_dir, written)
     write_parquet(runs, sweep_dir / RUNS)
     return runs
 
@@ -85,11 +107,23 @@ def aggregate(sweep_dir: str | Path) -> pd.DataFrame:
 def load(sweep_dir: str | Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
     """The sweep's dataset as one DataFrame (``run_id`` as text), sorted by run, step, region.
 
-    ``columns`` and pyarrow ``filters`` (e.g. ``[("param.seed", "==", 3)]``) read only part of it.
-    """
+    ``columns`` and pyarrow ``filters`` (e.g. ``[("param.seed", "==", 3)]``) read only part of
+    it. Every column of every run is there (the union kept in ``_common_metadata``); a
+    parameter a run does not have is null in its rows."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    folder = Path(sweep_dir) / DATASET
+    common = folder / COMMON
+    schema = None
+    if common.exists():
+        schema = pq.read_schema(common).append(pa.field("run_id", pa.string()))
+    dataset = ds.dataset(folder, format="parquet", partitioning="hive", schema=schema)
     if columns is not None and "run_id" not in columns:
         columns = [*columns, "run_id"]
-    table = pd.read_parquet(Path(sweep_dir) / DATASET, columns=columns, filters=filters)
+    expr = pq.filters_to_expression(filters) if filters else None
+    table = dataset.to_table(columns=columns, filter=expr).to_pandas()
     table["run_id"] = table["run_id"].astype(str)
     keys = [k for k in ("run_id", "step", "region") if k in table.columns]
     return table.sort_values(keys).reset_index(drop=True)
