@@ -156,14 +156,17 @@ def discover(
     density: float = 0.8,
     peel_alpha: float = 0.05,
     mass_min: float = 0.05,
+    max_qp: float | None = 0.05,
 ):
     """PRIM over the inputs: a box of conditions under which ``y`` (boolean) mostly holds.
 
     Peels the Workbench's PRIM trajectory and selects the box of largest coverage whose density
     (share of cases inside the box where ``y`` holds) is at least ``density``; if none reaches
-    it, the densest box. Returns (box, stats, limits): ``stats`` has coverage, density, mass and
-    the number of restricted dimensions, ``limits`` the restricted inputs' min, max and
-    quasi-p-values."""
+    it, the densest box. Restrictions whose quasi-p-value exceeds ``max_qp`` are then dropped
+    one at a time, least significant first (the Workbench's ``drop_restriction``): PRIM peels
+    noise dimensions too, and a box should name only conditions that matter. Returns (box,
+    stats, limits): ``stats`` has coverage, density, mass and the number of restricted
+    dimensions, ``limits`` the restricted inputs' min, max and quasi-p-values."""
     from ema_workbench.analysis import prim
 
     x = experiments.drop(columns=["scenario", "policy", "model"], errors="ignore")
@@ -173,6 +176,10 @@ def discover(
     traj = box.peeling_trajectory
     ok = np.flatnonzero(traj["density"].to_numpy() >= density)
     box.select(int(ok[0]) if len(ok) else int(traj["density"].to_numpy().argmax()))
-    stats, limits = box.inspect(style="data")[0]
-    limits.columns = ["min", "max", "qp_low", "qp_high"]
-    return box, stats, limits
+    while True:
+        stats, limits = box.inspect(style="data")[0]
+        limits.columns = ["min", "max", "qp_low", "qp_high"]
+        qp = limits[["qp_low", "qp_high"]].min(axis=1)
+        if max_qp is None or len(limits) <= 1 or qp.max() <= max_qp:
+            return box, stats, limits
+        box.drop_restriction(qp.idxmax())
