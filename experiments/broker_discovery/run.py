@@ -48,7 +48,9 @@ def main(argv: list[str] | None = None) -> None:
         else SequentialEvaluator(model)
     )
     with evaluator as ev:
-        experiments, outcomes = ev.perform_experiments(scenarios=d["scenarios"])
+        experiments, outcomes = ev.perform_experiments(
+            scenarios=d["scenarios"], uncertainty_sampling_kwargs={"rng": d["sampling_seed"]}
+        )
     wall = time.perf_counter() - t0
     added = np.asarray(outcomes["added_focal_employment"], dtype=float)
     x = experiments[[c for c in experiments.columns if c not in ("scenario", "policy", "model")]]
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
             "## Hypothesis\n\nNone fixed in advance: PRIM (the Workbench's patient rule induction) "
             "searches the conditions for a box where the broker reliably adds jobs.",
             "## Design\n\n"
-            f"{d['scenarios']} scenarios, a Latin hypercube over: "
+            f"{d['scenarios']} scenarios, a Latin hypercube (seed {d['sampling_seed']}) over: "
             + ", ".join(f"`{k}` in [{v[0]}, {v[1]}]" for k, v in d["uncertainties"].items())
             + f"; {st.replications} replication(s) per scenario, each paired with its twin (same "
             f"seed, broker intensity 0). Years {d['base']['years']}; the broker runs years 5-15. "
