@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mesa
 
-from clustersim.state import FINANCIER_KINDS, ORIGINS
+from clustersim.state import FINANCIER_KINDS, FIRM_BOOL, FIRM_FLOAT, FIRM_ID, FIRM_INT, ORIGINS
 
 
 class _Slot:
@@ -44,31 +44,7 @@ class _SlotAgent(mesa.Agent):
 class Firm(_SlotAgent):
     """A firm (SME, large firm or foreign MNE): L709-1062, L1368-1403, L3694-3792."""
 
-    locals().update(
-        _views(
-            "firms",
-            floats=(
-                "x",
-                "y",
-                "emp",
-                "cash",
-                "prod",
-                "rd",
-                "skill",
-                "kstock",
-                "absorb",
-                "opportunism",
-                "openness",
-                "sales",
-                "profit",
-                "fit",
-                "competence",
-                "diversity",
-            ),
-            ints=("region", "age", "loss_streak", "origin", "born", "uid", "parent", "inc", "rad"),
-            bools=("alive", "is_mne", "member", "vc_backed"),
-        )
-    )
+    locals().update(_views("firms", floats=FIRM_FLOAT, ints=FIRM_INT + FIRM_ID, bools=FIRM_BOOL))
 
     @property
     def kpos(self):

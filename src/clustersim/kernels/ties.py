@@ -170,6 +170,16 @@ def adjacency(n_nodes, n_edges, ea, eb, ekind, keep):
 
 
 @njit(cache=True)
+def _append(new_a, new_b, new_kind, new_trust, k, a, b, kind, trust):
+    """Write a new tie at position ``k`` of the output arrays; returns the next position."""
+    new_a[k] = a
+    new_b[k] = b
+    new_kind[k] = kind
+    new_trust[k] = trust
+    return k + 1
+
+
+@njit(cache=True)
 def _linked(start, nbr, i, code):
     for p in range(start[i], start[i + 1]):
         if nbr[p] == code:
@@ -258,11 +268,7 @@ def search(
             if value <= cost:
                 continue
             cash[i] -= cost
-            new_a[k_new] = i
-            new_b[k_new] = u
-            new_kind[k_new] = TIE_UNIVERSITY
-            new_trust[k_new] = trust0
-            k_new += 1
+            k_new = _append(new_a, new_b, new_kind, new_trust, k_new, i, u, TIE_UNIVERSITY, trust0)
             deg[i] += 1
             continue
         if ch < friend_of_friend:
@@ -304,11 +310,7 @@ def search(
         if value <= cost:
             continue
         cash[i] -= cost
-        new_a[k_new] = i
-        new_b[k_new] = k
-        new_kind[k_new] = TIE_FIRM
-        new_trust[k_new] = trust0
-        k_new += 1
+        k_new = _append(new_a, new_b, new_kind, new_trust, k_new, i, k, TIE_FIRM, trust0)
         deg[i] += 1
         deg[k] += 1
         last_new[i] = k
