@@ -55,7 +55,7 @@ def run_figure(
     ax.set_xlim(0, size)
     ax.set_ylim(0, size)
     ax.set_aspect("equal")
-    ax.set_title(f"Firms at the end (replication 0), sized by employment; n={len(firms)}")
+    ax.set_title(f"Firms at the end (replication 0), n={len(firms)}\nsized by employment")
     ax.set_xlabel("km")
     if title:
         fig.suptitle(title)
