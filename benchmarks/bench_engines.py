@@ -28,21 +28,10 @@ import pandas as pd
 
 from clustersim import make_config
 from clustersim.config import Config
+from clustersim.kernels.engine import ENGINE_METHODS
 from clustersim.model import ClusterModel
 from clustersim.recording import atomic_write
 
-ENGINE_METHODS = (
-    "market",
-    "innovate",
-    "projects",
-    "spillovers",
-    "apply_knowledge",
-    "adjacency",
-    "search",
-    "spinoff_parents",
-    "exits",
-    "network_stats",
-)
 # quarters timed and numba repeats per size; the reference runs its quarters once
 PLAN = {1_000: (10, 5), 10_000: (4, 5)}
 

@@ -17,7 +17,7 @@ import pytest
 
 from clustersim import make_config
 from clustersim.hooks import StepHook
-from clustersim.kernels.engine import NumbaEngine
+from clustersim.kernels.engine import ENGINE_METHODS, NumbaEngine
 from clustersim.model import ClusterModel
 from clustersim.recording import firm_table, tie_table
 from clustersim.reference import ReferenceEngine
@@ -171,18 +171,7 @@ STATE = (
     + [f"ties.{name}" for name in ("a", "b", "kind", "trust", "age", "successes")]
     + ["dk", "dpos", "volume", "tie_counts"]
 )
-METHODS = (
-    "market",
-    "innovate",
-    "projects",
-    "spillovers",
-    "apply_knowledge",
-    "adjacency",
-    "search",
-    "spinoff_parents",
-    "exits",
-    "network_stats",
-)
+METHODS = ENGINE_METHODS
 
 
 def _array(model, key: str) -> np.ndarray:

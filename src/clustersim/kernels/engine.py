@@ -6,6 +6,20 @@ import numpy as np
 
 from clustersim.kernels import demography, innovation, market, network, spillovers, ties
 
+# The sub-steps every engine implements, in step order (the reference engine has the same).
+ENGINE_METHODS = (
+    "market",
+    "innovate",
+    "projects",
+    "spillovers",
+    "apply_knowledge",
+    "adjacency",
+    "search",
+    "spinoff_parents",
+    "exits",
+    "network_stats",
+)
+
 
 class NumbaEngine:
     name = "numba"
@@ -222,8 +236,9 @@ class NumbaEngine:
         f, e = m.firms, m.cfg.entry
         out = np.empty(f.capacity, np.int64)
         mean_sales = float(f.sales[f.alive].mean())
-        k = demography.spinoff_parents(f.alive, f.profit, f.sales, mean_sales, u_spin,
-                                       e.spinoff_rate, e.spinoff_success, out)
+        k = demography.spinoff_parents(
+            f.alive, f.profit, f.sales, mean_sales, u_spin, e.spinoff_rate, e.spinoff_success, out
+        )
         return out[:k]
 
     def exits(self, m) -> np.ndarray:
