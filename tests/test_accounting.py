@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from clustersim import run
+from clustersim.recording import expected_cash_after
 
 
 def test_employment_and_firm_counts_match_firm_table(small_config):
@@ -21,15 +22,9 @@ def test_employment_and_firm_counts_match_firm_table(small_config):
 
 def test_cash_flows_balance_every_step(small_config):
     ledger = run(small_config).ledger
-    predicted = (
-        ledger.cash_before
-        + ledger.profit
-        - ledger.tie_costs
-        - ledger.exit_cash
-        + ledger.entry_cash
-        + ledger.get("policy_transfers", 0.0)
+    np.testing.assert_allclose(
+        expected_cash_after(ledger), ledger.cash_after, rtol=1e-10, atol=1e-8
     )
-    np.testing.assert_allclose(predicted, ledger.cash_after, rtol=1e-10, atol=1e-8)
     assert len(ledger) == small_config.steps
 
 

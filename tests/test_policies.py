@@ -15,6 +15,7 @@ from clustersim.config import POLICY_INSTRUMENTS, STEPS_PER_YEAR, PolicyConfig
 from clustersim.evaluation import compose, twin_config
 from clustersim.policies import INSTRUMENTS
 from clustersim.policies.base import credibility
+from clustersim.recording import expected_cash_after
 
 PRESETS = sorted(p.stem for p in (Path(__file__).parents[1] / "configs" / "policy").glob("*.yaml"))
 START, YEARS = 1.0, 6.0  # the programme's window in the small runs: steps 4..27
@@ -235,15 +236,9 @@ def test_budget_accounting_is_exact_and_every_unit_is_recorded():
     for inst, amount in spend.groupby("instrument").amount.sum().items():
         np.testing.assert_allclose(ts[f"spend_{inst}"].sum(), amount, rtol=1e-12)
     ledger = res.ledger
-    predicted = (
-        ledger.cash_before
-        + ledger.profit
-        - ledger.tie_costs
-        - ledger.exit_cash
-        + ledger.entry_cash
-        + ledger.policy_transfers
+    np.testing.assert_allclose(
+        expected_cash_after(ledger), ledger.cash_after, rtol=1e-10, atol=1e-8
     )
-    np.testing.assert_allclose(predicted, ledger.cash_after, rtol=1e-10, atol=1e-8)
 
 
 @pytest.mark.parametrize("split, expected", [("weighted", (60, 60)), ("priority", (70, 50))])

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from clustersim.analysis.figures import save as save_figure
 from clustersim.config import STEPS_PER_YEAR, Config, PolicyConfig, coerce
 from clustersim.policies.mix import effective_programmes
 from clustersim.recording import atomic_write, write_parquet
@@ -662,13 +663,7 @@ def effects_figure(over_time: pd.DataFrame, summary: pd.DataFrame, path: str | P
     for ax in axes[:, 0]:
         ax.set_ylabel("additional jobs vs twin")
     fig.suptitle("Policy minus no-policy twin: mean and 95% CI over replications; grey: support")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_figure(fig, path)
 
 
 # ----------------------------------------------------------------------------- command line

@@ -13,6 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from clustersim.analysis.figures import save as save_figure  # noqa: E402
 from clustersim.initiative import PHASE_COLOURS, PHASES  # noqa: E402
 from clustersim.lifecycle import STAGE_COLOURS, STAGES  # noqa: E402
 
@@ -99,7 +100,7 @@ def lifecycle_figure(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
     axes[-1].set_xlabel("year")
     heading = "Focal cluster: employment (replication 0) coloured by life-cycle stage"
     fig.suptitle(f"{title}\n{heading}" if title else heading, fontsize=11)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def phase_timeline(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
@@ -120,7 +121,7 @@ def phase_timeline(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
     axes[1].grid(alpha=0.3)
     if title:
         fig.suptitle(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def modal_stage(focal: pd.DataFrame) -> pd.Series:
@@ -169,15 +170,4 @@ def preset_multiples(runs: dict[str, pd.DataFrame], path: Path, title: str = "")
     fig.supylabel("focal employment (median, modal stage)")
     if title:
         fig.suptitle(title)
-    return _save(fig, path)
-
-
-def _save(fig, path: Path) -> Path:
-    """Write atomically: a temporary file beside ``path``, then a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_figure(fig, path)
