@@ -27,10 +27,10 @@ from pathlib import Path
 import pandas as pd
 
 from clustersim import make_config
-from clustersim.config import Config
-from clustersim.kernels.engine import ENGINE_METHODS
-from clustersim.model import ClusterModel
-from clustersim.recording import atomic_write
+from clustersim.conf import Config
+from clustersim.model.engine import ENGINE_METHODS
+from clustersim.model.model import ClusterModel
+from clustersim.observe.recording import atomic_write
 
 # quarters timed and numba repeats per size; the reference runs its quarters once
 PLAN = {1_000: (10, 5), 10_000: (4, 5)}

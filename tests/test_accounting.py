@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from clustersim import run
-from clustersim.recording import expected_cash_after
+from clustersim.observe.recording import expected_cash_after
 
 
 def test_employment_and_firm_counts_match_firm_table(small_config):

@@ -8,8 +8,8 @@ import pytest
 
 from clustersim import make_config, run
 from clustersim.analysis.outcomes import run_outcomes
-from clustersim.analysis.sensitivity import factor, main, parse_factor, sensitivity
-from clustersim.config import ConfigError
+from clustersim.conf import ConfigError
+from clustersim.experiment.sensitivity import factor, main, parse_factor, sensitivity
 
 TINY = {"years": 2, "n_firms": 40}
 
@@ -54,7 +54,7 @@ def test_sensitivity_refuses_bad_factors_by_name(capsys):
 def test_ema_model_reports_replication_means_and_zero_additionality_for_an_identical_twin():
     from ema_workbench import perform_experiments
 
-    from clustersim.analysis.ema import clustersim_model
+    from clustersim.experiment.ema import clustersim_model
 
     model = clustersim_model(
         uncertainties={"world.bridging_trust": (0.1, 0.6), "n_firms": (30, 60)},
@@ -89,7 +89,7 @@ def test_ema_model_reports_replication_means_and_zero_additionality_for_an_ident
 
 
 def test_ema_model_refuses_unknown_keys_and_bad_ranges():
-    from clustersim.analysis.ema import clustersim_model
+    from clustersim.experiment.ema import clustersim_model
 
     with pytest.raises(ConfigError, match="world.bridgin_trust: unknown parameter"):
         clustersim_model({"world.bridgin_trust": (0, 1)}, ["focal_firms"])
@@ -100,7 +100,7 @@ def test_ema_model_refuses_unknown_keys_and_bad_ranges():
 
 
 def test_prim_recovers_a_planted_box():
-    from clustersim.analysis.ema import discover
+    from clustersim.experiment.ema import discover
 
     rng = np.random.default_rng(0)
     x = pd.DataFrame({"a": rng.uniform(0, 1, 600), "b": rng.uniform(0, 1, 600)})

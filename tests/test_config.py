@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clustersim import ConfigError, make_config, run
-from clustersim.config import Config, iter_params
+from clustersim.conf import Config, iter_params
 
 
 @pytest.mark.parametrize(

@@ -16,12 +16,11 @@ import pandas as pd
 import pytest
 
 from clustersim import make_config
-from clustersim.hooks import StepHook
-from clustersim.kernels.engine import ENGINE_METHODS, NumbaEngine
-from clustersim.model import ClusterModel
-from clustersim.recording import firm_table, tie_table
-from clustersim.reference import ReferenceEngine
-from clustersim.state import FIRM_BOOL, FIRM_FLOAT, FIRM_ID, FIRM_INT
+from clustersim.model.engine import ENGINE_METHODS, NumbaEngine, ReferenceEngine
+from clustersim.model.model import ClusterModel
+from clustersim.observe.recording import firm_table, tie_table
+from clustersim.world.hooks import StepHook
+from clustersim.world.state import FIRM_BOOL, FIRM_FLOAT, FIRM_ID, FIRM_INT
 
 RTOL, ATOL = 1e-9, 1e-12
 

@@ -13,10 +13,17 @@ import pytest
 from scipy import stats
 
 from clustersim import evaluate, make_config
-from clustersim.config import STEPS_PER_YEAR
-from clustersim.evaluation import Record, _deadweight, compose, mean_ci, ratio_ci, twin_config
-from clustersim.policies.government import RECORD_FIELDS
-from clustersim.run import run
+from clustersim.conf import STEPS_PER_YEAR
+from clustersim.experiment.evaluation import (
+    Record,
+    _deadweight,
+    compose,
+    mean_ci,
+    ratio_ci,
+    twin_config,
+)
+from clustersim.experiment.run import run
+from clustersim.institutions.policies.government import RECORD_FIELDS
 
 
 # ----------------------------------------------------------------------------- statistics
@@ -163,7 +170,7 @@ def test_command_line_prints_the_table_and_writes_the_files(tmp_path):
         [
             sys.executable,
             "-m",
-            "clustersim.evaluation",
+            "clustersim.experiment.evaluation",
             "n_firms=60",
             "years=8",
             "--policies",
@@ -186,7 +193,7 @@ def test_command_line_prints_the_table_and_writes_the_files(tmp_path):
         [
             sys.executable,
             "-m",
-            "clustersim.evaluation",
+            "clustersim.experiment.evaluation",
             "policy.regional.budget=-1",
             "--policies",
             "broker",

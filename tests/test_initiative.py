@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from clustersim import make_config, run
-from clustersim.initiative import ClusterInitiative, _two_groups
-from clustersim.lifecycle import stage_sequence
-from clustersim.model import ClusterModel
-from clustersim.state import TIE_FIRM
+from clustersim.institutions.initiative import ClusterInitiative, _two_groups
+from clustersim.model.model import ClusterModel
+from clustersim.observe.lifecycle import stage_sequence
+from clustersim.world.state import TIE_FIRM
 
 BASE = {"n_firms": 120, "seed": 9, "output.figures": False}
 

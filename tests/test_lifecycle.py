@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from clustersim import make_config, run
-from clustersim.config import LifecycleConfig
-from clustersim.lifecycle import (
+from clustersim.conf import LifecycleConfig
+from clustersim.model.model import ClusterModel
+from clustersim.observe.lifecycle import (
     FEATURES,
     RAW,
     STAGES,
@@ -24,7 +25,6 @@ from clustersim.lifecycle import (
     stage_sequence,
     time_to,
 )
-from clustersim.model import ClusterModel
 
 QUIET = {  # features of a scattered agglomeration: no ties, no growth, no drift
     "core_linked_share": 0.0,

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from clustersim import ConfigError, make_config, run
-from clustersim.config import POLICY_INSTRUMENTS, STEPS_PER_YEAR, PolicyConfig
-from clustersim.evaluation import compose, twin_config
-from clustersim.policies import INSTRUMENTS
-from clustersim.policies.base import credibility
-from clustersim.recording import expected_cash_after
+from clustersim.conf import POLICY_INSTRUMENTS, STEPS_PER_YEAR, PolicyConfig
+from clustersim.experiment.evaluation import compose, twin_config
+from clustersim.institutions.policies import INSTRUMENTS
+from clustersim.institutions.policies.base import credibility
+from clustersim.observe.recording import expected_cash_after
 
 PRESETS = sorted(p.stem for p in (Path(__file__).parents[1] / "configs" / "policy").glob("*.yaml"))
 START, YEARS = 1.0, 6.0  # the programme's window in the small runs: steps 4..27

@@ -12,9 +12,9 @@ import yaml
 from hydra import compose, initialize_config_dir
 
 from clustersim import run
-from clustersim.cli import register_configs
-from clustersim.config import Config, coerce, flatten, to_dict
-from clustersim.lifecycle import stage_sequence
+from clustersim.cli.run import register_configs
+from clustersim.conf import Config, coerce, flatten, to_dict
+from clustersim.observe.lifecycle import stage_sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"

@@ -14,7 +14,7 @@ import pytest
 
 from clustersim import make_config, run
 from clustersim.analysis.aggregate import DATASET, RUNS, aggregate, load
-from clustersim.sweep import MARKER, config_hash, count_jobs, is_done, run_job
+from clustersim.experiment.sweep import MARKER, config_hash, count_jobs, is_done, run_job
 
 CLI = [sys.executable, "-m", "clustersim"]
 TINY = ["years=2", "n_firms=40", "replications=2", "output.figures=false"]
@@ -158,7 +158,7 @@ def test_job_count_follows_the_sweep_overrides():
 
 def test_dataset_keeps_parameters_that_only_some_runs_have(tmp_path):
     # job 0 has no policy; job 1 runs the broker, whose programme parameters job 0 lacks
-    from clustersim.analysis.study import compose
+    from clustersim.cli.study import compose
 
     common = ["years=6", "n_firms=30", "replications=1", "output.figures=false"]
     run_job(compose(["policy=none", *common]), tmp_path / "0")

@@ -14,8 +14,8 @@ from scipy import stats
 
 from clustersim import make_config, run
 from clustersim.analysis.patterns import flow_locality, shock_response, small_world
-from clustersim.indicators import concentration
-from clustersim.jobs import concentration_by_replication
+from clustersim.experiment.jobs import concentration_by_replication
+from clustersim.observe.indicators import concentration
 
 REPS = 5
 

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from clustersim import make_config
-from clustersim.analysis.batch import run_many
 from clustersim.analysis.lifecycle_patterns import (
     after_shock,
     removal_dose_response,
@@ -21,6 +20,7 @@ from clustersim.analysis.lifecycle_patterns import (
     stage_order,
     threshold,
 )
+from clustersim.experiment.batch import run_many
 
 pytestmark = pytest.mark.slow
 

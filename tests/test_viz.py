@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clustersim.config import ConfigError
+from clustersim.conf import ConfigError
 from clustersim.viz import assets, charts, comparison, explain, presets
 from clustersim.viz.live import (
     TEACHING_BUDGET,
@@ -261,8 +261,8 @@ def test_records_turn_nan_into_null():
 
 # ----------------------------------------------------------------- explanations
 def test_every_stage_and_phase_has_a_note():
-    from clustersim.initiative import PHASES
-    from clustersim.lifecycle import STAGES
+    from clustersim.institutions.initiative import PHASES
+    from clustersim.observe.lifecycle import STAGES
 
     for stage in STAGES:
         note = explain.stage_note(stage)

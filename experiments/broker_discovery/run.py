@@ -2,7 +2,7 @@
 
     python experiments/broker_discovery/run.py [--smoke] [--jobs 2]
 
-clustersim is exposed as an EMA Workbench model (``clustersim.analysis.ema``) whose uncertainties
+clustersim is exposed as an EMA Workbench model (``clustersim.experiment.ema``) whose uncertainties
 are the conditions in design.yaml and whose outcome ``added_focal_employment`` is the broker run
 minus its twin with the broker's intensity set to zero (same seed and replication; intensity zero
 is bit-identical to no policy). A Latin hypercube of scenarios is run, then PRIM finds the box of
@@ -17,11 +17,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from clustersim.analysis.ema import clustersim_model, discover
 from clustersim.analysis.figures import plt, save
 from clustersim.analysis.stats import proportion_ci
-from clustersim.analysis.study import compose, load, md_table
-from clustersim.config import to_dict
+from clustersim.cli.study import compose, load, md_table
+from clustersim.conf import to_dict
+from clustersim.experiment.ema import clustersim_model, discover
 
 NAME = "broker_discovery"
 

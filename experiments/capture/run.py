@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim.analysis.stats import diff_of_ratios, paired_diff_ci
-from clustersim.analysis.study import (
+from clustersim.cli.study import (
     added_table,
     at,
     cell_runs,

@@ -18,7 +18,7 @@ import pandas as pd
 
 from clustersim.analysis.figures import plt, save
 from clustersim.analysis.stats import fmt, mean_ci, paired_diff_ci, proportion_ci
-from clustersim.analysis.study import cell_runs, effect_row, load, md_table
+from clustersim.cli.study import cell_runs, effect_row, load, md_table
 
 NAME = "clustering_processes"
 ORDER = ("latent", "trust", "linkages", "strategy", "action")

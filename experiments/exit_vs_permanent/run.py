@@ -15,7 +15,7 @@ import sys
 import pandas as pd
 
 from clustersim.analysis.stats import diff_of_ratios, fmt, mean_ci, ratio_ci
-from clustersim.analysis.study import at, cell_runs, effect_figure, effect_row, load, md_table
+from clustersim.cli.study import at, cell_runs, effect_figure, effect_row, load, md_table
 
 NAME = "exit_vs_permanent"
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from clustersim.analysis.figures import plt, save
 from clustersim.analysis.stats import fmt, mean_ci
-from clustersim.analysis.study import (
+from clustersim.cli.study import (
     at,
     cell_runs,
     effect_row,

@@ -20,13 +20,13 @@ import pandas as pd
 from hydra import compose, initialize_config_dir
 
 from clustersim.analysis import lifecycle_patterns as lp
-from clustersim.analysis.batch import run_many
 from clustersim.analysis.figures import plt, save
+from clustersim.analysis.plots_lifecycle import preset_multiples
 from clustersim.analysis.stats import fmt, mean_ci, proportion_ci
-from clustersim.analysis.study import md_table
-from clustersim.cli import config_dir, register_configs
-from clustersim.config import coerce, make_config
-from clustersim.plots_lifecycle import preset_multiples
+from clustersim.cli.run import config_dir, register_configs
+from clustersim.cli.study import md_table
+from clustersim.conf import coerce, make_config
+from clustersim.experiment.batch import run_many
 
 OUT = Path("results/lifecycle")
 SECTORS = ["generic", "biotech", "automotive", "creative", "traditional"]

@@ -18,10 +18,10 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
-from clustersim.analysis.batch import run_many
 from clustersim.analysis.figures import plt, save
 from clustersim.analysis.stats import fmt, mean_ci, paired_diff_ci, proportion_ci
-from clustersim.analysis.study import bootstrap_share_diff, load, md_table, verdict
+from clustersim.cli.study import bootstrap_share_diff, load, md_table, verdict
+from clustersim.experiment.batch import run_many
 
 NAME = "openness_lockin"
 

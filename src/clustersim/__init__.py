@@ -5,9 +5,9 @@ IKED, 2004). The one core call is :func:`run`; :func:`evaluate` runs policy scen
 their no-policy twins.
 """
 
-from clustersim.config import Config, ConfigError, make_config
-from clustersim.evaluation import Evaluation, evaluate
-from clustersim.run import RunResult, __version__, run
+from clustersim.conf import Config, ConfigError, make_config
+from clustersim.experiment.evaluation import Evaluation, evaluate
+from clustersim.experiment.run import RunResult, __version__, run
 
 __all__ = [
     "Config",

@@ -1,3 +1,3 @@
-from clustersim.cli import main
+from clustersim.cli.run import main
 
 main()

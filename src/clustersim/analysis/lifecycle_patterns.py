@@ -3,7 +3,7 @@
 P1 stage order, P2 shake-out, P7 critical mass and hysteresis, P8 lock-in, W2 renewal near the
 old core, and the time each preset takes to mature. The tests and ``experiments/lifecycle``
 share these functions; each works on recorded time series except :func:`removal_dose_response`,
-which runs models with a :class:`~clustersim.perturb.FirmRemoval` hook.
+which runs models with a :class:`~clustersim.experiment.perturb.FirmRemoval` hook.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from clustersim.config import STEPS_PER_YEAR, Config
-from clustersim.lifecycle import passes_in_order, stage_sequence, time_to
+from clustersim.conf import STEPS_PER_YEAR, Config
+from clustersim.observe.lifecycle import passes_in_order, stage_sequence, time_to
 
 
 def focal(ts: pd.DataFrame) -> pd.DataFrame:
@@ -65,8 +65,8 @@ def shakeout(ts: pd.DataFrame, smooth_years: int = 2) -> dict:
 def removal_dose_response(cfg: Config, shares, step: int, replications: int) -> pd.DataFrame:
     """Remove each share of the focal firms at ``step`` (same seeds for every share) and record
     the focal cluster's employment at the end and whether it still leads the industry."""
-    from clustersim.model import ClusterModel
-    from clustersim.perturb import FirmRemoval
+    from clustersim.experiment.perturb import FirmRemoval
+    from clustersim.model.model import ClusterModel
 
     rows = []
     for rep in range(replications):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from clustersim.indicators import concentration
+from clustersim.observe.indicators import concentration
 
 
 def _focal(ts: pd.DataFrame) -> pd.DataFrame:

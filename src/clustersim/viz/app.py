@@ -17,7 +17,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
-from clustersim.config import ConfigError
+from clustersim.conf import ConfigError
 from clustersim.viz import charts, comparison, explain, presets
 from clustersim.viz.live import (
     EVEN,

@@ -42,7 +42,7 @@ def default_cache_dir() -> Path:
     (the folder above ``configs/``), which git ignores."""
     if os.environ.get(ENV):
         return Path(os.environ[ENV])
-    from clustersim.cli import config_dir
+    from clustersim.cli.run import config_dir
 
     return Path(config_dir()).parent / ".cache" / "solara-assets"
 

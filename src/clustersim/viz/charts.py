@@ -18,9 +18,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from clustersim.initiative import PHASE_COLOURS, PHASES
-from clustersim.lifecycle import STAGE_COLOURS, STAGES
-from clustersim.state import BANK, ORIGINS, SEED_FUND, TIE_FIRM, TIE_UNIVERSITY
+from clustersim.institutions.initiative import PHASE_COLOURS, PHASES
+from clustersim.observe.lifecycle import STAGE_COLOURS, STAGES
+from clustersim.world.state import BANK, ORIGINS, SEED_FUND, TIE_FIRM, TIE_UNIVERSITY
 
 MAP_SIZE = 300
 WIDE = 400

@@ -97,7 +97,7 @@ def stage_note(stage: str | None) -> Note | None:
 
 
 def phase_note(phase: str | None) -> Note | None:
-    """The note of an initiative phase (``clustersim.initiative.PHASES``; none for "none")."""
+    """The note of an initiative phase (``initiative.PHASES``; none for "none")."""
     return PHASES.get(str(phase)) if phase is not None else None
 
 

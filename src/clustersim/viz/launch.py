@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from clustersim.config import ConfigError
+from clustersim.conf import ConfigError
 from clustersim.viz import assets, presets
 
 APP = Path(__file__).with_name("app.py")

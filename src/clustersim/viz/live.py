@@ -17,14 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clustersim.config import (
+from clustersim.conf import (
     POLICY_INSTRUMENTS,
     STEPS_PER_YEAR,
     ConfigError,
     ProgrammeConfig,
     validate,
 )
-from clustersim.model import ClusterModel
+from clustersim.model.model import ClusterModel
 from clustersim.viz import presets
 
 SHOCK = "shock"
@@ -277,7 +277,7 @@ class AppModel(ClusterModel):
             return
         if self._programmes(instrument):
             return
-        from clustersim.policies.mix import PolicyMix
+        from clustersim.institutions.policies.mix import PolicyMix
 
         if getattr(self, "policy", None) is None:
             self.policy = PolicyMix(self, {})

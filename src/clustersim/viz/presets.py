@@ -7,7 +7,7 @@ is a ``# @package _global_`` config that picks presets in its defaults list and 
 and starts with a ``# Exercise: <title>`` comment line that the app shows.
 
 Configs are composed with Hydra's compose API, exactly as the ``clustersim`` command would
-compose them, then validated into a :class:`clustersim.config.Config`.
+compose them, then validated into a :class:`clustersim.conf.Config`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from clustersim.config import Config, ConfigError, coerce
+from clustersim.conf import Config, ConfigError, coerce
 
 EXERCISE_GROUP = "exercise"
 # Folders that are not presets a student picks: Hydra's own settings, batch studies, exercises.
@@ -28,7 +28,7 @@ _HYDRA_LOCK = threading.Lock()  # Hydra's compose API keeps global state
 
 
 def config_dir() -> Path:
-    from clustersim.cli import config_dir as cli_config_dir
+    from clustersim.cli.run import config_dir as cli_config_dir
 
     return Path(cli_config_dir())
 
@@ -126,7 +126,7 @@ def _compose(cdir: str, args: tuple[str, ...]) -> tuple[Config, dict[str, str]]:
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    from clustersim.cli import register_configs
+    from clustersim.cli.run import register_configs
 
     register_configs()
     with _HYDRA_LOCK, initialize_config_dir(config_dir=cdir, version_base="1.3"):

@@ -1,0 +1,37 @@
+"""Perturbations of a running cluster, for experiments: removing firms (critical mass, P7).
+
+A perturbation is a StepHook added with ``model.add_hook``; it changes nothing until its step.
+"""
+
+from __future__ import annotations
+
+from clustersim.world.hooks import StepHook
+
+
+class FirmRemoval(StepHook):
+    """Remove a share of one region's firms at ``step`` (L1067-1101: critical mass).
+
+    At that step every firm of the region draws one uniform and leaves when it is below
+    ``share``, so with the same seed a larger share removes a superset of the firms a smaller
+    one removes (common random numbers across doses). The firms leave the industry like exits:
+    they are counted as exits and their cash leaves through ``model.transfers``.
+    """
+
+    name = "firm_removal"
+
+    def __init__(self, step: int, share: float, region: int | None = None):
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"share={share!r}: allowed: float in [0, 1]")
+        self.step, self.share, self.region = step, share, region
+        self.removed = 0
+
+    def before_entry(self, model) -> None:
+        if model.t != self.step:
+            return
+        r = model.focal if self.region is None else self.region
+        members = model.index.region_members(r)
+        gone = members[model.rng.random(len(members)) < self.share]
+        model.transfers -= float(model.firms.cash[gone].sum())
+        model.step_counts["exits"][r] += len(gone)
+        model.remove_firms(gone)
+        self.removed = len(gone)

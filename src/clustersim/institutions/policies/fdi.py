@@ -1,0 +1,208 @@
+"""FDI attraction: foreign MNE anchors, their local suppliers, and what happens when incentives
+end (L2300-2364; Miniforum 13, L7116-7194; Chihuahua L8262-8445; Catalonia L7500-7553).
+
+While the programme runs, MNE affiliates arrive in the target region (``arrivals`` a year,
+discounted by the government's credibility: investors weigh how long incentives will last). Each
+arrival gets a one-off grant (``unit_cost``) and an incentive every quarter while support lasts,
+and is placed with ``model._place_firm`` as a foreign MNE: ``size`` employees and ``knowledge``
+times the industry's mean knowledge stock, positioned either next to the cluster's core at the
+optimal cognitive distance (``complementary``) or at the world market's frontier (``frontier``).
+It links to ``suppliers`` local firms; these ties carry knowledge both ways through the ordinary
+tie channel, weighted by each side's absorptive capacity, so local upgrading happens only where
+local firms can absorb (L2338-2340) and the MNE also learns from its suppliers (reverse
+spillovers, footnote 50 at L2361-2363). It buys ``local_content`` of its sales inside the region
+(demand for local suppliers).
+
+When incentives end, MNEs are footloose (L1850-1852, L8383-8385): each quarter an MNE relocates,
+with probability ``footloose``, to the region with the best productivity-adjusted cost
+(agglomeration over wage plus rent) if that beats its own by ``margin``; its ties stay, now
+reaching across regions. Risks it can show: weak upgrading with low absorptive capacity, exit
+when incentives end, knowledge leaving with the MNE. Random numbers, only while it acts: per
+arrival 2 uniforms (location), ``dims`` normals (position), the trait draws of
+``model._draw_traits`` and one uniform per supplier picked; after the exit one uniform per
+MNE and quarter when a better region exists, plus 2 for a move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from clustersim.conf import STEPS_PER_YEAR, param
+from clustersim.institutions.policies.base import Instrument
+from clustersim.world.state import ORIGIN_MNE, TIE_FIRM
+
+
+@dataclass
+class Params:
+    targeting: str = param(
+        "complementary",
+        "Which MNEs are recruited: near the cluster's core at the optimal cognitive distance, "
+        "or at the world market's frontier",
+        choices=("complementary", "frontier"),
+        source="L2325-2329, L7150-7152",
+    )
+    arrivals: float = param(0.5, "MNE arrivals per year at intensity 1", 0, 1000)
+    size: float = param(60.0, "Employees of an arriving affiliate", 1, 1e6, source="L8279-8281")
+    knowledge: float = param(
+        3.0,
+        "Knowledge stock of an affiliate, in multiples of the industry's mean",
+        0.01,
+        1000,
+        source="L2319-2322 (higher productivity of foreign-owned firms)",
+    )
+    unit_cost: float = param(20.0, "One-off grant per arrival", 0, 1e9)
+    incentive: float = param(2.0, "Incentive paid to each affiliate per quarter of support", 0, 1e9)
+    suppliers: int = param(4, "Local firms an affiliate links to as suppliers", 0, 1000)
+    local_content: float = param(
+        0.2, "Share of an affiliate's sales it buys inside the region", 0, 1, source="L8288-8290"
+    )
+    footloose: float = param(
+        0.1,
+        "Quarterly chance an affiliate relocates once incentives end, if a region is cheaper",
+        0,
+        1,
+        source="L1850-1852, L8383-8385",
+    )
+    margin: float = param(
+        0.05,
+        "Advantage in productivity-adjusted cost another region needs to attract a relocation",
+        0,
+        10,
+    )
+
+
+class FDI(Instrument):
+    name = "fdi"
+    Params = Params
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.carry = 0.0
+        self.mnes: dict[int, float] = {}  # uid -> knowledge stock on arrival
+        self.suppliers: dict[int, list[int]] = {}  # MNE uid -> supplier uids
+        self.relocated = 0
+        self.knowledge_out = 0.0  # knowledge the relocated affiliates took with them
+        self.purchases = np.zeros(0)
+        self.slots_buying = np.zeros(0, dtype=np.int64)
+
+    # ------------------------------------------------------------------ helpers
+    def _slots(self, model) -> np.ndarray:
+        """Live slots of the affiliates this programme brought."""
+        f = model.firms
+        live = f.live
+        return live[np.isin(f.uid[live], np.fromiter(self.mnes, np.int64, len(self.mnes)))]
+
+    # ------------------------------------------------------------------ phases
+    def before_step(self, model) -> None:
+        """Affiliates spend ``local_content`` of last quarter's sales in their region."""
+        self.purchases = np.zeros(0)
+        if not self.mnes or self.p.local_content <= 0:
+            return
+        f = model.firms
+        slots = self._slots(model)
+        self.slots_buying = slots
+        self.purchases = self.p.local_content * np.maximum(f.sales[slots], 0.0)
+        np.add.at(model.regions.public_demand, f.region[slots], self.purchases)
+
+    def after_market(self, model) -> None:
+        f = model.firms
+        if len(self.purchases):
+            slots = self.slots_buying
+            f.cash[slots] -= self.purchases
+            f.profit[slots] -= self.purchases
+            model.transfers -= float(self.purchases.sum())
+        s = self.strength(model)
+        if s > 0 and self.mnes:
+            slots = self._slots(model)
+            slots = slots[f.region[slots] == self.region]
+            self.grant(model, slots, np.full(len(slots), self.p.incentive * s), "incentive")
+
+    def after_search(self, model) -> None:
+        s = self.strength(model)
+        if s > 0:
+            self.carry += self.p.arrivals * s * self.credibility(model) / STEPS_PER_YEAR
+            while self.carry >= 1.0:
+                self.carry -= 1.0
+                if self.budget_left() < self.p.unit_cost + self.p.incentive:
+                    break
+                self._arrive(model)
+        elif self.ended and self.mnes:
+            self._footloose(model)
+
+    def columns(self, model) -> dict:
+        n = model.regions.n
+        f = model.firms
+        slots = self._slots(model)
+        count = np.bincount(f.region[slots], minlength=n).astype(float)
+        moved = np.zeros(n)
+        moved[self.region] = self.relocated
+        return {"policy_mnes": count, "mne_relocations": moved}
+
+    # ------------------------------------------------------------------ arrival and exit
+    def _arrive(self, model) -> None:
+        f, reg, rng, r, p = model.firms, model.regions, model.rng, self.region, self.p
+        x = reg.x0[r] + rng.random() * (reg.x1[r] - reg.x0[r])
+        y = reg.y0[r] + rng.random() * (reg.y1[r] - reg.y0[r])
+        z = rng.normal(size=model.dims)
+        if p.targeting == "complementary":
+            unit = z / max(np.linalg.norm(z), 1e-12)
+            kpos = model.core_position(r) + model.cfg.knowledge.optimal_distance * unit
+        else:
+            kpos = model.demand + 0.1 * model.cfg.knowledge.initial_spread * z
+        rd, opp, openness = model._draw_traits(1)
+        cash = model.cfg.market.initial_cash * p.size
+        members = model.index.region_members(r)
+        members = members[f.alive[members] & ~f.is_mne[members]]
+        slot = model._place_firm(
+            float(x),
+            float(y),
+            r,
+            p.knowledge * model.mean_kstock(-1),
+            kpos,
+            p.size,
+            ORIGIN_MNE,
+            -1,
+            rd[0],
+            opp[0],
+            openness[0],
+            cash=cash,
+            is_mne=True,
+        )
+        model.transfers += cash  # the parent's capital enters the region
+        uid = int(f.uid[slot])
+        self.mnes[uid] = float(f.kstock[slot])
+        self.grant(model, np.array([slot]), np.array([p.unit_cost]), "mne_grant")
+        picks = []
+        if len(members) and p.suppliers > 0:
+            for _ in range(min(p.suppliers, len(members))):
+                s = int(members[int(rng.random() * len(members))])
+                if s not in picks:
+                    picks.append(s)
+        if picks:
+            trust0 = reg.bonding[r]
+            model.ties.add(
+                np.full(len(picks), slot),
+                np.array(picks, dtype=np.int64),
+                np.full(len(picks), TIE_FIRM),
+                np.full(len(picks), trust0),
+            )
+        self.suppliers[uid] = [int(f.uid[s]) for s in picks]
+
+    def _footloose(self, model) -> None:
+        """After the incentives: move to a region whose productivity-adjusted cost is lower."""
+        f, reg, rng = model.firms, model.regions, model.rng
+        value = reg.agglo / (reg.wage + reg.rent)
+        best = int(np.argmax(value))
+        for s in self._slots(model):
+            here = f.region[s]
+            if best == here or value[best] <= value[here] * (1 + self.p.margin):
+                continue
+            if rng.random() >= self.p.footloose:
+                continue
+            f.x[s] = reg.x0[best] + rng.random() * (reg.x1[best] - reg.x0[best])
+            f.y[s] = reg.y0[best] + rng.random() * (reg.y1[best] - reg.y0[best])
+            f.region[s] = best
+            self.relocated += 1
+            self.knowledge_out += max(0.0, float(f.kstock[s]) - self.mnes[int(f.uid[s])])

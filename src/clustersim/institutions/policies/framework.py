@@ -1,0 +1,116 @@
+"""Framework policy: the rules of the game, at no cost to the budget (L2365-2409, Box 2).
+
+While the reform holds it changes institution-level levers of the target region (``scope:
+target``) or of every region (``scope: all``, a national reform):
+
+* ``enforcement``: contract enforcement rises, so grabbing the surplus pays less (kernels);
+* ``mobility``: labour mobility between firms rises (knowledge moves with workers);
+* ``openness``: generalised (out-group) trust rises, so ties across communities start higher;
+* ``entry``: lower entry costs draw start-ups to the region (its location utility rises); a
+  national reform raises the rate of start-ups everywhere (by exp of the same gain);
+* ``ipr``: stronger intellectual property (> 0) protects what partners share (enforcement up)
+  but slows diffusion through workers (mobility down); weaker IPR (< 0) the reverse: the
+  appropriability-against-diffusion trade-off.
+
+Behavioural responses (openness, entry) are discounted by the government's credibility: a
+reform expected to be reversed changes little (L2849-2850); a reversal ends the reform at once.
+No random numbers; it spends nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from clustersim.conf import param
+from clustersim.institutions.policies.base import Instrument
+
+IPR_ENFORCEMENT = 0.2  # enforcement gained per unit of IPR strength
+IPR_MOBILITY = 0.5  # share of labour mobility lost per unit of IPR strength
+
+
+@dataclass
+class Params:
+    scope: str = param(
+        "target",
+        "Regions the reform covers: the target region, or all (a national reform)",
+        choices=("target", "all"),
+    )
+    enforcement: float = param(
+        0.2, "Rise of contract enforcement (capped at 1)", 0, 1, source="L2372-2377"
+    )
+    mobility: float = param(
+        0.3, "Relative rise of labour mobility", 0, 10, source="L1946-1948, L2373"
+    )
+    openness: float = param(
+        0.1,
+        "Rise of generalised (out-group) trust, capped at 1",
+        0,
+        1,
+        source="L2375-2377 (social capital and attitudes)",
+    )
+    entry: float = param(
+        0.3,
+        "Rise of the region's attractiveness to start-ups from lower entry costs (utility units)",
+        0,
+        10,
+        source="L2405-2409",
+    )
+    ipr: float = param(
+        0.0,
+        "IPR strength change: > 0 protects shared knowledge but slows diffusion by mobility",
+        -1,
+        1,
+        source="L2296-2299, L2590-2594",
+    )
+
+
+class Framework(Instrument):
+    name = "framework"
+    Params = Params
+    exclusive = True  # two reforms of the same rules at once contradict each other
+    costs_budget = False
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.saved_rates = None
+
+    def _regions(self, model) -> np.ndarray:
+        return np.arange(model.regions.n) if self.p.scope == "all" else np.array([self.region])
+
+    def before_step(self, model) -> None:
+        s = self.strength(model)
+        if s <= 0:
+            return
+        p, reg, rr = self.p, model.regions, self._regions(model)
+        cred = self.credibility(model)
+        reg.enforcement[rr] = np.minimum(
+            1.0, reg.enforcement[rr] + s * (p.enforcement + IPR_ENFORCEMENT * p.ipr)
+        ).clip(0.0)
+        reg.mobility_factor[rr] *= max(
+            0.0, (1.0 + s * p.mobility) * (1.0 - IPR_MOBILITY * s * p.ipr)
+        )
+        reg.bridging[rr] = np.minimum(1.0, reg.bridging[rr] + s * p.openness * cred)
+
+    def before_entry(self, model) -> None:
+        """Regional reform: the region attracts more of the start-ups (location utility). A
+        national reform makes every region cheaper to enter: more start-ups overall."""
+        self.saved_rates = None
+        s = self.strength(model)
+        if s <= 0 or self.p.entry <= 0:
+            return
+        gain = s * self.p.entry * self.credibility(model)
+        if self.p.scope == "target":
+            model.regions.amenity[self.region] += gain
+        else:
+            e = model.cfg.entry
+            self.saved_rates = (e.startup_rate, e.startup_base)
+            e.startup_rate *= np.exp(gain)
+            e.startup_base *= np.exp(gain)
+
+    def after_step(self, model) -> None:
+        if self.saved_rates is not None:
+            e = model.cfg.entry
+            e.startup_rate, e.startup_base = self.saved_rates
+            self.saved_rates = None

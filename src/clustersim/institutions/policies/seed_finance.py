@@ -1,0 +1,119 @@
+"""Public seed finance: a public fund that co-invests with private venture capital, or hands
+out grants (L4371-4403, L1440-1448).
+
+It needs the scenario's public seed fund in the target region (``finance.seed_funds >= 1``;
+give it ``finance.seed_capital: 0`` so it is idle without the programme). While the programme
+runs, the fund gets ``capital`` a quarter from the budget (at most what is left), one ticket
+per start-up it funds; each deal is a funded action keyed by (founding step, region, origin,
+parent).
+
+* ``co_invest``: public money invested through syndicates with private venture capital
+  (L4371-4377): the fund screens with the VCs' skill and is asked after the VCs and banks; by
+  bearing part of the risk it accepts ventures down to ``threshold``, below the VCs' own, so it
+  funds ventures that private capital turned down;
+* ``grant``: outright public money (L1443-1448): entrepreneurs ask it first and it screens
+  naively (no skill) against ``threshold``, so more and weaker firms enter, and the VCs lose
+  deal flow and shrink (``finance.vc_min_deals``): private finance crowded out, and missing
+  when the grants stop.
+
+No random numbers of its own (the screening draws are the model's, one per candidate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from clustersim.conf import ConfigError, param
+from clustersim.institutions.policies.base import Instrument
+from clustersim.world.state import BANK, SEED_FUND, TIE_FINANCIER, VC
+
+
+@dataclass
+class Params:
+    mode: str = param(
+        "co_invest",
+        "Co-investment on private terms, or grants asked first",
+        choices=("co_invest", "grant"),
+        source="L4371-4377, L1443-1448",
+    )
+    capital: float = param(20.0, "Public capital for the fund per quarter at intensity 1", 0, 1e9)
+    threshold: float = param(
+        0.45,
+        "Quality the fund asks (the VCs ask finance.vc_threshold)",
+        0,
+        10,
+        source="L4373-4375",
+    )
+
+
+class SeedFinance(Instrument):
+    name = "seed_finance"
+    Params = Params
+    exclusive = True  # one public fund per region
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.fund = -1
+        self.saved = None
+
+    @classmethod
+    def check(cls, cfg, prefix: str, params) -> None:
+        region = cfg.world.focal_region if cfg.policy.region < 0 else cfg.policy.region
+        if cfg.finance.seed_funds < 1 or cfg.policy.contest or region != cfg.world.focal_region:
+            raise ConfigError(
+                f"{prefix}instrument=seed_finance: needs the public seed fund of the focal "
+                f"region (finance.seed_funds={cfg.finance.seed_funds}, policy.region="
+                f"{cfg.policy.region}, policy.contest={cfg.policy.contest}); allowed: "
+                "finance.seed_funds >= 1 and the focal region as target"
+            )
+
+    def on_start(self, model) -> None:
+        fin, fcfg = model.financiers, model.cfg.finance
+        self.fund = int(np.flatnonzero((fin.kind == SEED_FUND) & (fin.region == self.region))[0])
+        k = self.fund
+        self.saved = (fin.threshold[k], fin.skill[k], getattr(fin, "ask_order", None))
+        fin.threshold[k] = self.p.threshold
+        if self.p.mode == "grant":
+            fin.skill[k] = 0.0
+            fin.ask_order = (SEED_FUND, VC, BANK)
+        else:
+            fin.skill[k] = fcfg.vc_skill
+
+    def on_exit(self, model) -> None:
+        fin, k = model.financiers, self.fund
+        fin.threshold[k], fin.skill[k], order = self.saved
+        if order is not None:
+            fin.ask_order = order
+        elif hasattr(fin, "ask_order"):
+            del fin.ask_order
+        fin.capacity[k] = fin.available[k] = 0.0
+
+    def before_entry(self, model) -> None:
+        s = self.strength(model)
+        if s <= 0:
+            return
+        fin, k = model.financiers, self.fund
+        cap = min(self.p.capital * s, self.budget_left())
+        fin.capacity[k] = fin.available[k] = cap
+        self.reserved += cap
+
+    def after_step(self, model) -> None:
+        """Pay one ticket per deal the fund made this quarter (its new financier ties)."""
+        if self.fund < 0 or not self.open:
+            return
+        f, t, fin = model.firms, model.ties, model.financiers
+        self.reserved = 0.0
+        new = (t.view("age") == 0) & (t.view("kind") == TIE_FINANCIER) & (t.view("b") == self.fund)
+        ticket = model.cfg.finance.ticket
+        for s in t.view("a")[new]:
+            self.pay(
+                model,
+                ticket,
+                "seed_deal",
+                int(f.region[s]),
+                int(f.parent[s]),
+                x=float(f.origin[s]),
+            )
+        fin.capacity[self.fund] = 0.0  # idle until the next quarter's capital arrives

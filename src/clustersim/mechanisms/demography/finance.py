@@ -1,0 +1,67 @@
+"""Financiers screen candidates; unfunded candidates do not enter (L1404-1460, L4316-4403).
+
+Each candidate asks, in order, the venture capitalists, the banks and the public seed funds of
+its region (a policy may set ``model.financiers.ask_order``, e.g. public grants first). A
+financier estimates the candidate's quality with noise that falls with its screening skill (VC)
+or local knowledge (banks), and funds it when the estimate clears its threshold and it has
+capital left this quarter; each deal uses one ticket of that capital. Banks raise their
+threshold when the regional economy contracts (pro-cyclical credit). VCs add management
+competence and shrink when deal flow dries up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from clustersim.world.state import BANK, SEED_FUND, VC
+
+ASK_ORDER = (VC, BANK, SEED_FUND)
+
+
+def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """Financier index that funds each candidate, or -1. ``noise`` is one normal per candidate.
+
+    Every refusal is counted in ``model.refused[kind, region]``."""
+    fin, cfg = model.financiers, model.cfg.finance
+    reg = model.regions
+    contraction = np.maximum(0.0, (reg.emp_prev - reg.emp) / np.maximum(reg.emp_prev, 1.0))
+    funder = np.full(len(quality), -1, dtype=np.int64)
+    asked: dict[tuple[int, int], np.ndarray] = {}  # active financiers by (kind, region)
+    for c in range(len(quality)):
+        r = region[c]
+        for kind in getattr(fin, "ask_order", ASK_ORDER):
+            if (kind, r) not in asked:
+                asked[kind, r] = np.flatnonzero(fin.active & (fin.kind == kind) & (fin.region == r))
+            for k in asked[kind, r]:
+                if fin.available[k] < cfg.ticket:
+                    continue
+                sd = cfg.screening_noise * (1.0 - fin.skill[k])
+                threshold = fin.threshold[k]
+                if kind == BANK:
+                    sd *= 1.0 - cfg.bank_local_knowledge * reg.bonding[r]
+                    threshold += cfg.bank_cyclicality * contraction[r]
+                if quality[c] + sd * noise[c] > threshold:
+                    funder[c] = k
+                    fin.available[k] -= cfg.ticket
+                    fin.deals_now[k] += 1
+                    break
+                model.refused[kind, r] += 1
+            if funder[c] >= 0:
+                break
+    return funder
+
+
+def end_quarter(model) -> None:
+    """Refill capital; smooth deal flow; VCs without deal flow shrink, with it recover."""
+    fin, cfg = model.financiers, model.cfg.finance
+    fin.deals = 0.9 * fin.deals + 0.1 * fin.deals_now
+    fin.deals_now[:] = 0.0
+    vc = fin.kind == VC
+    warm = model.time_step > 20
+    if warm:
+        starving = vc & (fin.deals < cfg.vc_min_deals)
+        fin.capacity[starving] *= 0.97
+        fin.capacity[vc & ~starving] = np.minimum(
+            fin.capacity[vc & ~starving] * 1.03, fin.base_capacity[vc & ~starving]
+        )
+    fin.available[:] = fin.capacity

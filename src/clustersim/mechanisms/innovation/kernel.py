@@ -1,0 +1,129 @@
+"""R&D, absorptive capacity and the two kinds of innovation (L1277-1403, L1553-1554)."""
+
+import math
+
+from numba import njit
+
+from clustersim.mechanisms.common.kernel import demand_fit
+
+
+@njit(cache=True)
+def innovate(
+    alive,
+    region,
+    emp,
+    rd,
+    skill,
+    kstock,
+    absorb,
+    age,
+    kpos,
+    demand,
+    region_complacency,
+    u_inc,
+    u_rad,
+    z_inc,
+    z_rad,
+    z_gain,
+    fit_width,
+    absorptive_base,
+    absorptive_rd,
+    incremental_rate,
+    incremental_step,
+    incremental_search,
+    recombination,
+    diversity,
+    scale_economies,
+    initial_size,
+    radical_rate,
+    radical_entrant_bonus,
+    radical_jump,
+    radical_gain,
+    young_age,
+    depreciation,
+    inc_count,
+    rad_count,
+):
+    """Incremental and radical innovation for every live firm; counts go to per-slot arrays.
+
+    Incremental: frequent local search that is kept only if it improves the fit to demand; more
+    likely in incumbents and worth more to larger firms, which spread R&D over more output
+    (Klepper 1996). The search radius widens with the breadth of the knowledge a firm received
+    last quarter (``diversity``): recombining distant knowledge explores further (Fleming 2001;
+    March 1991). Radical: a rare jump in technology space, more likely in young firms and
+    damped by regional complacency (L1159-1160, L1368-1403).
+    """
+    n = alive.shape[0]
+    dims = kpos.shape[1]
+    for i in range(n):
+        inc_count[i] = 0
+        rad_count[i] = 0
+        if not alive[i]:
+            continue
+        absorb[i] = absorptive_base + (1.0 - absorptive_base) * (
+            1.0 - math.exp(-absorptive_rd * rd[i])
+        ) * (0.5 + 0.5 * skill[i])
+        young = age[i] < young_age
+        p_inc = 1.0 - math.exp(-incremental_rate * rd[i] * absorb[i] * (0.5 if young else 1.0))
+        if u_inc[i] < p_inc:
+            scale = (emp[i] / initial_size) ** scale_economies
+            kstock[i] += incremental_step * kstock[i] * scale
+            before = demand_fit(kpos, i, demand, fit_width)
+            search = incremental_search * (1.0 + recombination * diversity[i])
+            for d in range(dims):
+                kpos[i, d] += search * z_inc[i, d]
+            if demand_fit(kpos, i, demand, fit_width) < before:
+                for d in range(dims):  # local search keeps only improvements
+                    kpos[i, d] -= search * z_inc[i, d]
+            inc_count[i] = 1
+        bonus = radical_entrant_bonus if young else 1.0
+        p_rad = 1.0 - math.exp(
+            -radical_rate * rd[i] * bonus * (1.0 - region_complacency[region[i]])
+        )
+        if u_rad[i] < p_rad:
+            for d in range(dims):
+                kpos[i, d] += radical_jump * z_rad[i, d]
+            kstock[i] *= math.exp(radical_gain * abs(z_gain[i]))
+            rad_count[i] = 1
+        kstock[i] *= 1.0 - depreciation
+
+
+# ---------------------------------------------------------------- engine sub-steps
+def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
+    f, k = m.firms, m.cfg.knowledge
+    innovate(
+        f.alive,
+        f.region,
+        f.emp,
+        f.rd,
+        f.skill,
+        f.kstock,
+        f.absorb,
+        f.age,
+        f.kpos,
+        m.demand,
+        m.regions.complacency,
+        u_inc,
+        u_rad,
+        z_inc,
+        z_rad,
+        z_gain,
+        m.cfg.market.fit_width,
+        k.absorptive_base,
+        k.absorptive_rd,
+        k.incremental_rate,
+        k.incremental_step,
+        k.incremental_search,
+        k.recombination,
+        f.diversity,
+        m.cfg.market.scale_economies,
+        m.cfg.entry.initial_size,
+        k.radical_rate,
+        k.radical_entrant_bonus,
+        k.radical_jump,
+        k.radical_gain,
+        k.young_age,
+        k.depreciation,
+        f.inc,
+        f.rad,
+    )

@@ -1,0 +1,67 @@
+"""Innovation, the reference rules: absorptive capacity, incremental and radical innovation."""
+
+from __future__ import annotations
+
+import math
+
+from clustersim.mechanisms.common.reference import chance, demand_fit, live_firms
+
+
+def absorptive_capacity(rd: float, skill: float, k) -> float:
+    """Absorptive capacity grows with own R&D and with workforce skill (L1553-1554; Cohen &
+    Levinthal 1990)."""
+    return k.absorptive_base + (1.0 - k.absorptive_base) * (
+        1.0 - math.exp(-k.absorptive_rd * rd)
+    ) * (0.5 + 0.5 * skill)
+
+
+def incremental_chance(rd: float, absorb: float, young: bool, k) -> float:
+    """Incremental innovation is an incumbent's routine: young firms are half as likely."""
+    return chance(k.incremental_rate * rd * absorb * (0.5 if young else 1.0))
+
+
+def radical_chance(rd: float, young: bool, complacency: float, k) -> float:
+    """Radical innovation favours young firms and is damped by regional complacency
+    (L1159-1160, L1368-1403)."""
+    bonus = k.radical_entrant_bonus if young else 1.0
+    return chance(k.radical_rate * rd * bonus * (1.0 - complacency))
+
+
+def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
+    """Incremental and radical innovation (L1277-1403); per-firm counts go to ``inc``/``rad``.
+
+    Incremental: local search in technology space, kept only if it improves the fit to
+    demand, worth more to larger firms that spread R&D over more output (Klepper 1996); its
+    radius widens with the breadth of the knowledge received last quarter (``diversity``:
+    recombining distant knowledge explores further, Fleming 2001; March 1991).
+    Radical: a rare jump, more likely in young firms, damped by regional complacency
+    (L1159-1160). Absorptive capacity is refreshed first (L1553-1554).
+    """
+    k, c = m.cfg.knowledge, m.cfg.market
+    demand = m.demand.tolist()
+    complacency = m.regions.complacency.tolist()
+    u_inc, u_rad, z_gain = u_inc.tolist(), u_rad.tolist(), z_gain.tolist()
+    z_inc, z_rad = z_inc.tolist(), z_rad.tolist()
+    m.firms.inc[:] = 0  # this quarter's counts, dead slots included
+    m.firms.rad[:] = 0
+    for firm in live_firms(m):
+        s = firm.slot
+        firm.absorb = absorptive_capacity(firm.rd, firm.skill, k)
+        young = firm.age < k.young_age
+        pos = firm.kpos.tolist()
+        if u_inc[s] < incremental_chance(firm.rd, firm.absorb, young, k):
+            scale = (firm.emp / m.cfg.entry.initial_size) ** c.scale_economies
+            firm.kstock += k.incremental_step * firm.kstock * scale
+            before = demand_fit(pos, demand, c.fit_width)
+            search = k.incremental_search * (1.0 + k.recombination * firm.diversity)
+            step = [search * z for z in z_inc[s]]
+            pos = [p + d for p, d in zip(pos, step, strict=True)]
+            if demand_fit(pos, demand, c.fit_width) < before:
+                pos = [p - d for p, d in zip(pos, step, strict=True)]  # keep improvements only
+            firm.inc = 1
+        if u_rad[s] < radical_chance(firm.rd, young, complacency[firm.region], k):
+            pos = [p + k.radical_jump * z for p, z in zip(pos, z_rad[s], strict=True)]
+            firm.kstock *= math.exp(k.radical_gain * abs(z_gain[s]))
+            firm.rad = 1
+        firm.kstock *= 1.0 - k.depreciation
+        firm.kpos[:] = pos

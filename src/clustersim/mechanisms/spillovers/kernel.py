@@ -1,0 +1,152 @@
+"""Knowledge spillovers through proximity, labour mobility and universities (brief 3.2).
+
+The tie channel runs inside joint projects (``clustersim.mechanisms.ties.kernel``).
+All channels add to
+the same accumulators ``dk`` (knowledge) and ``dpos`` (position pull), applied by ``apply``.
+"""
+
+import math
+
+from numba import njit
+
+from clustersim.mechanisms.common.kernel import cognitive_learning, tech_distance
+from clustersim.world.state import SPILL_MOBILITY, SPILL_PROXIMITY
+
+
+@njit(cache=True)
+def proximity_and_mobility(
+    alive,
+    region,
+    x,
+    y,
+    emp,
+    kstock,
+    absorb,
+    kpos,
+    cell_of,
+    cell_start,
+    cell_order,
+    ncx,
+    ncy,
+    region_start,
+    region_order,
+    u_cell,
+    u_member,
+    u_mobility,
+    optimal_distance,
+    proximity_spillover,
+    proximity_range,
+    mobility_spillover,
+    mobility_rate,
+    region_mobility_factor,
+    convergence,
+    dk,
+    dpos,
+    volume,
+):
+    """Chance meetings in the 3x3 cell neighbourhood and workers moving within a region.
+
+    O(N x contacts): each firm meets ``u_cell.shape[1]`` random neighbours (the 'cafeteria effect',
+    L831-834), weighted by a kernel that decays with geographic distance, and receives knowledge
+    from a random firm of its labour pool via hired workers (L775-778, L6511-6513).
+    ``volume[channel, region]`` sums the knowledge received.
+    """
+    n = alive.shape[0]
+    dims = kpos.shape[1]
+    contacts = u_cell.shape[1]
+    for i in range(n):
+        if not alive[i]:
+            continue
+        r = region[i]
+        c = cell_of[i]
+        cx = c % ncx
+        cy = c // ncx
+        if proximity_spillover > 0.0:
+            for m in range(contacts):
+                k = int(u_cell[i, m] * 9.0)
+                nx = cx + k % 3 - 1
+                ny = cy + k // 3 - 1
+                if nx < 0 or ny < 0 or nx >= ncx or ny >= ncy:
+                    continue
+                cell = ny * ncx + nx
+                count = cell_start[cell + 1] - cell_start[cell]
+                if count == 0:
+                    continue
+                j = cell_order[cell_start[cell] + int(u_member[i, m] * count)]
+                if j == i:
+                    continue
+                geo = math.sqrt((x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2)
+                w = math.exp(-geo / proximity_range)
+                learn = (
+                    absorb[i]
+                    * cognitive_learning(tech_distance(kpos, i, kpos, j), optimal_distance)
+                    * w
+                )
+                gain = proximity_spillover * learn * kstock[j]
+                dk[i] += gain
+                volume[SPILL_PROXIMITY, r] += gain
+                for d in range(dims):
+                    dpos[i, d] += convergence * learn * (kpos[j, d] - kpos[i, d])
+        if mobility_spillover > 0.0:
+            count = region_start[r + 1] - region_start[r]
+            j = region_order[region_start[r] + int(u_mobility[i] * count)]
+            if j != i:
+                learn = absorb[i] * cognitive_learning(
+                    tech_distance(kpos, i, kpos, j), optimal_distance
+                )
+                rate = mobility_rate * region_mobility_factor[r]
+                gain = mobility_spillover * rate * learn * kstock[j]
+                dk[i] += gain
+                volume[SPILL_MOBILITY, r] += gain
+                for d in range(dims):
+                    dpos[i, d] += convergence * rate * learn * (kpos[j, d] - kpos[i, d])
+
+
+@njit(cache=True)
+def apply(alive, kstock, kpos, dk, dpos):
+    """Apply the accumulated knowledge gains and position pulls."""
+    for i in range(alive.shape[0]):
+        if not alive[i]:
+            continue
+        kstock[i] += dk[i]
+        for d in range(kpos.shape[1]):
+            kpos[i, d] += dpos[i, d]
+
+
+# ---------------------------------------------------------------- engine sub-steps
+def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
+    f, ix, k = m.firms, m.index, m.cfg.knowledge
+    proximity_and_mobility(
+        f.alive,
+        f.region,
+        f.x,
+        f.y,
+        f.emp,
+        f.kstock,
+        f.absorb,
+        f.kpos,
+        ix.cell_of,
+        ix.cell_start,
+        ix.cell_order,
+        ix.ncx,
+        ix.ncy,
+        ix.region_start,
+        ix.region_order,
+        u_cell,
+        u_member,
+        u_mobility,
+        k.optimal_distance,
+        k.proximity_spillover,
+        k.proximity_range,
+        k.mobility_spillover,
+        k.mobility_rate,
+        m.regions.mobility_factor,
+        k.convergence,
+        m.dk,
+        m.dpos,
+        m.volume,
+    )
+
+
+def step_apply_knowledge(m) -> None:
+    apply(m.firms.alive, m.firms.kstock, m.firms.kpos, m.dk, m.dpos)

@@ -1,0 +1,421 @@
+"""Ties and trust: joint projects, opportunism, decay, dropping and search (brief 3.1, 3.3).
+
+Ties are parallel edge arrays. Kind 0 links two firm slots, kind 1 a firm and a university,
+kind 2 a firm and a financier. Trust lives on the tie in [0, 1].
+"""
+
+import numpy as np
+from numba import njit
+
+from clustersim.mechanisms.common.kernel import cognitive_learning, tech_distance
+from clustersim.world.state import (
+    SPILL_TIE,
+    SPILL_UNIVERSITY,
+    TIE_FINANCIER,
+    TIE_FIRM,
+    TIE_UNIVERSITY,
+)
+
+
+@njit(cache=True)
+def projects(
+    n_edges,
+    ea,
+    eb,
+    ekind,
+    etrust,
+    eage,
+    esucc,
+    alive,
+    region,
+    cash,
+    profit,
+    kstock,
+    absorb,
+    opportunism,
+    kpos,
+    uni_kpos,
+    uni_kstock,
+    uni_openness,
+    region_enforcement,
+    u_project,
+    u_success,
+    u_opp_a,
+    u_opp_b,
+    project_rate,
+    trust_gain,
+    trust_decay,
+    failure_loss,
+    betrayal_drop,
+    betrayal_cost,
+    drop_trust,
+    optimal_distance,
+    tie_spillover,
+    university_spillover,
+    convergence,
+    keep,
+    dk,
+    dpos,
+    volume,
+    counts,
+    diversity,
+):
+    """Run one quarter of every tie. ``counts`` = [projects, successes, betrayals, dropped].
+
+    A project succeeds with probability trust x complementarity (inverted-U cognitive distance).
+    Success raises trust and moves knowledge both ways (tie channel); failure lowers trust. In a
+    project either partner may 'grab the surplus and run' (L1895-1899) with a chance set by its
+    opportunism and cut by contract enforcement; the victim loses cash and most of its trust.
+    Ties without a project decay, and ties under ``drop_trust`` are dropped (they no longer pay).
+    ``diversity[i]`` sums the cognitive distance to the partners that taught firm i this quarter:
+    the breadth of its knowledge sources, which widens its next search (``innovate``).
+    """
+    dims = kpos.shape[1]
+    for i in range(alive.shape[0]):
+        diversity[i] = 0.0
+    for e in range(n_edges):
+        a = ea[e]
+        b = eb[e]
+        kind = ekind[e]
+        if not alive[a] or (kind == TIE_FIRM and not alive[b]):
+            keep[e] = False
+            continue
+        eage[e] += 1
+        if kind == TIE_FINANCIER:
+            # a lending or investment relation: trust follows the firm's results
+            if profit[a] >= 0.0:
+                etrust[e] += 0.5 * trust_gain * (1.0 - etrust[e])
+            else:
+                etrust[e] = max(0.0, etrust[e] - failure_loss)
+        elif u_project[e] < project_rate:
+            counts[0] += 1
+            if kind == TIE_FIRM:
+                comp = cognitive_learning(tech_distance(kpos, a, kpos, b), optimal_distance)
+                p = etrust[e] * comp
+            else:
+                comp = cognitive_learning(tech_distance(kpos, a, uni_kpos, b), optimal_distance)
+                p = etrust[e] * comp * uni_openness[b]
+            if u_success[e] < p:
+                counts[1] += 1
+                esucc[e] += 1
+                etrust[e] += trust_gain * (1.0 - etrust[e])
+                if kind == TIE_FIRM and tie_spillover > 0.0:
+                    wa = etrust[e] * absorb[a] * comp
+                    wb = etrust[e] * absorb[b] * comp
+                    dk[a] += tie_spillover * wa * kstock[b]
+                    dk[b] += tie_spillover * wb * kstock[a]
+                    volume[SPILL_TIE, region[a]] += tie_spillover * wa * kstock[b]
+                    volume[SPILL_TIE, region[b]] += tie_spillover * wb * kstock[a]
+                    dist = tech_distance(kpos, a, kpos, b)
+                    diversity[a] += dist
+                    diversity[b] += dist
+                    for d in range(dims):
+                        diff = kpos[b, d] - kpos[a, d]
+                        dpos[a, d] += convergence * wa * diff
+                        dpos[b, d] -= convergence * wb * diff
+                elif kind == TIE_UNIVERSITY and university_spillover > 0.0:
+                    la = university_spillover * etrust[e] * absorb[a] * comp * uni_openness[b]
+                    dk[a] += la * uni_kstock[b]
+                    volume[SPILL_UNIVERSITY, region[a]] += la * uni_kstock[b]
+                    diversity[a] += tech_distance(kpos, a, uni_kpos, b)
+            else:
+                etrust[e] = max(0.0, etrust[e] - failure_loss)
+            if kind == TIE_FIRM:
+                enforcement = 0.5 * (region_enforcement[region[a]] + region_enforcement[region[b]])
+                if u_opp_a[e] < opportunism[b] * (1.0 - enforcement):
+                    loss = betrayal_cost * (1.0 - enforcement)
+                    cash[a] -= loss
+                    cash[b] += loss
+                    etrust[e] *= 1.0 - betrayal_drop
+                    counts[2] += 1
+                if u_opp_b[e] < opportunism[a] * (1.0 - enforcement):
+                    loss = betrayal_cost * (1.0 - enforcement)
+                    cash[b] -= loss
+                    cash[a] += loss
+                    etrust[e] *= 1.0 - betrayal_drop
+                    counts[2] += 1
+        else:
+            etrust[e] *= 1.0 - trust_decay
+        keep[e] = etrust[e] >= drop_trust
+        if not keep[e]:
+            counts[3] += 1
+
+
+@njit(cache=True)
+def adjacency(n_nodes, n_edges, ea, eb, ekind, keep):
+    """CSR neighbour lists (start, nbr) of the kept ties. Firm partners are stored as slots,
+    universities as ``-(index + 1)``; financier ties are not part of the search network."""
+    start = np.zeros(n_nodes + 1, dtype=np.int64)
+    for e in range(n_edges):
+        if not keep[e] or ekind[e] == TIE_FINANCIER:
+            continue
+        start[ea[e] + 1] += 1
+        if ekind[e] == TIE_FIRM:
+            start[eb[e] + 1] += 1
+    for i in range(n_nodes):
+        start[i + 1] += start[i]
+    fill = start[:-1].copy()
+    nbr = np.empty(start[n_nodes], dtype=np.int64)
+    for e in range(n_edges):
+        if not keep[e] or ekind[e] == TIE_FINANCIER:
+            continue
+        a = ea[e]
+        if ekind[e] == TIE_FIRM:
+            b = eb[e]
+            nbr[fill[a]] = b
+            fill[a] += 1
+            nbr[fill[b]] = a
+            fill[b] += 1
+        else:
+            nbr[fill[a]] = -(eb[e] + 1)
+            fill[a] += 1
+    return start, nbr
+
+
+@njit(cache=True)
+def _append(new_a, new_b, new_kind, new_trust, k, a, b, kind, trust):
+    """Write a new tie at position ``k`` of the output arrays; returns the next position."""
+    new_a[k] = a
+    new_b[k] = b
+    new_kind[k] = kind
+    new_trust[k] = trust
+    return k + 1
+
+
+@njit(cache=True)
+def _linked(start, nbr, i, code):
+    for p in range(start[i], start[i + 1]):
+        if nbr[p] == code:
+            return True
+    return False
+
+
+@njit(cache=True)
+def search(
+    alive,
+    region,
+    x,
+    y,
+    cash,
+    openness,
+    kpos,
+    uni_kpos,
+    uni_openness,
+    start,
+    nbr,
+    cell_of,
+    cell_start,
+    cell_order,
+    ncx,
+    ncy,
+    uni_start,
+    uni_order,
+    region_bonding,
+    region_bridging,
+    region_search_factor,
+    region_tie_cost_factor,
+    u_search,
+    u_channel,
+    u_pick1,
+    u_pick2,
+    search_rate,
+    friend_of_friend,
+    university_search,
+    tie_cost,
+    tie_value,
+    max_degree,
+    optimal_distance,
+    new_a,
+    new_b,
+    new_kind,
+    new_trust,
+):
+    """Each open firm may search one partner: through a partner's partner (closing a triangle),
+    a local university, or a chance neighbour in the 3x3 cell neighbourhood. It links when the
+    expected value (learning x starting trust) beats the tie cost, and pays that cost
+    (L959-1062). New ties start from in-group (same region) or out-group trust (L2966-2977).
+    ``region_search_factor`` and ``region_tie_cost_factor`` scale search and cost by the
+    searcher's region (the broker policy lowers the cost and raises awareness, L2098-2179).
+    Returns the number of new ties written to ``new_*``.
+    """
+    n = alive.shape[0]
+    deg = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        deg[i] = start[i + 1] - start[i]
+    last_new = np.full(n, -1, dtype=np.int64)
+    k_new = 0
+    for i in range(n):
+        if not alive[i]:
+            continue
+        r = region[i]
+        if u_search[i] >= search_rate * openness[i] * region_search_factor[r]:
+            continue
+        cost = tie_cost * region_tie_cost_factor[r]
+        if deg[i] >= max_degree or cash[i] < cost:
+            continue
+        ch = u_channel[i]
+        if ch < friend_of_friend + university_search and ch >= friend_of_friend:
+            count = uni_start[r + 1] - uni_start[r]
+            if count == 0:
+                continue
+            u = uni_order[uni_start[r] + int(u_pick1[i] * count)]
+            if _linked(start, nbr, i, -(u + 1)):
+                continue
+            trust0 = region_bonding[r]
+            value = (
+                tie_value
+                * trust0
+                * uni_openness[u]
+                * cognitive_learning(tech_distance(kpos, i, uni_kpos, u), optimal_distance)
+            )
+            if value <= cost:
+                continue
+            cash[i] -= cost
+            k_new = _append(new_a, new_b, new_kind, new_trust, k_new, i, u, TIE_UNIVERSITY, trust0)
+            deg[i] += 1
+            continue
+        if ch < friend_of_friend:
+            di = start[i + 1] - start[i]
+            if di == 0:
+                continue
+            j = nbr[start[i] + int(u_pick1[i] * di)]
+            if j < 0:
+                continue
+            dj = start[j + 1] - start[j]
+            k = nbr[start[j] + int(u_pick2[i] * dj)]
+            if k < 0 or not alive[k]:
+                continue
+        else:
+            c = cell_of[i]
+            pick = int(u_pick1[i] * 9.0)
+            nx = c % ncx + pick % 3 - 1
+            ny = c // ncx + pick // 3 - 1
+            if nx < 0 or ny < 0 or nx >= ncx or ny >= ncy:
+                continue
+            cell = ny * ncx + nx
+            count = cell_start[cell + 1] - cell_start[cell]
+            if count == 0:
+                continue
+            k = cell_order[cell_start[cell] + int(u_pick2[i] * count)]
+        if k == i or deg[k] >= max_degree or _linked(start, nbr, i, k):
+            continue
+        if last_new[i] == k or last_new[k] == i:
+            continue
+        if region[k] == r:
+            trust0 = region_bonding[r]
+        else:
+            trust0 = min(region_bridging[r], region_bridging[region[k]])
+        value = (
+            tie_value
+            * trust0
+            * cognitive_learning(tech_distance(kpos, i, kpos, k), optimal_distance)
+        )
+        if value <= cost:
+            continue
+        cash[i] -= cost
+        k_new = _append(new_a, new_b, new_kind, new_trust, k_new, i, k, TIE_FIRM, trust0)
+        deg[i] += 1
+        deg[k] += 1
+        last_new[i] = k
+    return k_new
+
+
+# ---------------------------------------------------------------- engine sub-steps
+def step_projects(m, keep, u_project, u_success, u_opp_a, u_opp_b) -> None:
+    f, t, u, k, tc = m.firms, m.ties, m.universities, m.cfg.knowledge, m.cfg.trust
+    projects(
+        t.n,
+        t.a,
+        t.b,
+        t.kind,
+        t.trust,
+        t.age,
+        t.successes,
+        f.alive,
+        f.region,
+        f.cash,
+        f.profit,
+        f.kstock,
+        f.absorb,
+        f.opportunism,
+        f.kpos,
+        u.kpos,
+        u.kstock,
+        u.openness,
+        m.regions.enforcement,
+        u_project,
+        u_success,
+        u_opp_a,
+        u_opp_b,
+        tc.project_rate,
+        tc.trust_gain,
+        tc.trust_decay,
+        tc.failure_loss,
+        tc.betrayal_drop,
+        tc.betrayal_cost,
+        tc.drop_trust,
+        k.optimal_distance,
+        k.tie_spillover,
+        k.university_spillover,
+        k.convergence,
+        keep,
+        m.dk,
+        m.dpos,
+        m.volume,
+        m.tie_counts,
+        f.diversity,
+    )
+
+
+def step_adjacency(m):
+    t = m.ties
+    return adjacency(m.firms.capacity, t.n, t.a, t.b, t.kind, np.ones(t.n, np.bool_))
+
+
+def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2):
+    f, u, ix, reg, tc = m.firms, m.universities, m.index, m.regions, m.cfg.trust
+    n = f.capacity
+    new_a = np.empty(n, np.int64)
+    new_b = np.empty(n, np.int64)
+    new_kind = np.empty(n, np.int64)
+    new_trust = np.empty(n)
+    k = search(
+        f.alive,
+        f.region,
+        f.x,
+        f.y,
+        f.cash,
+        f.openness,
+        f.kpos,
+        u.kpos,
+        u.openness,
+        start,
+        nbr,
+        ix.cell_of,
+        ix.cell_start,
+        ix.cell_order,
+        ix.ncx,
+        ix.ncy,
+        ix.uni_start,
+        ix.uni_order,
+        reg.bonding,
+        reg.bridging,
+        reg.search_factor,
+        reg.tie_cost_factor,
+        u_search,
+        u_channel,
+        u_pick1,
+        u_pick2,
+        tc.search_rate,
+        tc.friend_of_friend,
+        tc.university_search,
+        tc.tie_cost,
+        tc.tie_value,
+        tc.max_degree,
+        m.cfg.knowledge.optimal_distance,
+        new_a,
+        new_b,
+        new_kind,
+        new_trust,
+    )
+    return new_a[:k], new_b[:k], new_kind[:k], new_trust[:k]

@@ -1,0 +1,272 @@
+"""Ties and trust, the reference rules: projects, opportunism, decay, dropping and search."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from clustersim.mechanisms.common.reference import (
+    bucket,
+    cognitive_learning,
+    live_firms,
+    neighbour_cell,
+    partners,
+    pick,
+    receive,
+    tech_distance,
+    universities,
+)
+from clustersim.world.agents import Firm, University
+from clustersim.world.state import (
+    BETRAYALS,
+    DROPPED,
+    PROJECTS,
+    SPILL_TIE,
+    SPILL_UNIVERSITY,
+    SUCCESSES,
+    TIE_FINANCIER,
+    TIE_FIRM,
+    TIE_UNIVERSITY,
+)
+
+
+def credit_relation(trust: float, profit: float, tc) -> float:
+    """A lending or investment relation: the financier's trust follows the firm's results."""
+    if profit >= 0.0:
+        return trust + 0.5 * tc.trust_gain * (1.0 - trust)
+    return max(0.0, trust - tc.failure_loss)
+
+
+def firm_project(model, a: Firm, b: Firm, trust: float, u: float) -> tuple[float, bool]:
+    """A joint project of two firms succeeds with probability trust x complementarity (inverted-U
+    cognitive distance, L826-866). Success raises trust and moves knowledge both ways, weighted
+    by trust and absorptive capacity (the tie channel, L959-1062), and adds the partners'
+    cognitive distance to both firms' ``diversity``; failure lowers trust. Returns the new
+    trust and whether the project succeeded."""
+    k, tc = model.cfg.knowledge, model.cfg.trust
+    pa, pb = a.kpos.tolist(), b.kpos.tolist()
+    dist = tech_distance(pa, pb)
+    comp = cognitive_learning(dist, k.optimal_distance)
+    if u < trust * comp:
+        trust += tc.trust_gain * (1.0 - trust)
+        if k.tie_spillover > 0.0:
+            wa = trust * a.absorb * comp
+            wb = trust * b.absorb * comp
+            receive(
+                model, a, k.tie_spillover * wa * b.kstock, k.convergence * wa, pa, pb, SPILL_TIE
+            )
+            receive(
+                model, b, k.tie_spillover * wb * a.kstock, k.convergence * wb, pb, pa, SPILL_TIE
+            )
+            a.diversity += dist
+            b.diversity += dist
+        return trust, True
+    return max(0.0, trust - tc.failure_loss), False
+
+
+def university_project(
+    model, a: Firm, uni: University, trust: float, u: float
+) -> tuple[float, bool]:
+    """A joint project with a university: success also scales with the university's openness to
+    industry (its 'third mission', L941-951, L4247-4315). Returns the new trust and whether it
+    succeeded."""
+    k, tc = model.cfg.knowledge, model.cfg.trust
+    dist = tech_distance(a.kpos.tolist(), uni.kpos.tolist())
+    comp = cognitive_learning(dist, k.optimal_distance)
+    if u < trust * comp * uni.openness:
+        trust += tc.trust_gain * (1.0 - trust)
+        if k.university_spillover > 0.0:
+            la = k.university_spillover * trust * a.absorb * comp * uni.openness
+            model.dk[a.slot] += la * uni.kstock
+            model.volume[SPILL_UNIVERSITY, a.region] += la * uni.kstock
+            a.diversity += dist
+        return trust, True
+    return max(0.0, trust - tc.failure_loss), False
+
+
+def opportunism(model, a: Firm, b: Firm, trust: float, u_a: float, u_b: float) -> float:
+    """In a project either partner may 'grab the surplus and run' (L1895-1899), with a chance set
+    by its opportunism and cut by the two regions' contract enforcement. The victim loses cash
+    to the cheat and most of its trust."""
+    tc = model.cfg.trust
+    enf = model.regions.enforcement
+    enforcement = 0.5 * (float(enf[a.region]) + float(enf[b.region]))
+    for victim, cheat, u in ((a, b, u_a), (b, a, u_b)):
+        if u < cheat.opportunism * (1.0 - enforcement):
+            loss = tc.betrayal_cost * (1.0 - enforcement)
+            victim.cash -= loss
+            cheat.cash += loss
+            trust *= 1.0 - tc.betrayal_drop
+            model.tie_counts[BETRAYALS] += 1
+    return trust
+
+
+def friend_of_friend(model, start, nbr, firm: Firm, u1: float, u2: float) -> int | None:
+    """A partner's partner: closing a triangle (L959-1062)."""
+    mine = partners(start, nbr, firm.slot)
+    if not mine:
+        return None
+    j = pick(mine, u1)
+    if j < 0:  # a university
+        return None
+    k = pick(partners(start, nbr, j), u2)
+    return k if k >= 0 and k in model.agent_of else None
+
+
+def chance_neighbour(model, firm: Firm, u1: float, u2: float) -> int | None:
+    """A random firm of a random cell in the 3x3 neighbourhood."""
+    ix = model.index
+    cell = neighbour_cell(ix, int(ix.cell_of[firm.slot]), u1)
+    if cell is None:
+        return None
+    here = bucket(ix.cell_order, ix.cell_start, cell)
+    return int(pick(here, u2)) if len(here) else None
+
+
+def starting_trust(model, r: int, other_region: int) -> float:
+    """New ties start from in-group trust inside a region and from the lower of the two
+    regions' out-group trust across regions (closed communities, L2966-2977)."""
+    reg = model.regions
+    if other_region == r:
+        return float(reg.bonding[r])
+    return min(float(reg.bridging[r]), float(reg.bridging[other_region]))
+
+
+def step_projects(m, keep, u_project, u_success, u_opp_a, u_opp_b) -> None:
+    """One quarter of every tie, in edge order; ``keep[e]`` says whether tie ``e`` survives.
+
+    Financier ties follow the firm's results. Other ties run a joint project with chance
+    ``project_rate``; firm pairs may then cheat each other (L1895-1899). Ties without a
+    project decay, and ties whose trust falls under ``drop_trust`` are dropped.
+    ``m.tie_counts`` counts projects, successes, betrayals and dropped ties, and each firm's
+    ``diversity`` sums the cognitive distance to the partners that taught it this quarter.
+    """
+    t, tc = m.ties, m.cfg.trust
+    m.firms.diversity[:] = 0.0  # this quarter's breadth of sources, dead slots included
+    unis = universities(m)
+    u_project, u_success = u_project.tolist(), u_success.tolist()
+    u_opp_a, u_opp_b = u_opp_a.tolist(), u_opp_b.tolist()
+    for e in range(t.n):
+        kind = int(t.kind[e])
+        firm = m.agent_of.get(int(t.a[e]))
+        other = m.agent_of.get(int(t.b[e])) if kind == TIE_FIRM else None
+        if firm is None or (kind == TIE_FIRM and other is None):
+            keep[e] = False
+            continue
+        t.age[e] += 1
+        trust = float(t.trust[e])
+        if kind == TIE_FINANCIER:
+            trust = credit_relation(trust, firm.profit, tc)
+        elif u_project[e] < tc.project_rate:
+            m.tie_counts[PROJECTS] += 1
+            if kind == TIE_FIRM:
+                trust, success = firm_project(m, firm, other, trust, u_success[e])
+            else:
+                uni = unis[int(t.b[e])]
+                trust, success = university_project(m, firm, uni, trust, u_success[e])
+            if success:
+                m.tie_counts[SUCCESSES] += 1
+                t.successes[e] += 1
+            if kind == TIE_FIRM:
+                trust = opportunism(m, firm, other, trust, u_opp_a[e], u_opp_b[e])
+        else:
+            trust *= 1.0 - tc.trust_decay
+        t.trust[e] = trust
+        keep[e] = trust >= tc.drop_trust
+        if not keep[e]:
+            m.tie_counts[DROPPED] += 1
+
+
+def step_adjacency(m) -> tuple[np.ndarray, np.ndarray]:
+    """CSR neighbour lists (start, nbr) of the search network over firm slots.
+
+    Partners are listed in edge order, a then b. Firm partners are slots, universities
+    ``-(index + 1)``; financier ties are not part of the search network.
+    """
+    t = m.ties
+    lists: list[list[int]] = [[] for _ in range(m.firms.capacity)]
+    for e in range(t.n):
+        a, b, kind = int(t.a[e]), int(t.b[e]), int(t.kind[e])
+        if kind == TIE_FIRM:
+            lists[a].append(b)
+            lists[b].append(a)
+        elif kind == TIE_UNIVERSITY:
+            lists[a].append(-(b + 1))
+    start = np.zeros(len(lists) + 1, dtype=np.int64)
+    start[1:] = np.cumsum([len(x) for x in lists])
+    nbr = np.array([j for x in lists for j in x], dtype=np.int64)
+    return start, nbr
+
+
+def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2):
+    """Each open firm may search one partner (L959-1062) and returns the new ties as
+    (a, b, kind, trust) arrays.
+
+    A firm searches with chance search rate x openness x its region's awareness lever, if it
+    has room for a tie and cash for its cost. It looks through a partner's partner (closing
+    a triangle), at a local university, or at a chance neighbour, and links when the
+    expected value (learning x starting trust) beats the tie cost, which it pays. The broker
+    policy moves the search and cost levers (L2098-2179).
+    """
+    tc, reg, ix = m.cfg.trust, m.regions, m.index
+    optimal = m.cfg.knowledge.optimal_distance
+    search_factor, cost_factor = reg.search_factor.tolist(), reg.tie_cost_factor.tolist()
+    u_search, u_channel = u_search.tolist(), u_channel.tolist()
+    u_pick1, u_pick2 = u_pick1.tolist(), u_pick2.tolist()
+    unis = universities(m)
+    firms = live_firms(m)
+    degree = {f.slot: int(start[f.slot + 1] - start[f.slot]) for f in firms}
+    last_new: dict[int, int] = {}  # the partner each firm linked to this quarter
+    new: list[tuple[int, int, int, float]] = []
+    fof, uni_share = tc.friend_of_friend, tc.university_search
+    for firm in firms:
+        s, r = firm.slot, firm.region
+        if u_search[s] >= tc.search_rate * firm.openness * search_factor[r]:
+            continue
+        cost = tc.tie_cost * cost_factor[r]
+        if degree[s] >= tc.max_degree or firm.cash < cost:
+            continue
+        ch = u_channel[s]
+        if fof <= ch < fof + uni_share:  # a university of the region
+            local = bucket(ix.uni_order, ix.uni_start, r)
+            if len(local) == 0:
+                continue
+            uni = unis[int(pick(local, u_pick1[s]))]
+            if -(uni.slot + 1) in partners(start, nbr, s):
+                continue
+            trust0 = float(reg.bonding[r])
+            learning = cognitive_learning(
+                tech_distance(firm.kpos.tolist(), uni.kpos.tolist()), optimal
+            )
+            if tc.tie_value * trust0 * uni.openness * learning <= cost:
+                continue
+            firm.cash -= cost
+            new.append((s, uni.slot, TIE_UNIVERSITY, trust0))
+            degree[s] += 1
+            continue
+        if ch < fof:
+            k = friend_of_friend(m, start, nbr, firm, u_pick1[s], u_pick2[s])
+        else:
+            k = chance_neighbour(m, firm, u_pick1[s], u_pick2[s])
+        if k is None or k == s or degree[k] >= tc.max_degree:
+            continue
+        if k in partners(start, nbr, s) or last_new.get(s) == k or last_new.get(k) == s:
+            continue
+        other = m.agent_of[k]
+        trust0 = starting_trust(m, r, other.region)
+        learning = cognitive_learning(
+            tech_distance(firm.kpos.tolist(), other.kpos.tolist()), optimal
+        )
+        if tc.tie_value * trust0 * learning <= cost:
+            continue
+        firm.cash -= cost
+        new.append((s, k, TIE_FIRM, trust0))
+        degree[s] += 1
+        degree[k] += 1
+        last_new[s] = k
+    a, b, kind, trust = zip(*new, strict=True) if new else ((), (), (), ())
+    return (
+        np.array(a, dtype=np.int64),
+        np.array(b, dtype=np.int64),
+        np.array(kind, dtype=np.int64),
+        np.array(trust, dtype=float),
+    )

@@ -1,0 +1,66 @@
+"""The two step engines, assembled from the mechanisms.
+
+Every sub-step of a quarter is implemented twice by the mechanism that owns it: as numba
+kernels in ``<mechanism>/kernel.py`` (the default engine, ``engine=numba``) and as plain Python
+over the Mesa agents in ``<mechanism>/reference.py`` (``engine=reference``, the oracle that
+``tests/test_engines.py`` holds the kernels to). Both read the same random draws, which the model
+passes in, so with the same seed they follow the same trajectory.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from clustersim.mechanisms.demography import kernel as demography_kernel
+from clustersim.mechanisms.demography import reference as demography_reference
+from clustersim.mechanisms.innovation import kernel as innovation_kernel
+from clustersim.mechanisms.innovation import reference as innovation_reference
+from clustersim.mechanisms.market import kernel as market_kernel
+from clustersim.mechanisms.market import reference as market_reference
+from clustersim.mechanisms.spillovers import kernel as spillovers_kernel
+from clustersim.mechanisms.spillovers import reference as spillovers_reference
+from clustersim.mechanisms.ties import kernel as ties_kernel
+from clustersim.mechanisms.ties import reference as ties_reference
+from clustersim.observe.network import kernel as network_kernel
+from clustersim.observe.network import reference as network_reference
+
+# sub-step -> (numba module, reference module); each defines ``step_<sub-step>``. Step order.
+SUBSTEPS: dict[str, tuple[ModuleType, ModuleType]] = {
+    "market": (market_kernel, market_reference),
+    "innovate": (innovation_kernel, innovation_reference),
+    "projects": (ties_kernel, ties_reference),
+    "spillovers": (spillovers_kernel, spillovers_reference),
+    "apply_knowledge": (spillovers_kernel, spillovers_reference),
+    "adjacency": (ties_kernel, ties_reference),
+    "search": (ties_kernel, ties_reference),
+    "spinoff_parents": (demography_kernel, demography_reference),
+    "exits": (demography_kernel, demography_reference),
+    "network_stats": (network_kernel, network_reference),
+}
+ENGINE_METHODS = tuple(SUBSTEPS)
+
+
+class Engine:
+    """One implementation of every sub-step: ``engine.market(model)``, ``engine.search(...)``."""
+
+    name = ""
+    side = 0  # 0: the numba kernels, 1: the reference rules
+
+    def __init__(self) -> None:
+        for method, modules in SUBSTEPS.items():
+            setattr(self, method, getattr(modules[self.side], f"step_{method}"))
+
+
+class NumbaEngine(Engine):
+    name, side = "numba", 0
+
+
+class ReferenceEngine(Engine):
+    name, side = "reference", 1
+
+
+ENGINES = {cls.name: cls for cls in (NumbaEngine, ReferenceEngine)}
+
+
+def make_engine(name: str) -> Engine:
+    return ENGINES[name]()

@@ -1,0 +1,243 @@
+"""Tidy time series, snapshots, metadata and atomic writes.
+
+One row per (step, region) with the columns of model brief section 8. Every write goes to a
+temporary file in the target folder and is renamed into place, so a killed run leaves no half
+file (architecture principle 7).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from clustersim.world.state import FINANCIER_KINDS, ORIGINS, SPILL_CHANNELS
+
+
+def _per_region(model, values: np.ndarray, live: np.ndarray) -> np.ndarray:
+    return np.bincount(model.firms.region[live], values, minlength=model.regions.n).astype(float)
+
+
+class Recorder:
+    """Collects one block of rows (one per region) each step; ``frame()`` makes the table."""
+
+    def __init__(self, model):
+        self.blocks: list[dict[str, np.ndarray]] = []
+        self.snapshots: dict[int, dict[str, pd.DataFrame]] = {}
+        self.snapshot_steps = set(model.cfg.output.snapshot_steps)
+        self.record(model, initial=True)
+
+    def record(self, model, initial: bool = False) -> None:
+        f, reg, n_reg = model.firms, model.regions, model.regions.n
+        live = f.live
+        firms = _per_region(model, np.ones(len(live)), live)
+        emp = _per_region(model, f.emp[live], live)
+        output = _per_region(model, f.emp[live] * f.prod[live], live)
+        denom = np.maximum(emp, 1e-12)
+        row: dict[str, np.ndarray] = {
+            "step": np.full(n_reg, model.t),
+            "year": np.full(n_reg, model.t / 4.0),
+            "region": np.arange(n_reg),
+            "is_focal": np.arange(n_reg) == model.focal,
+            "firms": firms,
+            "employment": emp,
+            "output": output,
+            "sales": _per_region(model, f.sales[live], live),
+            "profit": _per_region(model, f.profit[live], live),
+            "cash": _per_region(model, f.cash[live], live),
+            "mean_productivity": output / denom,
+            "knowledge_stock": _per_region(model, f.kstock[live], live) / np.maximum(firms, 1),
+            "skill": reg.skill.copy(),
+            "wage": reg.wage.copy(),
+            "rent": reg.rent.copy(),
+            "innovations_incremental": _per_region(model, f.inc[live].astype(float), live),
+            "innovations_radical": _per_region(model, f.rad[live].astype(float), live),
+            "knowledge_heterogeneity": self._heterogeneity(model, live),
+            "demand_distance": self._demand_distance(model, live),
+        }
+        for key in ("entries", "exits", "startups", "spinoffs", "university_spinoffs", "refused"):
+            row[key] = (np.zeros(n_reg) if initial else model.step_counts[key]).astype(float)
+        for k, name in enumerate(FINANCIER_KINDS):
+            row[f"funded_{name}"] = (np.zeros(n_reg) if initial else model.funded[k]).astype(float)
+            row[f"refused_{name}"] = (np.zeros(n_reg) if initial else model.refused[k]).astype(
+                float
+            )
+        for c, name in enumerate(SPILL_CHANNELS):
+            row[f"spill_{name}"] = model.volume[c].copy()
+        row.update(self._network(model))
+        for hook in getattr(model, "hooks", ()):
+            for key, value in hook.columns(model).items():
+                row[key] = np.broadcast_to(np.asarray(value), (n_reg,)).copy()
+        self.blocks.append(row)
+        last = model.cfg.steps
+        if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
+            self.snapshots[model.t] = {"firms": firm_table(model), "ties": tie_table(model)}
+
+    @staticmethod
+    def _heterogeneity(model, live) -> np.ndarray:
+        """Employment-weighted mean distance of firms from their region's core in technology
+        space (Menzel & Fornahl 2010's heterogeneity)."""
+        f, n_reg = model.firms, model.regions.n
+        w = f.emp[live]
+        wsum = np.maximum(np.bincount(f.region[live], w, minlength=n_reg), 1e-12)
+        centre = (
+            np.stack(
+                [
+                    np.bincount(f.region[live], w * f.kpos[live, d], minlength=n_reg)
+                    for d in range(model.dims)
+                ],
+                axis=1,
+            )
+            / wsum[:, None]
+        )
+        dist = np.sqrt(((f.kpos[live] - centre[f.region[live]]) ** 2).sum(axis=1))
+        return np.bincount(f.region[live], w * dist, minlength=n_reg) / wsum
+
+    @staticmethod
+    def _demand_distance(model, live) -> np.ndarray:
+        f, n_reg = model.firms, model.regions.n
+        w = f.emp[live]
+        dist = np.sqrt(((f.kpos[live] - model.demand) ** 2).sum(axis=1))
+        return np.bincount(f.region[live], w * dist, minlength=n_reg) / np.maximum(
+            np.bincount(f.region[live], w, minlength=n_reg), 1e-12
+        )
+
+    @staticmethod
+    def _network(model) -> dict[str, np.ndarray]:
+        start, nbr = model.engine.adjacency(model)
+        s = model.engine.network_stats(model, start, nbr)
+        firms, internal, touching, external = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
+        pairs = firms * (firms - 1) / 2
+        n_t = np.maximum(s[:, 7], 1)
+        mean = s[:, 5] / n_t
+        var = np.maximum(s[:, 6] / n_t - mean**2, 0.0)
+        t = model.ties
+        kinds = t.view("kind")
+        return {
+            "ties": touching,
+            "internal_ties": internal,
+            "tie_density": np.where(pairs > 0, internal / np.maximum(pairs, 1), 0.0),
+            "clustering": np.where(firms > 0, s[:, 4] / np.maximum(firms, 1), 0.0),
+            "external_tie_share": np.where(touching > 0, external / np.maximum(touching, 1), 0.0),
+            "trust_mean": np.where(s[:, 7] > 0, mean, np.nan),
+            "trust_sd": np.where(s[:, 7] > 0, np.sqrt(var), np.nan),
+            "university_ties": np.bincount(
+                model.firms.region[t.view("a")[kinds == 1]], minlength=model.regions.n
+            ).astype(float),
+        }
+
+    def frame(self, run_columns: dict | None = None) -> pd.DataFrame:
+        df = pd.DataFrame({k: np.concatenate([b[k] for b in self.blocks]) for k in self.blocks[0]})
+        for key, value in (run_columns or {}).items():
+            df.insert(0, key, value)
+        return df
+
+
+def firm_table(model) -> pd.DataFrame:
+    """One row per live firm: its state, its origin and its parent (spin-off genealogy)."""
+    f = model.firms
+    live = f.live
+    cols = {"slot": live, "uid": f.uid[live], "parent": f.parent[live]}
+    for name in (
+        "region",
+        "x",
+        "y",
+        "emp",
+        "cash",
+        "sales",
+        "profit",
+        "prod",
+        "kstock",
+        "rd",
+        "skill",
+        "absorb",
+        "age",
+        "opportunism",
+        "openness",
+        "competence",
+        "is_mne",
+        "member",
+        "vc_backed",
+    ):
+        cols[name] = getattr(f, name)[live]
+    for d in range(model.dims):
+        cols[f"k{d}"] = f.kpos[live, d]
+    cols["origin"] = pd.Categorical([ORIGINS[o] for o in f.origin[live]], categories=ORIGINS)
+    return pd.DataFrame(cols)
+
+
+def tie_table(model) -> pd.DataFrame:
+    """Edge list with trust. ``b`` is a firm uid (kind firm), or a university/financier index."""
+    t, f = model.ties, model.firms
+    kind = t.view("kind")
+    b = t.view("b")
+    b_id = np.where(kind == 0, f.uid[np.where(kind == 0, b, 0)], b)
+    return pd.DataFrame(
+        {
+            "a": f.uid[t.view("a")],
+            "b": b_id,
+            "kind": pd.Categorical(
+                np.array(["firm", "university", "financier"])[kind],
+                categories=["firm", "university", "financier"],
+            ),
+            "trust": t.view("trust").copy(),
+            "age": t.view("age").copy(),
+            "successes": t.view("successes").copy(),
+            "a_region": f.region[t.view("a")],
+        }
+    )
+
+
+def expected_cash_after(ledger: pd.DataFrame) -> pd.Series:
+    """Cash the ledger's flows imply at each step's end: cash before, plus profits, minus tie
+    costs, minus the cash of exiting firms, plus entrants' finance and hooks' net transfers
+    (opportunists' gains and victims' losses cancel)."""
+    transfers = ledger["policy_transfers"] if "policy_transfers" in ledger else 0.0
+    return (
+        ledger.cash_before
+        + ledger.profit
+        - ledger.tie_costs
+        - ledger.exit_cash
+        + ledger.entry_cash
+        + transfers
+    )
+
+
+# ----------------------------------------------------------------------- atomic writes
+def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> Path:
+    return atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_json(obj, path: Path) -> Path:
+    def _w(tmp: Path) -> None:
+        tmp.write_text(json.dumps(obj, indent=2, default=_json_default, sort_keys=True))
+
+    return atomic_write(path, _w)
+
+
+def _json_default(o):
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)

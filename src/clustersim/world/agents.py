@@ -1,0 +1,95 @@
+"""Mesa agents as views over the struct-of-arrays state.
+
+A ``Firm`` owns a slot; its attributes read and write the model's arrays, so agents and kernels
+never drift apart (architecture principle 2). Users and the teaching app see ordinary Mesa agents
+through ``model.agents_by_type[Firm]``.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+from clustersim.world.state import (
+    FINANCIER_KINDS,
+    FIRM_BOOL,
+    FIRM_FLOAT,
+    FIRM_ID,
+    FIRM_INT,
+    ORIGINS,
+)
+
+
+class _Slot:
+    """Descriptor: attribute ``name`` of the agent is ``<arrays>.<name>[agent.slot]``."""
+
+    def __init__(self, arrays: str, name: str, cast=float):
+        self.arrays, self.name, self.cast = arrays, name, cast
+
+    def __get__(self, agent, owner=None):
+        if agent is None:
+            return self
+        value = getattr(getattr(agent.model, self.arrays), self.name)[agent.slot]
+        return value if self.cast is None else self.cast(value)
+
+    def __set__(self, agent, value):
+        getattr(getattr(agent.model, self.arrays), self.name)[agent.slot] = value
+
+
+def _views(arrays: str, floats=(), ints=(), bools=()):
+    ns = {n: _Slot(arrays, n, float) for n in floats}
+    ns.update({n: _Slot(arrays, n, int) for n in ints})
+    ns.update({n: _Slot(arrays, n, bool) for n in bools})
+    return ns
+
+
+class _SlotAgent(mesa.Agent):
+    def __init__(self, model, slot: int):
+        super().__init__(model)
+        self.slot = slot
+
+
+class Firm(_SlotAgent):
+    """A firm (SME, large firm or foreign MNE): L709-1062, L1368-1403, L3694-3792."""
+
+    locals().update(_views("firms", floats=FIRM_FLOAT, ints=FIRM_INT + FIRM_ID, bools=FIRM_BOOL))
+
+    @property
+    def kpos(self):
+        """Position in technology space (a live view into the state array)."""
+        return self.model.firms.kpos[self.slot]
+
+    @property
+    def origin_name(self) -> str:
+        return ORIGINS[self.origin]
+
+    def __repr__(self) -> str:
+        return f"Firm(uid={self.uid}, region={self.region}, emp={self.emp:.1f})"
+
+
+class University(_SlotAgent):
+    """University or research institute: knowledge, openness, graduates (L941-951, L4247-4315)."""
+
+    locals().update(
+        _views("universities", floats=("x", "y", "kstock", "openness"), ints=("region",))
+    )
+
+    @property
+    def kpos(self):
+        return self.model.universities.kpos[self.slot]
+
+
+class Financier(_SlotAgent):
+    """Bank, venture capitalist or public seed fund (L1404-1460, L4316-4403)."""
+
+    locals().update(
+        _views(
+            "financiers",
+            floats=("capacity", "available", "threshold", "skill", "deals"),
+            ints=("kind", "region"),
+            bools=("active",),
+        )
+    )
+
+    @property
+    def kind_name(self) -> str:
+        return FINANCIER_KINDS[self.kind]

@@ -1,0 +1,226 @@
+"""Struct-of-arrays state: firms in stable slots, ties as sparse edge arrays.
+
+Each firm owns a *slot* for its whole life. ``alive`` marks live slots, dead slots go on a free
+list and are reused, and arrays grow by doubling. Kernels loop over slots and skip dead ones, so
+an agent's index never shifts and tie endpoints never go stale. Ties are edge arrays (never an
+N x N matrix); a dead firm's ties are dropped in the step it dies.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+
+# Tie kinds: the second endpoint is a firm slot, a university index or a financier index.
+TIE_FIRM, TIE_UNIVERSITY, TIE_FINANCIER = 0, 1, 2
+# Financier kinds (L1404-1460, L4316-4403).
+BANK, VC, SEED_FUND = 0, 1, 2
+FINANCIER_KINDS = ("bank", "vc", "seed")
+# How a firm came to be.
+ORIGIN_INITIAL, ORIGIN_STARTUP, ORIGIN_SPINOFF, ORIGIN_UNIVERSITY, ORIGIN_MNE = range(5)
+ORIGINS = ("initial", "startup", "spinoff", "university_spinoff", "mne")
+# rows of ``model.volume``: knowledge received through each spillover channel, by region
+SPILL_TIE, SPILL_PROXIMITY, SPILL_MOBILITY, SPILL_UNIVERSITY = range(4)
+SPILL_CHANNELS = ("tie", "proximity", "mobility", "university")
+# entries of ``model.tie_counts``: this quarter's joint projects, successes, betrayals, drops
+PROJECTS, SUCCESSES, BETRAYALS, DROPPED = range(4)
+
+FIRM_FLOAT = (
+    "x",
+    "y",
+    "emp",
+    "cash",
+    "prod",
+    "rd",
+    "skill",
+    "kstock",
+    "absorb",
+    "opportunism",
+    "openness",
+    "sales",
+    "profit",
+    "fit",
+    "competence",
+    "diversity",
+)
+FIRM_INT = ("region", "age", "loss_streak", "origin", "born", "inc", "rad")
+FIRM_ID = ("uid", "parent")
+FIRM_BOOL = ("alive", "is_mne", "member", "vc_backed")
+
+
+class FirmArrays:
+    """Per-slot firm state. ``kpos`` is (capacity, dims): the position in technology space."""
+
+    def __init__(self, capacity: int, dims: int):
+        self.dims = dims
+        self.capacity = max(8, capacity)
+        for name in FIRM_FLOAT:
+            setattr(self, name, np.zeros(self.capacity))
+        for name in FIRM_INT:
+            setattr(self, name, np.zeros(self.capacity, dtype=np.int64))
+        for name in FIRM_ID:
+            setattr(self, name, np.full(self.capacity, -1, dtype=np.int64))
+        for name in FIRM_BOOL:
+            setattr(self, name, np.zeros(self.capacity, dtype=np.bool_))
+        self.kpos = np.zeros((self.capacity, dims))
+        self.free: list[int] = list(range(self.capacity - 1, -1, -1))
+        self.next_uid = 0
+
+    def _grow(self) -> None:
+        old = self.capacity
+        self.capacity = old * 2
+        for name in FIRM_FLOAT + FIRM_INT + FIRM_ID + FIRM_BOOL:
+            arr = getattr(self, name)
+            fill = -1 if name in FIRM_ID else 0
+            new = np.full(self.capacity, fill, dtype=arr.dtype)
+            new[:old] = arr
+            setattr(self, name, new)
+        kpos = np.zeros((self.capacity, self.dims))
+        kpos[:old] = self.kpos
+        self.kpos = kpos
+        self.free = list(range(self.capacity - 1, old - 1, -1)) + self.free
+
+    def allocate(self) -> int:
+        """A free slot (lowest first), growing the arrays when none is left."""
+        if not self.free:
+            self._grow()
+        slot = self.free.pop()
+        self.alive[slot] = True
+        self.uid[slot] = self.next_uid
+        self.next_uid += 1
+        return slot
+
+    def release(self, slot: int) -> None:
+        self.alive[slot] = False
+        self.member[slot] = False
+        self.emp[slot] = 0.0
+        self.sales[slot] = 0.0
+        self.profit[slot] = 0.0
+        # keep the free list sorted descending so pop() returns the lowest slot: deterministic
+        bisect.insort(self.free, slot, key=lambda s: -s)
+
+    @property
+    def live(self) -> np.ndarray:
+        return np.flatnonzero(self.alive)
+
+
+class TieArrays:
+    """Undirected ties as parallel edge arrays: ``a`` is a firm slot, ``b`` depends on ``kind``."""
+
+    def __init__(self, capacity: int = 64):
+        self.n = 0
+        self.a = np.zeros(capacity, dtype=np.int64)
+        self.b = np.zeros(capacity, dtype=np.int64)
+        self.kind = np.zeros(capacity, dtype=np.int64)
+        self.trust = np.zeros(capacity)
+        self.age = np.zeros(capacity, dtype=np.int64)
+        self.successes = np.zeros(capacity, dtype=np.int64)
+
+    def add(self, a: np.ndarray, b: np.ndarray, kind: np.ndarray, trust: np.ndarray) -> None:
+        k = len(a)
+        if k == 0:
+            return
+        need = self.n + k
+        if need > len(self.a):
+            cap = max(need, 2 * len(self.a))
+            for name in ("a", "b", "kind", "trust", "age", "successes"):
+                arr = getattr(self, name)
+                new = np.zeros(cap, dtype=arr.dtype)
+                new[: self.n] = arr[: self.n]
+                setattr(self, name, new)
+        sl = slice(self.n, need)
+        self.a[sl], self.b[sl], self.kind[sl], self.trust[sl] = a, b, kind, trust
+        self.age[sl] = 0
+        self.successes[sl] = 0
+        self.n = need
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Compact the edge list to the ties where ``mask`` is true (order preserved)."""
+        idx = np.flatnonzero(mask[: self.n])
+        k = len(idx)
+        for name in ("a", "b", "kind", "trust", "age", "successes"):
+            arr = getattr(self, name)
+            arr[:k] = arr[idx]
+        self.n = k
+
+    def view(self, name: str) -> np.ndarray:
+        return getattr(self, name)[: self.n]
+
+
+class RegionArrays:
+    """Per-region environment: labour market, rents, amenities, institutions, social capital."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.cx = np.zeros(n)
+        self.cy = np.zeros(n)
+        self.x0 = np.zeros(n)
+        self.x1 = np.zeros(n)
+        self.y0 = np.zeros(n)
+        self.y1 = np.zeros(n)
+        self.pool = np.zeros(n)
+        self.amenity = np.zeros(n)
+        self.enforcement = np.zeros(n)
+        self.bonding = np.zeros(n)
+        self.bridging = np.zeros(n)
+        self.skill = np.zeros(n)
+        self.wage = np.zeros(n)
+        self.rent = np.zeros(n)
+        self.emp = np.zeros(n)
+        self.emp_prev = np.zeros(n)
+        # levers that policies move (1 = no policy)
+        self.public_demand = np.zeros(n)  # extra demand bought inside the region
+        self.search_factor = np.ones(n)  # awareness of cooperation (tie search rate)
+        self.tie_cost_factor = np.ones(n)  # cost of forming a tie
+        self.mobility_factor = np.ones(n)  # labour mobility between firms
+        self.agglo = np.ones(n)
+        self.complacency = np.zeros(n)
+
+
+class UniversityArrays:
+    def __init__(self, n: int, dims: int):
+        self.n = n
+        self.x = np.zeros(n)
+        self.y = np.zeros(n)
+        self.region = np.zeros(n, dtype=np.int64)
+        self.kstock = np.zeros(n)
+        self.kpos = np.zeros((n, dims))
+        self.openness = np.zeros(n)
+
+
+class FinancierArrays:
+    def __init__(self, n: int):
+        self.n = n
+        self.kind = np.zeros(n, dtype=np.int64)
+        self.region = np.zeros(n, dtype=np.int64)
+        self.capacity = np.zeros(n)  # capital available per quarter
+        self.available = np.zeros(n)  # left this quarter
+        self.threshold = np.zeros(n)
+        self.skill = np.zeros(n)
+        self.base_capacity = np.zeros(n)
+        self.deals = np.zeros(n)  # smoothed deals per quarter (deal flow)
+        self.deals_now = np.zeros(n)
+        self.active = np.ones(n, dtype=np.bool_)
+
+
+def region_of(x: np.ndarray, y: np.ndarray, n_regions: int, size: float) -> np.ndarray:
+    """Regions tile the square landscape as a near-square grid; the last cell takes the rest."""
+    cols = int(np.ceil(np.sqrt(n_regions)))
+    rows = int(np.ceil(n_regions / cols))
+    c = np.minimum((np.asarray(x) / size * cols).astype(np.int64), cols - 1)
+    r = np.minimum((np.asarray(y) / size * rows).astype(np.int64), rows - 1)
+    return np.minimum(r * cols + c, n_regions - 1)
+
+
+def region_bounds(n_regions: int, size: float) -> list[tuple[float, float, float, float]]:
+    """(x0, x1, y0, y1) of each region's cell; the last region spans the grid's remainder."""
+    cols = int(np.ceil(np.sqrt(n_regions)))
+    rows = int(np.ceil(n_regions / cols))
+    w, h = size / cols, size / rows
+    out = []
+    for r in range(n_regions):
+        row, col = divmod(r, cols)
+        x1 = size if r == n_regions - 1 else (col + 1) * w
+        out.append((col * w, x1, row * h, (row + 1) * h))
+    return out
