@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
+import clustersim.conf
 from clustersim import ConfigError, make_config, run
 from clustersim.conf import Config, iter_params
 
@@ -57,3 +61,18 @@ def test_every_parameter_is_documented_with_a_range_or_choices():
 def test_defaults_validate_and_steps_are_quarters():
     cfg = make_config()
     assert cfg.steps == 4 * cfg.years == 160
+
+
+def test_conf_imports_nothing_else_of_clustersim():
+    """The config is the bottom layer: the model, policies and tools import it, never back."""
+    for path in Path(clustersim.conf.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                if name.split(".")[0] == "clustersim":
+                    assert name.startswith("clustersim.conf"), f"{path.name} imports {name}"

@@ -11,7 +11,7 @@ from clustersim.conf import iter_params
 
 HEADER = """# Parameters
 
-Every parameter of clustersim, generated from the typed config (`src/clustersim/conf.py`) by
+Every parameter of clustersim, generated from the typed config (`src/clustersim/conf/`) by
 `python -m clustersim.conf.paramdoc > docs/parameters.md`. Keys are Hydra override paths
 (`clustersim market.selection=4`). Sources are Whitebook lines (`Lnnn`, in
 `../shared/seed/`) or papers; a blank source marks a modelling choice with a plausible default that

@@ -8,6 +8,6 @@ events are to be recorded, so a run without policy is bit-identical to one witho
 """
 
 from clustersim.institutions.policies.mix import PolicyMix, install
-from clustersim.institutions.policies.registry import INSTRUMENTS, make_params, validate_policy
+from clustersim.institutions.policies.registry import INSTRUMENTS
 
-__all__ = ["INSTRUMENTS", "PolicyMix", "install", "make_params", "validate_policy"]
+__all__ = ["INSTRUMENTS", "PolicyMix", "install"]

@@ -16,30 +16,28 @@ import math
 import numpy as np
 
 from clustersim.conf import STEPS_PER_YEAR
+from clustersim.conf.instruments import InstrumentParams
 from clustersim.world.hooks import StepHook
 
 
 class Instrument(StepHook):
-    """Base class. Subclasses set ``name``, ``Params`` (a dataclass made with
-    ``config.param``), ``exclusive`` (two programmes of it may not overlap in time) and
-    ``costs_budget``, and override the phases they use plus ``on_start``/``on_exit``."""
+    """Base class. Subclasses set ``name`` and ``Params`` (their parameters in
+    :mod:`clustersim.conf.instruments`, which also say whether two programmes may overlap and
+    whether one costs budget), and override the phases they use plus ``on_start``/``on_exit``."""
 
     name = "instrument"
-    Params: type = object
-    exclusive = False
-    costs_budget = True
+    Params: type[InstrumentParams] = InstrumentParams
 
     def __init__(self, key: str, prog, params, mix, government):
         self.key, self.prog, self.p, self.mix, self.gov = key, prog, params, mix, government
-        self.start = round(prog.start_year * STEPS_PER_YEAR)
-        self.end = self.start + round(prog.duration_years * STEPS_PER_YEAR)
+        self.start, self.end = prog.window()
         self.started = self.ended = False
         self.reserved = 0.0  # money set aside this step for spends that follow later in the step
         self.spent = 0.0
 
-    @classmethod
-    def check(cls, cfg, prefix: str, params) -> None:
-        """Instrument-specific cross-field checks of a config (raise ConfigError)."""
+    @property
+    def costs_budget(self) -> bool:
+        return self.p.costs_budget
 
     # ------------------------------------------------------------------ window
     @property

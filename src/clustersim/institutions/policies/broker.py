@@ -30,13 +30,11 @@ missing link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from clustersim.conf import param
+from clustersim.conf.instruments import BrokerParams
 from clustersim.institutions.policies.base import Instrument
 from clustersim.institutions.policies.events import pair_key
 from clustersim.institutions.policies.targeting import lobby_order, split_counts
@@ -46,57 +44,9 @@ from clustersim.world.state import TIE_FIRM
 TRIES = 10  # attempts to find a valid pair before an introduction is given up
 
 
-@dataclass
-class Params:
-    targeting: str = param(
-        "missing_links",
-        "Which pairs the broker introduces",
-        choices=("missing_links", "uniform", "insiders"),
-        source="Crespo, Suire & Vicente 2014; L1744-1745",
-    )
-    introductions: float = param(
-        4.0, "Introductions per quarter at intensity 1", 0, 1e4, source="L2122-2126"
-    )
-    unit_cost: float = param(0.5, "Cost of one introduction", 0, 1e6)
-    facilitator_cost: float = param(
-        4.0,
-        "Running cost of the platform and facilitator per quarter at intensity 1; a shortfall "
-        "scales the whole programme down",
-        0,
-        1e6,
-        source="L7988-7989 (New Zealand: 97 % of the funding spent on facilitators)",
-    )
-    awareness: float = param(
-        0.5,
-        "Rise of the tie-search rate at intensity 1 (awareness of cooperation benefits)",
-        0,
-        100,
-        source="L1892-1894, L2124-2127",
-    )
-    tie_subsidy: float = param(
-        0.5, "Share of the cost of forming a tie that the programme pays", 0, 1
-    )
-    endorsement: float = param(
-        0.1,
-        "Trust an introduced tie starts with above the region's in-group trust",
-        0,
-        1,
-        source="L4411-4414",
-    )
-    initiative_share: float = param(
-        0.8,
-        "Public share of a cluster initiative's running cost while the programme runs",
-        0,
-        1,
-        source="L3793-3797, L7770-7779",
-    )
-    candidates: int = param(8, "Core firms weighed for one missing-link introduction", 1, 1000)
-
-
 class Broker(Instrument):
     name = "broker"
-    Params = Params
-    exclusive = True  # one platform per cluster; two would pay the same facilitator twice
+    Params = BrokerParams
 
     def __init__(self, *args):
         super().__init__(*args)

@@ -18,58 +18,15 @@ when information quality is below 1 and the buyer is demanding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from clustersim.conf import param
+from clustersim.conf.instruments import DemandSideParams
 from clustersim.institutions.policies.base import Instrument
-
-
-@dataclass
-class Params:
-    volume: float = param(
-        30.0,
-        "Public demand bought from the target region per quarter at intensity 1 (output units)",
-        0,
-        1e9,
-        source="L2197-2201",
-    )
-    unit_cost: float = param(1.0, "Price the government pays per unit of demand", 0, 1e6)
-    sophistication: float = param(
-        0.5,
-        "How demanding the buyer is: suppliers learn toward its specification in proportion "
-        "to their public share of sales",
-        0,
-        1,
-        source="L2221-2222",
-    )
-    learning: float = param(
-        0.02,
-        "Knowledge gain per quarter of a firm selling only to a fully demanding buyer",
-        0,
-        1,
-        source="L2221-2222",
-    )
-    pull: float = param(
-        0.05,
-        "Pull per quarter of such a firm's position toward the buyer's specification",
-        0,
-        1,
-        source="L2221-2222",
-    )
-    spec_error: float = param(
-        1.0,
-        "Distance from world demand at which a blind buyer (information quality 0) specifies",
-        0,
-        100,
-        source="white elephants, L2222-2226",
-    )
 
 
 class DemandSide(Instrument):
     name = "demand_side"
-    Params = Params
+    Params = DemandSideParams
 
     def __init__(self, *args):
         super().__init__(*args)

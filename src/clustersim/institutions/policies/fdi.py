@@ -25,57 +25,17 @@ MNE and quarter when a better region exists, plus 2 for a move.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from clustersim.conf import STEPS_PER_YEAR, param
+from clustersim.conf import STEPS_PER_YEAR
+from clustersim.conf.instruments import FDIParams
 from clustersim.institutions.policies.base import Instrument
 from clustersim.world.state import ORIGIN_MNE, TIE_FIRM
 
 
-@dataclass
-class Params:
-    targeting: str = param(
-        "complementary",
-        "Which MNEs are recruited: near the cluster's core at the optimal cognitive distance, "
-        "or at the world market's frontier",
-        choices=("complementary", "frontier"),
-        source="L2325-2329, L7150-7152",
-    )
-    arrivals: float = param(0.5, "MNE arrivals per year at intensity 1", 0, 1000)
-    size: float = param(60.0, "Employees of an arriving affiliate", 1, 1e6, source="L8279-8281")
-    knowledge: float = param(
-        3.0,
-        "Knowledge stock of an affiliate, in multiples of the industry's mean",
-        0.01,
-        1000,
-        source="L2319-2322 (higher productivity of foreign-owned firms)",
-    )
-    unit_cost: float = param(20.0, "One-off grant per arrival", 0, 1e9)
-    incentive: float = param(2.0, "Incentive paid to each affiliate per quarter of support", 0, 1e9)
-    suppliers: int = param(4, "Local firms an affiliate links to as suppliers", 0, 1000)
-    local_content: float = param(
-        0.2, "Share of an affiliate's sales it buys inside the region", 0, 1, source="L8288-8290"
-    )
-    footloose: float = param(
-        0.1,
-        "Quarterly chance an affiliate relocates once incentives end, if a region is cheaper",
-        0,
-        1,
-        source="L1850-1852, L8383-8385",
-    )
-    margin: float = param(
-        0.05,
-        "Advantage in productivity-adjusted cost another region needs to attract a relocation",
-        0,
-        10,
-    )
-
-
 class FDI(Instrument):
     name = "fdi"
-    Params = Params
+    Params = FDIParams
 
     def __init__(self, *args):
         super().__init__(*args)

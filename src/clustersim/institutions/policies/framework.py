@@ -19,58 +19,18 @@ No random numbers; it spends nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from clustersim.conf import param
+from clustersim.conf.instruments import FrameworkParams
 from clustersim.institutions.policies.base import Instrument
 
 IPR_ENFORCEMENT = 0.2  # enforcement gained per unit of IPR strength
 IPR_MOBILITY = 0.5  # share of labour mobility lost per unit of IPR strength
 
 
-@dataclass
-class Params:
-    scope: str = param(
-        "target",
-        "Regions the reform covers: the target region, or all (a national reform)",
-        choices=("target", "all"),
-    )
-    enforcement: float = param(
-        0.2, "Rise of contract enforcement (capped at 1)", 0, 1, source="L2372-2377"
-    )
-    mobility: float = param(
-        0.3, "Relative rise of labour mobility", 0, 10, source="L1946-1948, L2373"
-    )
-    openness: float = param(
-        0.1,
-        "Rise of generalised (out-group) trust, capped at 1",
-        0,
-        1,
-        source="L2375-2377 (social capital and attitudes)",
-    )
-    entry: float = param(
-        0.3,
-        "Rise of the region's attractiveness to start-ups from lower entry costs (utility units)",
-        0,
-        10,
-        source="L2405-2409",
-    )
-    ipr: float = param(
-        0.0,
-        "IPR strength change: > 0 protects shared knowledge but slows diffusion by mobility",
-        -1,
-        1,
-        source="L2296-2299, L2590-2594",
-    )
-
-
 class Framework(Instrument):
     name = "framework"
-    Params = Params
-    exclusive = True  # two reforms of the same rules at once contradict each other
-    costs_budget = False
+    Params = FrameworkParams
 
     def __init__(self, *args):
         super().__init__(*args)

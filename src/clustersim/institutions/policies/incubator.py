@@ -18,40 +18,18 @@ admitted tenant, while the programme runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from clustersim.conf import STEPS_PER_YEAR, param
+from clustersim.conf import STEPS_PER_YEAR
+from clustersim.conf.instruments import IncubatorParams
 from clustersim.institutions.policies.base import Instrument
 from clustersim.institutions.policies.targeting import lobby_weight
 from clustersim.world.state import ORIGIN_MNE, ORIGIN_UNIVERSITY, TIE_UNIVERSITY
 
 
-@dataclass
-class Params:
-    targeting: str = param(
-        "startups",
-        "Who is admitted first: new firms in founding order, or academic spin-offs first",
-        choices=("startups", "academic"),
-        source="L2159-2163, L6360-6371",
-    )
-    places: float = param(8.0, "Tenants at once at intensity 1", 0, 1e6)
-    unit_cost: float = param(1.0, "Services per tenant per quarter", 0, 1e6)
-    cover: float = param(1.0, "Largest quarterly loss of a tenant the incubator covers", 0, 1e6)
-    years: float = param(3.0, "Years a tenant stays before it graduates", 0.25, 100)
-    interaction: float = param(
-        0.5,
-        "Share of tenants that link to the region's university",
-        0,
-        1,
-        source="L6369-6371",
-    )
-
-
 class Incubator(Instrument):
     name = "incubator"
-    Params = Params
+    Params = IncubatorParams
 
     def __init__(self, *args):
         super().__init__(*args)

@@ -22,10 +22,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clustersim.conf import STEPS_PER_YEAR
+from clustersim.conf import STEPS_PER_YEAR, make_params
 from clustersim.institutions.policies.events import EventLog
 from clustersim.institutions.policies.government import RECORD_FIELDS, Government
-from clustersim.institutions.policies.registry import INSTRUMENTS, make_params
+from clustersim.institutions.policies.registry import INSTRUMENTS
 from clustersim.institutions.policies.targeting import contest
 from clustersim.world.hooks import StepHook
 
@@ -84,9 +84,8 @@ class PolicyMix(StepHook):
             gcfg = getattr(pc, prog.level)
             self.governments[prog.level] = Government(model, prog.level, gcfg, pc.split)
         gov = self.governments[prog.level]
-        cls = INSTRUMENTS[prog.instrument]
-        params = make_params(cls, prog.params, f"policy.programmes.{key}.params.")
-        inst = cls(key, prog, params, self, gov)
+        params = make_params(prog.instrument, prog.params, f"policy.programmes.{key}.params.")
+        inst = INSTRUMENTS[prog.instrument](key, prog, params, self, gov)
         gov.programmes.append(inst)
         self.programmes.append(inst)
         return inst

@@ -19,11 +19,9 @@ collaborative targeting with q < 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from clustersim.conf import param
+from clustersim.conf.instruments import RDSubsidyParams
 from clustersim.institutions.policies.base import Instrument
 from clustersim.institutions.policies.targeting import lobby_order
 from clustersim.world.state import TIE_FIRM
@@ -31,30 +29,9 @@ from clustersim.world.state import TIE_FIRM
 MAX_RD = 0.5  # the kernels' cap on R&D intensity
 
 
-@dataclass
-class Params:
-    targeting: str = param(
-        "collaborative",
-        "Who is funded: firms in multi-firm projects only, or all firms",
-        choices=("collaborative", "all"),
-        source="L4064-4065",
-    )
-    rate: float = param(
-        0.5, "Share of funded firms' R&D spending reimbursed", 0, 1, source="L1876-1881"
-    )
-    response: float = param(
-        0.5,
-        "Relative rise of R&D intensity per unit of reimbursement rate",
-        0,
-        10,
-        source="L1876-1881",
-    )
-
-
 class RDSubsidy(Instrument):
     name = "rd_subsidy"
-    Params = Params
-    exclusive = True  # two R&D subsidies on the same projects would fund them twice
+    Params = RDSubsidyParams
 
     def __init__(self, *args):
         super().__init__(*args)

@@ -21,53 +21,21 @@ No random numbers of its own (the screening draws are the model's, one per candi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from clustersim.conf import ConfigError, param
+from clustersim.conf.instruments import SeedFinanceParams
 from clustersim.institutions.policies.base import Instrument
 from clustersim.world.state import BANK, SEED_FUND, TIE_FINANCIER, VC
 
 
-@dataclass
-class Params:
-    mode: str = param(
-        "co_invest",
-        "Co-investment on private terms, or grants asked first",
-        choices=("co_invest", "grant"),
-        source="L4371-4377, L1443-1448",
-    )
-    capital: float = param(20.0, "Public capital for the fund per quarter at intensity 1", 0, 1e9)
-    threshold: float = param(
-        0.45,
-        "Quality the fund asks (the VCs ask finance.vc_threshold)",
-        0,
-        10,
-        source="L4373-4375",
-    )
-
-
 class SeedFinance(Instrument):
     name = "seed_finance"
-    Params = Params
-    exclusive = True  # one public fund per region
+    Params = SeedFinanceParams
 
     def __init__(self, *args):
         super().__init__(*args)
         self.fund = -1
         self.saved = None
-
-    @classmethod
-    def check(cls, cfg, prefix: str, params) -> None:
-        region = cfg.world.focal_region if cfg.policy.region < 0 else cfg.policy.region
-        if cfg.finance.seed_funds < 1 or cfg.policy.contest or region != cfg.world.focal_region:
-            raise ConfigError(
-                f"{prefix}instrument=seed_finance: needs the public seed fund of the focal "
-                f"region (finance.seed_funds={cfg.finance.seed_funds}, policy.region="
-                f"{cfg.policy.region}, policy.contest={cfg.policy.contest}); allowed: "
-                "finance.seed_funds >= 1 and the focal region as target"
-            )
 
     def on_start(self, model) -> None:
         fin, fcfg = model.financiers, model.cfg.finance

@@ -20,41 +20,16 @@ fades after the exit. No random numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from clustersim.conf import param
+from clustersim.conf.instruments import TrainingParams
 from clustersim.institutions.policies.base import Instrument
 from clustersim.institutions.policies.targeting import lobby_order
 
 
-@dataclass
-class Params:
-    targeting: str = param(
-        "employed",
-        "Who is trained: SME employees, or the unemployed in the labour pool",
-        choices=("employed", "unemployed"),
-        source="L2255-2258",
-    )
-    trainees: float = param(30.0, "Workers trained per quarter at intensity 1", 0, 1e7)
-    unit_cost: float = param(0.5, "Cost of training one worker (a wage is 1 a quarter)", 0, 1e6)
-    gain: float = param(0.3, "Share of a trainee's skill gap one course closes", 0, 1)
-    employability: float = param(
-        0.5,
-        "Share of trained unemployed whose skill reaches the industry's labour pool",
-        0,
-        1,
-        source="L2255-2258",
-    )
-    sme_size: float = param(
-        50.0, "Employees under which a firm counts as an SME (employed targeting)", 1, 1e7
-    )
-
-
 class Training(Instrument):
     name = "training"
-    Params = Params
+    Params = TrainingParams
 
     def before_step(self, model) -> None:
         s = self.strength(model)

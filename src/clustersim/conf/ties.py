@@ -1,0 +1,54 @@
+"""Config section of tie formation and trust (``clustersim.mechanisms.ties``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clustersim.conf.params import param
+
+
+@dataclass
+class TrustConfig:
+    """Ties and trust."""
+
+    search_rate: float = param(0.25, "Quarterly chance that an open firm searches a partner", 0, 1)
+    friend_of_friend: float = param(
+        0.5,
+        "Share of searches through partners' partners (closing triangles)",
+        0,
+        1,
+        source="L959-1062",
+    )
+    university_search: float = param(0.1, "Share of searches aimed at a local university", 0, 1)
+    tie_cost: float = param(0.05, "Cash cost of forming a tie", 0, 1e4)
+    tie_value: float = param(1.0, "Expected value scale of a tie, compared with its cost", 0, 1e4)
+    max_degree: int = param(12, "Most ties one firm keeps", 1, 200)
+    project_rate: float = param(
+        0.3, "Quarterly chance a tie runs a joint project", 0, 1, source="L3097-3100"
+    )
+    trust_gain: float = param(
+        0.15, "Share of the gap to full trust closed by a success", 0, 1, source="L1001-1002"
+    )
+    trust_decay: float = param(0.02, "Quarterly trust decay without interaction", 0, 1)
+    failure_loss: float = param(0.05, "Trust lost after a failed project", 0, 1)
+    betrayal_drop: float = param(
+        0.6, "Share of trust lost after an opportunistic act", 0, 1, source="L1895-1899"
+    )
+    betrayal_cost: float = param(
+        0.5, "Cash lost by the victim of opportunism", 0, 1e4, source="L1895-1899"
+    )
+    opportunism_mean: float = param(
+        0.08, "Mean firm opportunism (chance per project)", 0, 1, source="L1895-1899"
+    )
+    drop_trust: float = param(0.1, "Trust under which a tie is dropped", 0, 1)
+    closed_community: bool = param(
+        False,
+        "Closed community: new ties start from the in-group and out-group levels below",
+        source="L2966-2977",
+    )
+    closed_in_group: float = param(
+        0.8, "Starting trust inside a closed community", 0, 1, source="L2966-2977"
+    )
+    closed_out_group: float = param(
+        0.1, "Starting trust toward outsiders of a closed community", 0, 1, source="L2966-2977"
+    )

@@ -1,0 +1,300 @@
+"""Building a config from mappings, checking it, and reading it back as flat keys.
+
+:func:`validate` checks a whole config before a run starts and raises one :class:`ConfigError`
+naming the key, the value and what is allowed; ranges and choices come from each field's
+:func:`~clustersim.conf.params.param`, cross-field rules (including the policy mix's) live here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.conf.instruments import INSTRUMENT_PARAMS, InstrumentParams
+from clustersim.conf.params import ConfigError
+from clustersim.conf.schema import Config
+
+
+def _is_dataclass_type(tp: Any) -> bool:
+    return isinstance(tp, type) and dataclasses.is_dataclass(tp)
+
+
+def _dict_of_sections(tp: Any) -> bool:
+    """``dict[str, SomeSection]``: named sections such as ``policy.programmes``."""
+    return getattr(tp, "__origin__", None) is dict and _is_dataclass_type(tp.__args__[1])
+
+
+def from_mapping(cls: type, data: Mapping | None, prefix: str = ""):
+    """Build dataclass ``cls`` from a nested mapping, refusing unknown keys by name."""
+    data = dict(data or {})
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        key = prefix + unknown[0]
+        raise ConfigError(f"{key}: unknown key; allowed keys here: {', '.join(sorted(known))}")
+    kwargs = {}
+    types = _resolved_types(cls)
+    for name, value in data.items():
+        tp = types[name]
+        if _is_dataclass_type(tp):
+            if isinstance(value, tp):
+                kwargs[name] = value
+            else:
+                kwargs[name] = from_mapping(tp, value, prefix + name + ".")
+        elif _dict_of_sections(tp) and isinstance(value, Mapping):
+            item = tp.__args__[1]
+            kwargs[name] = {
+                str(k): v if isinstance(v, item) else from_mapping(item, v, f"{prefix}{name}.{k}.")
+                for k, v in value.items()
+            }
+        elif isinstance(value, Mapping):
+            kwargs[name] = dict(value)
+        elif isinstance(value, (list, tuple)) or (
+            value is not None
+            and hasattr(value, "__iter__")
+            and not isinstance(value, (str, Mapping))
+        ):
+            kwargs[name] = list(value)
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)
+
+
+_TYPE_CACHE: dict[type, dict[str, Any]] = {}
+
+
+def _resolved_types(cls: type) -> dict[str, Any]:
+    if cls not in _TYPE_CACHE:
+        _TYPE_CACHE[cls] = typing.get_type_hints(cls)
+    return _TYPE_CACHE[cls]
+
+
+def to_dict(cfg) -> dict:
+    """Plain nested dict of a config (for metadata and tables)."""
+    return dataclasses.asdict(cfg)
+
+
+def flatten(d: Mapping, prefix: str = "") -> dict[str, Any]:
+    """``{"world": {"n_regions": 4}}`` -> ``{"world.n_regions": 4}``."""
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, Mapping):
+            out.update(flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def _check_value(key: str, value: Any, f: dataclasses.Field, tp: Any) -> None:
+    meta = f.metadata
+    lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
+    allowed = _allowed_text(tp, lo, hi, choices)
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key}={value!r}: must be true or false")
+        return
+    if tp is int and (isinstance(value, bool) or not isinstance(value, int)):
+        if isinstance(value, float) and value.is_integer():
+            pass
+        else:
+            raise ConfigError(f"{key}={value!r}: must be an integer; allowed: {allowed}")
+    if tp is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ConfigError(f"{key}={value!r}: must be a number; allowed: {allowed}")
+    if tp is str and not isinstance(value, str):
+        raise ConfigError(f"{key}={value!r}: must be a string; allowed: {allowed}")
+    if choices is not None and value not in choices:
+        raise ConfigError(f"{key}={value!r}: unknown value; allowed: {allowed}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{key}={value!r}: must be finite; allowed: {allowed}")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ConfigError(f"{key}={value!r}: out of range; allowed: {allowed}")
+
+
+def _allowed_text(tp, lo, hi, choices) -> str:
+    if choices is not None:
+        return " | ".join(map(str, choices))
+    name = getattr(tp, "__name__", str(tp))
+    if lo is not None and hi is not None:
+        return f"{name} in [{lo:g}, {hi:g}]"
+    return name
+
+
+def validate(cfg, prefix: str = "") -> None:
+    """Check every field of ``cfg`` (recursively); raise one ConfigError on the first bad value."""
+    types = _resolved_types(type(cfg))
+    for f in dataclasses.fields(cfg):
+        key, value, tp = prefix + f.name, getattr(cfg, f.name), types[f.name]
+        if _is_dataclass_type(tp):
+            if not isinstance(value, tp):
+                raise ConfigError(f"{key}={value!r}: must be a {tp.__name__} section")
+            validate(value, key + ".")
+        elif getattr(tp, "__origin__", None) is list:
+            if not isinstance(value, list):
+                raise ConfigError(f"{key}={value!r}: must be a list")
+            (item_tp,) = tp.__args__
+            for i, item in enumerate(value):
+                _check_value(f"{key}[{i}]", item, f, item_tp)
+        elif getattr(tp, "__origin__", None) is dict:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{key}={value!r}: must be a mapping")
+            if _dict_of_sections(tp):
+                for k, section in value.items():
+                    if not isinstance(section, tp.__args__[1]):
+                        raise ConfigError(f"{key}.{k}={section!r}: must be a section")
+                    validate(section, f"{key}.{k}.")
+        else:
+            _check_value(key, value, f, tp)
+    if isinstance(cfg, Config):
+        _check_cross_fields(cfg)
+
+
+def _check_cross_fields(cfg: Config) -> None:
+    if cfg.world.focal_region >= cfg.world.n_regions:
+        raise ConfigError(
+            f"world.focal_region={cfg.world.focal_region}: must name an existing region; "
+            f"allowed: int in [0, {cfg.world.n_regions - 1}] "
+            f"(world.n_regions={cfg.world.n_regions})"
+        )
+    for s in cfg.shocks.steps:
+        if s >= cfg.steps:
+            raise ConfigError(
+                f"shocks.steps: step {s} is past the last step; allowed: int in "
+                f"[0, {cfg.steps - 1}] for years={cfg.years}"
+            )
+    ini = cfg.initiative
+    if ini.route == "reengineered" and not 0 <= ini.break_step < ini.start_step:
+        raise ConfigError(
+            f"initiative.break_step={ini.break_step}: the re-engineered route breaks links before "
+            f"its corrective action; allowed: int in [0, {ini.start_step - 1}] "
+            f"(initiative.start_step={ini.start_step})"
+        )
+    if cfg.trust.friend_of_friend + cfg.trust.university_search > 1:
+        raise ConfigError(
+            "trust.friend_of_friend + trust.university_search="
+            f"{cfg.trust.friend_of_friend + cfg.trust.university_search:g}: shares must sum to <= 1"
+        )
+    validate_policy(cfg)
+
+
+def make_params(instrument: str, mapping: Mapping | None, prefix: str) -> InstrumentParams:
+    """The parameters of one ``instrument`` from a programme's ``params``, validated (errors
+    name the key under ``prefix``)."""
+    params = from_mapping(INSTRUMENT_PARAMS[instrument], mapping, prefix)
+    validate(params, prefix)
+    return params
+
+
+def validate_policy(cfg: Config) -> None:
+    """Cross-field checks of ``cfg.policy``, so that a bad policy stops a run before it starts."""
+    pc = cfg.policy
+    n_reg = cfg.world.n_regions
+    if pc.region >= n_reg:
+        raise ConfigError(
+            f"policy.region={pc.region}: must name an existing region or -1 (the focal region); "
+            f"allowed: int in [-1, {n_reg - 1}]"
+        )
+    if pc.contest and pc.region >= 0:
+        raise ConfigError(
+            f"policy.region={pc.region}: a contest (policy.contest=true) picks the target region; "
+            "allowed: -1 with a contest"
+        )
+    live = {}
+    for key, prog in pc.programmes.items():
+        prefix = f"policy.programmes.{key}."
+        params = make_params(prog.instrument, prog.params, prefix + "params.")
+        start, _ = prog.window()
+        if start >= cfg.steps:
+            raise ConfigError(
+                f"{prefix}start_year={prog.start_year:g}: the programme would start after the run "
+                f"ends; allowed: start_year < years={cfg.years}"
+            )
+        if prog.intensity <= 0 or prog.duration_years <= 0:
+            continue  # switched off: nothing else to check
+        gov = getattr(pc, prog.level)
+        if params.costs_budget and gov.budget <= 0:
+            raise ConfigError(
+                f"{prefix}level={prog.level}: the {prog.level} government has no budget "
+                f"(policy.{prog.level}.budget={gov.budget:g}); allowed: a level whose budget is "
+                "positive"
+            )
+        params.check(cfg, prefix)
+        live[key] = prog
+    keys = list(live)
+    for i, k1 in enumerate(keys):
+        for k2 in keys[i + 1 :]:
+            p1, p2 = live[k1], live[k2]
+            if p1.instrument != p2.instrument or not INSTRUMENT_PARAMS[p1.instrument].exclusive:
+                continue
+            (s1, e1), (s2, e2) = p1.window(), p2.window()
+            if s1 < e2 and s2 < e1:
+                y1 = f"{p1.start_year:g}-{p1.start_year + p1.duration_years:g}"
+                y2 = f"{p2.start_year:g}-{p2.start_year + p2.duration_years:g}"
+                raise ConfigError(
+                    f"policy.programmes.{k2}: overlaps policy.programmes.{k1} (both "
+                    f"'{p1.instrument}', years {y1} and {y2}); "
+                    f"'{p1.instrument}' is exclusive in a region: allowed: windows that do not "
+                    "overlap"
+                )
+
+
+def make_config(overrides: Mapping | None = None, **kw) -> Config:
+    """Defaults updated by a nested mapping and/or dotted keywords, validated.
+
+    ``make_config({"world": {"n_regions": 6}}, n_firms=500, **{"market.selection": 3})``
+    """
+    data: dict = {}
+    _deep_update(data, dict(overrides or {}))
+    for key, value in kw.items():
+        _set_dotted(data, key, value)
+    cfg = from_mapping(Config, data)
+    validate(cfg)
+    return cfg
+
+
+def _deep_update(dst: dict, src: Mapping) -> None:
+    for k, v in src.items():
+        if isinstance(v, Mapping) and isinstance(dst.get(k), dict):
+            _deep_update(dst[k], v)
+        elif isinstance(v, Mapping):
+            dst[k] = {}
+            _deep_update(dst[k], v)
+        else:
+            dst[k] = v
+
+
+def _set_dotted(data: dict, key: str, value: Any) -> None:
+    parts = key.replace("__", ".").split(".")
+    node = data
+    for p in parts[:-1]:
+        node = node.setdefault(p, {})
+    node[parts[-1]] = value
+
+
+def coerce(cfg: Any) -> Config:
+    """Accept a Config, a mapping or an OmegaConf node; return a validated Config."""
+    if isinstance(cfg, Config):
+        validate(cfg)
+        return cfg
+    if hasattr(cfg, "_metadata") and hasattr(cfg, "keys"):  # OmegaConf DictConfig, no import
+        from omegaconf import OmegaConf
+
+        cfg = OmegaConf.to_container(cfg, resolve=True)
+    if isinstance(cfg, Mapping):
+        return make_config(cfg)
+    raise ConfigError(f"config={type(cfg).__name__}: must be a Config, a mapping or a DictConfig")
+
+
+def iter_params(cls: type = Config, prefix: str = ""):
+    """Yield (dotted key, default, field) for the parameter table in docs/parameters.md."""
+    types = _resolved_types(cls)
+    for f in dataclasses.fields(cls):
+        tp = types[f.name]
+        if _is_dataclass_type(tp):
+            yield from iter_params(tp, prefix + f.name + ".")
+        else:
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            yield prefix + f.name, default, f

@@ -1,0 +1,106 @@
+"""Config sections of the landscape: regions, labour markets and the demand shocks that hit them
+(``clustersim.world``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clustersim.conf.params import param
+
+
+@dataclass
+class FocalRegionConfig:
+    """Multipliers that make the focal region differ from the others (circumstance presets)."""
+
+    labour_pool: float = param(1.0, "Labour-pool multiplier of the focal region", 0.01, 100)
+    amenity: float = param(0.0, "Amenity added to the focal region's location utility", -5, 5)
+    contract_enforcement: float = param(
+        1.0, "Contract-enforcement multiplier (framework quality) of the focal region", 0, 2
+    )
+    bonding: float = param(
+        1.0,
+        "Bonding (in-group) trust multiplier of the focal region",
+        0,
+        2,
+        source="Box 1, L786-813",
+    )
+    bridging: float = param(
+        1.0,
+        "Bridging (generalised) trust multiplier of the focal region",
+        0,
+        2,
+        source="Box 1, L786-813",
+    )
+    skill: float = param(1.0, "Initial workforce-skill multiplier of the focal region", 0.1, 2)
+    initial_firm_share: float = param(
+        -1.0, "Share of initial firms placed in the focal region; -1 spreads them evenly", -1, 1
+    )
+
+
+@dataclass
+class WorldConfig:
+    """Landscape, regions and labour markets ."""
+
+    n_regions: int = param(4, "Number of regions on the landscape", 1, 64)
+    focal_region: int = param(0, "Index of the focal region, where policies act", 0, 63)
+    size: float = param(100.0, "Side length of the square landscape (km)", 1, 10000)
+    labour_pool_per_firm: float = param(
+        80.0,
+        "Workers available to the industry per initial firm, shared equally by the regions "
+        "(6,000 a region for 300 firms in 4 regions), so larger runs keep the same tightness",
+        0.01,
+        1e6,
+    )
+    base_wage: float = param(
+        1.0, "Wage per worker per quarter at zero labour-market tightness", 0.01, 100
+    )
+    wage_tightness: float = param(
+        0.8,
+        "Wage rise when regional employment equals the labour pool",
+        0,
+        20,
+        source="congestion, L1711-1718",
+    )
+    base_rent: float = param(0.15, "Land rent per worker per quarter in an empty region", 0, 100)
+    rent_density: float = param(
+        0.6,
+        "Rent rise per unit of regional employment relative to the labour pool",
+        0,
+        20,
+        source="congestion, L1711-1718",
+    )
+    amenity_sd: float = param(0.2, "Spread of regional amenities (location-utility units)", 0, 5)
+    contract_enforcement: float = param(
+        0.6,
+        "Share of an opportunist's gain that the courts claw back",
+        0,
+        1,
+        source="framework conditions, L2365-2409",
+    )
+    bonding_trust: float = param(
+        0.55,
+        "Initial trust of a new tie inside the region (in-group)",
+        0,
+        1,
+        source="Box 1, L786-813; L2966-2977",
+    )
+    bridging_trust: float = param(
+        0.35,
+        "Initial trust of a new tie across regions (out-group)",
+        0,
+        1,
+        source="Box 1, L786-813; L2966-2977",
+    )
+    initial_skill: float = param(0.4, "Initial workforce skill in every region", 0, 1)
+    skill_decay: float = param(0.005, "Quarterly erosion of regional skill without graduates", 0, 1)
+    focal: FocalRegionConfig = field(default_factory=FocalRegionConfig)
+
+
+@dataclass
+class ShockConfig:
+    """Technology and market shocks that move demand (L1675-1686, L1150-1154)."""
+
+    steps: list[int] = param(
+        None, "Steps at which demand jumps in technology space", 0, 100000, factory=list
+    )
+    size: float = param(0.8, "Distance of each jump in technology space", 0, 100)
