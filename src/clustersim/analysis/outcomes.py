@@ -63,10 +63,6 @@ OUTCOMES: dict[str, tuple[Callable[[pd.DataFrame], float], str]] = {
 }
 
 
-def outcome_names() -> list[str]:
-    return list(OUTCOMES)
-
-
 def check_outcomes(names) -> list[str]:
     """Refuse unknown outcome names with the list of known ones."""
     names = list(names)

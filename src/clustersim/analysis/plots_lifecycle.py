@@ -103,27 +103,6 @@ def lifecycle_figure(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
     return save_figure(fig, path)
 
 
-def phase_timeline(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
-    """The initiative's phase per replication, with its members and introductions."""
-    focal = _focal(ts)
-    reps = sorted(focal["replication"].unique())
-    fig, axes = plt.subplots(2, 1, figsize=(10, 4.5), sharex=True, constrained_layout=True)
-    for k, rep in enumerate(reps):
-        g = focal[focal["replication"] == rep]
-        _strip(axes[0], g["year"].to_numpy(), g["phase"].to_numpy(), PHASE_COLOURS, k, 0.8)
-        axes[1].plot(g["year"], g["members"], lw=1, label=f"rep {rep}")
-    axes[0].set_yticks(np.arange(len(reps)) + 0.4, [str(r) for r in reps], fontsize=7)
-    axes[0].set_ylabel("replication")
-    axes[0].set_title("Cluster-initiative phase", loc="left")
-    _legend(axes[0], PHASE_COLOURS, [p for p in PHASES if p != "none"])
-    axes[1].set_ylabel("members")
-    axes[1].set_xlabel("year")
-    axes[1].grid(alpha=0.3)
-    if title:
-        fig.suptitle(title)
-    return save_figure(fig, path)
-
-
 def modal_stage(focal: pd.DataFrame) -> pd.Series:
     """Most frequent stage over replications at each year (ties broken by stage order)."""
     order = {s: i for i, s in enumerate(STAGES)}

@@ -17,13 +17,6 @@ def concentration(shares: np.ndarray) -> float:
     return float((h - 1.0 / n) / (1.0 - 1.0 / n))
 
 
-def concentration_over_time(ts: pd.DataFrame, column: str = "employment") -> pd.DataFrame:
-    """Concentration of ``column`` across regions for every (run, step)."""
-    keys = [k for k in ("run_id", "step") if k in ts.columns]
-    out = ts.groupby(keys)[column].apply(lambda s: concentration(s.to_numpy()))
-    return out.rename("concentration").reset_index()
-
-
 def location_quotient(ts: pd.DataFrame, region: int, column: str = "employment") -> pd.Series:
     """Share of the industry's ``column`` in ``region`` over that region's share of the labour
     pool, per step (regions have equal pools unless a preset scales the focal one)."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from clustersim.viz import presets
@@ -113,8 +112,3 @@ def summary_lines(c: Comparison) -> list[tuple[str, str]]:
             )
         )
     return out
-
-
-def mean_difference(c: Comparison, column: str = "employment") -> float:
-    d = c.by_seed[f"{column}_policy"] - c.by_seed[f"{column}_twin"]
-    return float(np.mean(d))
