@@ -1,8 +1,8 @@
 """Tidy time series, snapshots, metadata and atomic writes.
 
-One row per (step, region) with the columns of model brief section 8. Every write goes to a
+One row per (step, region) with the columns listed in docs/ODD.md §3.4. Every write goes to a
 temporary file in the target folder and is renamed into place, so a killed run leaves no half
-file (architecture principle 7).
+file.
 """
 
 from __future__ import annotations

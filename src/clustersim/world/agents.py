@@ -1,7 +1,7 @@
 """Mesa agents as views over the struct-of-arrays state.
 
 A ``Firm`` owns a slot; its attributes read and write the model's arrays, so agents and kernels
-never drift apart (architecture principle 2). Users and the teaching app see ordinary Mesa agents
+never drift apart. Users and the teaching app see ordinary Mesa agents
 through ``model.agents_by_type[Firm]``.
 """
 

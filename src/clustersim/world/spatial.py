@@ -1,7 +1,7 @@
 """Spatial index rebuilt once a step: firms by region and by grid cell (a cell list).
 
 Distance kernels look only at the 3x3 cells around a firm, so chance meetings cost O(N), never
-O(N^2) (architecture principle 5). Lists hold live slots in slot order, which keeps both engines'
+O(N^2). Lists hold live slots in slot order, which keeps both engines'
 random picks identical.
 """
 

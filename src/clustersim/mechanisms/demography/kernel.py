@@ -1,4 +1,4 @@
-"""Spin-off draws and exit (brief 3.5-3.6)."""
+"""Spin-off draws and exit (L1532-1550, L3752-3759)."""
 
 import numpy as np
 from numba import njit

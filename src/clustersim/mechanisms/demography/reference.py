@@ -36,7 +36,7 @@ def step_spinoff_parents(m, u_spin) -> np.ndarray:
 
 
 def step_exits(m) -> np.ndarray:
-    """Slots of the firms that exit this quarter (brief 3.6)."""
+    """Slots of the firms that exit this quarter: sustained losses or debt past its limit."""
     c = m.cfg.market
     dead = [f.slot for f in live_firms(m) if exit_rule(f.loss_streak, f.cash, f.emp, c)]
     return np.array(dead, dtype=np.int64)

@@ -1,4 +1,4 @@
-"""Production, competition for demand, accounts and employment (model brief 3.4)."""
+"""Production, competition for demand, accounts and employment (L959-971; Melitz 2003)."""
 
 import numpy as np
 from numba import njit

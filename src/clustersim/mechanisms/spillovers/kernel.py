@@ -1,4 +1,4 @@
-"""Knowledge spillovers through proximity, labour mobility and universities (brief 3.2).
+"""Knowledge spillovers through proximity, labour mobility and universities (L775-778, L831-834).
 
 The tie channel runs inside joint projects (``clustersim.mechanisms.ties.kernel``).
 All channels add to

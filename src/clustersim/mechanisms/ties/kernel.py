@@ -1,4 +1,4 @@
-"""Ties and trust: joint projects, opportunism, decay, dropping and search (brief 3.1, 3.3).
+"""Ties and trust: joint projects, opportunism, decay, dropping and search (L959-1062, L1895-1899).
 
 Ties are parallel edge arrays. Kind 0 links two firm slots, kind 1 a firm and a university,
 kind 2 a firm and a financier. Trust lives on the tie in [0, 1].
