@@ -17,7 +17,8 @@ from clustersim.institutions.policies import INSTRUMENTS
 from clustersim.institutions.policies.base import credibility
 from clustersim.observe.recording import expected_cash_after
 
-PRESETS = sorted(p.stem for p in (Path(__file__).parents[1] / "configs" / "policy").glob("*.yaml"))
+POLICY_DIR = Path(__file__).parents[1] / "src" / "clustersim" / "conf" / "presets" / "policy"
+PRESETS = sorted(p.stem for p in POLICY_DIR.glob("*.yaml"))
 START, YEARS = 1.0, 6.0  # the programme's window in the small runs: steps 4..27
 
 

@@ -17,7 +17,7 @@ from clustersim.conf import Config, coerce, flatten, to_dict
 from clustersim.observe.lifecycle import stage_sequence
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = ROOT / "configs"
+CONFIGS = ROOT / "src" / "clustersim" / "conf" / "presets"
 GROUPS = {
     "sector": ("biotech", "automotive", "creative", "traditional"),
     "circumstance": (

@@ -24,15 +24,16 @@ from clustersim.viz.live import (
     replay,
 )
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "src" / "clustersim" / "conf" / "presets"
 SMALL = {"n_firms": 60}
 
 
 @pytest.fixture
 def config_dir(tmp_path, monkeypatch):
-    """A copy of the project's configs plus a made-up preset group and exercise, so the tests
+    """A copy of the shipped presets plus a made-up preset group and exercise, so the tests
     see how presets on disk reach the app without depending on the shipped preset values."""
-    cdir = tmp_path / "configs"
+    cdir = tmp_path / "presets"
     shutil.copytree(CONFIGS, cdir)
     (cdir / "landscape").mkdir()
     (cdir / "landscape" / "crowded.yaml").write_text(
@@ -417,6 +418,11 @@ def test_an_interrupted_package_is_fetched_again(tmp_path):
     assert (half / "index.js").read_text() == "// asset\n" and not assets.missing(cache)
 
 
+def test_asset_cache_defaults_to_the_checkout(monkeypatch):
+    monkeypatch.delenv("SOLARA_ASSETS_PROXY_CACHE_DIR", raising=False)
+    assert assets.default_cache_dir() == ROOT / ".cache" / "solara-assets"  # make assets fills it
+
+
 def test_missing_npm_is_a_clear_error(tmp_path):
     with pytest.raises(RuntimeError, match="no-such-npm: not found"):
         assets.fill(tmp_path / "c", npm="no-such-npm")
@@ -446,7 +452,7 @@ def test_unknown_exercise_stops_the_launcher(capsys):
 
 def test_exercise_presets_compose():
     """Every shipped exercise composes into a valid config and names its worksheet."""
-    docs = CONFIGS.parent / "docs" / "teaching"
+    docs = ROOT / "docs" / "teaching"
     assert set(presets.exercises(CONFIGS)) >= {"lock_in", "broker_empty", "fdi_absorptive"}
     for name in presets.exercises(CONFIGS):
         cfg = presets.compose({}, name, cdir=CONFIGS).config

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
             "# Study 7: capture and neutrality of the broker",
             f"## Hypothesis\n\n{d['claim']}",
             "## Design\n\n"
-            "Arms (Hydra overrides on `configs/policy/broker.yaml`): "
+            "Arms (Hydra overrides on `src/clustersim/conf/presets/policy/broker.yaml`): "
             + "; ".join(f"**{k}**: `{' '.join(v)}`" for k, v in d["arms"].items())
             + f". Each arm and the no-policy twin run {st.replications} replications with the same "
             f"seeds; support from year 5 to {d['end_year']}, {d['base']['years']} years in all.",

@@ -2,11 +2,11 @@
 
     python experiments/clustering_processes/run.py [--smoke] [--jobs 2]
 
-Each route (``configs/process/``) runs with the same seeds; ``none`` has no initiative. Per run:
-the year the focal cluster is first classified mature, whether it survives (employment at the
-end at least half its peak, and not classified in decline), how far the initiative gets through
-its phases and when, and who funds it (the public share of its running cost: public money over
-public money plus members' fees).
+Each route (``src/clustersim/conf/presets/process/``) runs with the same seeds; ``none`` has no
+initiative. Per run: the year the focal cluster is first classified mature, whether it survives
+(employment at the end at least half its peak, and not classified in decline), how far the
+initiative gets through its phases and when, and who funds it (the public share of its running cost:
+public money over public money plus members' fees).
 """
 
 from __future__ import annotations
@@ -139,7 +139,8 @@ def main(argv: list[str] | None = None) -> None:
             "# Study 1: engineered, organic and re-engineered clustering",
             f"## Hypothesis\n\n{d['claim']}",
             "## Design\n\n"
-            f"Routes {', '.join(d['routes'])} from `configs/process/` (the re-engineered preset "
+            f"Routes {', '.join(d['routes'])} from `src/clustersim/conf/presets/process/` "
+            "(the re-engineered preset "
             f"starts from a larger, concentrated cluster that it breaks and then corrects), "
             f"{st.replications} replications each with the same seeds, {d['base']['years']} years. "
             "Maturity: the first year the life-cycle classifier says `mature`. Survival: focal "

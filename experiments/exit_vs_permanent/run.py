@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> None:
             "# Study 6: temporary support with an exit vs permanent support",
             f"## Hypothesis\n\n{d['claim']}",
             "## Design\n\n"
-            f"Instruments {', '.join(d['instruments'])} (their presets in `configs/policy/`), "
+            f"Instruments {', '.join(d['instruments'])} (their presets in "
+            "`src/clustersim/conf/presets/policy/`), "
             f"each as a temporary programme (years {d['start_year']}-{d['end_year']}, abrupt "
             f"exit), tapered (the same window, support phased out over the last "
             f"{d['taper_years']} years) and permanent (year {d['start_year']} to the run's end, "

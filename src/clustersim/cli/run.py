@@ -2,7 +2,7 @@
 
     clustersim                                   # default scenario, its replications
     clustersim n_firms=2000 seed=7 years=60      # overrides, as Hydra users expect
-    clustersim sector=biotech                    # a preset from configs/sector/
+    clustersim sector=biotech                    # a preset from conf/presets/sector/
     clustersim -m seed='range(0,8)' hydra/launcher=joblib   # parallel multirun
     clustersim -m seed='range(0,8)' hydra.sweep.dir=results/multirun/s8   # rerun = resume
 
@@ -20,18 +20,18 @@ from pathlib import Path
 from clustersim.conf import Config, ConfigError, coerce
 
 SCHEMA = "clustersim_schema"
+CONFIG_DIR_ENV = "CLUSTERSIM_CONFIG_DIR"
 
 
 def config_dir() -> str:
-    """``$CLUSTERSIM_CONFIG_DIR``, else the project's ``configs/`` next to ``src/``."""
-    env = os.environ.get("CLUSTERSIM_CONFIG_DIR")
+    """The Hydra config folder: ``$CLUSTERSIM_CONFIG_DIR`` if set, else the presets shipped in
+    the package (``clustersim/conf/presets/``, a real folder in a source checkout and in an
+    installed wheel alike). The one definition: the app, the studies and the evaluation command
+    all compose from here."""
+    env = os.environ.get(CONFIG_DIR_ENV)
     if env:
         return str(Path(env).resolve())
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "configs" / "config.yaml").exists():
-            return str(parent / "configs")
-    return str(Path.cwd() / "configs")
+    return str(Path(__file__).resolve().parents[1] / "conf" / "presets")
 
 
 def register_configs() -> None:

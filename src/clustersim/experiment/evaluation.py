@@ -696,7 +696,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. n_firms=200 seed=3")
     parser.add_argument(
-        "--policies", nargs="+", default=list(DEFAULT_POLICIES), help="presets in configs/policy/"
+        "--policies",
+        nargs="+",
+        default=list(DEFAULT_POLICIES),
+        help="presets in clustersim/conf/presets/policy/",
     )
     parser.add_argument("-r", "--replications", type=int, default=20)
     parser.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")

@@ -7,10 +7,10 @@ names the same config (a hash of every parameter but ``output``). Rerunning the 
 therefore skips finished jobs and redoes the rest; a job killed half-way leaves only whole files
 (and perhaps stray ``*.tmp`` files, which the rerun removes), never a marker.
 
-:class:`SweepCallback` (registered in ``configs/config.yaml``) runs in the launching process: it
-warms the numba cache once before the launcher fans out, shows a progress bar of finished jobs out
-of the total while the sweep runs, and aggregates the finished jobs into one partitioned Parquet
-dataset when it ends (:mod:`clustersim.analysis.aggregate`).
+:class:`SweepCallback` (registered in ``clustersim/conf/presets/config.yaml``) runs in the launching
+process: it warms the numba cache once before the launcher fans out, shows a progress bar of
+finished jobs out of the total while the sweep runs, and aggregates the finished jobs into one
+partitioned Parquet dataset when it ends (:mod:`clustersim.analysis.aggregate`).
 """
 
 from __future__ import annotations

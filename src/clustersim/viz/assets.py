@@ -38,13 +38,16 @@ ENV = "SOLARA_ASSETS_PROXY_CACHE_DIR"
 
 
 def default_cache_dir() -> Path:
-    """``$SOLARA_ASSETS_PROXY_CACHE_DIR`` if set, else ``.cache/solara-assets`` in the project
-    (the folder above ``configs/``), which git ignores."""
+    """``$SOLARA_ASSETS_PROXY_CACHE_DIR`` if set; else ``.cache/solara-assets`` in the project
+    when running from a source checkout (git ignores it; ``make assets`` fills it); else, for an
+    installed package, ``clustersim/solara-assets`` in the user's cache folder."""
     if os.environ.get(ENV):
         return Path(os.environ[ENV])
-    from clustersim.cli.run import config_dir
-
-    return Path(config_dir()).parent / ".cache" / "solara-assets"
+    package = Path(__file__).resolve().parents[1]  # src/clustersim in a checkout
+    if package.parent.name == "src" and (package.parents[1] / "pyproject.toml").exists():
+        return package.parents[1] / ".cache" / "solara-assets"
+    user_cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(user_cache) / "clustersim" / "solara-assets"
 
 
 def missing(cache: Path) -> list[str]:

@@ -245,7 +245,7 @@ class AppModel(ClusterModel):
     def _programme_config(self, cfg, instrument: str, intensity: float) -> tuple[str, object]:
         """Add the programme a switch-on starts to ``cfg``; returns its key and config.
 
-        It runs the instrument as its own policy preset (``configs/policy/<instrument>.yaml``)
+        It runs the instrument as its own policy preset (``conf/presets/policy/<instrument>.yaml``)
         defines it: parameters and funding level, and that government's budget if the model's
         has none. Without such a preset: default parameters, regional funding, and
         :data:`TEACHING_BUDGET`."""
