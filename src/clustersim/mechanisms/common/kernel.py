@@ -32,3 +32,20 @@ def demand_fit(kpos, i: int, demand, width: float) -> float:
         diff = kpos[i, d] - demand[d]
         s += diff * diff
     return math.exp(-s / (2.0 * width * width))
+
+
+@njit(cache=True)
+def chance_neighbour(cell_of, cell_start, cell_order, ncx, ncy, i, u_cell, u_member):
+    """A random firm of a random cell in the 3x3 neighbourhood of firm ``i``'s cell (possibly
+    ``i`` itself), or -1 when the draw falls off the landscape or on an empty cell."""
+    c = cell_of[i]
+    k = int(u_cell * 9.0)
+    nx = c % ncx + k % 3 - 1
+    ny = c // ncx + k // 3 - 1
+    if nx < 0 or ny < 0 or nx >= ncx or ny >= ncy:
+        return -1
+    cell = ny * ncx + nx
+    count = cell_start[cell + 1] - cell_start[cell]
+    if count == 0:
+        return -1
+    return cell_order[cell_start[cell] + int(u_member * count)]

@@ -9,7 +9,7 @@ import math
 
 from numba import njit
 
-from clustersim.mechanisms.common.kernel import cognitive_learning, tech_distance
+from clustersim.mechanisms.common.kernel import chance_neighbour, cognitive_learning, tech_distance
 from clustersim.world.state import SPILL_MOBILITY, SPILL_PROXIMITY
 
 
@@ -58,22 +58,12 @@ def proximity_and_mobility(
         if not alive[i]:
             continue
         r = region[i]
-        c = cell_of[i]
-        cx = c % ncx
-        cy = c // ncx
         if proximity_spillover > 0.0:
             for m in range(contacts):
-                k = int(u_cell[i, m] * 9.0)
-                nx = cx + k % 3 - 1
-                ny = cy + k // 3 - 1
-                if nx < 0 or ny < 0 or nx >= ncx or ny >= ncy:
-                    continue
-                cell = ny * ncx + nx
-                count = cell_start[cell + 1] - cell_start[cell]
-                if count == 0:
-                    continue
-                j = cell_order[cell_start[cell] + int(u_member[i, m] * count)]
-                if j == i:
+                j = chance_neighbour(
+                    cell_of, cell_start, cell_order, ncx, ncy, i, u_cell[i, m], u_member[i, m]
+                )
+                if j < 0 or j == i:
                     continue
                 geo = math.sqrt((x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2)
                 w = math.exp(-geo / proximity_range)

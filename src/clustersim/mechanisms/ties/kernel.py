@@ -7,7 +7,7 @@ kind 2 a firm and a financier. Trust lives on the tie in [0, 1].
 import numpy as np
 from numba import njit
 
-from clustersim.mechanisms.common.kernel import cognitive_learning, tech_distance
+from clustersim.mechanisms.common.kernel import chance_neighbour, cognitive_learning, tech_distance
 from clustersim.world.state import (
     SPILL_TIE,
     SPILL_UNIVERSITY,
@@ -286,17 +286,11 @@ def search(
             if k < 0 or not alive[k]:
                 continue
         else:
-            c = cell_of[i]
-            pick = int(u_pick1[i] * 9.0)
-            nx = c % ncx + pick % 3 - 1
-            ny = c // ncx + pick // 3 - 1
-            if nx < 0 or ny < 0 or nx >= ncx or ny >= ncy:
+            k = chance_neighbour(
+                cell_of, cell_start, cell_order, ncx, ncy, i, u_pick1[i], u_pick2[i]
+            )
+            if k < 0:
                 continue
-            cell = ny * ncx + nx
-            count = cell_start[cell + 1] - cell_start[cell]
-            if count == 0:
-                continue
-            k = cell_order[cell_start[cell] + int(u_pick2[i] * count)]
         if k == i or deg[k] >= max_degree or _linked(start, nbr, i, k):
             continue
         if last_new[i] == k or last_new[k] == i:
