@@ -13,9 +13,37 @@ from __future__ import annotations
 
 import numpy as np
 
-from clustersim.world.state import BANK, SEED_FUND, VC
+from clustersim.world.agents import Financier
+from clustersim.world.state import BANK, SEED_FUND, VC, FinancierArrays
 
 ASK_ORDER = (VC, BANK, SEED_FUND)
+
+
+def build(model) -> FinancierArrays:
+    """Banks in every region, VCs first in the focal region then spread over the rest, public
+    seed funds in the focal region; their agents. No random numbers."""
+    fcfg, n_reg, focal = model.cfg.finance, model.regions.n, model.focal
+    others = [r for r in range(n_reg) if r != focal]
+    rows = [(BANK, r) for r in range(n_reg) for _ in range(fcfg.banks_per_region)]
+    rows += [
+        (VC, focal if v == 0 or not others else others[(v - 1) % len(others)])
+        for v in range(fcfg.vcs)
+    ]
+    rows += [(SEED_FUND, focal) for _ in range(fcfg.seed_funds)]
+    fin = FinancierArrays(len(rows))
+    spec = {
+        BANK: (fcfg.bank_capital, fcfg.bank_threshold, 0.0),
+        VC: (fcfg.vc_capital, fcfg.vc_threshold, fcfg.vc_skill),
+        SEED_FUND: (fcfg.seed_capital, fcfg.seed_threshold, 0.0),
+    }
+    for k, (kind, r) in enumerate(rows):
+        fin.kind[k], fin.region[k] = kind, r
+        fin.capacity[k], fin.threshold[k], fin.skill[k] = spec[kind]
+    fin.base_capacity[:] = fin.capacity
+    fin.available[:] = fin.capacity
+    for k in range(fin.n):
+        Financier(model, k)
+    return fin
 
 
 def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) -> np.ndarray:
