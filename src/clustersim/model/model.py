@@ -1,6 +1,6 @@
 """ClusterModel: the schedule. It owns the state and runs the set-up and each quarter's
 sub-steps in order; the rules live with their mechanisms, and hooks act between sub-steps
-(``clustersim.world.hooks``).
+through the interface of ``clustersim.world.hooks``.
 
 Every random number comes from the run's single ``numpy.random.Generator``, in this order.
 
@@ -25,7 +25,7 @@ Step order (one quarter), with the draws each sub-step takes:
 9. exit on sustained losses; the dead firms' ties go the same step     (none)
    hooks: ``before_entry``
 10. entry: start-ups, spin-offs, university spin-offs, then finance    (see entry.enter)
-11. the clock advances                                                 (none)
+11. the clock advances; lapsed parameter overrides are dropped         (none)
     hooks: ``after_step``
 12. recording
 """
@@ -45,7 +45,7 @@ from clustersim.model.engine import make_engine
 from clustersim.observe.recording import Recorder
 from clustersim.world import regions
 from clustersim.world.agents import Firm
-from clustersim.world.hooks import StepHook
+from clustersim.world.hooks import Overrides, StepHook
 from clustersim.world.spatial import SpatialIndex
 from clustersim.world.state import FINANCIER_KINDS, SPILL_CHANNELS, FirmArrays, TieArrays, region_of
 
@@ -88,6 +88,7 @@ class ClusterModel(mesa.Model):
         self._reindex()  # creates self.index: live firms by region and grid cell
         regions.update(self.regions, self.firms, cfg)
         self.regions.emp_prev[:] = self.regions.emp
+        self.overrides = Overrides()  # parameter overrides set by hooks (world.hooks)
         self.hooks: list[StepHook] = []
         self.ledger: list[dict] = []  # per-step cash flows, for the accounting checks
         self._install_hooks()
@@ -199,6 +200,7 @@ class ClusterModel(mesa.Model):
         finance.end_quarter(self)
         self._reindex()
         self.t += 1
+        self.overrides.expire(self.t)
         self._call("after_step")
         ledger["policy_transfers"] = self.transfers
         ledger["cash_after"] = float(f.cash[f.alive].sum())

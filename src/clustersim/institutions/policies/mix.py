@@ -14,8 +14,9 @@ step, each phase calling the programmes in the order they are listed:
   births, deaths, innovations and skills.
 
 Levers are restored to the values saved at the step's start, so every programme's effect on
-them lasts one step and a programme that stops leaves nothing behind in them.
-The mix owns its governments and hands them the quarter's ``Spending`` to book payments in.
+them lasts one step and a programme that stops leaves nothing behind in them. Parameters change
+only through ``model.overrides`` (``clustersim.world.hooks``), each held by its programme. The
+mix owns its governments and hands them the quarter's ``Spending`` to book payments in.
 """
 
 from __future__ import annotations

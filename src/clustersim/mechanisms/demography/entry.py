@@ -69,7 +69,9 @@ def startups(model, rng: np.random.Generator) -> Candidates:
     """Start-ups: more where firms abound (L1368-1403), placed by logit location choice; most
     settle next to an existing firm of the chosen region, the rest anywhere in it."""
     cfg, reg, f, idx = model.cfg.entry, model.regions, model.firms, model.index
-    n = rng.poisson(cfg.startup_base * reg.n + cfg.startup_rate * idx.n_live)
+    base = model.overrides.get("entry.startup_base", cfg.startup_base)
+    rate = model.overrides.get("entry.startup_rate", cfg.startup_rate)
+    n = rng.poisson(base * reg.n + rate * idx.n_live)
     u = location_utility(model)
     p = np.exp(u - u.max())
     region = rng.choice(reg.n, size=n, p=p / p.sum())

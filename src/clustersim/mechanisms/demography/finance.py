@@ -1,7 +1,8 @@
 """Financiers screen candidates; unfunded candidates do not enter (L1404-1460, L4316-4403).
 
 Each candidate asks, in order, the venture capitalists, the banks and the public seed funds of
-its region (a policy may set ``model.financiers.ask_order``, e.g. public grants first). A
+its region (a policy may override ``finance.ask_order`` in ``model.overrides``, e.g. public
+grants first; see clustersim.world.hooks). A
 financier estimates the candidate's quality with noise that falls with its screening skill (VC)
 or local knowledge (banks), and funds it when the estimate clears its threshold and it has
 capital left this quarter; each deal uses one ticket of that capital. Banks raise their
@@ -53,11 +54,12 @@ def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) ->
     fin, cfg = model.financiers, model.cfg.finance
     reg = model.regions
     contraction = np.maximum(0.0, (reg.emp_prev - reg.emp) / np.maximum(reg.emp_prev, 1.0))
+    order = model.overrides.get("finance.ask_order", ASK_ORDER)
     funder = np.full(len(quality), -1, dtype=np.int64)
     asked: dict[tuple[int, int], np.ndarray] = {}  # active financiers by (kind, region)
     for c in range(len(quality)):
         r = region[c]
-        for kind in getattr(fin, "ask_order", ASK_ORDER):
+        for kind in order:
             if (kind, r) not in asked:
                 asked[kind, r] = np.flatnonzero(fin.active & (fin.kind == kind) & (fin.region == r))
             for k in asked[kind, r]:
