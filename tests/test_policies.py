@@ -15,7 +15,11 @@ from clustersim.conf import POLICY_INSTRUMENTS, STEPS_PER_YEAR, PolicyConfig
 from clustersim.experiment.evaluation import compose, twin_config
 from clustersim.institutions.policies import INSTRUMENTS
 from clustersim.institutions.policies.base import credibility
+from clustersim.mechanisms.demography.finance import ASK_ORDER
+from clustersim.model.model import ClusterModel
 from clustersim.observe.recording import expected_cash_after
+from clustersim.world.hooks import Overrides, StepHook
+from clustersim.world.state import BANK, SEED_FUND, VC, FinancierArrays
 
 POLICY_DIR = Path(__file__).parents[1] / "src" / "clustersim" / "conf" / "presets" / "policy"
 PRESETS = sorted(p.stem for p in POLICY_DIR.glob("*.yaml"))
@@ -327,6 +331,99 @@ def test_seed_grants_crowd_out_private_venture_capital():
         return window(res.timeseries, "funded_vc")
 
     assert vc_deals("grant") < vc_deals("co_invest")
+
+
+# ----------------------------------------------------------------------------- overrides
+class EntryProbe(StepHook):
+    """Records, when entry is about to run, the overrides that hold (after the policy acts)."""
+
+    name = "test_entry_probe"
+
+    def __init__(self) -> None:
+        self.seen: dict[int, dict] = {}
+        self.left: list[dict] = []  # overrides still held at the end of each step
+
+    def before_entry(self, model) -> None:
+        self.seen[model.t] = dict(model.overrides.active)
+
+    def after_step(self, model) -> None:
+        self.left.append(dict(model.overrides.active))
+
+
+def probed_run(cfg) -> tuple[ClusterModel, EntryProbe]:
+    model = ClusterModel(cfg)
+    probe = EntryProbe()
+    model.add_hook(probe)  # after the policy mix, so it sees what the programmes set
+    model.run()
+    return model, probe
+
+
+def test_framework_changes_entry_through_overrides_and_leaves_the_config_alone():
+    cfg = policy_config("framework", {"scope": "all", "entry": 0.3})
+    model, probe = probed_run(cfg)
+    assert model.cfg == cfg  # deep-equal: the reform never wrote the config
+    prog = model.policy.programmes[0]
+    rate, base = cfg.entry.startup_rate, cfg.entry.startup_base
+    for t, held in probe.seen.items():
+        if prog.start <= t < prog.end:
+            assert set(held) == {"entry.startup_rate", "entry.startup_base"}, t
+            assert held["entry.startup_rate"].value == pytest.approx(rate * np.exp(0.3))
+            assert held["entry.startup_base"].value == pytest.approx(base * np.exp(0.3))
+            assert held["entry.startup_rate"].owner == "p"
+            assert held["entry.startup_rate"].until == t + 1  # this step's entry only
+        else:
+            assert held == {}, t  # before the start and after the end: configured rates
+    assert probe.left == [{}] * cfg.steps  # every override lapsed with its step
+
+
+@pytest.mark.parametrize("reversal", [0.0, 1.0], ids=["scheduled_end", "reversal"])
+def test_seed_grants_change_the_ask_order_only_through_overrides(reversal):
+    cfg = policy_config("seed_finance", {"mode": "grant"}, gov={"reversal_hazard": reversal})
+    model, probe = probed_run(cfg)
+    prog = model.policy.programmes[0]
+    # a certain reversal ends it at the first year start after its own
+    assert prog.ended and prog.end == (8 if reversal else round((START + YEARS) * STEPS_PER_YEAR))
+    for t, held in probe.seen.items():
+        if prog.start <= t < prog.end:
+            order = held["finance.ask_order"]
+            assert (order.value, order.owner, order.until) == ((SEED_FUND, VC, BANK), "p", None)
+        else:
+            assert held == {}, t  # reverted at the exit: VCs, banks, then seed funds
+    assert model.overrides.get("finance.ask_order", ASK_ORDER) == (VC, BANK, SEED_FUND)
+    assert vars(model.financiers).keys() == vars(FinancierArrays(1)).keys()  # nothing patched
+    assert model.cfg == cfg
+
+
+def test_overrides_have_one_owner_a_lifetime_and_known_names():
+    ov = Overrides()
+    ov.set("entry.startup_rate", 0.5, "a", until=3)
+    ov.set("finance.ask_order", (SEED_FUND,), "b")
+    assert ov.get("entry.startup_rate", 0.1) == 0.5 and ov.get("entry.startup_base", 0.3) == 0.3
+    with pytest.raises(ValueError, match="'entry.startup_rate': overridden by 'a'"):
+        ov.set("entry.startup_rate", 0.7, "b")
+    with pytest.raises(KeyError, match="'entry.rate': not overridable; allowed: entry.startup"):
+        ov.set("entry.rate", 0.7, "a")
+    ov.expire(2)
+    assert set(ov.active) == {"entry.startup_rate", "finance.ask_order"}
+    ov.expire(3)
+    assert set(ov.active) == {"finance.ask_order"}
+    ov.clear("b")
+    assert ov.active == {}
+
+
+class NoStartups(StepHook):
+    name = "test_no_startups"
+
+    def before_entry(self, model) -> None:
+        for name in ("entry.startup_rate", "entry.startup_base"):
+            model.overrides.set(name, 0.0, self.name, until=model.t + 1)
+
+
+def test_entry_reads_the_start_up_rates_through_overrides():
+    model = ClusterModel(no_policy(policy_config("framework")))
+    model.add_hook(NoStartups())
+    model.run(8)
+    assert model.recorder.frame().startups.sum() == 0
 
 
 # ----------------------------------------------------------------------------- bad input

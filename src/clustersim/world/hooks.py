@@ -1,11 +1,35 @@
-"""Extension points of the step: policies and the cluster initiative plug in here.
+"""Extension points of the step, and the one way hooks change the model's parameters.
 
-A hook overrides only the phases it needs. The model calls every hook at each phase, in the
-order the hooks were registered, so runs stay deterministic. ``columns`` adds per-region columns
-to the time series (one value or one array of length n_regions per key).
+A hook (a policy programme, the cluster initiative, an experiment's perturbation) overrides only
+the phases it needs. The model calls every hook at each phase, in the order the hooks were
+registered, so runs stay deterministic. ``columns`` adds per-region columns to the time series
+(one value or one array of length n_regions per key).
+
+How a hook acts on the model:
+
+* **state**: it may change firms, ties, financiers and the region arrays, as the mechanisms do.
+  The region levers (``public_demand``, ``search_factor``, ``tie_cost_factor``,
+  ``mobility_factor``, ``enforcement``, ``bridging``, ``amenity``) are state a policy moves
+  for one step; the policy mix restores them after use. Cash a hook moves into or out of live
+  firms is booked in ``model.transfers`` (the accounting checks balance it).
+* **parameters**: never by writing ``model.cfg``, which stays the config the run started with.
+  A hook sets a named override in ``model.overrides`` (an :class:`Overrides`), with an owner and
+  a lifetime; the mechanism that uses the parameter reads it with
+  ``model.overrides.get(name, configured value)``. Only the names in :data:`OVERRIDABLE` can be
+  overridden, and one owner at a time holds a name.
+* **objects**: never by patching attributes onto them.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Parameters a hook may override -> the mechanism that reads them.
+OVERRIDABLE = {
+    "entry.startup_rate": "mechanisms.demography.entry.startups",
+    "entry.startup_base": "mechanisms.demography.entry.startups",
+    "finance.ask_order": "mechanisms.demography.finance.screen",  # financier kinds, in order
+}
 
 
 class StepHook:
@@ -29,3 +53,42 @@ class StepHook:
     def columns(self, model) -> dict:
         """Extra time-series columns for this step."""
         return {}
+
+
+@dataclass(frozen=True)
+class Override:
+    value: object
+    owner: str
+    until: int | None  # model.t at which it lapses; None: until its owner clears it
+
+
+class Overrides:
+    """Named parameter overrides, each held by one owner for a lifetime.
+
+    ``set(name, value, owner, until=model.t + 1)`` holds for the rest of the current step;
+    ``until=None`` holds until ``clear(owner)``. The model drops lapsed overrides when its clock
+    advances (:meth:`expire`), so an override never outlives what set it."""
+
+    def __init__(self) -> None:
+        self.active: dict[str, Override] = {}
+
+    def set(self, name: str, value, owner: str, until: int | None = None) -> None:
+        if name not in OVERRIDABLE:
+            raise KeyError(f"{name!r}: not overridable; allowed: {' | '.join(OVERRIDABLE)}")
+        held = self.active.get(name)
+        if held is not None and held.owner != owner:
+            raise ValueError(f"{name!r}: overridden by {held.owner!r}, so {owner!r} may not")
+        self.active[name] = Override(value, owner, until)
+
+    def get(self, name: str, default):
+        """The override of ``name`` if one holds, else ``default`` (the configured value)."""
+        held = self.active.get(name)
+        return default if held is None else held.value
+
+    def clear(self, owner: str) -> None:
+        """Remove every override ``owner`` holds."""
+        self.active = {k: o for k, o in self.active.items() if o.owner != owner}
+
+    def expire(self, t: int) -> None:
+        """Drop the overrides whose lifetime ended by step ``t``."""
+        self.active = {k: o for k, o in self.active.items() if o.until is None or o.until > t}

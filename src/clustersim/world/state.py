@@ -165,6 +165,7 @@ class RegionArrays:
         self.bonding = np.zeros(n)
         self.bridging = np.zeros(n)
         self.skill = np.zeros(n)
+        self.base_skill = np.zeros(n)  # skill without graduates, to which it decays back
         self.wage = np.zeros(n)
         self.rent = np.zeros(n)
         self.emp = np.zeros(n)

@@ -4,7 +4,7 @@ end (L2300-2364; Miniforum 13, L7116-7194; Chihuahua L8262-8445; Catalonia L7500
 While the programme runs, MNE affiliates arrive in the target region (``arrivals`` a year,
 discounted by the government's credibility: investors weigh how long incentives will last). Each
 arrival gets a one-off grant (``unit_cost``) and an incentive every quarter while support lasts,
-and is placed with ``model._place_firm`` as a foreign MNE: ``size`` employees and ``knowledge``
+and is placed with ``entry.place_firm`` as a foreign MNE: ``size`` employees and ``knowledge``
 times the industry's mean knowledge stock, positioned either next to the cluster's core at the
 optimal cognitive distance (``complementary``) or at the world market's frontier (``frontier``).
 It links to ``suppliers`` local firms; these ties carry knowledge both ways through the ordinary
@@ -19,7 +19,7 @@ with probability ``footloose``, to the region with the best productivity-adjuste
 reaching across regions. Risks it can show: weak upgrading with low absorptive capacity, exit
 when incentives end, knowledge leaving with the MNE. Random numbers, only while it acts: per
 arrival 2 uniforms (location), ``dims`` normals (position), the trait draws of
-``model._draw_traits`` and one uniform per supplier picked; after the exit one uniform per
+``entry.draw_traits`` and one uniform per supplier picked; after the exit one uniform per
 MNE and quarter when a better region exists, plus 2 for a move.
 """
 
@@ -30,6 +30,7 @@ import numpy as np
 from clustersim.conf import STEPS_PER_YEAR
 from clustersim.conf.instruments import FDIParams
 from clustersim.institutions.policies.base import Instrument
+from clustersim.mechanisms.demography import entry
 from clustersim.world.state import ORIGIN_MNE, TIE_FIRM
 
 
@@ -111,11 +112,12 @@ class FDI(Instrument):
             kpos = model.core_position(r) + model.cfg.knowledge.optimal_distance * unit
         else:
             kpos = model.demand + 0.1 * model.cfg.knowledge.initial_spread * z
-        rd, opp, openness = model._draw_traits(1)
+        rd, opp, openness = entry.draw_traits(model, 1)
         cash = model.cfg.market.initial_cash * p.size
         members = model.index.region_members(r)
         members = members[f.alive[members] & ~f.is_mne[members]]
-        slot = model._place_firm(
+        slot = entry.place_firm(
+            model,
             float(x),
             float(y),
             r,

@@ -32,10 +32,6 @@ class Framework(Instrument):
     name = "framework"
     Params = FrameworkParams
 
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.saved_rates = None
-
     def _regions(self, model) -> np.ndarray:
         return np.arange(model.regions.n) if self.p.scope == "all" else np.array([self.region])
 
@@ -55,22 +51,15 @@ class Framework(Instrument):
 
     def before_entry(self, model) -> None:
         """Regional reform: the region attracts more of the start-ups (location utility). A
-        national reform makes every region cheaper to enter: more start-ups overall."""
-        self.saved_rates = None
+        national reform makes every region cheaper to enter: more start-ups overall, through
+        the start-up rates in ``model.overrides`` for this step."""
         s = self.strength(model)
         if s <= 0 or self.p.entry <= 0:
             return
         gain = s * self.p.entry * self.credibility(model)
         if self.p.scope == "target":
             model.regions.amenity[self.region] += gain
-        else:
-            e = model.cfg.entry
-            self.saved_rates = (e.startup_rate, e.startup_base)
-            e.startup_rate *= np.exp(gain)
-            e.startup_base *= np.exp(gain)
-
-    def after_step(self, model) -> None:
-        if self.saved_rates is not None:
-            e = model.cfg.entry
-            e.startup_rate, e.startup_base = self.saved_rates
-            self.saved_rates = None
+            return
+        e, until = model.cfg.entry, model.t + 1
+        model.overrides.set("entry.startup_rate", e.startup_rate * np.exp(gain), self.key, until)
+        model.overrides.set("entry.startup_base", e.startup_base * np.exp(gain), self.key, until)

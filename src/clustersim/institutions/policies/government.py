@@ -44,12 +44,28 @@ RECORD_FIELDS = (
 )
 
 
-class Government(mesa.Agent):
-    """One governing level: budget per year, its programmes, its failures, its spend records."""
+class Spending:
+    """The quarter being booked and its spend by instrument. The policy mix owns it and starts
+    each quarter; its governments book every payment here; the mix reports it per step."""
 
-    def __init__(self, model, level: str, cfg, split: str):
+    def __init__(self, step: int):
+        self.step = step  # the quarter's label in the time series and the spend records
+        self.now: dict[str, float] = {}  # spend by instrument this quarter
+
+    def start(self, step: int) -> None:
+        self.step, self.now = step, {}
+
+    def book(self, instrument: str, amount: float) -> None:
+        self.now[instrument] = self.now.get(instrument, 0.0) + amount
+
+
+class Government(mesa.Agent):
+    """One governing level: budget per year, its programmes, its failures, its spend records.
+    Payments are booked in ``spending``, which the policy mix that owns the government passes."""
+
+    def __init__(self, model, level: str, cfg, split: str, spending: Spending):
         super().__init__(model)
-        self.level, self.cfg, self.split = level, cfg, split
+        self.level, self.cfg, self.split, self.spending = level, cfg, split, spending
         self.programmes: list = []
         self.envelope: dict[str, float] = {}
         self.pot = 0.0  # split=priority: one pot, first come first served
@@ -104,19 +120,19 @@ class Government(mesa.Agent):
             self.pot -= got
         else:
             self.envelope[prog.key] -= got
-        self._record(model, prog.key, prog.name, action, got, a, b, x)
+        self._record(prog.key, prog.name, action, got, a, b, x)
         prog.spent += got
         return got
 
-    def _record(self, model, programme, instrument, action, amount, a, b, x) -> None:
+    def _record(self, programme, instrument, action, amount, a, b, x) -> None:
         """One payment. ``step`` labels the quarter as the time series does (1 = the first)."""
-        step = model.policy.step
+        step = self.spending.step
         self.records.append(
             (step, self.level, programme, instrument, action, amount, a, b, float(x))
         )
         year = (step - 1) // STEPS_PER_YEAR
         self.spent_by_year[year] = self.spent_by_year.get(year, 0.0) + amount
-        model.policy.spend_now[instrument] = model.policy.spend_now.get(instrument, 0.0) + amount
+        self.spending.book(instrument, amount)
 
     # ------------------------------------------------------------------ failure
     def credibility(self, years: float) -> float:
@@ -158,5 +174,5 @@ class Government(mesa.Agent):
             if f.profit[s] >= 0.0:
                 f.loss_streak[s] = 0  # the loss is covered: no step toward exit
             given += amount
-            self._record(model, "defensive_aid", "defensive_aid", "aid", amount, f.uid[s], -1, 0.0)
+            self._record("defensive_aid", "defensive_aid", "aid", amount, f.uid[s], -1, 0.0)
         model.transfers += given

@@ -14,7 +14,9 @@ step, each phase calling the programmes in the order they are listed:
   births, deaths, innovations and skills.
 
 Levers are restored to the values saved at the step's start, so every programme's effect on
-them lasts one step and a programme that stops leaves nothing behind in them.
+them lasts one step and a programme that stops leaves nothing behind in them. Parameters change
+only through ``model.overrides`` (``clustersim.world.hooks``), each held by its programme. The
+mix owns its governments and hands them the quarter's ``Spending`` to book payments in.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import pandas as pd
 
 from clustersim.conf import STEPS_PER_YEAR, make_params
 from clustersim.institutions.policies.events import EventLog
-from clustersim.institutions.policies.government import RECORD_FIELDS, Government
+from clustersim.institutions.policies.government import RECORD_FIELDS, Government, Spending
 from clustersim.institutions.policies.registry import INSTRUMENTS
 from clustersim.institutions.policies.targeting import contest
 from clustersim.world.hooks import StepHook
@@ -63,6 +65,7 @@ class PolicyMix(StepHook):
         pc = self.cfg = model.cfg.policy
         self.region = model.focal if pc.region < 0 else pc.region
         self.events = EventLog(model) if pc.record_events else None
+        self.spending = Spending(model.t)  # what the governments pay this quarter
         self.governments: dict[str, Government] = {}
         self.programmes = []
         for key, prog in programmes.items():
@@ -71,8 +74,6 @@ class PolicyMix(StepHook):
         self.uid0 = model.firms.next_uid  # firms with smaller uids exist in the twin too
         self.peak = 0.0
         self.contest_scores: np.ndarray | None = None
-        self.spend_now: dict[str, float] = {}
-        self.step = model.t
         self._saved: dict[str, np.ndarray] = {}
 
     def add_programme(self, model, key: str, prog):
@@ -82,7 +83,9 @@ class PolicyMix(StepHook):
         pc = self.cfg
         if prog.level not in self.governments:
             gcfg = getattr(pc, prog.level)
-            self.governments[prog.level] = Government(model, prog.level, gcfg, pc.split)
+            self.governments[prog.level] = Government(
+                model, prog.level, gcfg, pc.split, self.spending
+            )
         gov = self.governments[prog.level]
         params = make_params(prog.instrument, prog.params, f"policy.programmes.{key}.params.")
         inst = INSTRUMENTS[prog.instrument](key, prog, params, self, gov)
@@ -92,8 +95,7 @@ class PolicyMix(StepHook):
 
     # ------------------------------------------------------------------ phases
     def before_step(self, model) -> None:
-        self.step = model.t + 1  # the quarter's label in the time series and the spend records
-        self.spend_now = {}
+        self.spending.start(model.t + 1)  # labelled as in the time series (1 = the first)
         for p in self.programmes:
             p.reserved = 0.0
         t = model.t
@@ -171,7 +173,7 @@ class PolicyMix(StepHook):
         total = np.zeros(n)
         for name in names:
             col = np.zeros(n)
-            col[r] = self.spend_now.get(name, 0.0)
+            col[r] = self.spending.now.get(name, 0.0)
             cols[f"spend_{name}"] = col
             total += col
         cols["policy_spend"] = total

@@ -11,7 +11,8 @@ parent).
   (L4371-4377): the fund screens with the VCs' skill and is asked after the VCs and banks; by
   bearing part of the risk it accepts ventures down to ``threshold``, below the VCs' own, so it
   funds ventures that private capital turned down;
-* ``grant``: outright public money (L1443-1448): entrepreneurs ask it first and it screens
+* ``grant``: outright public money (L1443-1448): entrepreneurs ask it first (the programme
+  holds the ``finance.ask_order`` override in ``model.overrides`` until it ends) and it screens
   naively (no skill) against ``threshold``, so more and weaker firms enter, and the VCs lose
   deal flow and shrink (``finance.vc_min_deals``): private finance crowded out, and missing
   when the grants stop.
@@ -41,21 +42,18 @@ class SeedFinance(Instrument):
         fin, fcfg = model.financiers, model.cfg.finance
         self.fund = int(np.flatnonzero((fin.kind == SEED_FUND) & (fin.region == self.region))[0])
         k = self.fund
-        self.saved = (fin.threshold[k], fin.skill[k], getattr(fin, "ask_order", None))
+        self.saved = (fin.threshold[k], fin.skill[k])
         fin.threshold[k] = self.p.threshold
         if self.p.mode == "grant":
             fin.skill[k] = 0.0
-            fin.ask_order = (SEED_FUND, VC, BANK)
+            model.overrides.set("finance.ask_order", (SEED_FUND, VC, BANK), self.key)
         else:
             fin.skill[k] = fcfg.vc_skill
 
     def on_exit(self, model) -> None:
         fin, k = model.financiers, self.fund
-        fin.threshold[k], fin.skill[k], order = self.saved
-        if order is not None:
-            fin.ask_order = order
-        elif hasattr(fin, "ask_order"):
-            del fin.ask_order
+        fin.threshold[k], fin.skill[k] = self.saved
+        model.overrides.clear(self.key)
         fin.capacity[k] = fin.available[k] = 0.0
 
     def before_entry(self, model) -> None:

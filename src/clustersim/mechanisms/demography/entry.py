@@ -1,8 +1,9 @@
-"""Where new firms come from and where they locate (brief 3.5).
+"""Where firms come from and where they locate: the initial population, then each quarter's
+start-ups, spin-offs and university spin-offs, screened by finance (L1368-1460, L3752-3759).
 
 Candidate generation is region- and candidate-level work, O(candidates) per step, so both engines
 share this module; the per-firm draws (which firms spawn spin-offs) run in the engines. Random
-numbers are drawn here in a fixed order: start-ups, then spin-offs, then university spin-offs.
+numbers are drawn in a fixed order (:func:`enter`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clustersim.world.state import ORIGIN_SPINOFF, ORIGIN_STARTUP, ORIGIN_UNIVERSITY
+from clustersim.mechanisms.demography import finance
+from clustersim.world.agents import Firm
+from clustersim.world.state import (
+    ORIGIN_INITIAL,
+    ORIGIN_MNE,
+    ORIGIN_SPINOFF,
+    ORIGIN_STARTUP,
+    ORIGIN_UNIVERSITY,
+    TIE_FINANCIER,
+    VC,
+)
+
+# what each entrant's origin is counted as in ``model.step_counts``
+COUNTED_AS = {
+    ORIGIN_STARTUP: "startups",
+    ORIGIN_SPINOFF: "spinoffs",
+    ORIGIN_UNIVERSITY: "university_spinoffs",
+}
 
 
 @dataclass
@@ -51,7 +69,9 @@ def startups(model, rng: np.random.Generator) -> Candidates:
     """Start-ups: more where firms abound (L1368-1403), placed by logit location choice; most
     settle next to an existing firm of the chosen region, the rest anywhere in it."""
     cfg, reg, f, idx = model.cfg.entry, model.regions, model.firms, model.index
-    n = rng.poisson(cfg.startup_base * reg.n + cfg.startup_rate * idx.n_live)
+    base = model.overrides.get("entry.startup_base", cfg.startup_base)
+    rate = model.overrides.get("entry.startup_rate", cfg.startup_rate)
+    n = rng.poisson(base * reg.n + rate * idx.n_live)
     u = location_utility(model)
     p = np.exp(u - u.max())
     region = rng.choice(reg.n, size=n, p=p / p.sum())
@@ -120,3 +140,147 @@ def university_spinoffs(model, rng: np.random.Generator) -> Candidates:
     return Candidates(
         np.full(n, ORIGIN_UNIVERSITY), np.full(n, -1), x, y, model.region_at(x, y), kstock, kpos
     )
+
+
+def quality(model, kstock: np.ndarray, kpos: np.ndarray) -> np.ndarray:
+    """Expected competitiveness of a would-be firm: fit to demand x relative knowledge."""
+    d2 = ((kpos - model.demand) ** 2).sum(axis=1)
+    fit = np.exp(-d2 / (2 * model.cfg.market.fit_width**2))
+    rel = kstock / model.mean_kstock(-1)
+    return fit * rel**model.cfg.market.knowledge_elasticity
+
+
+def enter(model) -> float:
+    """Generate, finance and place this quarter's new firms; returns the cash they bring in.
+
+    Draws, in order: start-ups; one uniform per firm slot (spin-off parents) and the spin-offs,
+    if ``entry.spinoffs``; university spin-offs; one normal per candidate (screening); the
+    traits of every candidate, funded or not."""
+    cfg, rng = model.cfg, model.rng
+    parts = [startups(model, rng)]
+    if cfg.entry.spinoffs:
+        parents = model.engine.spinoff_parents(model, rng.random(model.firms.capacity))
+        parts.append(spinoffs(model, parents, rng))
+    parts.append(university_spinoffs(model, rng))
+    cands = Candidates.concat(parts)
+    score = quality(model, cands.kstock, cands.kpos)
+    funder = finance.screen(model, score, cands.region, rng.normal(size=len(cands)))
+    traits = draw_traits(model, len(cands))
+    fin, fcfg, counts = model.financiers, cfg.finance, model.step_counts
+    brought = 0.0
+    for c in range(len(cands)):
+        r = cands.region[c]
+        if funder[c] < 0:
+            counts["refused"][r] += 1
+            continue
+        k = funder[c]
+        model.funded[fin.kind[k], r] += 1
+        s = place_firm(
+            model,
+            cands.x[c],
+            cands.y[c],
+            r,
+            cands.kstock[c],
+            cands.kpos[c],
+            cfg.entry.initial_size,
+            int(cands.origin[c]),
+            int(cands.parent[c]),
+            *(t[c] for t in traits),
+            cash=fcfg.ticket,
+        )
+        if fin.kind[k] == VC:
+            model.firms.vc_backed[s] = True
+            model.firms.competence[s] = fcfg.vc_competence
+        model.ties.add(
+            np.array([s]),
+            np.array([k]),
+            np.array([TIE_FINANCIER]),
+            np.array([model.regions.bonding[r]]),
+        )
+        counts["entries"][r] += 1
+        counts[COUNTED_AS[int(cands.origin[c])]][r] += 1
+        brought += fcfg.ticket
+    return brought
+
+
+def initial_firms(model) -> None:
+    """The industry at set-up: firms scattered over the landscape, a share of them in the focal
+    region, some foreign MNEs (bigger, more knowledge). Draws blocks of one per firm, in order:
+    x, y (uniforms); in the focal region? (uniform, if ``world.focal.initial_firm_share`` >= 0);
+    x, y in the focal region (uniforms); position (``dims`` normals); knowledge, size (normals);
+    MNE? (uniform); then the traits."""
+    cfg, rng, n = model.cfg, model.rng, model.cfg.n_firms
+    w = cfg.world
+    share = w.focal.initial_firm_share
+    x = rng.uniform(0, w.size, n)
+    y = rng.uniform(0, w.size, n)
+    in_focal = rng.random(n) < share if share >= 0 else np.zeros(n, bool)
+    reg, fr = model.regions, model.focal
+    x = np.where(in_focal, rng.uniform(reg.x0[fr], reg.x1[fr], n), x)
+    y = np.where(in_focal, rng.uniform(reg.y0[fr], reg.y1[fr], n), y)
+    kpos = cfg.knowledge.initial_spread * rng.normal(size=(n, model.dims))
+    kstock = cfg.knowledge.initial_stock * np.exp(0.3 * rng.normal(size=n))
+    emp = np.exp(np.log(8.0) + 0.6 * rng.normal(size=n))
+    is_mne = rng.random(n) < cfg.initial_mne_share
+    emp = np.where(is_mne, 10 * emp, emp)
+    kstock = np.where(is_mne, 2 * kstock, kstock)
+    traits = draw_traits(model, n)
+    region = model.region_at(x, y)
+    for i in range(n):
+        place_firm(
+            model,
+            x[i],
+            y[i],
+            region[i],
+            kstock[i],
+            kpos[i],
+            emp[i],
+            ORIGIN_MNE if is_mne[i] else ORIGIN_INITIAL,
+            -1,
+            *(t[i] for t in traits),
+            cash=cfg.market.initial_cash * emp[i],
+            is_mne=bool(is_mne[i]),
+        )
+
+
+def draw_traits(model, n: int):
+    """R&D intensity, opportunism and openness of ``n`` new firms (``n`` draws each, in turn)."""
+    k, t, rng = model.cfg.knowledge, model.cfg.trust, model.rng
+    rd = np.clip(k.rd_intensity + k.rd_sd * rng.normal(size=n), 0.0, 0.5)
+    opportunism = np.clip(t.opportunism_mean * 2 * rng.random(n), 0.0, 1.0)
+    openness = 0.2 + 0.8 * rng.random(n)
+    return rd, opportunism, openness
+
+
+def place_firm(
+    model,
+    x,
+    y,
+    region,
+    kstock,
+    kpos,
+    emp,
+    origin,
+    parent_slot,
+    rd,
+    opportunism,
+    openness,
+    cash,
+    is_mne=False,
+) -> int:
+    """Put a new firm (and its agent) into a free slot; returns the slot. No random numbers."""
+    f = model.firms
+    s = f.allocate()
+    f.x[s], f.y[s], f.region[s] = x, y, region
+    f.kstock[s], f.kpos[s], f.emp[s], f.cash[s] = kstock, kpos, emp, cash
+    f.rd[s], f.opportunism[s], f.openness[s] = rd, opportunism, openness
+    f.skill[s] = model.regions.skill[region]
+    f.origin[s], f.born[s], f.is_mne[s] = origin, model.t, is_mne
+    f.parent[s] = f.uid[parent_slot] if parent_slot >= 0 else -1
+    for name in ("age", "loss_streak", "inc", "rad"):
+        getattr(f, name)[s] = 0
+    for name in ("sales", "profit", "prod", "fit", "competence", "absorb", "diversity"):
+        getattr(f, name)[s] = 0.0
+    f.vc_backed[s] = f.member[s] = False
+    model.agent_of[s] = Firm(model, s)
+    return s
