@@ -14,13 +14,13 @@ import pytest
 from clustersim import make_config
 from clustersim.analysis.lifecycle_patterns import (
     after_shock,
-    removal_dose_response,
     renewal,
     shakeout,
     stage_order,
     threshold,
 )
 from clustersim.experiment.batch import run_many
+from clustersim.experiment.perturb import removal_dose_response
 
 pytestmark = pytest.mark.slow
 

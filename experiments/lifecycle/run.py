@@ -27,6 +27,7 @@ from clustersim.cli.run import config_dir, register_configs
 from clustersim.cli.study import md_table
 from clustersim.conf import coerce, make_config
 from clustersim.experiment.batch import run_many
+from clustersim.experiment.perturb import removal_dose_response
 
 OUT = Path("results/lifecycle")
 SECTORS = ["generic", "biotech", "automotive", "creative", "traditional"]
@@ -113,7 +114,7 @@ def part_p2(st: Setup) -> list[str]:
 def part_p7(st: Setup) -> list[str]:
     shares = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
     cfg = make_config(seed=11, years=st.years)
-    removal = lp.removal_dose_response(cfg, shares, st.shock_step - 20, st.n(8))
+    removal = removal_dose_response(cfg, shares, st.shock_step - 20, st.n(8))
     removal.to_csv(_out("removal.csv"), index=False)
     th = lp.threshold(removal)
     fig, ax = plt.subplots(figsize=(5, 3.5), constrained_layout=True)

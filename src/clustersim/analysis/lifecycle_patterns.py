@@ -2,18 +2,16 @@
 
 P1 stage order, P2 shake-out, P7 critical mass and hysteresis, P8 lock-in, W2 renewal near the
 old core, and the time each preset takes to mature. The tests and ``experiments/lifecycle``
-share these functions; each works on recorded time series except :func:`removal_dose_response`,
-which runs models with a :class:`~clustersim.experiment.perturb.FirmRemoval` hook.
+share these functions; each works on recorded time series (the runs of P7's dose-response come
+from :func:`clustersim.experiment.perturb.removal_dose_response`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 
-from clustersim.conf import STEPS_PER_YEAR, Config
+from clustersim.conf import STEPS_PER_YEAR
 from clustersim.observe.lifecycle import passes_in_order, stage_sequence, time_to
 
 
@@ -62,36 +60,6 @@ def shakeout(ts: pd.DataFrame, smooth_years: int = 2) -> dict:
 
 
 # ----------------------------------------------------------------------------- P7
-def removal_dose_response(cfg: Config, shares, step: int, replications: int) -> pd.DataFrame:
-    """Remove each share of the focal firms at ``step`` (same seeds for every share) and record
-    the focal cluster's employment at the end and whether it still leads the industry."""
-    from clustersim.experiment.perturb import FirmRemoval
-    from clustersim.model.model import ClusterModel
-
-    rows = []
-    for rep in range(replications):
-        for share in shares:
-            model = ClusterModel(dataclasses.replace(cfg, replication=rep))
-            hook = FirmRemoval(step, share)
-            model.add_hook(hook)
-            model.run()
-            emp = model.regions.emp
-            rows.append(
-                {
-                    "replication": rep,
-                    "share": share,
-                    "removed": hook.removed,
-                    "end_employment": float(emp[model.focal]),
-                    "leads": bool(emp[model.focal] >= emp.max()),
-                    "end_stage": model.lifecycle.stage(model),
-                }
-            )
-    df = pd.DataFrame(rows)
-    base = df[df["share"] == 0].set_index("replication")["end_employment"]
-    df["loss"] = 1.0 - df["end_employment"] / df["replication"].map(base)
-    return df
-
-
 def threshold(df: pd.DataFrame) -> dict:
     """Long-run loss by dose; the largest step between neighbouring doses against the median
     step (a threshold shows as one step far above the rest); the share of the removal that is

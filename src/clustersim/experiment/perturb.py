@@ -5,6 +5,12 @@ A perturbation is a StepHook added with ``model.add_hook``; it changes nothing u
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
+
+from clustersim.conf import Config
+from clustersim.model import ClusterModel
 from clustersim.world.hooks import StepHook
 
 
@@ -35,3 +41,30 @@ class FirmRemoval(StepHook):
         model.step_counts["exits"][r] += len(gone)
         model.remove_firms(gone)
         self.removed = len(gone)
+
+
+def removal_dose_response(cfg: Config, shares, step: int, replications: int) -> pd.DataFrame:
+    """Remove each share of the focal firms at ``step`` (same seeds for every share) and record
+    the focal cluster's employment at the end and whether it still leads the industry."""
+    rows = []
+    for rep in range(replications):
+        for share in shares:
+            model = ClusterModel(dataclasses.replace(cfg, replication=rep))
+            hook = FirmRemoval(step, share)
+            model.add_hook(hook)
+            model.run()
+            emp = model.regions.emp
+            rows.append(
+                {
+                    "replication": rep,
+                    "share": share,
+                    "removed": hook.removed,
+                    "end_employment": float(emp[model.focal]),
+                    "leads": bool(emp[model.focal] >= emp.max()),
+                    "end_stage": model.lifecycle.stage(model),
+                }
+            )
+    df = pd.DataFrame(rows)
+    base = df[df["share"] == 0].set_index("replication")["end_employment"]
+    df["loss"] = 1.0 - df["end_employment"] / df["replication"].map(base)
+    return df
