@@ -19,7 +19,8 @@ import pandas as pd
 
 from clustersim.analysis.figures import plt, save
 from clustersim.analysis.stats import proportion_ci
-from clustersim.cli.study import compose, load, md_table
+from clustersim.cli.compose import compose
+from clustersim.cli.study import load, md_table
 from clustersim.conf import to_dict
 from clustersim.experiment.ema import clustersim_model, discover
 

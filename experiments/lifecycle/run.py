@@ -17,15 +17,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from hydra import compose, initialize_config_dir
 
 from clustersim.analysis import lifecycle_patterns as lp
 from clustersim.analysis.figures import plt, save
 from clustersim.analysis.plots_lifecycle import preset_multiples
 from clustersim.analysis.stats import fmt, mean_ci, proportion_ci
-from clustersim.cli.run import config_dir, register_configs
+from clustersim.cli.compose import compose
 from clustersim.cli.study import md_table
-from clustersim.conf import coerce, make_config
+from clustersim.conf import make_config
 from clustersim.experiment.batch import run_many
 from clustersim.experiment.perturb import removal_dose_response
 
@@ -61,8 +60,7 @@ def reps(cfg, n):
 
 
 def preset_config(overrides: list[str], years: int):
-    with initialize_config_dir(version_base="1.3", config_dir=config_dir()):
-        return coerce(compose("config", overrides=[*overrides, f"years={years}"]))
+    return compose([*overrides, f"years={years}"])
 
 
 class Setup:
@@ -226,7 +224,6 @@ def main(argv: list[str]) -> None:
     jobs = int(argv[argv.index("--jobs") + 1]) if "--jobs" in argv else 1
     parts = argv[argv.index("--parts") + 1].split(",") if "--parts" in argv else PARTS
     st = Setup("--smoke" in argv, jobs)
-    register_configs()
     for part in parts:
         t0 = time.perf_counter()
         lines = globals()[f"part_{part}"](st)

@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 
 from clustersim.analysis.stats import fmt
+from clustersim.cli.compose import compose
 from clustersim.conf import make_config
 
 
@@ -170,23 +171,6 @@ OPTIONAL_COLUMNS = (
     "initiative_public_spend",
     "initiative_fees",
 )
-
-
-def compose(overrides: list[str]):
-    """A Config from the project's Hydra config groups (``policy=broker``, ``process=organic``,
-    dotted overrides, ``~key`` deletions), exactly as ``clustersim`` would compose it."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-
-    from clustersim.cli.run import config_dir, register_configs
-    from clustersim.conf import coerce
-
-    register_configs()
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        cfg = hydra_compose(config_name="config", overrides=list(overrides))
-    return coerce(cfg)
 
 
 def focal_series(result) -> pd.DataFrame:

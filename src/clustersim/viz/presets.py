@@ -6,25 +6,23 @@ group, appears in the app without code changes. ``exercise/`` holds the teaching
 is a ``# @package _global_`` config that picks presets in its defaults list and sets parameters,
 and starts with a ``# Exercise: <title>`` comment line that the app shows.
 
-Configs are composed with Hydra's compose API, exactly as the ``clustersim`` command would
-compose them, then validated into a :class:`clustersim.conf.Config`.
+Configs are composed by :func:`clustersim.cli.compose.compose_with_choices`, exactly as the
+``clustersim`` command would compose them, then validated into a :class:`clustersim.conf.Config`.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from clustersim.conf import Config, ConfigError, coerce
+from clustersim.cli.compose import compose_with_choices
+from clustersim.conf import Config, ConfigError
 
 EXERCISE_GROUP = "exercise"
 # Folders that are not presets a student picks: Hydra's own settings, batch studies, exercises.
 NOT_PRESETS = ("hydra", "experiment", EXERCISE_GROUP)
 UNSET = "(none)"  # Select value for an optional group left out
-
-_HYDRA_LOCK = threading.Lock()  # Hydra's compose API keeps global state
 
 
 def config_dir() -> Path:
@@ -120,25 +118,5 @@ def _base_choices(cdir: str, exercise: str | None) -> dict[str, str]:
 
 @lru_cache(maxsize=256)
 def _compose(cdir: str, args: tuple[str, ...]) -> tuple[Config, dict[str, str]]:
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-    from hydra.errors import HydraException
-    from omegaconf import OmegaConf
-    from omegaconf.errors import OmegaConfBaseException
-
-    from clustersim.cli.run import register_configs
-
-    register_configs()
-    with _HYDRA_LOCK, initialize_config_dir(config_dir=cdir, version_base="1.3"):
-        try:
-            node = hydra_compose("config", overrides=list(args), return_hydra_config=True)
-        except (HydraException, OmegaConfBaseException) as err:
-            raise ConfigError(f"presets {' '.join(args) or '(defaults)'}: {err}") from err
-        choices = {
-            k: v
-            for k, v in OmegaConf.to_container(node.hydra.runtime.choices).items()
-            if not k.startswith("hydra/") and v is not None
-        }
-        data = OmegaConf.to_container(node, resolve=False)
-    data.pop("hydra", None)
-    return coerce(data), choices
+    """Cached: the app composes the same presets again on every reset."""
+    return compose_with_choices(args, cdir)
