@@ -13,15 +13,11 @@ import pytest
 from scipy import stats
 
 from clustersim import evaluate, make_config
+from clustersim.analysis.stats import fieller_ratio_ci, mean_ci_n
+from clustersim.cli.compose import compose
 from clustersim.conf import STEPS_PER_YEAR
-from clustersim.experiment.evaluation import (
-    Record,
-    _deadweight,
-    compose,
-    mean_ci,
-    ratio_ci,
-    twin_config,
-)
+from clustersim.experiment.evaluation import Record, twin_config
+from clustersim.experiment.evaluation.deadweight import deadweight
 from clustersim.experiment.run import run
 from clustersim.institutions.policies.government import RECORD_FIELDS
 
@@ -29,18 +25,18 @@ from clustersim.institutions.policies.government import RECORD_FIELDS
 # ----------------------------------------------------------------------------- statistics
 def test_mean_ci_is_the_t_interval():
     x = np.array([1.0, 2.0, 4.0, 7.0])
-    m, lo, hi, n = mean_ci(x)
+    m, lo, hi, n = mean_ci_n(x)
     half = stats.t.ppf(0.975, 3) * x.std(ddof=1) / 2
     assert (m, n) == (3.5, 4)
     assert lo == pytest.approx(3.5 - half) and hi == pytest.approx(3.5 + half)
-    assert mean_ci([np.nan, 1.0, 3.0])[3] == 2
+    assert mean_ci_n([np.nan, 1.0, 3.0])[3] == 2
 
 
 def test_ratio_ci_is_fieller_bounded_only_when_the_denominator_is_significant():
     rng = np.random.default_rng(1)
     den = 100 + rng.normal(0, 5, 400)
     num = 3 * den + rng.normal(0, 10, 400)
-    q, lo, hi, n = ratio_ci(num, den)
+    q, lo, hi, n = fieller_ratio_ci(num, den)
     assert q == pytest.approx(num.mean() / den.mean())
     # large n, precise denominator: Fieller equals the delta method
     c = np.cov(num, den) / n
@@ -51,7 +47,7 @@ def test_ratio_ci_is_fieller_bounded_only_when_the_denominator_is_significant():
     )
     assert hi - lo == pytest.approx(2 * 1.966 * se, rel=0.02)
     noisy = np.array([5.0, -4.0, 3.0, -3.0])
-    q, lo, hi, _ = ratio_ci(np.ones(4), noisy)
+    q, lo, hi, _ = fieller_ratio_ci(np.ones(4), noisy)
     assert np.isfinite(q) and np.isnan(lo) and np.isnan(hi)
 
 
@@ -89,7 +85,7 @@ def test_deadweight_matches_funded_actions_by_identity():
     ts = pd.DataFrame({"step": [20, 20], "region": [0, 1], "skill": [0.4, 0.4]})
     p = Record("x", 0, False, ts, spend=spend, target=0, uid0=100)
     t = Record("twin", 0, True, ts, events=events)
-    share, matchable = _deadweight(p, t, window)
+    share, matchable = deadweight(p, t, window)
     assert matchable == 6  # the tie with a firm born after the policy started cannot match
     assert share == pytest.approx(3 / 6)
 
@@ -170,7 +166,7 @@ def test_command_line_prints_the_table_and_writes_the_files(tmp_path):
         [
             sys.executable,
             "-m",
-            "clustersim.experiment.evaluation",
+            "clustersim.cli.evaluate",
             "n_firms=60",
             "years=8",
             "--policies",
@@ -193,7 +189,7 @@ def test_command_line_prints_the_table_and_writes_the_files(tmp_path):
         [
             sys.executable,
             "-m",
-            "clustersim.experiment.evaluation",
+            "clustersim.cli.evaluate",
             "policy.regional.budget=-1",
             "--policies",
             "broker",
@@ -233,7 +229,7 @@ def test_w3_fdi_jobs_come_fast_supplier_upgrading_needs_absorptive_capacity():
     low, high = out[:reps], out[reps:]
     for res in (low, high):
         jobs_2y = [o[1] for o in res]
-        assert mean_ci(jobs_2y)[1] > 0  # additional jobs two years after the start
+        assert mean_ci_n(jobs_2y)[1] > 0  # additional jobs two years after the start
     up_low = np.array([o[0] for o in low])
     up_high = np.array([o[0] for o in high])
     assert welch_greater(up_high, up_low) < 0.05

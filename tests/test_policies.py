@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from clustersim import ConfigError, make_config, run
+from clustersim.cli.compose import compose
 from clustersim.conf import POLICY_INSTRUMENTS, STEPS_PER_YEAR, PolicyConfig
-from clustersim.experiment.evaluation import compose, twin_config
+from clustersim.experiment.evaluation import twin_config
 from clustersim.institutions.policies import INSTRUMENTS
 from clustersim.institutions.policies.base import credibility
 from clustersim.mechanisms.demography.finance import ASK_ORDER
