@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 from clustersim import make_config, run
-from clustersim.analysis.aggregate import DATASET, RUNS, aggregate, load
-from clustersim.experiment.sweep import MARKER, config_hash, count_jobs, is_done, run_job
+from clustersim.analysis.aggregate import DATASET, MARKER, RUNS, aggregate, load
+from clustersim.cli.sweep import count_jobs
+from clustersim.experiment.sweep import config_hash, is_done, run_job
 
 CLI = [sys.executable, "-m", "clustersim"]
 TINY = ["years=2", "n_firms=40", "replications=2", "output.figures=false"]

@@ -10,7 +10,7 @@ Any Parquet reader takes the folder (``pandas.read_parquet``, ``pyarrow.dataset`
 Polars, Spark). Aggregation is incremental: a run whose partition exists is not rewritten, so
 re-aggregating a resumed sweep only adds the new runs; partitions of runs no longer in the sweep
 are removed. Used by ``clustersim-aggregate <sweep dir>`` and, at the end of every multirun, by
-:class:`clustersim.experiment.sweep.SweepCallback`.
+:class:`clustersim.cli.sweep.SweepCallback`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 
 from clustersim.conf import flatten
-from clustersim.experiment.sweep import MARKER
 from clustersim.observe.recording import atomic_write, write_parquet
 
+MARKER = "job_done.json"  # a sweep job's completion marker, written last (experiment/sweep.py)
 DATASET = "dataset"
 RUNS = "runs.parquet"
 COMMON = "_common_metadata"  # the dataset's unified schema (readers skip "_" files)

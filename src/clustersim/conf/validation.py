@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from clustersim.conf.instruments import INSTRUMENT_PARAMS, InstrumentParams
@@ -274,15 +274,23 @@ def _set_dotted(data: dict, key: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
+def _plain(node: Any) -> Any:
+    """Plain nested dicts and lists of an OmegaConf node, read through its Mapping and Sequence
+    interfaces (interpolations resolve on access): only the command line imports omegaconf."""
+    if isinstance(node, Mapping):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, Sequence) and not isinstance(node, str | bytes):
+        return [_plain(v) for v in node]
+    return node
+
+
 def coerce(cfg: Any) -> Config:
     """Accept a Config, a mapping or an OmegaConf node; return a validated Config."""
     if isinstance(cfg, Config):
         validate(cfg)
         return cfg
-    if hasattr(cfg, "_metadata") and hasattr(cfg, "keys"):  # OmegaConf DictConfig, no import
-        from omegaconf import OmegaConf
-
-        cfg = OmegaConf.to_container(cfg, resolve=True)
+    if hasattr(cfg, "_metadata") and hasattr(cfg, "keys"):  # an OmegaConf DictConfig
+        cfg = _plain(cfg)
     if isinstance(cfg, Mapping):
         return make_config(cfg)
     raise ConfigError(f"config={type(cfg).__name__}: must be a Config, a mapping or a DictConfig")
