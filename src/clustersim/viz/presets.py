@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from clustersim.cli.compose import compose_with_choices
+from clustersim.cli.run import config_dir as cli_config_dir
 from clustersim.conf import Config, ConfigError
 
 EXERCISE_GROUP = "exercise"
@@ -26,8 +27,6 @@ UNSET = "(none)"  # Select value for an optional group left out
 
 
 def config_dir() -> Path:
-    from clustersim.cli.run import config_dir as cli_config_dir
-
     return Path(cli_config_dir())
 
 

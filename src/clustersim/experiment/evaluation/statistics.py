@@ -90,6 +90,8 @@ def _pair(p: Record, t: Record, years_after: float, window: int):
 
 
 def assess(scenarios, pairs, years_after: float, window_years: float) -> Evaluation:
+    """The evaluation's tables from ``scenarios`` (name -> Config) and ``pairs`` (name -> the
+    (policy, twin) records of each replication)."""
     window = round(window_years * STEPS_PER_YEAR)
     rows, over, summary, replicates = [], [], [], []
     for name, cfg in scenarios.items():
