@@ -276,7 +276,7 @@ def _set_dotted(data: dict, key: str, value: Any) -> None:
 
 def _plain(node: Any) -> Any:
     """Plain nested dicts and lists of an OmegaConf node, read through its Mapping and Sequence
-    interfaces (interpolations resolve on access): only the command line imports omegaconf."""
+    interfaces (interpolations resolve on access), so conf needs no OmegaConf import."""
     if isinstance(node, Mapping):
         return {k: _plain(v) for k, v in node.items()}
     if isinstance(node, Sequence) and not isinstance(node, str | bytes):
