@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from clustersim.analysis.aggregate import MARKER
-from clustersim.conf import Config, coerce, to_dict
+from clustersim.conf import Config, coerce, make_config, to_dict
+from clustersim.experiment.run import run
 from clustersim.observe.recording import write_json
 
 # What a job writes (clustersim.experiment.jobs.simulate); an unfinished job's leftovers go first.
@@ -90,8 +91,6 @@ def run_job(config, out_dir: str | Path, resume: bool = True, echo=print) -> boo
 def warm_numba_cache(engine: str = "numba") -> float:
     """Compile (or load) every kernel once in this process, so that workers started afterwards
     find the on-disk cache instead of compiling in parallel. Returns the seconds it took."""
-    from clustersim import make_config, run
-
     t0 = time.perf_counter()
     if engine == "numba":
         run(make_config(n_firms=30, years=1, replications=1, **{"output.write": False}))
