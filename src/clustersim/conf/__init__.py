@@ -24,6 +24,7 @@ from clustersim.conf.ties import TrustConfig
 from clustersim.conf.universities import UniversityConfig
 from clustersim.conf.validation import (
     coerce,
+    config_digest,
     flatten,
     iter_params,
     make_config,
@@ -59,6 +60,7 @@ __all__ = [
     "make_config",
     "make_params",
     "param",
+    "config_digest",
     "to_dict",
     "validate",
 ]

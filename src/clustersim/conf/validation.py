@@ -8,6 +8,8 @@ naming the key, the value and what is allowed; ranges and choices come from each
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import math
 import typing
 from collections.abc import Mapping, Sequence
@@ -75,6 +77,13 @@ def _resolved_types(cls: type) -> dict[str, Any]:
 def to_dict(cfg) -> dict:
     """Plain nested dict of a config (for metadata and tables)."""
     return dataclasses.asdict(cfg)
+
+
+def config_digest(cfg, ignore: tuple[str, ...] = ("output",)) -> str:
+    """SHA-1 of every parameter of ``cfg`` but the top-level keys in ``ignore``: the identity
+    of a run (``run_id``) and of a sweep job (``config_hash``) across processes and reruns."""
+    d = {k: v for k, v in to_dict(cfg).items() if k not in ignore}
+    return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def flatten(d: Mapping, prefix: str = "") -> dict[str, Any]:

@@ -5,8 +5,6 @@ The CLI, sweeps, experiments, the teaching app and the tests all go through it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import platform
 import subprocess
 import time
@@ -15,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clustersim.conf import Config, coerce, to_dict
+from clustersim.conf import Config, coerce, config_digest, to_dict
 from clustersim.observe.recording import firm_table, tie_table, write_json, write_parquet
 
 __version__ = "0.1.0"
@@ -23,11 +21,7 @@ __version__ = "0.1.0"
 
 def run_id(cfg: Config) -> str:
     """Stable id of a (scenario, seed, replication): a hash of every parameter but the output."""
-    d = to_dict(cfg)
-    d.pop("output", None)
-    d.pop("replications", None)
-    digest = hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()
-    return f"{digest[:12]}-r{cfg.replication}"
+    return f"{config_digest(cfg, ignore=('output', 'replications'))[:12]}-r{cfg.replication}"
 
 
 def git_revision() -> str:

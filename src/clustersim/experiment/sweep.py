@@ -13,14 +13,13 @@ Hydra's side of a sweep (cache warm-up, progress bar, aggregation at the end) is
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import time
 from pathlib import Path
 
 from clustersim.analysis.aggregate import MARKER
-from clustersim.conf import Config, coerce, make_config, to_dict
+from clustersim.conf import Config, coerce, config_digest, make_config
 from clustersim.experiment.run import run
 from clustersim.observe.recording import write_json
 
@@ -30,9 +29,7 @@ JOB_OUTPUTS = ("replications", "figures", "timeseries.parquet", "config.json", M
 
 def config_hash(cfg: Config) -> str:
     """Identity of a job across reruns: every parameter but the output settings."""
-    d = to_dict(cfg)
-    d.pop("output", None)
-    return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return config_digest(cfg)[:16]
 
 
 def is_done(job_dir: str | Path, cfg: Config | None = None) -> bool:
