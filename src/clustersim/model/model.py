@@ -36,13 +36,16 @@ import copy
 
 import mesa
 import numpy as np
+from mesa.time import Priority, Schedule
 
-from clustersim.conf import STEPS_PER_YEAR, Config, coerce
+from clustersim.conf import STEPS_PER_YEAR, Config
+from clustersim.conf.merge import configure
 from clustersim.mechanisms import universities
 from clustersim.mechanisms.demography import entry, finance
 from clustersim.mechanisms.market import demand
 from clustersim.model.engine import make_engine
 from clustersim.observe.recording import Recorder
+from clustersim.observe.reporters import MODEL_REPORTERS
 from clustersim.world import regions
 from clustersim.world.agents import Firm
 from clustersim.world.hooks import Overrides, StepHook
@@ -54,12 +57,47 @@ STEP_COUNTS = ("exits", "entries", "startups", "spinoffs", "university_spinoffs"
 
 
 class ClusterModel(mesa.Model):
-    """A cluster on a landscape of regions. ``ClusterModel(config).run()`` or step by step."""
+    """A cluster on a landscape of regions. ``ClusterModel(config).run()``, step by step, or
+    driven by Mesa (``model.run_model()``, ``mesa.batch_run``; docs/guide-academics.md).
 
-    def __init__(self, config: Config | dict | None = None):
-        cfg = copy.deepcopy(coerce(config if config is not None else Config()))
+    Args:
+        config: a :class:`~clustersim.conf.Config`, a nested mapping of its keys, or None (the
+            defaults).
+        rng: Mesa's seed argument (int, numpy Generator, SeedSequence or None). It only picks
+            the run's ``(seed, replication)`` (:func:`clustersim.conf.merge.seed_from_rng`): the
+            run always draws from ``SeedSequence(seed, spawn_key=(replication,))``, so it stays
+            reproducible and identified by those two numbers; None keeps the config's.
+        collect: keep ``self.datacollector``, a ``mesa.DataCollector`` of the model-level
+            reporters in :mod:`clustersim.observe.reporters` plus any given here. It collects
+            after every step, and the initial state when the first step begins. False sets it to
+            None (assign a DataCollector to collect again); the array recorder
+            (``self.recorder``) records either way and is what ``clustersim.run`` returns.
+        model_reporters, agent_reporters, agenttype_reporters: added to that DataCollector, as
+            its own arguments (``agenttype_reporters={Firm: {"employees": "emp"}}``).
+        **overrides: parameters merged over ``config`` and validated: dotted
+            (``**{"market.selection": 3}``), double underscore (``market__selection=3``) or nested
+            (``world={"n_regions": 6}``); a string for a preset group (``policy="broker"``,
+            ``sector=``, ``circumstance=``, ``process=``, ``scenario=``) merges that preset file
+            (:mod:`clustersim.conf.merge`). A bad key or value raises ConfigError.
+
+    ``running`` turns False once ``cfg.steps`` steps are done (Mesa's loops stop there).
+    """
+
+    def __init__(
+        self,
+        config: Config | dict | None = None,
+        *,
+        rng=None,
+        collect: bool = True,
+        model_reporters: dict | None = None,
+        agent_reporters: dict | None = None,
+        agenttype_reporters: dict | None = None,
+        **overrides,
+    ):
+        cfg = copy.deepcopy(configure(config, rng, overrides))
         seed_seq = np.random.SeedSequence(cfg.seed, spawn_key=(cfg.replication,))
         super().__init__(rng=np.random.default_rng(seed_seq))
+        self._init_mesa(collect, model_reporters, agent_reporters, agenttype_reporters)
         self.cfg = cfg
         self.dims = cfg.knowledge.dims
         self.t = 0
@@ -238,3 +276,27 @@ class ClusterModel(mesa.Model):
     @property
     def year(self) -> float:
         return self.t / STEPS_PER_YEAR
+
+    # ----------------------------------------------------------------- Mesa
+    def _init_mesa(self, collect, model_reporters, agent_reporters, agenttype_reporters) -> None:
+        """Mesa's side: the DataCollector and one low-priority event after every step (and at
+        time 0) that collects and stops ``running`` at the horizon. An event rather than code in
+        ``step()`` keeps the step free of Mesa bookkeeping; it draws no random numbers."""
+        self.datacollector = None
+        if collect:
+            self.datacollector = mesa.DataCollector(
+                model_reporters={**MODEL_REPORTERS, **(model_reporters or {})},
+                agent_reporters=agent_reporters,
+                agenttype_reporters=agenttype_reporters,
+            )
+        elif model_reporters or agent_reporters or agenttype_reporters:
+            raise ValueError("reporters need collect=True")
+        self.schedule_recurring(
+            self._after_step, Schedule(interval=1.0, start=0.0), priority=Priority.LOW
+        )
+
+    def _after_step(self) -> None:
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
+        if self.t >= self.cfg.steps:
+            self.running = False
