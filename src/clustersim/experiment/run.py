@@ -73,7 +73,7 @@ def run(config: Config | dict | None = None, *, keep_model: bool = False) -> Run
 
     cfg = coerce(config if config is not None else Config())
     t0 = time.perf_counter()
-    model = ClusterModel(cfg)
+    model = ClusterModel(cfg, collect=False)  # the array recorder is this call's output
     model.run()
     rid = run_id(cfg)
     ts = model.recorder.frame(
