@@ -24,6 +24,7 @@ values. :func:`configure` turns them into one :class:`~clustersim.conf.Config`:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 from collections.abc import Mapping
@@ -113,7 +114,7 @@ def load_preset(group: str, name: str, folder: Path | None = None) -> dict:
         )
     if name not in groups[group]:
         raise ConfigError(f"{group}={name!r}: unknown preset; allowed: {' | '.join(groups[group])}")
-    return _load(str(folder / group / f"{name}.yaml"), group)
+    return copy.deepcopy(_load(str(folder / group / f"{name}.yaml"), group))  # cached: copy
 
 
 @lru_cache(maxsize=128)
