@@ -223,6 +223,17 @@ def test_agent_reporter_on_firms():
     assert model.datacollector.get_model_vars_dataframe()["mean_size"].tolist() == [1.0] * 4
 
 
+def test_collect_period_thins_the_datacollector_and_keeps_the_last_step():
+    model = ClusterModel(collect=3, agenttype_reporters={Firm: {"employees": "emp"}}, **TINY)
+    model.run_model()
+    steps = model.datacollector.get_model_vars_dataframe()["year"] * 4
+    assert steps.tolist() == [0, 3, 6, 8]
+    firms = model.datacollector.get_agenttype_vars_dataframe(Firm)
+    assert sorted(firms.index.get_level_values("Step").unique()) == [0, 3, 6, 8]
+    with pytest.raises(ValueError, match="collect="):
+        ClusterModel(collect=-1, **TINY)
+
+
 def test_reporters_need_collect():
     with pytest.raises(ValueError, match="collect=True"):
         ClusterModel(collect=False, model_reporters={"x": "t"}, **TINY)

@@ -69,9 +69,11 @@ class ClusterModel(mesa.Model):
             reproducible and identified by those two numbers; None keeps the config's.
         collect: keep ``self.datacollector``, a ``mesa.DataCollector`` of the model-level
             reporters in :mod:`clustersim.observe.reporters` plus any given here. It collects
-            after every step, and the initial state when the first step begins. False sets it to
-            None (assign a DataCollector to collect again); the array recorder
-            (``self.recorder``) records either way and is what ``clustersim.run`` returns.
+            the initial state when the first step begins and then after every step (True) or
+            every ``collect``-th step and the last (an int: 4 is yearly, for costly agent
+            reporters). False sets it to None (assign a DataCollector to collect again); the
+            array recorder (``self.recorder``) records either way, and is what
+            ``clustersim.run`` returns.
         model_reporters, agent_reporters, agenttype_reporters: added to that DataCollector, as
             its own arguments (``agenttype_reporters={Firm: {"employees": "emp"}}``).
         **overrides: parameters merged over ``config`` and validated: dotted
@@ -88,7 +90,7 @@ class ClusterModel(mesa.Model):
         config: Config | dict | None = None,
         *,
         rng=None,
-        collect: bool = True,
+        collect: bool | int = True,
         model_reporters: dict | None = None,
         agent_reporters: dict | None = None,
         agenttype_reporters: dict | None = None,
@@ -282,6 +284,9 @@ class ClusterModel(mesa.Model):
         """Mesa's side: the DataCollector and one low-priority event after every step (and at
         time 0) that collects and stops ``running`` at the horizon. An event rather than code in
         ``step()`` keeps the step free of Mesa bookkeeping; it draws no random numbers."""
+        if not isinstance(collect, (bool, int, np.integer)) or collect < 0:
+            raise ValueError(f"collect={collect!r}: must be True, False or a period in steps")
+        self.collect_every = max(int(collect), 1)
         self.datacollector = None
         if collect:
             self.datacollector = mesa.DataCollector(
@@ -296,7 +301,8 @@ class ClusterModel(mesa.Model):
         )
 
     def _after_step(self) -> None:
-        if self.datacollector is not None:
+        due = self.t % self.collect_every == 0 or self.t == self.cfg.steps
+        if self.datacollector is not None and due:
             self.datacollector.collect(self)
         if self.t >= self.cfg.steps:
             self.running = False
