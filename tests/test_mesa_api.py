@@ -60,6 +60,13 @@ def test_overrides_merge_over_a_config_key_by_key():
     assert ClusterModel({"n_firms": 40}, years=3).cfg == make_config(n_firms=40, years=3)
 
 
+def test_string_values_of_parameters_are_not_preset_names():
+    cfg = configure(None, None, {"engine": "reference", "policy__name": "mine"})
+    assert (cfg.engine, cfg.policy.name) == ("reference", "mine")
+    model = ClusterModel(**{"initiative.route": "organic", "sector_name": "x"}, **TINY)
+    assert (model.cfg.initiative.route, model.cfg.sector_name) == ("organic", "x")
+
+
 def test_without_overrides_the_config_is_used_as_given():
     cfg = make_config(n_firms=40, seed=5, replication=2)
     model = ClusterModel(cfg)

@@ -263,10 +263,15 @@ def _plain(value: Mapping) -> dict:
 
 
 def _preset_choices(overrides: dict, folder: Path | None) -> dict[str, str]:
-    """The overrides that name presets: a string at a top-level key that is no scalar parameter."""
+    """The overrides that name presets: a string at a plain (not dotted) key that is no scalar
+    parameter of the root (``policy`` is both a section and a group; a string picks the group)."""
     types = _resolved_types(Config)
     scalar = {k for k, tp in types.items() if not _is_dataclass_type(tp)}
-    names = {k: v for k, v in overrides.items() if isinstance(v, str) and k not in scalar}
+    names = {
+        k: v
+        for k, v in overrides.items()
+        if isinstance(v, str) and k not in scalar and "." not in k and "__" not in k
+    }
     if not names:
         return {}
     groups = preset_groups(folder)
