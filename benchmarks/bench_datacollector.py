@@ -9,8 +9,10 @@ and repeated so that load from other processes hits them alike:
 * ``+ firm reporter``: also one agent-type reporter on every Firm every step.
 
 Construction and the run are timed together; numba is warmed first. Wall seconds are the
-headline; CPU seconds of the process are less disturbed on a shared machine. Prints a table
-(docs/guide-academics.md quotes it).
+headline; CPU seconds of the process are less disturbed on a shared machine. On a busy machine
+whole-run differences of a few percent are noise, so one ``collect`` call of each kind is also
+timed alone, on the state at the end of a default run. Prints both tables
+(docs/guide-academics.md quotes them).
 
     python benchmarks/bench_datacollector.py --repeats 5
 """
@@ -21,9 +23,11 @@ import argparse
 import statistics
 import time
 
+import mesa
 import pandas as pd
 
 from clustersim.model.model import ClusterModel
+from clustersim.observe.reporters import MODEL_REPORTERS
 from clustersim.world.agents import Firm
 
 VARIANTS = {
@@ -70,6 +74,37 @@ def main() -> None:
         )
     print(f"default run: {steps} steps, {args.repeats} repeats of each variant")
     print(pd.DataFrame(rows).to_string(index=False))
+    print(collect_alone(base_cpu, steps).to_string(index=False))
+
+
+def collect_alone(run_cpu: float, steps: int) -> pd.DataFrame:
+    """CPU time of one ``DataCollector.collect`` on the final state of a default run."""
+    model = ClusterModel(collect=False)
+    model.run_model()
+    collectors = {
+        "model reporters": ({"model_reporters": MODEL_REPORTERS}, 2000),
+        "firm reporter": (
+            {"agenttype_reporters": VARIANTS["+ firm reporter"]["agenttype_reporters"]},
+            200,
+        ),
+    }
+    rows = []
+    for name, (kwargs, calls) in collectors.items():
+        dc = mesa.DataCollector(**kwargs)
+        dc.collect(model)  # reporters are validated once, on the first call
+        c0 = time.process_time()
+        for _ in range(calls):
+            dc.collect(model)
+        per = (time.process_time() - c0) / calls
+        rows.append(
+            {
+                "collect alone": name,
+                "firms": len(model.firms.live),
+                "us_per_collect": round(1e6 * per, 1),
+                "share_of_run_%": round(100 * per * (steps + 1) / run_cpu, 1),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 if __name__ == "__main__":
