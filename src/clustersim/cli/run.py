@@ -13,25 +13,21 @@ is allowed, and leaves no result files behind.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
 from clustersim.conf import Config, ConfigError, coerce
+from clustersim.conf.merge import CONFIG_DIR_ENV, preset_dir
+
+__all__ = ["CONFIG_DIR_ENV", "config_dir", "main", "register_configs"]
 
 SCHEMA = "clustersim_schema"
-CONFIG_DIR_ENV = "CLUSTERSIM_CONFIG_DIR"
 
 
 def config_dir() -> str:
-    """The Hydra config folder: ``$CLUSTERSIM_CONFIG_DIR`` if set, else the presets shipped in
-    the package (``clustersim/conf/presets/``, a real folder in a source checkout and in an
-    installed wheel alike). The one definition: the app, the studies and the evaluation command
-    all compose from here."""
-    env = os.environ.get(CONFIG_DIR_ENV)
-    if env:
-        return str(Path(env).resolve())
-    return str(Path(__file__).resolve().parents[1] / "conf" / "presets")
+    """The Hydra config folder (:func:`clustersim.conf.merge.preset_dir`, the one definition:
+    ``$CLUSTERSIM_CONFIG_DIR`` if set, else the presets shipped in the package)."""
+    return str(preset_dir())
 
 
 def register_configs() -> None:

@@ -34,9 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from clustersim.conf import (
-    Config,
-    ConfigError,
+from clustersim.conf.params import ConfigError
+from clustersim.conf.schema import Config
+from clustersim.conf.validation import (
     _deep_update,
     _dict_of_sections,
     _is_dataclass_type,
@@ -48,6 +48,7 @@ from clustersim.conf import (
     validate,
 )
 
+CONFIG_DIR_ENV = "CLUSTERSIM_CONFIG_DIR"
 # Folders of the config directory that are not presets one names: Hydra's own settings, batch
 # studies and the teaching exercises (which need Hydra's defaults lists).
 NOT_PRESETS = ("hydra", "experiment", "exercise")
@@ -55,30 +56,18 @@ MAX_SEED = 2**63 - 1
 
 
 def preset_dir() -> Path:
-    """The preset folder: ``$CLUSTERSIM_CONFIG_DIR``, else the package's ``conf/presets/``, else
-    the project's ``configs/`` next to ``src/`` (the same search as the ``clustersim`` command)."""
-    env = os.environ.get("CLUSTERSIM_CONFIG_DIR")
+    """The config folder: ``$CLUSTERSIM_CONFIG_DIR`` if set, else the presets shipped in the
+    package (``clustersim/conf/presets/``, a real folder in a source checkout and in an installed
+    wheel alike). The one definition: the CLI, the app, the studies and the model read it."""
+    env = os.environ.get(CONFIG_DIR_ENV)
     if env:
         return Path(env).resolve()
-    here = Path(__file__).resolve()
-    packaged = here.parent / "presets"
-    if (packaged / "config.yaml").exists():
-        return packaged
-    for parent in here.parents:
-        if (parent / "configs" / "config.yaml").exists():
-            return parent / "configs"
-    return Path.cwd() / "configs"
+    return Path(__file__).resolve().parent / "presets"
 
 
 def preset_groups(folder: Path | None = None) -> dict[str, list[str]]:
-    """Preset group -> its option names, for every group folder holding yaml files."""
-    folder = Path(folder or preset_dir())
-    return _groups(str(folder))
-
-
-@lru_cache(maxsize=16)
-def _groups(folder: str) -> dict[str, list[str]]:
-    root = Path(folder)
+    """Preset group -> its option names (sorted), for every group folder holding yaml files."""
+    root = Path(folder or preset_dir())
     if not root.is_dir():
         return {}
     out = {}
@@ -89,19 +78,16 @@ def _groups(folder: str) -> dict[str, list[str]]:
     return out
 
 
-@lru_cache(maxsize=16)
-def _group_order(folder: str) -> tuple[str, ...]:
+def _group_order(folder: Path) -> list[str]:
     """Groups in the order the root config.yaml's defaults list merges them."""
-    path = Path(folder) / "config.yaml"
+    path = folder / "config.yaml"
     if not path.exists():
-        return ()
-    from omegaconf import OmegaConf
-
+        return []
     order = []
-    for entry in OmegaConf.to_container(OmegaConf.load(path)).get("defaults", []):
+    for entry in _read(str(path), path.stat().st_mtime_ns)[1].get("defaults", []):
         if isinstance(entry, dict):
             order += [k for k in entry if " " not in k and "/" not in k]
-    return tuple(order)
+    return order
 
 
 def load_preset(group: str, name: str, folder: Path | None = None) -> dict:
@@ -114,30 +100,32 @@ def load_preset(group: str, name: str, folder: Path | None = None) -> dict:
         )
     if name not in groups[group]:
         raise ConfigError(f"{group}={name!r}: unknown preset; allowed: {' | '.join(groups[group])}")
-    return copy.deepcopy(_load(str(folder / group / f"{name}.yaml"), group))  # cached: copy
-
-
-@lru_cache(maxsize=128)
-def _load(path: str, group: str) -> dict:
-    from omegaconf import OmegaConf  # the yaml dialect Hydra reads presets with
-
-    text = Path(path).read_text()
+    path = folder / group / f"{name}.yaml"
+    text, data = _read(str(path), path.stat().st_mtime_ns)
+    if "defaults" in data or "${" in text:
+        raise ConfigError(
+            f"{group}={name!r}: this preset uses Hydra's defaults list or interpolations; "
+            "compose it with clustersim.viz.presets.compose"
+        )
     package = group
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         if "@package" in line:
             package = line.split("@package", 1)[1].strip()
-    data = OmegaConf.to_container(OmegaConf.load(path), resolve=False) or {}
-    if "defaults" in data or "${" in text:
-        raise ConfigError(
-            f"{group}={Path(path).stem!r}: this preset uses Hydra's defaults list or "
-            "interpolations; compose it with clustersim.viz.presets.compose"
-        )
     if package != "_global_":
         for part in reversed(package.split(".")):
             data = {part: data}
-    return _typed(Config, data)
+    return _typed(Config, copy.deepcopy(data))
+
+
+@lru_cache(maxsize=128)
+def _read(path: str, mtime_ns: int) -> tuple[str, dict]:
+    """A yaml file's text and content, parsed once per version (the key has its mtime)."""
+    from omegaconf import OmegaConf  # the yaml dialect Hydra reads presets with
+
+    text = Path(path).read_text()
+    return text, OmegaConf.to_container(OmegaConf.load(path), resolve=False) or {}
 
 
 def _typed(cls: type, data: dict) -> dict:
@@ -219,7 +207,7 @@ def configure(
     presets = _preset_choices(overrides, folder)
     if presets:
         folder = Path(folder or preset_dir())
-        order = _group_order(str(folder))
+        order = _group_order(folder)
         ranked = sorted(presets, key=lambda g: order.index(g) if g in order else len(order))
         for group in ranked:
             _deep_update(data, load_preset(group, presets[group], folder))

@@ -19,10 +19,9 @@ from pathlib import Path
 from clustersim.cli.compose import compose_with_choices
 from clustersim.cli.run import config_dir as cli_config_dir
 from clustersim.conf import Config, ConfigError
+from clustersim.conf.merge import preset_groups as conf_preset_groups
 
-EXERCISE_GROUP = "exercise"
-# Folders that are not presets a student picks: Hydra's own settings, batch studies, exercises.
-NOT_PRESETS = ("hydra", "experiment", EXERCISE_GROUP)
+EXERCISE_GROUP = "exercise"  # not a preset group (clustersim.conf.merge.NOT_PRESETS)
 UNSET = "(none)"  # Select value for an optional group left out
 
 
@@ -36,12 +35,7 @@ def _options(folder: Path) -> list[str]:
 
 def preset_groups(cdir: Path | None = None) -> dict[str, list[str]]:
     """Preset group name -> its option names, for every group folder on disk (sorted)."""
-    cdir = Path(cdir or config_dir())
-    return {
-        d.name: _options(d)
-        for d in sorted(cdir.iterdir())
-        if d.is_dir() and d.name not in NOT_PRESETS and _options(d)
-    }
+    return conf_preset_groups(Path(cdir or config_dir()))
 
 
 def exercises(cdir: Path | None = None) -> dict[str, str]:
