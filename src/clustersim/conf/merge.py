@@ -17,8 +17,9 @@ values. :func:`configure` turns them into one :class:`~clustersim.conf.Config`:
   so ``ClusterModel()`` stays ``Config()``. Only the part of Hydra the preset groups use is
   supported: ``# @package _global_`` (or the group's own package) and no defaults lists or
   interpolations; a file needing more (the exercises) raises ConfigError and is composed with
-  :func:`clustersim.viz.presets.compose` instead. Numbers are typed by the schema as OmegaConf
-  types them, so a preset named here yields the same config, and run id, as the CLI's;
+  :func:`clustersim.viz.presets.compose` instead. Numbers are read and typed by the schema as
+  Hydra's OmegaConf reads and types them, so a preset named here yields the same parameters,
+  and run id, as the CLI's composition;
 * ``rng`` (Mesa's convention) chooses the run's ``(seed, replication)``; see :func:`seed_from_rng`.
 """
 
@@ -27,12 +28,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from clustersim.conf.params import ConfigError
 from clustersim.conf.schema import Config
@@ -119,13 +122,23 @@ def load_preset(group: str, name: str, folder: Path | None = None) -> dict:
     return _typed(Config, copy.deepcopy(data))
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML as Hydra's OmegaConf reads it, without importing it (only the command line
+    imports Hydra): ``1e-3`` is a float too, not only ``1.0e-3`` as in plain YAML 1.1."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
 @lru_cache(maxsize=128)
 def _read(path: str, mtime_ns: int) -> tuple[str, dict]:
     """A yaml file's text and content, parsed once per version (the key has its mtime)."""
-    from omegaconf import OmegaConf  # the yaml dialect Hydra reads presets with
-
     text = Path(path).read_text()
-    return text, OmegaConf.to_container(OmegaConf.load(path), resolve=False) or {}
+    return text, yaml.load(text, Loader=_Loader) or {}
 
 
 def _typed(cls: type, data: dict) -> dict:
@@ -235,10 +248,8 @@ def _base(config: Any) -> dict:
         return {}
     if isinstance(config, Config):
         return to_dict(config)
-    if hasattr(config, "_metadata") and hasattr(config, "keys"):  # OmegaConf DictConfig
-        from omegaconf import OmegaConf
-
-        config = OmegaConf.to_container(config, resolve=True)
+    if hasattr(config, "_metadata") and hasattr(config, "keys"):  # a DictConfig: coerce reads it
+        return to_dict(coerce(config))
     if isinstance(config, Mapping):
         return _plain(config)
     raise ConfigError(f"config={type(config).__name__}: must be a Config, a mapping or None")
