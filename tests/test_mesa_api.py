@@ -115,9 +115,9 @@ SMALL = {"n_firms": 80, "years": 10}
 )
 def test_preset_names_give_the_config_hydra_composes(choices):
     """Same run id as the CLI's composition: every parameter equal, number types included."""
-    from clustersim.viz.presets import compose
+    from clustersim.cli.compose import compose
 
-    composed = compose(choices, overrides=SMALL).config
+    composed = compose([f"{k}={v}" for k, v in {**choices, **SMALL}.items()])
     cfg = ClusterModel(**choices, **SMALL).cfg
     assert run_id(cfg) == run_id(composed)
     assert cfg.policy.name == composed.policy.name
@@ -139,7 +139,7 @@ def test_preset_files_are_merged_in_defaults_order_with_their_package(tmp_path):
     assert (cfg.n_firms, cfg.years, cfg.seed) == (11, 3, 4)  # first merges after second
     assert cfg.market.selection == 5.0 and isinstance(cfg.market.selection, float)
     for name in ("hydra_only", "interpolated"):
-        with pytest.raises(ConfigError, match="viz.presets.compose"):
+        with pytest.raises(ConfigError, match="cli.compose.compose"):
             configure(None, None, {"market": name}, tmp_path)
 
 

@@ -17,7 +17,7 @@ values. :func:`configure` turns them into one :class:`~clustersim.conf.Config`:
   so ``ClusterModel()`` stays ``Config()``. Only the part of Hydra the preset groups use is
   supported: ``# @package _global_`` (or the group's own package) and no defaults lists or
   interpolations; a file needing more (the exercises) raises ConfigError and is composed with
-  :func:`clustersim.viz.presets.compose` instead. Numbers are read and typed by the schema as
+  :func:`clustersim.cli.compose.compose` instead. Numbers are read and typed by the schema as
   Hydra's OmegaConf reads and types them, so a preset named here yields the same parameters,
   and run id, as the CLI's composition;
 * ``rng`` (Mesa's convention) chooses the run's ``(seed, replication)``; see :func:`seed_from_rng`.
@@ -108,7 +108,7 @@ def load_preset(group: str, name: str, folder: Path | None = None) -> dict:
     if "defaults" in data or "${" in text:
         raise ConfigError(
             f"{group}={name!r}: this preset uses Hydra's defaults list or interpolations; "
-            "compose it with clustersim.viz.presets.compose"
+            "compose it with clustersim.cli.compose.compose"
         )
     package = group
     for line in text.splitlines():
