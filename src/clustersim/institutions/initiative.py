@@ -216,7 +216,7 @@ class ClusterInitiative(mesa.Agent):
         is_member[members] = True
         a, b, kind = t.view("a"), t.view("b"), t.view("kind")
         both = np.flatnonzero(
-            (kind == TIE_FIRM) & is_member[a] & is_member[np.where(kind == 0, b, 0)]
+            (kind == TIE_FIRM) & is_member[a] & is_member[np.where(kind == TIE_FIRM, b, 0)]
         )
         t.trust[both] += c.trust_nurture * (1.0 - t.trust[both])
         ea, eb = a[both], b[both]
@@ -396,7 +396,7 @@ class ClusterInitiative(mesa.Agent):
         is_member = np.zeros(f.capacity, dtype=bool)
         is_member[members] = True
         a, b, kind = t.view("a"), t.view("b"), t.view("kind")
-        both = (kind == TIE_FIRM) & is_member[a] & is_member[np.where(kind == 0, b, 0)]
+        both = (kind == TIE_FIRM) & is_member[a] & is_member[np.where(kind == TIE_FIRM, b, 0)]
         return float(t.view("trust")[both].mean()) if both.any() else 0.0
 
     def _stats(self, model, lifecycle, members: np.ndarray) -> dict:

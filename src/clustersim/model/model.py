@@ -50,7 +50,14 @@ from clustersim.world import regions
 from clustersim.world.agents import Firm
 from clustersim.world.hooks import Overrides, StepHook
 from clustersim.world.spatial import SpatialIndex
-from clustersim.world.state import FINANCIER_KINDS, SPILL_CHANNELS, FirmArrays, TieArrays, region_of
+from clustersim.world.state import (
+    FINANCIER_KINDS,
+    SPILL_CHANNELS,
+    TIE_FIRM,
+    FirmArrays,
+    TieArrays,
+    region_of,
+)
 
 # this quarter's demography, counted per region in ``model.step_counts``
 STEP_COUNTS = ("exits", "entries", "startups", "spinoffs", "university_spinoffs", "refused")
@@ -262,7 +269,7 @@ class ClusterModel(mesa.Model):
             self.agent_of.pop(int(s)).remove()
             f.release(int(s))
         t = self.ties
-        firm_b = t.view("kind") == 0
+        firm_b = t.view("kind") == TIE_FIRM
         ok = f.alive[t.view("a")] & (~firm_b | f.alive[np.where(firm_b, t.view("b"), 0)])
         t.keep(ok)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clustersim.world.state import FINANCIER_KINDS, ORIGINS, SPILL_CHANNELS
+from clustersim.world.state import FINANCIER_KINDS, ORIGINS, SPILL_CHANNELS, TIE_FIRM
 
 
 def _per_region(model, values: np.ndarray, live: np.ndarray) -> np.ndarray:
@@ -176,7 +176,8 @@ def tie_table(model) -> pd.DataFrame:
     t, f = model.ties, model.firms
     kind = t.view("kind")
     b = t.view("b")
-    b_id = np.where(kind == 0, f.uid[np.where(kind == 0, b, 0)], b)
+    firm_b = kind == TIE_FIRM
+    b_id = np.where(firm_b, f.uid[np.where(firm_b, b, 0)], b)
     return pd.DataFrame(
         {
             "a": f.uid[t.view("a")],

@@ -1,4 +1,4 @@
-"""Policy instruments, the governments that fund them, and the mix that runs them (brief 6).
+"""Policy instruments, their governments and the mix that runs them (L2098-2409, L3793-4246).
 
 One module per instrument, all behind :class:`~clustersim.institutions.policies.base.Instrument`:
 ``broker``, ``demand_side``, ``training``, ``fdi``, ``framework``, ``incubator``,

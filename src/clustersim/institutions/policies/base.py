@@ -2,7 +2,7 @@
 
 A programme is an instrument run by one government over a window (start, duration), at an
 intensity, with a targeting rule and a cost per unit drawn from its government's budget, and an
-exit after which what it built must stand on its own (brief 6; exit strategy, L3940-3943).
+exit after which what it built must stand on its own (exit strategy, L3940-3943).
 The policy mix (``clustersim.institutions.policies.mix``)
 calls the step phases of every programme that has
 started, also after its exit, so an instrument can model what happens when support stops

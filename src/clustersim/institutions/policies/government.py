@@ -5,7 +5,7 @@ budget year it splits its budget among the programmes open that year (``policy.s
 money left at the year's end lapses, so spend in a year never exceeds the budget. Every payment
 is one record: step, programme, instrument, action and its target.
 
-Government failure, as configurable behaviour (brief 6):
+Government failure, as configurable behaviour (L1744-1745, L1911-1921, L2849-2850):
 
 * **capture** (L1911-1921): instruments steer that share of their discretionary allocations to
   incumbents by lobbying weight, and at a programme's scheduled end the beneficiaries win an
