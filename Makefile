@@ -10,7 +10,7 @@ PYTHON_BIN ?= $(shell \
 	    && { command -v $$p 2>/dev/null || echo $$p; break; }; \
 	done)
 
-.PHONY: run test test-slow test-ray studies test-browser bench lint app assets browser-deps docs clean help
+.PHONY: run test test-slow test-ray studies test-browser bench bench-crn lint app assets browser-deps docs clean help
 
 help:
 	@echo "make run        default scenario: simulate, summarise, write results/ and figures;"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-ray   a sweep through Hydra's Ray launcher (own venv .venv-ray, loopback Ray)"
 	@echo "make studies    every study in experiments/ (figures and summary.md in results/)"
 	@echo "make bench      firm-steps per second of both engines at 1k and 10k firms"
+	@echo "make bench-crn  how much noise the paired twin removes (common random numbers)"
 	@echo "make app        the teaching app in the browser (EXERCISE=lock_in: an exercise)"
 	@echo "make lint       ruff"
 
@@ -79,6 +80,10 @@ browser-deps: assets
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_engines.py
+
+# Variance reduction of the paired twin (common random numbers); writes docs/figures/crn.png.
+bench-crn: $(STAMP)
+	$(PY) benchmarks/bench_crn.py --jobs 2 --figure
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks experiments

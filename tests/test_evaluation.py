@@ -58,7 +58,7 @@ def test_deadweight_matches_funded_actions_by_identity():
         [
             (10, "regional", "b", "broker", "introduction", 1.0, 1, 2, np.nan),  # tied in twin
             (10, "regional", "b", "broker", "introduction", 1.0, 3, 4, np.nan),  # never tied
-            (10, "regional", "b", "broker", "tie_subsidy", 1.0, 5, 999, np.nan),  # new firm
+            (10, "regional", "b", "broker", "tie_subsidy", 1.0, 5, 999, np.nan),  # not in twin
             (10, "regional", "b", "broker", "facilitator", 4.0, -1, -1, np.nan),  # not keyed
             (20, "national", "r", "rd_subsidy", "rd", 1.0, 1, -1, np.nan),  # innovated then
             (20, "regional", "t", "training", "training", 1.0, 3, -1, 0.6),  # twin below 0.6
@@ -83,11 +83,13 @@ def test_deadweight_matches_funded_actions_by_identity():
         ),
     }
     ts = pd.DataFrame({"step": [20, 20], "region": [0, 1], "skill": [0.4, 0.4]})
-    p = Record("x", 0, False, ts, spend=spend, target=0, uid0=100)
+    p = Record("x", 0, False, ts, spend=spend, target=0)
     t = Record("twin", 0, True, ts, events=events)
     share, matchable = deadweight(p, t, window)
-    assert matchable == 6  # the tie with a firm born after the policy started cannot match
-    assert share == pytest.approx(3 / 6)
+    # every action is matchable by identity; the tie with a firm that exists only in the policy
+    # run (999) cannot have happened without the policy, so it is additional
+    assert matchable == 7
+    assert share == pytest.approx(3 / 7)
 
 
 # ----------------------------------------------------------------------------- end to end
@@ -215,7 +217,9 @@ def welch_greater(a, b) -> float:
 def test_w3_fdi_jobs_come_fast_supplier_upgrading_needs_absorptive_capacity():
     """W3 (L7514-7546, L8288-8290, L8393-8395): the same FDI programme with low and high local
     absorptive capacity. Jobs arrive within two years either way; the affiliates' local suppliers
-    gain knowledge (against the same firms in the twin) only where they can absorb it."""
+    gain more knowledge (against the same firms in the twin) where they can absorb it. (With
+    common random numbers the low-capacity suppliers gain about 60 % of what the high-capacity
+    ones gain, not under half as first measured: docs/policies.md.)"""
     from joblib import Parallel, delayed
 
     settings = {
@@ -233,7 +237,6 @@ def test_w3_fdi_jobs_come_fast_supplier_upgrading_needs_absorptive_capacity():
     up_low = np.array([o[0] for o in low])
     up_high = np.array([o[0] for o in high])
     assert welch_greater(up_high, up_low) < 0.05
-    assert up_low.mean() < 0.5 * up_high.mean()
 
 
 def w3_pair(overrides, replication):
@@ -252,12 +255,11 @@ def w3_pair(overrides, replication):
     return upgrading, float((emp[0] - emp[1]).loc[start + 2 * STEPS_PER_YEAR])
 
 
-@pytest.mark.slow
-def test_w4_the_broker_adds_more_where_a_base_exists():
+@pytest.fixture(scope="module")
+def w4_broker():
     """W4 (L6684-6689, L6835-6837): the broker programme in a region that holds most of the
     industry against the same programme in a near-empty region (about 5 firms), with labour
-    pools large enough that the base is not congested. Measured as additional jobs when support
-    ends and additional output five years later (lasting value)."""
+    pools large enough that the base is not congested; 10 paired replications."""
     base = [
         "world.n_regions=6",
         "world.focal.initial_firm_share=0.9",
@@ -271,6 +273,24 @@ def test_w4_the_broker_adds_more_where_a_base_exists():
         jobs=2,
     )
     r = ev.replicates
-    for col in ("employment.policy_end", "output.policy_end+N"):
-        b, e = r[r.scenario == "base"][col], r[r.scenario == "empty"][col]
-        assert welch_greater(b, e) < 0.05, (col, b.mean(), e.mean())
+    return {
+        col: (r[r.scenario == "base"][col], r[r.scenario == "empty"][col])
+        for col in ("employment.policy_end", "output.policy_end+N")
+    }
+
+
+@pytest.mark.slow
+def test_w4_the_broker_adds_lasting_output_where_a_base_exists(w4_broker):
+    b, e = w4_broker["output.policy_end+N"]
+    assert welch_greater(b, e) < 0.05, (b.mean(), e.mean())
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="not reproduced: in a base that already holds the market the broker raises output, "
+    "not jobs (docs/policies.md, W4)",
+)
+def test_w4_the_broker_adds_more_jobs_where_a_base_exists(w4_broker):
+    b, e = w4_broker["employment.policy_end"]
+    assert welch_greater(b, e) < 0.05, (b.mean(), e.mean())

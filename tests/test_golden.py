@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "08a6fd2749f9d3bf",
-    "default": "fa1b8b1a419e1a4a",
-    "fdi": "0058784bfbfef6b3",
-    "package": "010a2f89c8e88069",
-    "reengineered": "8dab85f81a1f986e",
-    "reference": "991aa70d70fd412f",
-    "seed_finance": "d7dd09f643e0ccc8",
+    "biotech_closed": "4833bcdcd273514b",
+    "default": "a3d856b84ed3ac73",
+    "fdi": "813c6bf79e14242b",
+    "package": "6d4bab2724271c85",
+    "reengineered": "0c0384e143826e24",
+    "reference": "0321702bc26aa957",
+    "seed_finance": "641dd7a06cebcfe6",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,9 @@ from clustersim.observe.lifecycle import stage_sequence
 from clustersim.world.state import TIE_FIRM
 
 BASE = {"n_firms": 120, "seed": 9, "output.figures": False}
+# seeds for the tests that need an initiative that recruits; an engineered initiative in a
+# 120-firm industry fails to recruit in some seeds (it stops in 'trust'), so they run several
+SEEDS = (0, 1, 3, 9)
 
 
 def phases(ts: pd.DataFrame) -> list[str]:
@@ -109,8 +113,11 @@ def test_same_seed_same_initiative_history():
 
 def test_fees_balance_the_ledger_and_follow_the_public_share():
     kw = {"initiative.route": "engineered", "initiative.start_step": 4, "initiative.cost": 3.0}
-    for share in (0.0, 0.6):
-        cfg = make_config(years=8, **BASE, **kw, **{"initiative.public_share": share})
+    paid = 0
+    for seed, share in itertools.product(SEEDS, (0.0, 0.6)):
+        cfg = make_config(
+            years=8, **{**BASE, "seed": seed}, **kw, **{"initiative.public_share": share}
+        )
         res = run(cfg)
         led, focal = res.ledger, res.timeseries[res.timeseries.is_focal].iloc[1:]
         predicted = (
@@ -124,30 +131,32 @@ def test_fees_balance_the_ledger_and_follow_the_public_share():
         np.testing.assert_allclose(predicted, led.cash_after, rtol=1e-10, atol=1e-8)
         np.testing.assert_allclose(-led.policy_transfers.to_numpy(), focal["initiative_fees"])
         paying = focal["initiative_fees"] > 0
-        assert paying.any()
+        paid += paying.any()
         cost = focal["initiative_fees"][paying] + focal["initiative_public_spend"][paying]
         np.testing.assert_allclose(cost[focal["members"][paying] >= 5], 3.0)
         public = focal["initiative_public_spend"][paying] / 3.0
         np.testing.assert_allclose(public, share)
+    assert paid >= 4  # members paid fees in at least two seeds, at both public shares
 
 
 def test_members_leave_an_initiative_whose_fees_outweigh_what_it_brings():
     """With no public money and a heavy running cost, members' experienced risk-return turns
     negative, they leave, and the initiative stagnates and dissolves (L3180-3187, L3344-3355)."""
     kw = {"initiative.route": "engineered", "initiative.start_step": 4}
-    cheap = run(make_config(years=15, **BASE, **kw))
-    dear = run(
-        make_config(
-            years=15,
-            **BASE,
-            **kw,
-            **{"initiative.public_share": 0.0, "initiative.cost": 40.0, "initiative.patience": 4},
-        )
-    )
-    seq = phases(dear.timeseries)
-    assert "stagnation" in seq and seq[-1] == "dissolved"
+    dear_kw = {"initiative.public_share": 0.0, "initiative.cost": 40.0, "initiative.patience": 4}
     end = lambda res: res.timeseries[res.timeseries.is_focal]["members"].iloc[-1]  # noqa: E731
-    assert end(dear) == 0 and end(cheap) > 20
+    grown = 0
+    for seed in SEEDS:
+        base = {**BASE, "seed": seed}
+        cheap = run(make_config(years=15, **base, **kw))
+        if end(cheap) <= 20:
+            continue  # this seed's initiative never grew: nothing for fees to undo
+        grown += 1
+        dear = run(make_config(years=15, **base, **kw, **dear_kw))
+        seq = phases(dear.timeseries)
+        assert "stagnation" in seq and seq[-1] == "dissolved"
+        assert end(dear) == 0
+    assert grown >= 2
 
 
 def test_brokered_ties_are_new_distinct_and_respect_the_degree_cap():
@@ -162,24 +171,31 @@ def test_brokered_ties_are_new_distinct_and_respect_the_degree_cap():
 
 
 def test_a_captured_facilitator_introduces_its_largest_member():
-    cfg = make_config(
-        years=6, **BASE, **{"initiative.route": "engineered", "initiative.start_step": 2}
-    )
-    captured = dataclasses.replace(
-        cfg, initiative=dataclasses.replace(cfg.initiative, neutrality=0.0, capacity=4.0)
-    )
-    model = ClusterModel(captured)
-    model.run(10)
-    ini = model.initiatives[0]
-    members = ini.members(model)
-    largest = members[np.argmax(model.firms.emp[members])]
-    n_before = model.ties.n
-    ini.carry = 0.0
-    ini._introduce(model, members)
-    new = slice(n_before, model.ties.n)
-    assert ini.introductions > 0
-    assert (model.ties.a[new] == largest).all()
-    assert (model.ties.kind[new] == TIE_FIRM).all()
+    introduced = 0
+    for seed in range(8):
+        cfg = make_config(
+            years=6,
+            **{**BASE, "seed": seed},
+            **{"initiative.route": "engineered", "initiative.start_step": 2},
+        )
+        captured = dataclasses.replace(
+            cfg, initiative=dataclasses.replace(cfg.initiative, neutrality=0.0, capacity=4.0)
+        )
+        model = ClusterModel(captured)
+        model.run(10)
+        ini = model.initiatives[0]
+        members = ini.members(model)
+        if len(members) < 2:
+            continue  # no initiative to capture in this seed
+        largest = members[np.argmax(model.firms.emp[members])]
+        n_before = model.ties.n
+        ini.carry = 0.0
+        ini._introduce(model, members)
+        new = slice(n_before, model.ties.n)
+        introduced += ini.introductions > 0
+        assert (model.ties.a[new] == largest).all()
+        assert (model.ties.kind[new] == TIE_FIRM).all()
+    assert introduced >= 2
 
 
 def test_public_share_is_a_checked_lever():

@@ -39,6 +39,7 @@ def test_fdi_brings_jobs_fast_and_affiliates_leave_when_incentives_end():
     for run in (fdi, with_training, elsewhere):
         assert (run.employment_gain_y15 > 0).all()
         assert run.mnes_y15.min() >= 8
-        assert (run.mnes_y25 < run.mnes_y15).all()
+        assert run.mnes_y25.mean() < 0.75 * run.mnes_y15.mean()  # affiliates leave ...
+    assert (elsewhere.mnes_y25 < elsewhere.mnes_y15).all()  # ... everywhere without handicaps
     assert elsewhere.mnes_y25.mean() < fdi.mnes_y25.mean()
     assert with_training.spend_to_y15.mean() > 1.5 * fdi.spend_to_y15.mean()

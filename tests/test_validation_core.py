@@ -74,9 +74,11 @@ def test_p3_spinoffs_concentrate_firms_without_agglomeration_economies():
 
 @pytest.fixture(scope="module")
 def shock_measures():
-    """Demand jumps 1.5 niche widths at year 20; firms measured before, just after, 5 years on."""
+    """Demand jumps 1.5 niche widths at year 20; firms measured before, just after, 5 years on.
+    Sixteen replications: the diversity effect (rho about 0.06-0.09, sd about 0.1 between
+    replications) is not distinguishable from zero with eight."""
     rows = []
-    for rep in range(8):
+    for rep in range(16):
         cfg = make_config(
             replication=rep,
             years=30,
@@ -97,10 +99,6 @@ def test_shock_cuts_sales_of_firms_far_from_the_new_demand(shock_measures):
     assert rhos.max() < -0.8, rhos
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not reproduced: partner diversity barely predicts recovery (docs/validation.md)",
-)
 def test_firms_with_diverse_partners_recover_faster(shock_measures):
     rhos = np.array([m["rho_diversity_recovery"] for m in shock_measures])
     assert rhos.mean() > 0 and stats.ttest_1samp(rhos, 0.0, alternative="greater").pvalue < 0.05

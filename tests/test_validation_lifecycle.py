@@ -64,7 +64,7 @@ def test_p2_shakeout_in_a_new_technology():
 def test_p7_removing_firms_shows_a_threshold_and_hysteresis():
     """Remove 0-90 % of the focal firms at year 15; measure the loss 25 years later (L1067-1101)."""
     shares = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
-    df = removal_dose_response(make_config(seed=11), shares, step=60, replications=4)
+    df = removal_dose_response(make_config(seed=11), shares, step=60, replications=8)
     m = threshold(df)
     assert m["loss"][0.1] < 0.05 and m["loss"][0.2] < 0.1, m  # small removals: recovered
     assert m["jump_ratio"] > 3, m  # one step far above the rest: a threshold
@@ -88,6 +88,11 @@ def base_kw(cfg) -> dict:
     return {"shocks.steps": cfg.shocks.steps, "shocks.size": cfg.shocks.size}
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="not reproduced with common random numbers: closed 56 % vs open 47 % declined, "
+    "discordant pairs 6 vs 3 (32 pairs, p = 0.51; docs/validation.md, P8)",
+)
 def test_p8_closed_clusters_decline_more_often_after_a_radical_shock(shocked_pairs):
     open_runs, closed_runs = shocked_pairs
     o = [after_shock(ts, SHOCK_STEP) for ts in open_runs]

@@ -1,6 +1,6 @@
 """The ``clustersim-evaluate`` command: policy presets against their no-policy twins.
 
-    clustersim-evaluate --policies broker fdi -r 20 -j 2
+    clustersim-evaluate --policies broker fdi -r 12 -j 2
     clustersim-evaluate n_firms=500 sector=biotech --policies broker -r 30 -j 2
 
 Overrides and presets are composed as ``clustersim`` composes them
@@ -16,6 +16,7 @@ import time
 
 from clustersim.cli.compose import compose
 from clustersim.experiment.evaluation import evaluate
+from clustersim.experiment.evaluation.pairing import DEFAULT_REPLICATIONS
 
 DEFAULT_POLICIES = ("broker", "demand_side", "training", "fdi", "framework")
 
@@ -35,7 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         default=list(DEFAULT_POLICIES),
         help="presets in clustersim/conf/presets/policy/",
     )
-    parser.add_argument("-r", "--replications", type=int, default=20)
+    parser.add_argument(
+        "-r",
+        "--replications",
+        type=int,
+        default=DEFAULT_REPLICATIONS,
+        help="paired replications (default: enough for the precision of >= 100 unpaired runs)",
+    )
     parser.add_argument("-j", "--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--years-after", type=float, default=5.0)
     parser.add_argument("--out", default="results/evaluation")

@@ -12,6 +12,7 @@ import pandas as pd
 from clustersim.conf import Config
 from clustersim.model import ClusterModel
 from clustersim.world.hooks import StepHook
+from clustersim.world.streams import stream_code
 
 
 class FirmRemoval(StepHook):
@@ -36,7 +37,9 @@ class FirmRemoval(StepHook):
             return
         r = model.focal if self.region is None else self.region
         members = model.index.region_members(r)
-        gone = members[model.rng.random(len(members)) < self.share]
+        uid = model.firms.uid[members]
+        u = model.streams.uniforms(stream_code(self.name), model.t, uid, 1)[:, 0]
+        gone = members[u < self.share]
         model.transfers -= float(model.firms.cash[gone].sum())
         model.step_counts["exits"][r] += len(gone)
         model.remove_firms(gone)

@@ -32,10 +32,10 @@ drives the public share through :meth:`ClusterInitiative.set_public_share` and r
 spent from ``public_spend`` (this step) and ``public_spent`` (cumulative). Fees move cash out of
 member firms and are booked in ``model.transfers``.
 
-Random numbers, drawn from ``model.rng`` only while an initiative is active (a run without one
-is unchanged): at the re-engineered break, one uniform per candidate tie; each step and
-initiative, in after_search, ``2 + CANDIDATES`` uniforms per introduction; in after_step one
-uniform per non-member core actor (recruitment).
+Random numbers come from the initiatives' own streams (``ClusterModel.hook_rng``), so an
+initiative changes no other draw of the run: at the re-engineered break, one uniform per
+candidate tie; each step and initiative, in after_search, ``2 + CANDIDATES`` uniforms per
+introduction; in after_step one uniform per non-member core actor (recruitment).
 """
 
 from __future__ import annotations
@@ -95,6 +95,10 @@ class ClusterInitiative(mesa.Agent):
         self._prev_succ = np.zeros(0, np.int64)
 
     # ------------------------------------------------------------------ public interface
+    def rng(self, model) -> np.random.Generator:
+        """Own random numbers in this step."""
+        return model.hook_rng(f"initiative:{self.region}")
+
     @property
     def exists(self) -> bool:
         return self.phase in ACTIVE
@@ -162,7 +166,7 @@ class ClusterInitiative(mesa.Agent):
         self.carry -= n
         if n == 0 or len(members) < 2:
             return
-        u = model.rng.random((n, 2 + CANDIDATES))
+        u = self.rng(model).random((n, 2 + CANDIDATES))
         kind = t.view("kind")
         a, b = t.view("a"), t.view("b")
         firm = kind == TIE_FIRM
@@ -336,7 +340,7 @@ class ClusterInitiative(mesa.Agent):
         cands = np.flatnonzero(is_core & (f.region == self.region) & (self.member_uid != f.uid))
         if len(cands) == 0:
             return
-        u = model.rng.random(len(cands))
+        u = self.rng(model).random(len(cands))
         rate = c.recruit_rate * (2.0 if c.trigger == "crisis" and self.phase == "trust" else 1.0)
         approached = cands[u < rate]
         if len(approached) == 0:
@@ -495,6 +499,10 @@ class InitiativeHook(StepHook):
         model.initiatives = self.initiatives = [ClusterInitiative(model, self.cfg, model.focal)]
         self.rigid: dict[int, float] = {}  # uid -> openness before the break
 
+    def rng(self, model) -> np.random.Generator:
+        """Own random numbers in this step."""
+        return model.hook_rng("initiative")
+
     def before_step(self, model) -> None:
         c = self.cfg
         if c.route != "reengineered":
@@ -527,7 +535,7 @@ class InitiativeHook(StepHook):
             | hubs[bb]
         )
         cand = np.flatnonzero(key)
-        cut = cand[model.rng.random(len(cand)) < c.break_share]
+        cut = cand[self.rng(model).random(len(cand)) < c.break_share]
         keep = np.ones(t.n, dtype=bool)
         keep[cut] = False
         t.keep(keep)

@@ -2,31 +2,31 @@
 sub-steps in order; the rules live with their mechanisms, and hooks act between sub-steps
 through the interface of ``clustersim.world.hooks``.
 
-Every random number comes from the run's single ``numpy.random.Generator``, in this order.
-
-Set-up, in order: regions (``world.regions.build``), universities
-(``mechanisms.universities.build``), financiers (no draws), the initial firms
+Random numbers come from counter-based streams (``world.streams``): each draw is a function
+of (run seed, decision, step, the identity it concerns), never of the order of draws, so a
+policy run and its twin read the same numbers for every agent they share. The set-up alone,
+identical in both, draws from the run's ``numpy.random.Generator`` (``model.rng``): regions
+(``world.regions.build``), universities (``mechanisms.universities.build``), the initial firms
 (``mechanisms.demography.entry.initial_firms``); each function lists its draws.
 
-Step order (one quarter), with the draws each sub-step takes:
+Step order (one quarter), with the stream each sub-step reads and what its draws are keyed by:
 
-1. demand grows and drifts in technology space; shocks jump it      (dims normals [+ dims])
+1. demand grows and drifts in technology space; shocks jump it      (DEMAND, SHOCK: the world)
 2. regions: wages, rents, critical-mass agglomeration, complacency    (none)
    hooks: ``before_step``
 3. market: productivity, shares, accounts, employment                  (none)
    hooks: ``after_market``
-4. innovation: incremental and radical                                 (2 uniforms + 2 dims + 1
-                                                                        normal per slot)
-5. ties: joint projects, opportunism, decay, dropping                  (4 uniforms per tie)
-6. spillovers: proximity and labour mobility, then all gains applied   (2 x contacts + 1 per slot)
-7. tie search                                                          (4 uniforms per slot)
+4. innovation: incremental and radical                                 (INNOVATION: firm id)
+5. ties: joint projects, opportunism, decay, dropping                  (TIES: the pair)
+6. spillovers: proximity and labour mobility, then all gains applied   (CONTACTS: firm id)
+7. tie search                                                          (SEARCH: firm id)
 8. universities: knowledge growth, graduates raise regional skill      (none)
    hooks: ``after_search``
 9. exit on sustained losses; the dead firms' ties go the same step     (none)
    hooks: ``before_entry``
 10. entry: start-ups, spin-offs, university spin-offs, then finance    (see entry.enter)
 11. the clock advances; lapsed parameter overrides are dropped         (none)
-    hooks: ``after_step``
+    hooks: ``after_step`` (hooks draw from streams of their own: ``hook_rng``)
 12. recording
 """
 
@@ -58,6 +58,7 @@ from clustersim.world.state import (
     TieArrays,
     region_of,
 )
+from clustersim.world.streams import CONTACTS, INNOVATION, SEARCH, TIES, Streams
 
 # this quarter's demography, counted per region in ``model.step_counts``
 STEP_COUNTS = ("exits", "entries", "startups", "spinoffs", "university_spinoffs", "refused")
@@ -111,6 +112,7 @@ class ClusterModel(mesa.Model):
         self.dims = cfg.knowledge.dims
         self.t = 0
         self.engine = make_engine(cfg.engine)
+        self.streams = Streams(cfg.seed, cfg.replication)  # every draw of the step
         self.focal = cfg.world.focal_region
         n_reg, n_kinds = cfg.world.n_regions, len(FINANCIER_KINDS)
         self.demand = np.zeros(self.dims)  # world demand's position in technology space
@@ -194,7 +196,7 @@ class ClusterModel(mesa.Model):
 
     # ----------------------------------------------------------------- the step
     def step(self) -> None:
-        cfg, rng, f = self.cfg, self.rng, self.firms
+        cfg, f = self.cfg, self.firms
         self.volume[:] = 0.0
         self.tie_counts[:] = 0
         ledger = {"step": self.t + 1, "cash_before": float(f.cash[f.alive].sum())}
@@ -207,30 +209,23 @@ class ClusterModel(mesa.Model):
         ledger["profit"] = float(f.profit[f.alive].sum())
         ledger["cash_after_market"] = float(f.cash[f.alive].sum())
         self._call("after_market")
-        n, dims = f.capacity, self.dims
-        self.engine.innovate(
-            self,
-            rng.random(n),
-            rng.random(n),
-            rng.normal(size=(n, dims)),
-            rng.normal(size=(n, dims)),
-            rng.normal(size=n),
-        )
-        ne = self.ties.n
+        n, dims, t, draw = f.capacity, self.dims, self.t, self.streams
+        u = draw.uniforms(INNOVATION, t, f.uid, 2, where=f.alive)  # empty slots draw nothing
+        z = draw.normals(INNOVATION, t, f.uid, 2 * dims + 1, where=f.alive)
+        self.engine.innovate(self, *columns(u), z[:, :dims], z[:, dims:-1], z[:, -1])
         self.dk = np.zeros(n)
         self.dpos = np.zeros((n, dims))
-        keep = np.ones(ne, dtype=np.bool_)
-        self.engine.projects(
-            self, keep, rng.random(ne), rng.random(ne), rng.random(ne), rng.random(ne)
-        )
+        keep = np.ones(self.ties.n, dtype=np.bool_)
+        u = draw.uniforms(TIES, t, self.ties.pair_ids(f.uid), 4)
+        self.engine.projects(self, keep, *columns(u))
         m = cfg.knowledge.proximity_contacts
-        self.engine.spillovers(self, rng.random((n, m)), rng.random((n, m)), rng.random(n))
+        u = draw.uniforms(CONTACTS, t, f.uid, 2 * m + 1, where=f.alive)
+        self.engine.spillovers(self, u[:, :m], u[:, m:-1], u[:, -1])
         self.engine.apply_knowledge(self)
         self.ties.keep(keep)
         start, nbr = self.engine.adjacency(self)
-        self.searched = self.engine.search(
-            self, start, nbr, rng.random(n), rng.random(n), rng.random(n), rng.random(n)
-        )
+        u = draw.uniforms(SEARCH, t, f.uid, 4, where=f.alive)
+        self.searched = self.engine.search(self, start, nbr, *columns(u))
         self.ties.add(*self.searched)
         ledger["tie_costs"] = len(self.searched[0]) * cfg.trust.tie_cost
         universities.update(self)
@@ -273,6 +268,12 @@ class ClusterModel(mesa.Model):
         ok = f.alive[t.view("a")] & (~firm_b | f.alive[np.where(firm_b, t.view("b"), 0)])
         t.keep(ok)
 
+    def hook_rng(self, name: str) -> np.random.Generator:
+        """The random numbers of hook ``name`` (a policy programme, a government, the
+        initiative) in this step: its own counter-based stream, so a hook that is switched on
+        changes no other draw of the run (``world.streams``)."""
+        return self.streams.hook(name, self.t)
+
     # ----------------------------------------------------------------- running
     def run(self, steps: int | None = None) -> None:
         for _ in range(self.cfg.steps if steps is None else steps):
@@ -313,3 +314,8 @@ class ClusterModel(mesa.Model):
             self.datacollector.collect(self)
         if self.t >= self.cfg.steps:
             self.running = False
+
+
+def columns(u: np.ndarray) -> list[np.ndarray]:
+    """The columns of a block of draws, each contiguous (as the kernels read them)."""
+    return [np.ascontiguousarray(u[:, j]) for j in range(u.shape[1])]

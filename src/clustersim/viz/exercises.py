@@ -39,13 +39,12 @@ def shock_response(model: AppModel) -> dict:
     nan = float("nan")
     shock = model.cfg.shocks.steps[0]
     model.run(shock - model.t)
-    first_new_uid = model.firms.next_uid
     model.run(20)
     fa = model.firms
     live = fa.live
     focal = fa.region[live] == model.focal
     emp = fa.emp[live]
-    new = fa.uid[live] >= first_new_uid
+    new = fa.born[live] >= shock
     newcomers = emp[focal & new].sum() / max(emp[focal].sum(), 1e-12)
     dist = np.sqrt(((fa.kpos[live] - model.demand) ** 2).sum(axis=1))
     model.run(model.cfg.steps - model.t)

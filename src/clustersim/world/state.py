@@ -12,6 +12,8 @@ import bisect
 
 import numpy as np
 
+from clustersim.world.streams import pair_ids
+
 # Tie kinds: the second endpoint is a firm slot, a university index or a financier index.
 TIE_FIRM, TIE_UNIVERSITY, TIE_FINANCIER = 0, 1, 2
 # Financier kinds (L1404-1460, L4316-4403).
@@ -65,7 +67,6 @@ class FirmArrays:
             setattr(self, name, np.zeros(self.capacity, dtype=np.bool_))
         self.kpos = np.zeros((self.capacity, dims))
         self.free: list[int] = list(range(self.capacity - 1, -1, -1))
-        self.next_uid = 0
 
     def _grow(self) -> None:
         old = self.capacity
@@ -81,14 +82,15 @@ class FirmArrays:
         self.kpos = kpos
         self.free = list(range(self.capacity - 1, old - 1, -1)) + self.free
 
-    def allocate(self) -> int:
-        """A free slot (lowest first), growing the arrays when none is left."""
+    def allocate(self, uid: int) -> int:
+        """A free slot (lowest first) for the firm ``uid``, growing the arrays when none is
+        left. Ids are stable identities (``world.streams``): the initial firms are 0, 1, ...;
+        newcomers get ids derived from what created them."""
         if not self.free:
             self._grow()
         slot = self.free.pop()
         self.alive[slot] = True
-        self.uid[slot] = self.next_uid
-        self.next_uid += 1
+        self.uid[slot] = uid
         return slot
 
     def release(self, slot: int) -> None:
@@ -146,6 +148,14 @@ class TieArrays:
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.n]
+
+    def pair_ids(self, uid: np.ndarray) -> np.ndarray:
+        """Each tie's identity, whichever end formed it: its kind and the ids of its ends
+        (firms by uid, universities and financiers by index)."""
+        a, b, kind = self.view("a"), self.view("b"), self.view("kind")
+        firm_b = kind == TIE_FIRM
+        b_id = np.where(firm_b, uid[np.where(firm_b, b, 0)], b)
+        return pair_ids(uid[a], b_id, kind)
 
 
 class RegionArrays:

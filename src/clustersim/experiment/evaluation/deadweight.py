@@ -1,8 +1,11 @@
 """Deadweight: the share of funded actions that also happened in the no-policy twin.
 
 Funded actions are matched by stable firm ids (ties by pair, innovations and skills by firm,
-entries by region, origin and parent) within a window of steps; only actions on firms that
-existed in both runs are matchable (later firms have no twin).
+entries by region, origin and parent) within a window of steps. Every action is matchable:
+firm ids derive from what created the firm (``world.streams``), so a firm born after the
+policy started is the same firm in the twin if its cause is there too; an action on a firm
+that exists only in the policy run cannot have happened without the policy, so it counts as
+additional.
 """
 
 from __future__ import annotations
@@ -38,19 +41,13 @@ def deadweight(p: Record, t: Record, window: int) -> tuple[float, int]:
     for row in sp.itertuples(index=False):
         step, a, b, x = row.step, int(row.a), int(row.b), row.x
         if row.action in TIE_ACTIONS:
-            if max(a, b) >= p.uid0:
-                continue
             total += 1
             hits += any(abs(s - step) <= window for s in tie_steps.get((a, b), ()))
         elif row.action == "rd":
-            if a >= p.uid0:
-                continue
             total += 1
             steps = innov.get(a)
             hits += steps is not None and bool(np.any(np.abs(steps - step) <= window))
         elif row.action == "training":
-            if a >= p.uid0:
-                continue
             total += 1
             st, sk = skill_of.get(a, (np.zeros(0), np.zeros(0)))
             near = np.abs(st - step) <= window
@@ -61,8 +58,6 @@ def deadweight(p: Record, t: Record, window: int) -> tuple[float, int]:
             near = s[(s.index >= step - window) & (s.index <= step + window)]
             hits += bool((near >= x - 1e-12).any())
         elif row.action in ENTRY_ACTIONS:
-            if b >= p.uid0:
-                continue
             total += 1
             m = births[
                 (births.region == a)

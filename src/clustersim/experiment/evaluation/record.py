@@ -20,4 +20,3 @@ class Record:
     windows: pd.DataFrame = field(default_factory=pd.DataFrame)
     events: dict = field(default_factory=dict)
     target: int = 0
-    uid0: int = 0

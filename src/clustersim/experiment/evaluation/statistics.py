@@ -89,6 +89,25 @@ def _pair(p: Record, t: Record, years_after: float, window: int):
     return out, diff
 
 
+def pairing_gain(pairs, meas) -> float:
+    """Variance reduction of the paired design for additional jobs when support ends:
+    var(policy run minus the twin of the next replication) / var(policy run minus its own twin).
+    The first is what independent runs would see; an unpaired design needs this many times the
+    replications for the same interval width. NaN with fewer than three replications."""
+    if len(pairs) < 3:
+        return float("nan")
+    end = [m["end"] for m in meas]
+    pol = np.array(
+        [_levels(p.ts, p.target).at[e, "employment"] for (p, _), e in zip(pairs, end, strict=True)]
+    )
+    twin = np.array(
+        [_levels(t.ts, p.target).at[e, "employment"] for (p, t), e in zip(pairs, end, strict=True)]
+    )
+    paired = np.var(pol - twin, ddof=1)
+    unpaired = np.var(pol - np.roll(twin, -1), ddof=1)
+    return float(unpaired / paired) if paired > 0 else float("inf")
+
+
 def assess(scenarios, pairs, years_after: float, window_years: float) -> Evaluation:
     """The evaluation's tables from ``scenarios`` (name -> Config) and ``pairs`` (name -> the
     (policy, twin) records of each replication)."""
@@ -154,6 +173,7 @@ def assess(scenarios, pairs, years_after: float, window_years: float) -> Evaluat
         jobs = est[("employment", "target", "policy_end")]
         cpj = est[("cost_per_job", "target", "policy_end")]
         dw = est[("deadweight", "target", "run_end")]
+        gain = pairing_gain(pairs[name], meas)
         summary.append(
             {
                 "scenario": name,
@@ -181,6 +201,8 @@ def assess(scenarios, pairs, years_after: float, window_years: float) -> Evaluat
                 "stage": mode([m["stage"] for m in meas if "stage" in m]),
                 "stage_twin": mode([m["stage_twin"] for m in meas if "stage_twin" in m]),
                 "replications": len(meas),
+                "variance_reduction": gain,
+                "unpaired_replications": len(meas) * gain,
             }
         )
     return Evaluation(

@@ -35,6 +35,10 @@ class Instrument(StepHook):
         self.reserved = 0.0  # money set aside this step for spends that follow later in the step
         self.spent = 0.0
 
+    def rng(self, model) -> np.random.Generator:
+        """This programme's own random numbers in this step (``ClusterModel.hook_rng``)."""
+        return model.hook_rng(f"policy:{self.key}")
+
     @property
     def costs_budget(self) -> bool:
         return self.p.costs_budget

@@ -23,7 +23,7 @@ What it changes in the target region while it runs:
 
 Risks it can show: capture (``insiders``), dependency (introduced ties decay without joint work,
 the initiative loses funding at the exit, L2386-2388), deadweight (pairs that link anyway in the
-twin). Random numbers: drawn from ``model.rng`` only while the programme runs, in
+twin). Random numbers: drawn from ``self.rng(model)`` only while the programme runs, in
 ``after_search``: for each introduction, one uniform per firm picked plus ``candidates`` for a
 missing link.
 """
@@ -137,7 +137,7 @@ class Broker(Instrument):
         model.transfers += len(mine) * cost  # firms paid less than the ledger's full cost
 
     def _introduce(self, model, n: int) -> None:
-        f, t, rng = model.firms, model.ties, model.rng
+        f, t, rng = model.firms, model.ties, self.rng(model)
         members = model.index.region_members(self.region)
         members = members[f.alive[members]]
         if len(members) < 2:
@@ -218,7 +218,7 @@ class Broker(Instrument):
     def _missing_link(self, model, periphery, core, start, nbr, linked):
         """A peripheral firm and the most complementary of ``candidates`` core firms that it
         is not linked to and shares no partner with (a bridge across a structural hole)."""
-        f, rng = model.firms, model.rng
+        f, rng = model.firms, self.rng(model)
         optimal = model.cfg.knowledge.optimal_distance
         if len(periphery) == 0 or len(core) == 0:
             return None

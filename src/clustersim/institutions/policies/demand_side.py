@@ -38,7 +38,7 @@ class DemandSide(Instrument):
         p, q = self.p, self.gov.cfg.information_quality
         self.offset = np.zeros(model.dims)
         if q < 1 and p.sophistication > 0 and p.spec_error > 0:
-            z = model.rng.normal(size=model.dims)
+            z = self.rng(model).normal(size=model.dims)
             self.offset = (1 - q) * p.spec_error * z / max(np.linalg.norm(z), 1e-12)
 
     def before_step(self, model) -> None:

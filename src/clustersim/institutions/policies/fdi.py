@@ -32,6 +32,7 @@ from clustersim.conf.instruments import FDIParams
 from clustersim.institutions.policies.base import Instrument
 from clustersim.mechanisms.demography import entry
 from clustersim.world.state import ORIGIN_MNE, TIE_FIRM
+from clustersim.world.streams import stream_code
 
 
 class FDI(Instrument):
@@ -103,7 +104,7 @@ class FDI(Instrument):
 
     # ------------------------------------------------------------------ arrival and exit
     def _arrive(self, model) -> None:
-        f, reg, rng, r, p = model.firms, model.regions, model.rng, self.region, self.p
+        f, reg, rng, r, p = model.firms, model.regions, self.rng(model), self.region, self.p
         x = reg.x0[r] + rng.random() * (reg.x1[r] - reg.x0[r])
         y = reg.y0[r] + rng.random() * (reg.y1[r] - reg.y0[r])
         z = rng.normal(size=model.dims)
@@ -112,12 +113,15 @@ class FDI(Instrument):
             kpos = model.core_position(r) + model.cfg.knowledge.optimal_distance * unit
         else:
             kpos = model.demand + 0.1 * model.cfg.knowledge.initial_spread * z
-        rd, opp, openness = entry.draw_traits(model, 1)
+        code = stream_code(f"policy:{self.key}")  # the n-th affiliate it attracted:
+        uid = int(model.streams.ids(code, model.t, [r], [len(self.mnes)])[0])
+        rd, opp, openness = entry.draw_traits(model, np.array([uid]))
         cash = model.cfg.market.initial_cash * p.size
         members = model.index.region_members(r)
         members = members[f.alive[members] & ~f.is_mne[members]]
         slot = entry.place_firm(
             model,
+            uid,
             float(x),
             float(y),
             r,
@@ -133,7 +137,6 @@ class FDI(Instrument):
             is_mne=True,
         )
         model.transfers += cash  # the parent's capital enters the region
-        uid = int(f.uid[slot])
         self.mnes[uid] = float(f.kstock[slot])
         self.grant(model, np.array([slot]), np.array([p.unit_cost]), "mne_grant")
         picks = []
@@ -154,7 +157,7 @@ class FDI(Instrument):
 
     def _footloose(self, model) -> None:
         """After the incentives: move to a region whose productivity-adjusted cost is lower."""
-        f, reg, rng = model.firms, model.regions, model.rng
+        f, reg, rng = model.firms, model.regions, self.rng(model)
         value = reg.agglo / (reg.wage + reg.rent)
         best = int(np.argmax(value))
         for s in self._slots(model):

@@ -17,9 +17,9 @@ Government failure, as configurable behaviour (L1744-1745, L1911-1921, L2849-285
   the yearly budget covers the losses of incumbents, largest lobby first, keeping them alive;
 * **information quality** is read by the instruments (blind targeting, gameable contests).
 
-Random numbers (``model.rng``): one uniform per government per year start while it has an open
-programme and a positive reversal hazard; one per programme reaching its scheduled end while
-capture is positive. Nothing else.
+Random numbers (the government's own stream, ``ClusterModel.hook_rng``): one uniform per
+government per year start while it has an open programme and a positive reversal hazard; one
+per programme reaching its scheduled end while capture is positive. Nothing else.
 """
 
 from __future__ import annotations
@@ -77,11 +77,16 @@ class Government(mesa.Agent):
         self.spent_by_year: dict[int, float] = {}
 
     # ------------------------------------------------------------------ budget year
+
+    def rng(self, model) -> np.random.Generator:
+        """This government's own random numbers in this step."""
+        return model.hook_rng(f"government:{self.level}")
+
     def new_year(self, model, declining: bool) -> None:
         """Reversal draw, then this year's envelopes (called at every year start)."""
         self.year = model.t // STEPS_PER_YEAR
         if self.cfg.reversal_hazard > 0 and any(p.open for p in self.programmes):
-            if model.rng.random() < self.cfg.reversal_hazard:
+            if self.rng(model).random() < self.cfg.reversal_hazard:
                 self.reverse(model)
         budget = self.cfg.budget
         self.aid_left = budget * self.cfg.defensive_aid if (declining and self.engaged) else 0.0
@@ -151,7 +156,7 @@ class Government(mesa.Agent):
 
     def extend(self, model, prog, steps: int) -> bool:
         """At a scheduled end, a captured government extends the programme (one draw)."""
-        if self.cfg.capture > 0 and model.rng.random() < self.cfg.capture:
+        if self.cfg.capture > 0 and self.rng(model).random() < self.cfg.capture:
             prog.end += steps
             return True
         return False

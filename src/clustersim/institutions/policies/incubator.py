@@ -62,7 +62,7 @@ class Incubator(Instrument):
         s = self.strength(model)
         if s <= 0:
             return
-        f, rng = model.firms, model.rng
+        f, rng = model.firms, self.rng(model)
         free = int(round(self.p.places * s)) - len(self._tenant_slots(model))
         members = model.index.region_members(self.region)
         new = members[(f.born[members] == model.t - 1) & (f.origin[members] != ORIGIN_MNE)]

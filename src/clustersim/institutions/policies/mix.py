@@ -71,7 +71,6 @@ class PolicyMix(StepHook):
         for key, prog in programmes.items():
             self.add_programme(model, key, prog)
         self.any_started = False
-        self.uid0 = model.firms.next_uid  # firms with smaller uids exist in the twin too
         self.peak = 0.0
         self.contest_scores: np.ndarray | None = None
         self._saved: dict[str, np.ndarray] = {}
@@ -156,7 +155,6 @@ class PolicyMix(StepHook):
     def _first_start(self, model) -> None:
         """The policy's target region is fixed when the first programme starts."""
         self.any_started = True
-        self.uid0 = model.firms.next_uid
         if self.cfg.contest:
             levels = [p.gov.level for p in self.programmes]
             judge = self.governments["national" if "national" in levels else levels[0]]

@@ -75,7 +75,7 @@ class RDSubsidy(Instrument):
         if q >= 1 or len(others) == 0:
             self.relabelled = 0
             return real
-        fake = others[model.rng.random(len(others)) < 1.0 - q]
+        fake = others[self.rng(model).random(len(others)) < 1.0 - q]
         self.relabelled = len(fake)
         return np.union1d(real, fake)
 

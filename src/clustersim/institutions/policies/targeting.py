@@ -38,9 +38,9 @@ def contest(model, quality: float) -> tuple[int, np.ndarray]:
     """Winner of a contest among all regions and the scores.
 
     Score = quality x (standardised log employment: the real base) + (1 - quality) x
-    advertising (one standard normal per region from ``model.rng``, drawn only here)."""
+    advertising (one standard normal per region from the contest's own stream)."""
     base = np.log1p(model.regions.emp)
     z = (base - base.mean()) / (base.std() if base.std() > 0 else 1.0)
-    advert = model.rng.normal(size=model.regions.n)
+    advert = model.hook_rng("policy:contest").normal(size=model.regions.n)
     score = quality * z + (1.0 - quality) * advert
     return int(np.argmax(score)), score

@@ -2,8 +2,14 @@
 start-ups, spin-offs and university spin-offs, screened by finance (L1368-1460, L3752-3759).
 
 Candidate generation is region- and candidate-level work, O(candidates) per step, so both engines
-share this module; the per-firm draws (which firms spawn spin-offs) run in the engines. Random
-numbers are drawn in a fixed order (:func:`enter`).
+share this module; the per-firm draws (which firms spawn spin-offs) run in the engines.
+
+Every newcomer has an identity derived from its cause: the region and its rank among the
+region's start-ups of the quarter, the parent firm, or the university and its rank. Its draws
+(location, knowledge, screening noise, traits) are keyed by that identity (``world.streams``),
+so a start-up that a policy did not cause is the same firm in the policy run and in its twin.
+Counts are Poisson by inversion: a region whose rate a policy raised gets the twin's newcomers
+and more, not other ones.
 """
 
 from __future__ import annotations
@@ -23,6 +29,13 @@ from clustersim.world.state import (
     TIE_FINANCIER,
     VC,
 )
+from clustersim.world.streams import (
+    FINANCE,
+    SPINOFFS,
+    STARTUPS,
+    TRAITS,
+    UNIVERSITY_SPINOFFS,
+)
 
 # what each entrant's origin is counted as in ``model.step_counts``
 COUNTED_AS = {
@@ -36,6 +49,7 @@ COUNTED_AS = {
 class Candidates:
     """Would-be firms of one step, before finance decides which of them enter."""
 
+    uid: np.ndarray  # the identity each would have as a firm
     origin: np.ndarray
     parent: np.ndarray  # parent firm slot, -1 if none
     x: np.ndarray
@@ -52,7 +66,7 @@ class Candidates:
         return Candidates(
             *[
                 np.concatenate([getattr(p, f) for p in parts])
-                for f in ("origin", "parent", "x", "y", "region", "kstock", "kpos")
+                for f in ("uid", "origin", "parent", "x", "y", "region", "kstock", "kpos")
             ]
         )
 
@@ -65,23 +79,25 @@ def location_utility(model) -> np.ndarray:
     return cfg.agglomeration_pull * np.log1p(reg.emp) - cfg.cost_aversion * cost + reg.amenity
 
 
-def startups(model, rng: np.random.Generator) -> Candidates:
+def startups(model) -> Candidates:
     """Start-ups: more where firms abound (L1368-1403), placed by logit location choice; most
-    settle next to an existing firm of the chosen region, the rest anywhere in it."""
-    cfg, reg, f, idx = model.cfg.entry, model.regions, model.firms, model.index
+    settle next to an existing firm of the chosen region, the rest anywhere in it. The logit
+    shares split one Poisson arrival rate into independent Poisson counts per region."""
+    cfg, reg, f, idx, t = model.cfg.entry, model.regions, model.firms, model.index, model.t
     base = model.overrides.get("entry.startup_base", cfg.startup_base)
     rate = model.overrides.get("entry.startup_rate", cfg.startup_rate)
-    n = rng.poisson(base * reg.n + rate * idx.n_live)
     u = location_utility(model)
     p = np.exp(u - u.max())
-    region = rng.choice(reg.n, size=n, p=p / p.sum())
-    near = rng.random(n) < cfg.near_firm_share
-    x = rng.uniform(reg.x0[region], reg.x1[region])
-    y = rng.uniform(reg.y0[region], reg.y1[region])
-    jitter = rng.normal(size=(n, 2))
-    pick = rng.random(n)
-    kz = rng.normal(size=(n, model.dims))
-    kq = rng.normal(size=n)
+    rates = (base * reg.n + rate * idx.n_live) * p / p.sum()
+    region, rank = _ranks(model.streams.counts(STARTUPS, t, np.arange(reg.n), rates))
+    uid = model.streams.ids(STARTUPS, t, region, rank)
+    n = len(uid)
+    u = model.streams.uniforms(STARTUPS, t, uid, 4)
+    z = model.streams.normals(STARTUPS, t, uid, 3 + model.dims)
+    near = u[:, 0] < cfg.near_firm_share
+    x = reg.x0[region] + u[:, 1] * (reg.x1[region] - reg.x0[region])
+    y = reg.y0[region] + u[:, 2] * (reg.y1[region] - reg.y0[region])
+    pick, jitter, kq, kz = u[:, 3], z[:, :2], z[:, 2], z[:, 3:]
     kpos = np.empty((n, model.dims))
     kstock = np.empty(n)
     host = np.full(n, -1)
@@ -101,21 +117,23 @@ def startups(model, rng: np.random.Generator) -> Candidates:
         f.x[host[nearby]] + jitter[nearby, 0], f.y[host[nearby]] + jitter[nearby, 1]
     )
     return Candidates(
-        np.full(n, ORIGIN_STARTUP), np.full(n, -1), x, y, model.region_at(x, y), kstock, kpos
+        uid, np.full(n, ORIGIN_STARTUP), np.full(n, -1), x, y, model.region_at(x, y), kstock, kpos
     )
 
 
-def spinoffs(model, parents: np.ndarray, rng: np.random.Generator) -> Candidates:
+def spinoffs(model, parents: np.ndarray) -> Candidates:
     """Spin-offs locate near their parent and inherit part of its knowledge (L3752-3759,
-    L1532-1550; Klepper 2007)."""
+    L1532-1550; Klepper 2007). A parent has at most one a quarter: it names the spin-off."""
     cfg, f = model.cfg.entry, model.firms
     n = len(parents)
-    off = rng.normal(size=(n, 2)) * cfg.spinoff_distance
-    kz = rng.normal(size=(n, model.dims))
+    uid = model.streams.ids(SPINOFFS, model.t, f.uid[parents], np.zeros(n, np.int64))
+    z = model.streams.normals(SPINOFFS, model.t, uid, 2 + model.dims)
+    off, kz = z[:, :2] * cfg.spinoff_distance, z[:, 2:]
     x, y = model.clip_xy(f.x[parents] + off[:, 0], f.y[parents] + off[:, 1])
     kpos = f.kpos[parents] + 0.1 * model.cfg.knowledge.initial_spread * kz
     kstock = cfg.spinoff_inherit * f.kstock[parents]
     return Candidates(
+        uid,
         np.full(n, ORIGIN_SPINOFF),
         parents.astype(np.int64),
         x,
@@ -126,20 +144,35 @@ def spinoffs(model, parents: np.ndarray, rng: np.random.Generator) -> Candidates
     )
 
 
-def university_spinoffs(model, rng: np.random.Generator) -> Candidates:
+def university_spinoffs(model) -> Candidates:
     """Academic spin-offs next to their university, carrying its knowledge (L4247-4315)."""
-    uni, ucfg = model.universities, model.cfg.universities
-    counts = rng.poisson(ucfg.spinoff_rate * uni.openness) if uni.n else np.zeros(0, np.int64)
-    src = np.repeat(np.arange(uni.n), counts)
-    n = len(src)
-    off = rng.normal(size=(n, 2))
-    kz = rng.normal(size=(n, model.dims))
+    uni, ucfg, t = model.universities, model.cfg.universities, model.t
+    rates = ucfg.spinoff_rate * uni.openness
+    src, rank = _ranks(model.streams.counts(UNIVERSITY_SPINOFFS, t, np.arange(uni.n), rates))
+    uid = model.streams.ids(UNIVERSITY_SPINOFFS, t, src, rank)
+    n = len(uid)
+    z = model.streams.normals(UNIVERSITY_SPINOFFS, t, uid, 2 + model.dims)
+    off, kz = z[:, :2], z[:, 2:]
     x, y = model.clip_xy(uni.x[src] + off[:, 0], uni.y[src] + off[:, 1])
     kpos = uni.kpos[src] + 0.2 * model.cfg.knowledge.initial_spread * kz
     kstock = 0.5 * np.minimum(uni.kstock[src], 2.0 * model.mean_kstock(-1))
     return Candidates(
-        np.full(n, ORIGIN_UNIVERSITY), np.full(n, -1), x, y, model.region_at(x, y), kstock, kpos
+        uid,
+        np.full(n, ORIGIN_UNIVERSITY),
+        np.full(n, -1),
+        x,
+        y,
+        model.region_at(x, y),
+        kstock,
+        kpos,
     )
+
+
+def _ranks(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For counts per creator: each newcomer's creator and its rank among the creator's ones."""
+    creator = np.repeat(np.arange(len(counts)), counts)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    return creator, np.arange(len(creator)) - first
 
 
 def quality(model, kstock: np.ndarray, kpos: np.ndarray) -> np.ndarray:
@@ -153,19 +186,22 @@ def quality(model, kstock: np.ndarray, kpos: np.ndarray) -> np.ndarray:
 def enter(model) -> float:
     """Generate, finance and place this quarter's new firms; returns the cash they bring in.
 
-    Draws, in order: start-ups; one uniform per firm slot (spin-off parents) and the spin-offs,
-    if ``entry.spinoffs``; university spin-offs; one normal per candidate (screening); the
-    traits of every candidate, funded or not."""
-    cfg, rng = model.cfg, model.rng
-    parts = [startups(model, rng)]
+    Draws: the start-up and university spin-off counts and each candidate's attributes; one
+    uniform per firm (does it spawn a spin-off?), if ``entry.spinoffs``; one normal per
+    candidate (the financiers' screening noise); every candidate's traits."""
+    cfg, t = model.cfg, model.t
+    parts = [startups(model)]
     if cfg.entry.spinoffs:
-        parents = model.engine.spinoff_parents(model, rng.random(model.firms.capacity))
-        parts.append(spinoffs(model, parents, rng))
-    parts.append(university_spinoffs(model, rng))
+        f = model.firms
+        u_spin = model.streams.uniforms(SPINOFFS, t, f.uid, 1, where=f.alive)[:, 0]
+        parents = model.engine.spinoff_parents(model, u_spin)
+        parts.append(spinoffs(model, parents))
+    parts.append(university_spinoffs(model))
     cands = Candidates.concat(parts)
     score = quality(model, cands.kstock, cands.kpos)
-    funder = finance.screen(model, score, cands.region, rng.normal(size=len(cands)))
-    traits = draw_traits(model, len(cands))
+    noise = model.streams.normals(FINANCE, t, cands.uid, 1)[:, 0]
+    funder = finance.screen(model, score, cands.region, noise)
+    traits = draw_traits(model, cands.uid)
     fin, fcfg, counts = model.financiers, cfg.finance, model.step_counts
     brought = 0.0
     for c in range(len(cands)):
@@ -177,6 +213,7 @@ def enter(model) -> float:
         model.funded[fin.kind[k], r] += 1
         s = place_firm(
             model,
+            int(cands.uid[c]),
             cands.x[c],
             cands.y[c],
             r,
@@ -208,7 +245,7 @@ def initial_firms(model) -> None:
     region, some foreign MNEs (bigger, more knowledge). Draws blocks of one per firm, in order:
     x, y (uniforms); in the focal region? (uniform, if ``world.focal.initial_firm_share`` >= 0);
     x, y in the focal region (uniforms); position (``dims`` normals); knowledge, size (normals);
-    MNE? (uniform); then the traits."""
+    MNE? (uniform); their traits come from their ids 0, 1, ... (:func:`draw_traits`)."""
     cfg, rng, n = model.cfg, model.rng, model.cfg.n_firms
     w = cfg.world
     share = w.focal.initial_firm_share
@@ -224,11 +261,12 @@ def initial_firms(model) -> None:
     is_mne = rng.random(n) < cfg.initial_mne_share
     emp = np.where(is_mne, 10 * emp, emp)
     kstock = np.where(is_mne, 2 * kstock, kstock)
-    traits = draw_traits(model, n)
+    traits = draw_traits(model, np.arange(n))
     region = model.region_at(x, y)
     for i in range(n):
         place_firm(
             model,
+            i,
             x[i],
             y[i],
             region[i],
@@ -243,17 +281,21 @@ def initial_firms(model) -> None:
         )
 
 
-def draw_traits(model, n: int):
-    """R&D intensity, opportunism and openness of ``n`` new firms (``n`` draws each, in turn)."""
-    k, t, rng = model.cfg.knowledge, model.cfg.trust, model.rng
-    rd = np.clip(k.rd_intensity + k.rd_sd * rng.normal(size=n), 0.0, 0.5)
-    opportunism = np.clip(t.opportunism_mean * 2 * rng.random(n), 0.0, 1.0)
-    openness = 0.2 + 0.8 * rng.random(n)
+def draw_traits(model, uid: np.ndarray):
+    """R&D intensity, opportunism and openness of new firms: inborn, so keyed by the firm's id
+    alone (a firm has the same traits in every run in which it is born)."""
+    k, t = model.cfg.knowledge, model.cfg.trust
+    z = model.streams.normals(TRAITS, 0, uid, 1)[:, 0]
+    u = model.streams.uniforms(TRAITS, 0, uid, 2)
+    rd = np.clip(k.rd_intensity + k.rd_sd * z, 0.0, 0.5)
+    opportunism = np.clip(t.opportunism_mean * 2 * u[:, 0], 0.0, 1.0)
+    openness = 0.2 + 0.8 * u[:, 1]
     return rd, opportunism, openness
 
 
 def place_firm(
     model,
+    uid,
     x,
     y,
     region,
@@ -270,7 +312,7 @@ def place_firm(
 ) -> int:
     """Put a new firm (and its agent) into a free slot; returns the slot. No random numbers."""
     f = model.firms
-    s = f.allocate()
+    s = f.allocate(uid)
     f.x[s], f.y[s], f.region[s] = x, y, region
     f.kstock[s], f.kpos[s], f.emp[s], f.cash[s] = kstock, kpos, emp, cash
     f.rd[s], f.opportunism[s], f.openness[s] = rd, opportunism, openness

@@ -1,0 +1,223 @@
+"""Counter-based random streams: a draw is a function of what it is about, not of when it is taken.
+
+Every random number of a run is a pure function of
+
+    (run seed, stream, step, identity, index)
+
+where the *stream* names the decision (demand drift, innovation, tie projects, entry in a region,
+one policy programme, ...), the *identity* is the stable id of the agent, pair or candidate the
+draw concerns, and the *index* counts the draws one identity takes from one stream in one step.
+Nothing is consumed, so a draw cannot shift another one: a firm that exists in a policy run and
+in its no-policy twin reads the same numbers in both, however many other firms were born,
+died or were helped in between. Differences between the twins then come from the mechanisms
+alone, which is what makes the paired comparison sharp (common random numbers, after Klein,
+Abeysuriya, Stuart & Kerr 2024, "Noise-free comparison of stochastic agent-based simulations
+using common random numbers", arXiv:2409.02086).
+
+The bits come from a SplitMix64 finaliser (Steele, Lea & Flood 2014) chained over the keys, one
+mixing round per key; uniforms take the top 53 bits. The functions are numba kernels, so both
+engines and any parallel kernel read the same numbers; the reference engine gets them from the
+model as arrays, exactly as the kernels do.
+
+Pairs are keyed order-free (the lower id first), so a tie's draws do not depend on which end
+formed it. Hooks that need many draws of assorted shapes (policies, the initiative) take a
+numpy ``Generator`` over a Philox bit generator keyed by (seed, stream, step, identity):
+counter-based as well, and private to that hook and step.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+
+import numpy as np
+from numba import njit
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_NORMAL_OFFSET = np.uint64(1 << 32)  # normals read bits past the uniforms' indices
+_ID_TAG = np.uint64(0x1D5)  # ids are mixed once more, apart from the draws of the same key
+ID_BITS = 53  # ids stay exact in float64 columns and in JSON
+ID_MASK = (1 << ID_BITS) - 1
+
+
+# The model's streams, one per decision. Hooks (policies, the initiative, governments,
+# experiments) get streams named after themselves (``Streams.hook``), so switching one on
+# changes no other stream.
+(
+    DEMAND,
+    SHOCK,
+    INNOVATION,
+    TIES,
+    CONTACTS,
+    SEARCH,
+    STARTUPS,
+    SPINOFFS,
+    UNIVERSITY_SPINOFFS,
+    FINANCE,
+    TRAITS,
+) = range(1, 12)
+
+
+def stream_code(name: str) -> int:
+    """A stable code for a named stream (hooks), disjoint from the model's own small codes."""
+    return (zlib.crc32(name.encode()) << 8) | 0xFF
+
+
+@njit(cache=True, inline="always")
+def mix(x):
+    """SplitMix64's finaliser: a bijection of 64-bit words with full avalanche."""
+    x = (x + _GOLDEN) & np.uint64(0xFFFFFFFFFFFFFFFF)
+    x = (x ^ (x >> _S30)) * _M1
+    x = (x ^ (x >> _S27)) * _M2
+    return x ^ (x >> _S31)
+
+
+@njit(cache=True)
+def key(seed, stream, step):
+    """The key of one stream in one step of one run."""
+    return mix(mix(mix(np.uint64(seed)) ^ np.uint64(stream)) ^ np.uint64(step))
+
+
+@njit(cache=True, inline="always")
+def _unit(h):
+    return float(h >> _S11) * _UNIT
+
+
+@njit(cache=True)
+def uniforms(k, ids, n, active):
+    """``out[i, j]``: the ``j``-th uniform in [0, 1) of identity ``ids[i]`` under key ``k``
+    (zeros where ``active`` is false: empty slots draw nothing)."""
+    out = np.zeros((ids.shape[0], n))
+    for i in range(ids.shape[0]):
+        if not active[i]:
+            continue
+        h = mix(k ^ np.uint64(ids[i]))
+        for j in range(n):
+            out[i, j] = _unit(mix(h ^ np.uint64(j)))
+    return out
+
+
+@njit(cache=True)
+def normals(k, ids, n, active):
+    """``out[i, j]``: standard normals by Box-Muller from two uniforms of their own (indices past
+    those ``uniforms`` uses, so an identity's uniforms and normals are independent); zeros where
+    ``active`` is false."""
+    out = np.zeros((ids.shape[0], n))
+    for i in range(ids.shape[0]):
+        if not active[i]:
+            continue
+        h = mix(k ^ np.uint64(ids[i]))
+        for j in range(n):
+            u1 = _unit(mix(h ^ (_NORMAL_OFFSET + np.uint64(2 * j))))
+            u2 = _unit(mix(h ^ (_NORMAL_OFFSET + np.uint64(2 * j + 1))))
+            out[i, j] = math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
+    return out
+
+
+@njit(cache=True)
+def pair_ids(a, b, kind):
+    """Order-free ids of pairs: (kind, lower id, higher id) mixed into one word."""
+    out = np.empty(a.shape[0], np.uint64)
+    for e in range(a.shape[0]):
+        lo, hi = (a[e], b[e]) if a[e] <= b[e] else (b[e], a[e])
+        out[e] = mix(mix(np.uint64(kind[e]) ^ np.uint64(lo)) ^ np.uint64(hi))
+    return out.view(np.int64)
+
+
+@njit(cache=True)
+def derived_ids(k, parents, counts):
+    """Ids of things created by ``parents`` (a region, a firm, a university), the ``counts[i]``-th
+    of their kind: the same creator makes the same newcomer in every run that shares the seed.
+    Ids have 53 bits, so they stay exact in float columns; they start at 2**32, above the
+    initial firms' ids (0, 1, ...)."""
+    out = np.empty(parents.shape[0], np.int64)
+    for i in range(parents.shape[0]):
+        h = mix(mix(mix(k ^ _ID_TAG) ^ np.uint64(parents[i])) ^ np.uint64(counts[i]))
+        out[i] = np.int64(h >> np.uint64(64 - ID_BITS)) | np.int64(1 << 32)
+    return out
+
+
+@njit(cache=True)
+def poisson(u, lam):
+    """The Poisson(``lam``) count whose CDF first reaches the uniform ``u`` (inversion). For a
+    fixed ``u`` the count never falls as ``lam`` rises, so a twin whose rate is a little lower
+    sees a subset of the same newcomers. Beyond ``lam`` = 200 the normal approximation
+    (monotone as well) avoids a long search."""
+    if lam <= 0.0:
+        return 0
+    if lam > 200.0:
+        z = math.sqrt(2.0) * _erfinv(2.0 * u - 1.0)
+        return max(0, int(math.floor(lam + math.sqrt(lam) * z + 0.5)))
+    p = math.exp(-lam)
+    cdf, k = p, 0
+    while u >= cdf and k < 10_000:
+        k += 1
+        p *= lam / k
+        cdf += p
+    return k
+
+
+@njit(cache=True)
+def _erfinv(y):
+    """Inverse error function by Newton steps on math.erf (|y| < 1)."""
+    y = min(max(y, -1.0 + 1e-16), 1.0 - 1e-16)
+    x = 0.0
+    for _ in range(60):
+        step = (math.erf(x) - y) / (2.0 / math.sqrt(math.pi) * math.exp(-x * x))
+        x -= step
+        if abs(step) < 1e-15:
+            break
+    return x
+
+
+def _active(ids: np.ndarray, where) -> np.ndarray:
+    return np.ones(len(ids), np.bool_) if where is None else np.asarray(where, np.bool_)
+
+
+class Streams:
+    """The streams of one run: ``streams.uniforms(TIES, step, ids, 4)`` and so on."""
+
+    def __init__(self, seed: int, replication: int) -> None:
+        self.seed = int(mix(np.uint64(seed)) ^ np.uint64(replication)) & 0xFFFFFFFFFFFFFFFF
+        self._step, self._hooks = -1, {}  # this step's hook generators, by name
+
+    def key(self, stream: int, step: int) -> np.uint64:
+        return np.uint64(key(np.uint64(self.seed), np.uint64(stream), np.uint64(step)))
+
+    def uniforms(self, stream: int, step: int, ids, n: int, where=None) -> np.ndarray:
+        """``n`` uniforms per identity; rows where ``where`` is false stay zero (not drawn)."""
+        ids = np.asarray(ids, np.int64)
+        return uniforms(self.key(stream, step), ids, n, _active(ids, where))
+
+    def normals(self, stream: int, step: int, ids, n: int, where=None) -> np.ndarray:
+        """``n`` standard normals per identity; rows where ``where`` is false stay zero."""
+        ids = np.asarray(ids, np.int64)
+        return normals(self.key(stream, step), ids, n, _active(ids, where))
+
+    def ids(self, stream: int, step: int, parents, counts) -> np.ndarray:
+        return derived_ids(
+            self.key(stream, step), np.asarray(parents, np.int64), np.asarray(counts, np.int64)
+        )
+
+    def counts(self, stream: int, step: int, ids, rates) -> np.ndarray:
+        """Poisson counts with the given rates, one per identity (inversion: see ``poisson``)."""
+        u = self.uniforms(stream, step, ids, 1)[:, 0]
+        return np.array([poisson(ui, float(r)) for ui, r in zip(u, rates, strict=True)], np.int64)
+
+    def generator(self, stream: int, step: int, identity: int = 0) -> np.random.Generator:
+        """A private numpy Generator for draws of one step (Philox, counter-based)."""
+        k = mix(self.key(stream, step) ^ np.uint64(identity))  # a Python int: Philox takes it
+        return np.random.Generator(np.random.Philox(key=int(k)))
+
+    def hook(self, name: str, step: int) -> np.random.Generator:
+        """The generator of the hook stream ``name`` in ``step``: the same object for every call
+        in that step, so a hook's draws follow one another, and only its own."""
+        if self._step != step:
+            self._step, self._hooks = step, {}
+        if name not in self._hooks:
+            self._hooks[name] = self.generator(stream_code(name), step)
+        return self._hooks[name]
