@@ -1,4 +1,4 @@
-"""Figure helpers shared by the sensitivity analysis and the studies."""
+"""Figure helpers shared by the sensitivity analysis, the studies and the run figures."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 def save(fig, path: str | Path, dpi: int = 110) -> Path:
@@ -21,4 +22,19 @@ def save(fig, path: str | Path, dpi: int = 110) -> Path:
     return path
 
 
-__all__ = ["plt", "save"]
+def small_multiples(n: int, max_cols: int, width: float, height: float):
+    """A figure of ``n`` panels (each ``width`` x ``height`` inches), at most ``max_cols`` to a
+    row, sharing the x axis; returns (figure, 2-D array of axes)."""
+    cols = min(max_cols, n)
+    rows = int(np.ceil(n / cols))
+    return plt.subplots(
+        rows,
+        cols,
+        figsize=(width * cols, height * rows),
+        squeeze=False,
+        sharex=True,
+        constrained_layout=True,
+    )
+
+
+__all__ = ["plt", "save", "small_multiples"]

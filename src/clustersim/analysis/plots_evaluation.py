@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from clustersim.analysis.figures import plt, save
+from clustersim.analysis.figures import save, small_multiples
 from clustersim.conf import STEPS_PER_YEAR
 
 
@@ -16,16 +15,7 @@ def effects_figure(over_time: pd.DataFrame, summary: pd.DataFrame, path: str | P
     """Additional jobs in the target region over time with the 95% CI band (and the change in
     the other regions), one panel per policy; the shaded span is the support window."""
     names = list(summary.scenario)
-    cols = min(3, len(names))
-    rows = int(np.ceil(len(names) / cols))
-    fig, axes = plt.subplots(
-        rows,
-        cols,
-        figsize=(4.6 * cols, 3.4 * rows),
-        squeeze=False,
-        sharex=True,
-        constrained_layout=True,
-    )
+    fig, axes = small_multiples(len(names), 3, 4.6, 3.4)
     for ax, name in zip(axes.flat, names, strict=False):
         d = over_time[(over_time.scenario == name) & (over_time.metric == "employment")]
         tgt = d[d.scope == "target"].sort_values("step")

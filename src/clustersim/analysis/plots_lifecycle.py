@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from clustersim.analysis.figures import save as save_figure  # noqa: E402
+from clustersim.analysis.figures import small_multiples  # noqa: E402
 from clustersim.institutions.initiative import PHASE_COLOURS, PHASES  # noqa: E402
 from clustersim.observe.lifecycle import STAGE_COLOURS, STAGES  # noqa: E402
 
@@ -116,16 +117,8 @@ def preset_multiples(runs: dict[str, pd.DataFrame], path: Path, title: str = "")
     """One small panel per preset: the focal cluster's median employment over replications
     (10-90 % band) with the area under it coloured by the modal stage."""
     n = len(runs)
-    cols = min(4, n)
-    nrows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(
-        nrows,
-        cols,
-        figsize=(3.4 * cols, 2.5 * nrows),
-        sharex=True,
-        constrained_layout=True,
-        squeeze=False,
-    )
+    fig, axes = small_multiples(n, 4, 3.4, 2.5)
+    cols = axes.shape[1]
     top = max(_focal(ts)["employment"].quantile(0.95) for ts in runs.values())
     for ax, (name, ts) in zip(axes.flat, runs.items(), strict=False):
         focal = _focal(ts)
