@@ -21,7 +21,7 @@ class FirmRemoval(StepHook):
     At that step every firm of the region draws one uniform and leaves when it is below
     ``share``, so with the same seed a larger share removes a superset of the firms a smaller
     one removes (common random numbers across doses). The firms leave the industry like exits:
-    they are counted as exits and their cash leaves through ``model.transfers``.
+    ``model.remove_firms`` counts them as exits and their cash leaves through ``model.transfers``.
     """
 
     name = "firm_removal"
@@ -40,9 +40,7 @@ class FirmRemoval(StepHook):
         uid = model.firms.uid[members]
         u = model.streams.uniforms(stream_code(self.name), model.t, uid, 1)[:, 0]
         gone = members[u < self.share]
-        model.transfers -= float(model.firms.cash[gone].sum())
-        model.step_counts["exits"][r] += len(gone)
-        model.remove_firms(gone)
+        model.remove_firms(gone)  # counts them as exits and books their cash
         self.removed = len(gone)
 
 

@@ -53,15 +53,13 @@ from clustersim.world.spatial import SpatialIndex
 from clustersim.world.state import (
     FINANCIER_KINDS,
     SPILL_CHANNELS,
+    STEP_COUNTS,
     TIE_FIRM,
     FirmArrays,
     TieArrays,
     region_of,
 )
 from clustersim.world.streams import CONTACTS, INNOVATION, SEARCH, TIES, Streams
-
-# this quarter's demography, counted per region in ``model.step_counts``
-STEP_COUNTS = ("exits", "entries", "startups", "spinoffs", "university_spinoffs", "refused")
 
 
 class ClusterModel(mesa.Model):
@@ -201,6 +199,8 @@ class ClusterModel(mesa.Model):
         self.tie_counts[:] = 0
         ledger = {"step": self.t + 1, "cash_before": float(f.cash[f.alive].sum())}
         self.transfers = 0.0
+        for tally in (*self.step_counts.values(), self.funded, self.refused):
+            tally[:] = 0  # from the start: hooks of every phase may add, remove or move firms
         demand.update(self)
         self.regions.emp_prev[:] = self.regions.emp
         regions.update(self.regions, f, cfg)
@@ -230,10 +230,7 @@ class ClusterModel(mesa.Model):
         ledger["tie_costs"] = len(self.searched[0]) * cfg.trust.tie_cost
         universities.update(self)
         self._call("after_search")
-        for tally in (*self.step_counts.values(), self.funded, self.refused):
-            tally[:] = 0
         dead = self.engine.exits(self)
-        np.add.at(self.step_counts["exits"], f.region[dead], 1)
         ledger["exit_cash"] = float(f.cash[dead].sum())
         self._remove_firms(dead)
         self._reindex()
@@ -250,16 +247,29 @@ class ClusterModel(mesa.Model):
         self.recorder.record(self)
 
     def remove_firms(self, slots) -> None:
-        """Take firms out of the industry from a hook (experiments, footloose exits): their
-        agents and ties go at once and the spatial index is rebuilt. The caller books their
-        cash in ``transfers`` and counts them where it wants them counted."""
-        self._remove_firms(np.asarray(slots, dtype=np.int64))
+        """Take firms out of the industry from a hook (an experiment's removal): they are
+        counted as exits of their regions, their cash leaves through ``transfers``, their
+        agents and ties go at once and the spatial index is rebuilt."""
+        slots = np.asarray(slots, dtype=np.int64)
+        self.transfers -= float(self.firms.cash[slots].sum())
+        self._remove_firms(slots)
         self._reindex()
 
+    def relocate_firm(self, slot: int, x: float, y: float, region: int) -> None:
+        """Move a live firm to ``(x, y)`` in ``region`` from a hook (a footloose MNE): counted as
+        a relocation out of its old region and into the new one, so each region's firm count
+        still reconciles. Its ties stay; the spatial index is rebuilt with the step's."""
+        f = self.firms
+        self.step_counts["relocations_out"][f.region[slot]] += 1
+        self.step_counts["relocations_in"][region] += 1
+        f.x[slot], f.y[slot], f.region[slot] = x, y, region
+
     def _remove_firms(self, slots: np.ndarray) -> None:
+        """The one way out: every firm that leaves is counted as an exit of its region."""
         if len(slots) == 0:
             return
         f = self.firms
+        np.add.at(self.step_counts["exits"], f.region[slots], 1)
         for s in slots:
             self.agent_of.pop(int(s)).remove()
             f.release(int(s))

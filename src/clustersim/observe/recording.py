@@ -16,7 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clustersim.world.state import FINANCIER_KINDS, ORIGINS, SPILL_CHANNELS, TIE_FIRM
+from clustersim.world.state import (
+    FINANCIER_KINDS,
+    ORIGINS,
+    SPILL_CHANNELS,
+    STEP_COUNTS,
+    TIE_FIRM,
+)
 
 
 def _per_region(model, values: np.ndarray, live: np.ndarray) -> np.ndarray:
@@ -60,7 +66,7 @@ class Recorder:
             "knowledge_heterogeneity": self._heterogeneity(model, live),
             "demand_distance": self._demand_distance(model, live),
         }
-        for key in ("entries", "exits", "startups", "spinoffs", "university_spinoffs", "refused"):
+        for key in STEP_COUNTS:
             row[key] = (np.zeros(n_reg) if initial else model.step_counts[key]).astype(float)
         for k, name in enumerate(FINANCIER_KINDS):
             row[f"funded_{name}"] = (np.zeros(n_reg) if initial else model.funded[k]).astype(float)

@@ -22,6 +22,22 @@ FINANCIER_KINDS = ("bank", "vc", "seed")
 # How a firm came to be.
 ORIGIN_INITIAL, ORIGIN_STARTUP, ORIGIN_SPINOFF, ORIGIN_UNIVERSITY, ORIGIN_MNE = range(5)
 ORIGINS = ("initial", "startup", "spinoff", "university_spinoff", "mne")
+# Each quarter's demography, counted per region in ``model.step_counts`` and recorded under these
+# names. Every firm placed after the set-up is counted once by its origin: ``entries`` are the
+# entry mechanism's new firms (= startups + spinoffs + university_spinoffs), ``mne_entries`` the
+# foreign affiliates hooks bring in. With ``exits`` and the moves between regions, per region:
+# firms(t) - firms(t-1) = entries + mne_entries - exits + relocations_in - relocations_out.
+STEP_COUNTS = (
+    "entries",
+    "exits",
+    "startups",
+    "spinoffs",
+    "university_spinoffs",
+    "refused",
+    "mne_entries",
+    "relocations_in",
+    "relocations_out",
+)
 # rows of ``model.volume``: knowledge received through each spillover channel, by region
 SPILL_TIE, SPILL_PROXIMITY, SPILL_MOBILITY, SPILL_UNIVERSITY = range(4)
 SPILL_CHANNELS = ("tie", "proximity", "mobility", "university")

@@ -166,8 +166,8 @@ class FDI(Instrument):
                 continue
             if rng.random() >= self.p.footloose:
                 continue
-            f.x[s] = reg.x0[best] + rng.random() * (reg.x1[best] - reg.x0[best])
-            f.y[s] = reg.y0[best] + rng.random() * (reg.y1[best] - reg.y0[best])
-            f.region[s] = best
+            x = reg.x0[best] + rng.random() * (reg.x1[best] - reg.x0[best])
+            y = reg.y0[best] + rng.random() * (reg.y1[best] - reg.y0[best])
+            model.relocate_firm(s, x, y, best)
             self.relocated += 1
             self.knowledge_out += max(0.0, float(f.kstock[s]) - self.mnes[int(f.uid[s])])

@@ -26,6 +26,7 @@ from clustersim.world.state import (
     ORIGIN_SPINOFF,
     ORIGIN_STARTUP,
     ORIGIN_UNIVERSITY,
+    ORIGINS,
     TIE_FINANCIER,
     VC,
 )
@@ -37,11 +38,12 @@ from clustersim.world.streams import (
     UNIVERSITY_SPINOFFS,
 )
 
-# what each entrant's origin is counted as in ``model.step_counts``
+# the tallies of ``model.step_counts`` a firm placed during the run is counted in, by origin
 COUNTED_AS = {
-    ORIGIN_STARTUP: "startups",
-    ORIGIN_SPINOFF: "spinoffs",
-    ORIGIN_UNIVERSITY: "university_spinoffs",
+    ORIGIN_STARTUP: ("entries", "startups"),
+    ORIGIN_SPINOFF: ("entries", "spinoffs"),
+    ORIGIN_UNIVERSITY: ("entries", "university_spinoffs"),
+    ORIGIN_MNE: ("mne_entries",),
 }
 
 
@@ -234,8 +236,6 @@ def enter(model) -> float:
             np.array([TIE_FINANCIER]),
             np.array([model.regions.bonding[r]]),
         )
-        counts["entries"][r] += 1
-        counts[COUNTED_AS[int(cands.origin[c])]][r] += 1
         brought += fcfg.ticket
     return brought
 
@@ -264,7 +264,7 @@ def initial_firms(model) -> None:
     traits = draw_traits(model, np.arange(n))
     region = model.region_at(x, y)
     for i in range(n):
-        place_firm(
+        _fill_slot(
             model,
             i,
             x[i],
@@ -310,7 +310,53 @@ def place_firm(
     cash,
     is_mne=False,
 ) -> int:
-    """Put a new firm (and its agent) into a free slot; returns the slot. No random numbers."""
+    """Put a new firm (and its agent) into the industry during the run; returns its slot. The
+    one way in for entrants and hooks alike (an MNE affiliate, say), so every newcomer is
+    counted in ``model.step_counts`` by region and origin (:data:`COUNTED_AS`) and the firm
+    counts reconcile. The caller books its cash. No random numbers."""
+    if origin not in COUNTED_AS:
+        allowed = " | ".join(ORIGINS[o] for o in COUNTED_AS)
+        raise ValueError(f"origin {origin!r}: a firm placed during the run is one of {allowed}")
+    s = _fill_slot(
+        model,
+        uid,
+        x,
+        y,
+        region,
+        kstock,
+        kpos,
+        emp,
+        origin,
+        parent_slot,
+        rd,
+        opportunism,
+        openness,
+        cash,
+        is_mne,
+    )
+    for key in COUNTED_AS[origin]:
+        model.step_counts[key][region] += 1
+    return s
+
+
+def _fill_slot(
+    model,
+    uid,
+    x,
+    y,
+    region,
+    kstock,
+    kpos,
+    emp,
+    origin,
+    parent_slot,
+    rd,
+    opportunism,
+    openness,
+    cash,
+    is_mne=False,
+) -> int:
+    """Write a firm into a free slot and make its agent; the set-up's firms are not counted."""
     f = model.firms
     s = f.allocate(uid)
     f.x[s], f.y[s], f.region[s] = x, y, region
