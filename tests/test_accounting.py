@@ -1,11 +1,64 @@
-"""Accounting invariants: employment sums agree across tables and cash flows balance."""
+"""Accounting invariants: employment sums agree across tables, cash flows balance, and every
+firm that appears, leaves or moves is counted, with every policy and process preset."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
+import pytest
 
 from clustersim import run
+from clustersim.cli.compose import compose
+from clustersim.cli.run import config_dir
+from clustersim.experiment.perturb import FirmRemoval
+from clustersim.mechanisms.demography.entry import place_firm
+from clustersim.model import ClusterModel
 from clustersim.observe.recording import expected_cash_after
+from clustersim.world.state import ORIGIN_INITIAL
+
+# every policy and process preset (a new preset file is picked up), plus variants that reach
+# what a 12-year run would miss: the re-engineered route's break and restart, and FDI
+# affiliates moving region once their incentives end
+PRESETS = {
+    f"{group}={p.stem}": [f"{group}={p.stem}"]
+    for group in ("policy", "process")
+    for p in sorted((Path(config_dir()) / group).glob("*.yaml"))
+}
+PRESETS["reengineered_early"] = [
+    "process=reengineered",
+    "initiative.break_step=16",
+    "initiative.start_step=28",
+]
+PRESETS["fdi_footloose"] = ["policy=fdi", "policy.programmes.fdi.duration_years=3"]
+SMALL = ["n_firms=80", "years=12", "output.figures=false"]
+
+
+def assert_firm_counts_reconcile(ts: pd.DataFrame) -> None:
+    """Per region and step t >= 1: firms(t) - firms(t-1) = entries + mne_entries - exits
+    + relocations_in - relocations_out, with entries = startups + spinoffs + university_spinoffs
+    and as many relocations in as out over all regions."""
+    wide = ts.pivot(index="step", columns="region")
+    change = wide["firms"].diff().iloc[1:]
+    flows = (
+        wide["entries"]
+        + wide["mne_entries"]
+        - wide["exits"]
+        + wide["relocations_in"]
+        - wide["relocations_out"]
+    ).iloc[1:]
+    bad = change.index[(change != flows).any(axis=1)].tolist()
+    assert not bad, f"firm counts do not reconcile at steps {bad}"
+    parts = wide["startups"] + wide["spinoffs"] + wide["university_spinoffs"]
+    pd.testing.assert_frame_equal(wide["entries"], parts)
+    moves = wide[["relocations_in", "relocations_out"]].T.groupby(level=0).sum().T
+    np.testing.assert_array_equal(moves["relocations_in"], moves["relocations_out"])
+
+
+def assert_ledger_balances(ledger: pd.DataFrame, steps: int) -> None:
+    assert len(ledger) == steps
+    np.testing.assert_allclose(expected_cash_after(ledger), ledger.cash_after, rtol=1e-10, atol=0)
 
 
 def test_employment_and_firm_counts_match_firm_table(small_config):
@@ -20,20 +73,44 @@ def test_employment_and_firm_counts_match_firm_table(small_config):
     np.testing.assert_allclose(snap["emp"].sum(), res.firms["emp"].sum(), rtol=1e-12)
 
 
-def test_cash_flows_balance_every_step(small_config):
-    ledger = run(small_config).ledger
-    np.testing.assert_allclose(
-        expected_cash_after(ledger), ledger.cash_after, rtol=1e-10, atol=1e-8
-    )
-    assert len(ledger) == small_config.steps
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_firm_counts_and_cash_reconcile_every_step(preset):
+    """No instrument or initiative adds, removes or moves a firm, or cash, uncounted."""
+    cfg = compose([*PRESETS[preset], *SMALL])
+    res = run(cfg)
+    assert_firm_counts_reconcile(res.timeseries)
+    assert_ledger_balances(res.ledger, cfg.steps)
+    if preset == "fdi_footloose":  # the variant must exercise what it is there for
+        assert res.timeseries.mne_entries.sum() > 0 and res.timeseries.relocations_in.sum() > 0
 
 
-def test_entries_and_exits_reconcile_firm_counts(small_config):
-    ts = run(small_config).timeseries
-    total = ts.groupby("step")[["firms", "entries", "exits"]].sum()
-    change = total["firms"].diff().iloc[1:]
-    net = (total["entries"] - total["exits"]).iloc[1:]
-    np.testing.assert_array_equal(change.to_numpy(), net.to_numpy())
+def test_firms_a_hook_removes_are_counted_and_their_cash_booked(small_config):
+    """An experiment's removal (``model.remove_firms``) is counted as exits, cash included."""
+    model = ClusterModel(small_config, collect=False)
+    removal = FirmRemoval(step=12, share=0.5)
+    model.add_hook(removal)
+    model.run()
+    ts = model.recorder.frame()
+    assert removal.removed > 0
+    assert ts.loc[ts.step == 13, "exits"].sum() >= removal.removed
+    assert_firm_counts_reconcile(ts)
+    assert_ledger_balances(pd.DataFrame(model.ledger), small_config.steps)
+
+
+def test_a_firm_placed_during_the_run_needs_a_counted_origin(small_config):
+    """Only the set-up places 'initial' firms: a hook must say what kind of entrant it adds."""
+    model = ClusterModel(small_config, collect=False)
+    where = {"uid": 10**9, "x": 1.0, "y": 1.0, "region": 0, "kstock": 1.0, "emp": 5.0}
+    traits = {"rd": 0.05, "opportunism": 0.1, "openness": 0.5, "cash": 0.0}
+    with pytest.raises(ValueError, match="origin"):
+        place_firm(
+            model,
+            **where,
+            kpos=np.zeros(model.dims),
+            origin=ORIGIN_INITIAL,
+            parent_slot=-1,
+            **traits,
+        )
 
 
 def test_ties_reference_live_firms_and_trust_in_unit_interval(small_config):
