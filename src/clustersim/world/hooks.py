@@ -8,6 +8,9 @@ registered, so runs stay deterministic. ``columns`` adds per-region columns to t
 How a hook acts on the model:
 
 * **state**: it may change firms, ties, financiers and the region arrays, as the mechanisms do.
+  A firm it adds goes in through ``mechanisms.demography.entry.place_firm``, one it removes
+  out through ``model.remove_firms``, one it moves through ``model.relocate_firm``: these count
+  it (``model.step_counts``), so each region's firm count reconciles with its recorded flows.
   The region levers (``public_demand``, ``search_factor``, ``tie_cost_factor``,
   ``mobility_factor``, ``enforcement``, ``bridging``, ``amenity``) are state a policy moves
   for one step; the policy mix restores them after use. Cash a hook moves into or out of live

@@ -4,20 +4,21 @@ end (L2300-2364; Miniforum 13, L7116-7194; Chihuahua L8262-8445; Catalonia L7500
 While the programme runs, MNE affiliates arrive in the target region (``arrivals`` a year,
 discounted by the government's credibility: investors weigh how long incentives will last). Each
 arrival gets a one-off grant (``unit_cost``) and an incentive every quarter while support lasts,
-and is placed with ``entry.place_firm`` as a foreign MNE: ``size`` employees and ``knowledge``
-times the industry's mean knowledge stock, positioned either next to the cluster's core at the
-optimal cognitive distance (``complementary``) or at the world market's frontier (``frontier``).
-It links to ``suppliers`` local firms; these ties carry knowledge both ways through the ordinary
-tie channel, weighted by each side's absorptive capacity, so local upgrading happens only where
-local firms can absorb (L2338-2340) and the MNE also learns from its suppliers (reverse
-spillovers, footnote 50 at L2361-2363). It buys ``local_content`` of its sales inside the region
-(demand for local suppliers).
+and is placed with ``entry.place_firm`` as a foreign MNE (counted in ``mne_entries``): ``size``
+employees and ``knowledge`` times the industry's mean knowledge stock, positioned either next to
+the cluster's core at the optimal cognitive distance (``complementary``) or at the world market's
+frontier (``frontier``). It links to ``suppliers`` local firms; these ties carry knowledge both
+ways through the ordinary tie channel, weighted by each side's absorptive capacity, so local
+upgrading happens only where local firms can absorb (L2338-2340) and the MNE also learns from
+its suppliers (reverse spillovers, footnote 50 at L2361-2363). It buys ``local_content`` of its
+sales inside the region (demand for local suppliers).
 
 When incentives end, MNEs are footloose (L1850-1852, L8383-8385): each quarter an MNE relocates,
 with probability ``footloose``, to the region with the best productivity-adjusted cost
-(agglomeration over wage plus rent) if that beats its own by ``margin``; its ties stay, now
-reaching across regions. Risks it can show: weak upgrading with low absorptive capacity, exit
-when incentives end, knowledge leaving with the MNE. Random numbers, only while it acts: per
+(agglomeration over wage plus rent) if that beats its own by ``margin`` (``model.relocate_firm``,
+counted in ``relocations_in`` and ``relocations_out``); its ties stay, now reaching across
+regions. Risks it can show: weak upgrading with low absorptive capacity, exit when incentives
+end, knowledge leaving with the MNE. Random numbers, only while it acts: per
 arrival 2 uniforms (location), ``dims`` normals (position), the trait draws of
 ``entry.draw_traits`` and one uniform per supplier picked; after the exit one uniform per
 MNE and quarter when a better region exists, plus 2 for a move.
