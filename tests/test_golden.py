@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "4833bcdcd273514b",
-    "default": "a3d856b84ed3ac73",
-    "fdi": "813c6bf79e14242b",
-    "package": "6d4bab2724271c85",
-    "reengineered": "0c0384e143826e24",
-    "reference": "0321702bc26aa957",
-    "seed_finance": "641dd7a06cebcfe6",
+    "biotech_closed": "087d1dd33acde4a1",
+    "default": "178e131f66d359af",
+    "fdi": "c274a0d2f942ed13",
+    "package": "21a5573caa926c83",
+    "reengineered": "00e2637f2208da5a",
+    "reference": "7529be1419fd55ef",
+    "seed_finance": "6ead4b7b973879e9",
 }
 
 
