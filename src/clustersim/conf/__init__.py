@@ -23,6 +23,7 @@ from clustersim.conf.schema import Config, OutputConfig
 from clustersim.conf.ties import TrustConfig
 from clustersim.conf.universities import UniversityConfig
 from clustersim.conf.validation import (
+    check_value,
     coerce,
     config_digest,
     flatten,
@@ -54,6 +55,7 @@ __all__ = [
     "TrustConfig",
     "UniversityConfig",
     "WorldConfig",
+    "check_value",
     "coerce",
     "flatten",
     "iter_params",

@@ -46,6 +46,7 @@ from clustersim.conf.validation import (
     _resolved_types,
     _set_dotted,
     coerce,
+    did_you_mean,
     from_mapping,
     to_dict,
     validate,
@@ -68,17 +69,35 @@ def preset_dir() -> Path:
     return Path(__file__).resolve().parent / "presets"
 
 
-def preset_groups(folder: Path | None = None) -> dict[str, list[str]]:
-    """Preset group -> its option names (sorted), for every group folder holding yaml files."""
+def preset_groups(
+    folder: Path | None = None, exclude: tuple[str, ...] = NOT_PRESETS
+) -> dict[str, list[str]]:
+    """Preset group -> its option names (sorted), for every group folder holding yaml files but
+    those in ``exclude`` (the command line names the exercises too)."""
     root = Path(folder or preset_dir())
     if not root.is_dir():
         return {}
     out = {}
     for d in sorted(root.iterdir()):
         options = sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
-        if options and d.name not in NOT_PRESETS:
+        if options and d.name not in exclude:
             out[d.name] = options
     return out
+
+
+def check_preset(group: str, name: Any, groups: Mapping[str, list[str]]) -> None:
+    """Refuse a preset ``name`` that is not one of ``groups[group]``'s files (a path such as
+    ``../policy/broker`` included), listing the allowed names and the closest one."""
+    if group not in groups:
+        raise ConfigError(
+            f"{group}={name!r}: unknown preset group; allowed: {' | '.join(groups) or '(none)'}"
+            f"{did_you_mean(group, groups)}"
+        )
+    if name not in groups[group]:
+        raise ConfigError(
+            f"{group}={name!r}: unknown preset; allowed: {' | '.join(groups[group])}"
+            f"{did_you_mean(name, groups[group])}"
+        )
 
 
 def _group_order(folder: Path) -> list[str]:
@@ -96,13 +115,7 @@ def _group_order(folder: Path) -> list[str]:
 def load_preset(group: str, name: str, folder: Path | None = None) -> dict:
     """The nested mapping preset ``group/name`` merges into the root config, typed by the schema."""
     folder = Path(folder or preset_dir())
-    groups = preset_groups(folder)
-    if group not in groups:
-        raise ConfigError(
-            f"{group}={name!r}: unknown preset group; allowed: {' | '.join(groups) or '(none)'}"
-        )
-    if name not in groups[group]:
-        raise ConfigError(f"{group}={name!r}: unknown preset; allowed: {' | '.join(groups[group])}")
+    check_preset(group, name, preset_groups(folder))
     path = folder / group / f"{name}.yaml"
     text, data = _read(str(path), path.stat().st_mtime_ns)
     if "defaults" in data or "${" in text:
@@ -234,7 +247,6 @@ def configure(
                 raise ConfigError(f"{key}={value!r}: {key} does not name a parameter") from err
         else:  # a nested mapping merges into its section key by key
             _deep_update(data, {key: value})
-    _check_sections(Config, data)
     cfg = from_mapping(Config, data)
     seed, replication = seed_from_rng(rng, cfg.seed, cfg.replication)
     cfg = dataclasses.replace(cfg, seed=seed, replication=replication)
@@ -279,21 +291,6 @@ def _preset_choices(overrides: dict, folder: Path | None) -> dict[str, str]:
             what = "a config section takes a mapping" if key in types else "unknown key"
             raise ConfigError(
                 f"{key}={value!r}: {what}; preset groups: {' | '.join(groups) or '(none)'}; "
-                f"config keys: {', '.join(sorted(types))}"
+                f"config keys: {', '.join(sorted(types))}{did_you_mean(key, [*groups, *types])}"
             )
     return names
-
-
-def _check_sections(cls: type, data: Mapping, prefix: str = "") -> None:
-    """A section given anything but a mapping is refused by name (from_mapping would not)."""
-    types = _resolved_types(cls)
-    for key, value in data.items():
-        tp = types.get(key)
-        if _is_dataclass_type(tp):
-            if isinstance(value, tp):
-                continue
-            if not isinstance(value, Mapping):
-                raise ConfigError(
-                    f"{prefix}{key}={value!r}: must be a mapping of {tp.__name__} keys"
-                )
-            _check_sections(tp, value, f"{prefix}{key}.")

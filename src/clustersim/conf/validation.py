@@ -8,12 +8,16 @@ naming the key, the value and what is allowed; ranges and choices come from each
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import json
 import math
+import numbers
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from clustersim.conf.instruments import INSTRUMENT_PARAMS, InstrumentParams
 from clustersim.conf.params import ConfigError
@@ -29,14 +33,34 @@ def _dict_of_sections(tp: Any) -> bool:
     return getattr(tp, "__origin__", None) is dict and _is_dataclass_type(tp.__args__[1])
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'n_firms'?"`` for the closest of ``known`` to a mistyped ``name``."""
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def unknown_key(key: str, known: Iterable[str]) -> ConfigError:
+    """The refusal of dotted ``key``, whose last part is none of ``known``: what is allowed there
+    and the closest match, as the API and the command line say it."""
+    known = sorted(map(str, known))
+    name = key.rsplit(".", 1)[-1]
+    return ConfigError(
+        f"{key}: unknown key; allowed keys here: {', '.join(known)}{did_you_mean(name, known)}"
+    )
+
+
 def from_mapping(cls: type, data: Mapping | None, prefix: str = ""):
-    """Build dataclass ``cls`` from a nested mapping, refusing unknown keys by name."""
+    """Build dataclass ``cls`` from a nested mapping, refusing unknown keys and a section given
+    anything but a mapping by name."""
+    if data is not None and not isinstance(data, Mapping):
+        raise ConfigError(
+            f"{prefix.rstrip('.') or 'config'}={data!r}: must be a mapping of {cls.__name__} keys"
+        )
     data = dict(data or {})
     known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - set(known))
+    unknown = sorted(set(data) - set(known), key=str)
     if unknown:
-        key = prefix + unknown[0]
-        raise ConfigError(f"{key}: unknown key; allowed keys here: {', '.join(sorted(known))}")
+        raise unknown_key(prefix + str(unknown[0]), known)
     kwargs = {}
     types = _resolved_types(cls)
     for name, value in data.items():
@@ -97,21 +121,29 @@ def flatten(d: Mapping, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _check_value(key: str, value: Any, f: dataclasses.Field, tp: Any) -> None:
+def _check_value(key: str, value: Any, f: dataclasses.Field, tp: Any) -> Any:
+    """``value`` checked against field ``f`` and returned as the model needs it: integral floats
+    (pandas rows, JSON designs) and numpy numbers become Python ints or floats, so that ``6.0``
+    years runs as 6 and ``6.5`` is refused here rather than crashing the model."""
     meta = f.metadata
     lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
     allowed = _allowed_text(tp, lo, hi, choices)
+    flag = isinstance(value, bool | np.bool_)
     if tp is bool:
-        if not isinstance(value, bool):
+        if not flag:
             raise ConfigError(f"{key}={value!r}: must be true or false")
-        return
-    if tp is int and (isinstance(value, bool) or not isinstance(value, int)):
-        if isinstance(value, float) and value.is_integer():
-            pass
-        else:
-            raise ConfigError(f"{key}={value!r}: must be an integer; allowed: {allowed}")
-    if tp is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return bool(value)
+    if tp is int and not flag:
+        if isinstance(value, numbers.Integral) and type(value) is not int:
+            value = int(value)
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+    if tp is int and (flag or type(value) is not int):
+        raise ConfigError(f"{key}={value!r}: must be an integer; allowed: {allowed}")
+    if tp is float and (flag or not isinstance(value, numbers.Real)):
         raise ConfigError(f"{key}={value!r}: must be a number; allowed: {allowed}")
+    if tp is float and type(value) not in (int, float):
+        value = int(value) if isinstance(value, numbers.Integral) else float(value)
     if tp is str and not isinstance(value, str):
         raise ConfigError(f"{key}={value!r}: must be a string; allowed: {allowed}")
     if choices is not None and value not in choices:
@@ -121,6 +153,7 @@ def _check_value(key: str, value: Any, f: dataclasses.Field, tp: Any) -> None:
             raise ConfigError(f"{key}={value!r}: must be finite; allowed: {allowed}")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             raise ConfigError(f"{key}={value!r}: out of range; allowed: {allowed}")
+    return value
 
 
 def _allowed_text(tp, lo, hi, choices) -> str:
@@ -132,8 +165,10 @@ def _allowed_text(tp, lo, hi, choices) -> str:
     return name
 
 
-def validate(cfg, prefix: str = "") -> None:
-    """Check every field of ``cfg`` (recursively); raise one ConfigError on the first bad value."""
+def validate(cfg, prefix: str = "", cross_fields: bool = True) -> None:
+    """Check every field of ``cfg`` (recursively) and, for a whole Config, the rules between
+    fields; raise one ConfigError on the first bad value. Numbers are normalised in place (see
+    :func:`_check_value`)."""
     types = _resolved_types(type(cfg))
     for f in dataclasses.fields(cfg):
         key, value, tp = prefix + f.name, getattr(cfg, f.name), types[f.name]
@@ -145,8 +180,9 @@ def validate(cfg, prefix: str = "") -> None:
             if not isinstance(value, list):
                 raise ConfigError(f"{key}={value!r}: must be a list")
             (item_tp,) = tp.__args__
-            for i, item in enumerate(value):
-                _check_value(f"{key}[{i}]", item, f, item_tp)
+            items = [_check_value(f"{key}[{i}]", v, f, item_tp) for i, v in enumerate(value)]
+            if any(a is not b for a, b in zip(items, value, strict=True)):
+                setattr(cfg, f.name, items)
         elif getattr(tp, "__origin__", None) is dict:
             if not isinstance(value, dict):
                 raise ConfigError(f"{key}={value!r}: must be a mapping")
@@ -156,8 +192,10 @@ def validate(cfg, prefix: str = "") -> None:
                         raise ConfigError(f"{key}.{k}={section!r}: must be a section")
                     validate(section, f"{key}.{k}.")
         else:
-            _check_value(key, value, f, tp)
-    if isinstance(cfg, Config):
+            checked = _check_value(key, value, f, tp)
+            if checked is not value:
+                setattr(cfg, f.name, checked)
+    if cross_fields and isinstance(cfg, Config):
         _check_cross_fields(cfg)
 
 
@@ -262,6 +300,21 @@ def make_config(overrides: Mapping | None = None, **kw) -> Config:
     cfg = from_mapping(Config, data)
     validate(cfg)
     return cfg
+
+
+def check_value(key: str, value: Any) -> Any:
+    """``value`` for dotted ``key`` checked and normalised as :func:`validate` does, the rules
+    between fields aside (they need the whole config). The command lines check each override
+    with it before Hydra sees it: Hydra would turn ``2`` into true for a bool, refuse ``6.0`` for
+    an int and name no allowed values."""
+    parts = key.replace("__", ".").split(".")
+    data: dict = {}
+    _set_dotted(data, key, value)
+    node: Any = from_mapping(Config, data)
+    validate(node, cross_fields=False)
+    for part in parts:
+        node = node[part] if isinstance(node, Mapping) else getattr(node, part)
+    return node
 
 
 def _deep_update(dst: dict, src: Mapping) -> None:
