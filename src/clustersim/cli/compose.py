@@ -2,7 +2,8 @@
 
 One composition serves the evaluation command, the studies in ``experiments/`` and the app's
 presets (:mod:`clustersim.viz.presets`): group choices (``policy=broker``), dotted overrides and
-``~key`` deletions, validated into a :class:`clustersim.conf.Config`.
+``~key`` deletions, validated into a :class:`clustersim.conf.Config`; the overrides are checked before Hydra reads
+them (:func:`clustersim.cli.check.check_overrides`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from clustersim.cli.check import check_overrides, hydra_reason
 from clustersim.cli.run import config_dir, register_configs
 from clustersim.conf import Config, ConfigError, coerce
 
@@ -30,7 +32,7 @@ def compose_with_choices(
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    args = list(overrides)
+    args = check_overrides(overrides, cdir)
     register_configs()
     with _LOCK:
         GlobalHydra.instance().clear()
@@ -38,7 +40,9 @@ def compose_with_choices(
             try:
                 node = hydra_compose("config", overrides=args, return_hydra_config=True)
             except (HydraException, OmegaConfBaseException) as err:
-                raise ConfigError(f"presets {' '.join(args) or '(defaults)'}: {err}") from err
+                raise ConfigError(
+                    f"presets {' '.join(args) or '(defaults)'}: {hydra_reason(err)}"
+                ) from err
             choices = {
                 k: v
                 for k, v in OmegaConf.to_container(node.hydra.runtime.choices).items()

@@ -1,37 +1,134 @@
-"""The Hydra callback of ``clustersim -m`` sweeps (registered in
-``clustersim/conf/presets/config.yaml``).
+"""The Hydra callbacks of ``clustersim`` (registered in ``clustersim/conf/presets/config.yaml``).
 
-It runs in the launching process: it warms the numba cache once before the launcher fans out,
-shows a progress bar of finished jobs out of the total while the sweep runs, and aggregates the
-finished jobs into one partitioned Parquet dataset when it ends
-(:mod:`clustersim.analysis.aggregate`). The jobs themselves, and how a rerun resumes them, are
-:mod:`clustersim.experiment.sweep`.
+Both run in the launching process. :class:`CheckCallback` refuses a bad config, and in a
+multirun every job's, before Hydra makes a run or sweep folder. :class:`SweepCallback` warms the
+numba cache once before the launcher fans out, shows a progress bar of finished jobs out of the
+total while the sweep runs, and aggregates the finished jobs into one partitioned Parquet dataset
+when it ends (:mod:`clustersim.analysis.aggregate`). The jobs themselves, and how a rerun resumes
+them, are :mod:`clustersim.experiment.sweep`.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+import typing
+from dataclasses import is_dataclass
 from pathlib import Path
 
 from hydra.experimental.callback import Callback
 
 from clustersim.analysis.aggregate import DATASET, aggregate, job_dirs
+from clustersim.cli.check import hydra_reason
+from clustersim.cli.run import refuse
+from clustersim.conf import Config, ConfigError, coerce
+from clustersim.conf.merge import configure
 from clustersim.experiment.sweep import warm_numba_cache
+
+BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
+
+
+def sweep_points(config, config_loader=None) -> list[list[str]]:
+    """The overrides of every job a multirun launches, split as Hydra's basic sweeper splits
+    them (``config_loader`` expands globs over a group's files)."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    params = [f"{k}={v}" for k, v in (config.hydra.sweeper.get("params") or {}).items()]
+    params += list(config.hydra.overrides.task)
+    overrides = OverridesParser.create(config_loader=config_loader).parse_overrides(params)
+    return BasicSweeper.split_arguments(overrides, None)[0]
 
 
 def count_jobs(config) -> int | None:
     """Number of jobs a multirun will launch, from its sweep overrides (None if unknown)."""
     try:
-        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-        from hydra.core.override_parser.overrides_parser import OverridesParser
-
-        params = [f"{k}={v}" for k, v in (config.hydra.sweeper.get("params") or {}).items()]
-        params += list(config.hydra.overrides.task)
-        overrides = OverridesParser.create().parse_overrides(params)
-        return len(BasicSweeper.split_arguments(overrides, None)[0])
+        return len(sweep_points(config))
     except Exception:  # a sweeper or sweep syntax we cannot count: the bar shows no total
         return None
+
+
+def _task_part(node):
+    """The task's config of a composed node: everything but Hydra's own settings."""
+    from omegaconf import OmegaConf
+
+    return OmegaConf.masked_copy(node, [k for k in node if k != "hydra"])
+
+
+def check_jobs(config) -> int:
+    """Compose and validate every job of a multirun before any runs; return their number.
+
+    Jobs that differ only in parameter values (``seed=range(0,100)``) share one Hydra
+    composition, and their values are merged over it by
+    :func:`clustersim.conf.merge.configure`, as Hydra merges them; group choices, Hydra's
+    settings, additions, deletions and interpolations are composed by Hydra for each job."""
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import OverrideType
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    if config.hydra.sweeper.get("_target_") != BASIC_SWEEPER:
+        return 0  # other sweepers choose their points while they run
+    loader = GlobalHydra.instance().config_loader()
+    parser = OverridesParser.create()
+    scalars = {k for k, tp in typing.get_type_hints(Config).items() if not is_dataclass(tp)}
+    try:
+        jobs = sweep_points(config, loader)
+    except HydraException as err:
+        raise ConfigError(hydra_reason(err)) from err
+    common = set.intersection(*map(set, jobs)) if jobs else set()
+    bases: dict[tuple[str, ...], dict] = {}
+    for i, job in enumerate(jobs):
+        composed, values = [], {}
+        for text, o in zip(job, parser.parse_overrides(job), strict=True):
+            value = o.value()
+            plain = (
+                o.type == OverrideType.CHANGE
+                and not o.is_hydra_override()
+                and ("." in o.key_or_group or o.key_or_group in scalars)
+                and not (isinstance(value, str) and "${" in value)
+            )
+            if plain:
+                values[o.key_or_group] = value
+            else:
+                composed.append(text)
+        try:
+            key = tuple(composed)
+            if key not in bases:
+                node = loader.load_sweep_config(config, composed)
+                bases[key] = OmegaConf.to_container(_task_part(node), resolve=True)
+            configure(bases[key], overrides=values)
+        except (HydraException, OmegaConfBaseException) as err:
+            raise ConfigError(_job(i, jobs, job, common) + hydra_reason(err)) from err
+        except ConfigError as err:
+            raise ConfigError(_job(i, jobs, job, common) + str(err)) from err
+    return len(jobs)
+
+
+def _job(i: int, jobs: list, job: list[str], common: set[str]) -> str:
+    varied = " ".join(t for t in job if t not in common)
+    return f"job {i} of {len(jobs)}" + (f" ({varied})" if varied else "") + ": "
+
+
+class CheckCallback(Callback):
+    """Refuse a bad config before Hydra makes a folder: a run's in ``on_run_start`` (Hydra then
+    creates the run folder), every job's of a multirun in ``on_multirun_start`` (the sweeper then
+    writes ``multirun.yaml`` and launches the jobs). Exit code 2 and one message, as for a bad
+    override."""
+
+    def on_run_start(self, config, **kwargs) -> None:
+        try:
+            coerce(_task_part(config))
+        except ConfigError as err:
+            refuse(err)
+
+    def on_multirun_start(self, config, **kwargs) -> None:
+        try:
+            check_jobs(config)
+        except ConfigError as err:
+            refuse(err)
 
 
 class Progress:

@@ -42,7 +42,7 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 def unknown_key(key: str, known: Iterable[str]) -> ConfigError:
     """The refusal of dotted ``key``, whose last part is none of ``known``: what is allowed there
     and the closest match, as the API and the command line say it."""
-    known = sorted(map(str, known))
+    known = sorted(set(map(str, known)))
     name = key.rsplit(".", 1)[-1]
     return ConfigError(
         f"{key}: unknown key; allowed keys here: {', '.join(known)}{did_you_mean(name, known)}"
