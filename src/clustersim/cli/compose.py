@@ -2,8 +2,8 @@
 
 One composition serves the evaluation command, the studies in ``experiments/`` and the app's
 presets (:mod:`clustersim.viz.presets`): group choices (``policy=broker``), dotted overrides and
-``~key`` deletions, validated into a :class:`clustersim.conf.Config`; the overrides are checked before Hydra reads
-them (:func:`clustersim.cli.check.check_overrides`).
+``~key`` deletions, validated into a :class:`clustersim.conf.Config`; the overrides are checked
+before Hydra reads them (:func:`clustersim.cli.check.check_overrides`).
 """
 
 from __future__ import annotations

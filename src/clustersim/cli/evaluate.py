@@ -15,8 +15,10 @@ import sys
 import time
 
 from clustersim.cli.compose import compose
+from clustersim.conf import ConfigError
 from clustersim.experiment.evaluation import evaluate
-from clustersim.experiment.evaluation.pairing import DEFAULT_REPLICATIONS
+from clustersim.experiment.evaluation.pairing import DEFAULT_REPLICATIONS, check_options
+from clustersim.observe.recording import check_folder
 
 DEFAULT_POLICIES = ("broker", "demand_side", "training", "fdi", "framework")
 
@@ -27,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Each policy preset against its no-policy twin (same seeds): additionality, "
         "cost per job, deadweight, displacement, dependency and stage, with 95% CIs.",
         epilog="example: clustersim-evaluate n_firms=500 sector=biotech --policies broker fdi "
-        "-r 30 -j 2 (overrides first)",
+        "-r 30 -j 2",
     )
     parser.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. n_firms=200 seed=3")
     parser.add_argument(
@@ -48,8 +50,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="results/evaluation")
     parser.add_argument("--no-figure", action="store_true")
     args = parser.parse_args(argv)
-    try:
-        scenarios = {name: compose([*args.overrides, f"policy={name}"]) for name in args.policies}
+    # --policies takes every word after it: overrides written there (n_firms=500) are overrides
+    overrides = [*args.overrides, *(p for p in args.policies if "=" in p)]
+    policies = [p for p in args.policies if "=" not in p] or parser.error("--policies: no preset")
+    try:  # every refusal before the first run: options, the output folder, then the configs
+        check_options(
+            args.replications,
+            args.years_after,
+            jobs=args.jobs,
+            name=lambda key: "--" + key.replace("_", "-"),
+        )
+        check_folder(args.out, "--out")
+        scenarios = {name: compose([*overrides, f"policy={name}"]) for name in policies}
         t0 = time.perf_counter()
         ev = evaluate(
             scenarios,
@@ -58,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs=args.jobs,
             progress=True,
         )
-    except ValueError as err:  # a ConfigError, bad presets included
+    except ConfigError as err:  # bad presets and overrides included
         print(f"clustersim-evaluate: {err}", file=sys.stderr)
         return 2
     wall = time.perf_counter() - t0

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clustersim.conf import ConfigError
 from clustersim.world.state import (
     FINANCIER_KINDS,
     ORIGINS,
@@ -216,6 +217,23 @@ def expected_cash_after(ledger: pd.DataFrame) -> pd.Series:
 
 
 # ----------------------------------------------------------------------- atomic writes
+def check_folder(path: str | Path, key: str = "folder") -> Path:
+    """Refuse, before any work, a folder results cannot be written into: an existing file, a
+    path under a file, or a place this process may not write in. Creates nothing."""
+    path = Path(path)
+    allowed = "allowed: a new folder, or an existing one this process can write in"
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{key}={str(path)!r}: an existing file; {allowed}")
+    holder = path  # the nearest existing folder: it will hold the new ones
+    while not holder.exists() and holder != holder.parent:
+        holder = holder.parent
+    if not holder.is_dir():
+        raise ConfigError(f"{key}={str(path)!r}: {str(holder)!r} is a file; {allowed}")
+    if not os.access(holder, os.W_OK | os.X_OK):
+        raise ConfigError(f"{key}={str(path)!r}: {str(holder)!r} is not writable; {allowed}")
+    return path
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
     path = Path(path)

@@ -4,9 +4,11 @@ seeds (common random numbers), in this process or in worker processes."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import math
+import numbers
+from collections.abc import Callable, Mapping
 
-from clustersim.conf import Config, PolicyConfig, coerce
+from clustersim.conf import Config, ConfigError, PolicyConfig, coerce
 from clustersim.experiment.evaluation.record import Record
 from clustersim.experiment.evaluation.report import Evaluation
 from clustersim.experiment.evaluation.statistics import assess
@@ -93,12 +95,11 @@ def evaluate(
     """Run every policy scenario in ``config`` (a Config, a list of them, or a mapping name ->
     Config) paired with its no-policy twin for ``replications`` replications; return the
     :class:`Evaluation`. ``jobs`` > 1 runs in worker processes; results do not depend on it."""
+    check_options(replications, years_after, window_years, jobs)
     scenarios = _scenarios(config)
-    if replications < 2:
-        raise ValueError(f"replications={replications}: confidence intervals need >= 2")
     for name, cfg in scenarios.items():
         if not effective_programmes(cfg.policy):
-            raise ValueError(
+            raise ConfigError(
                 f"scenario {name!r}: policy.programmes has no programme with intensity > 0 and "
                 "a duration; nothing to evaluate (use a preset such as policy=broker)"
             )
@@ -128,6 +129,34 @@ def evaluate(
         for name in scenarios
     }
     return assess(scenarios, pairs, years_after, window_years)
+
+
+def check_options(
+    replications: int,
+    years_after: float = 5.0,
+    window_years: float = 1.0,
+    jobs: int = 1,
+    name: Callable[[str], str] = str,
+) -> None:
+    """Refuse, before any run, options the evaluation cannot use (an infinite ``years_after``
+    would fail only once every run is done). ``name`` spells an option as the caller knows it:
+    ``--years-after`` on the command line."""
+    rules = (
+        ("replications", replications, True, 2, "confidence intervals need two"),
+        ("years_after", years_after, False, 0, "years after the policy's end"),
+        ("window_years", window_years, False, 0, "years either side of a funded action"),
+        ("jobs", jobs, True, 1, "worker processes"),
+    )
+    for key, value, integer, lo, what in rules:
+        kind = "an integer" if integer else "a finite number"
+        number = numbers.Integral if integer else numbers.Real
+        if isinstance(value, bool) or not isinstance(value, number) or not math.isfinite(value):
+            why = f"must be {kind}"
+        elif value < lo:
+            why = "out of range"
+        else:
+            continue
+        raise ConfigError(f"{name(key)}={value!r}: {why}; allowed: {kind} >= {lo} ({what})")
 
 
 def _run_all(tasks, jobs: int, progress: bool) -> list[Record]:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim.analysis.plots_evaluation import effects_figure
-from clustersim.observe.recording import atomic_write, write_parquet
+from clustersim.observe.recording import atomic_write, check_folder, write_parquet
 
 
 def mode(s) -> str:
@@ -36,7 +36,7 @@ class Evaluation:
     years_after: float = 5.0
 
     def write(self, folder: str | Path, figure: bool = True) -> Path:
-        out = Path(folder)
+        out = check_folder(folder)
         for name in ("table", "over_time", "summary", "replicates"):
             df = getattr(self, name)
             write_parquet(df, out / f"{name}.parquet")
