@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years-after", type=float, default=5.0)
     parser.add_argument("--out", default="results/evaluation")
     parser.add_argument("--no-figure", action="store_true")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)  # overrides before, between or after options
     # --policies takes every word after it: overrides written there (n_firms=500) are overrides
     overrides = [*args.overrides, *(p for p in args.policies if "=" in p)]
     policies = [p for p in args.policies if "=" not in p] or parser.error("--policies: no preset")
