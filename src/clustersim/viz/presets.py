@@ -19,6 +19,7 @@ from pathlib import Path
 from clustersim.cli.compose import compose_with_choices
 from clustersim.cli.run import config_dir as cli_config_dir
 from clustersim.conf import Config, ConfigError
+from clustersim.conf.merge import check_preset
 from clustersim.conf.merge import preset_groups as conf_preset_groups
 
 EXERCISE_GROUP = "exercise"  # not a preset group (clustersim.conf.merge.NOT_PRESETS)
@@ -91,10 +92,7 @@ def compose(
             )
         if option in (None, UNSET):
             continue
-        if option not in groups[group]:
-            raise ConfigError(
-                f"{group}={option!r}: unknown preset; allowed: {' | '.join(groups[group])}"
-            )
+        check_preset(group, option, groups)
         args.append(f"{group}={option}" if group in base else f"+{group}={option}")
     for key, value in (overrides or {}).items():
         args.append(f"++{key}={value}")
