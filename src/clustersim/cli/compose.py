@@ -39,17 +39,17 @@ def compose_with_choices(
         with initialize_config_dir(config_dir=str(cdir or config_dir()), version_base="1.3"):
             try:
                 node = hydra_compose("config", overrides=args, return_hydra_config=True)
+                choices = {
+                    k: v
+                    for k, v in OmegaConf.to_container(node.hydra.runtime.choices).items()
+                    if not k.startswith("hydra/") and v is not None
+                }
+                data = OmegaConf.masked_copy(node, [k for k in node if k != "hydra"])
+                return coerce(data), choices  # resolves interpolations, which may fail too
             except (HydraException, OmegaConfBaseException) as err:
                 raise ConfigError(
                     f"presets {' '.join(args) or '(defaults)'}: {hydra_reason(err)}"
                 ) from err
-            choices = {
-                k: v
-                for k, v in OmegaConf.to_container(node.hydra.runtime.choices).items()
-                if not k.startswith("hydra/") and v is not None
-            }
-            data = OmegaConf.masked_copy(node, [k for k in node if k != "hydra"])
-    return coerce(data), choices
 
 
 def compose(overrides: Sequence[str] = (), cdir: str | Path | None = None) -> Config:

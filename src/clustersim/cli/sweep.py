@@ -119,8 +119,12 @@ class CheckCallback(Callback):
     override."""
 
     def on_run_start(self, config, **kwargs) -> None:
+        from omegaconf.errors import OmegaConfBaseException
+
         try:
-            coerce(_task_part(config))
+            coerce(_task_part(config))  # resolves interpolations, which may fail too
+        except OmegaConfBaseException as err:
+            refuse(ConfigError(hydra_reason(err)))
         except ConfigError as err:
             refuse(err)
 
