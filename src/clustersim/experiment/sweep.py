@@ -7,6 +7,10 @@ names the same config (a hash of every parameter but ``output``). Rerunning the 
 therefore skips finished jobs and redoes the rest; a job killed half-way leaves only whole files
 (and perhaps stray ``*.tmp`` files, which the rerun removes), never a marker.
 
+A job holds the lock ``<job>/.lock`` while it runs, so launches into one sweep folder share the
+work: a launch that finds a job locked leaves it to the launch running it, and one that finds it
+finished skips it. The lock dies with its process, so a killed launch blocks nothing.
+
 Hydra's side of a sweep (cache warm-up, progress bar, aggregation at the end) is
 :class:`clustersim.cli.sweep.SweepCallback`.
 """
@@ -21,10 +25,12 @@ from pathlib import Path
 from clustersim.analysis.aggregate import MARKER
 from clustersim.conf import Config, coerce, config_digest, make_config
 from clustersim.experiment.run import run
+from clustersim.observe.folders import file_lock, lock_holder
 from clustersim.observe.recording import write_json
 
 # What a job writes (clustersim.experiment.jobs.simulate); an unfinished job's leftovers go first.
 JOB_OUTPUTS = ("replications", "figures", "timeseries.parquet", "config.json", MARKER)
+LOCK = ".lock"  # held by the process running the job
 
 
 def config_hash(cfg: Config) -> str:
@@ -58,18 +64,35 @@ def clear_unfinished(job_dir: Path) -> None:
 
 
 def run_job(config, out_dir: str | Path, resume: bool = True, echo=print) -> bool:
-    """Run one sweep job into ``out_dir`` unless it is already finished; return True if it ran.
+    """Run one sweep job into ``out_dir`` unless it is finished or another process is running
+    it; return True if it ran.
 
-    The marker is written after every other file, so its presence means the job is whole.
+    The marker is written after every other file, so its presence means the job is whole. The
+    job's lock is taken before looking at the folder, so no two processes clear or write it.
     """
-    from clustersim.experiment.jobs import simulate
-
     cfg = coerce(config)
     out = Path(out_dir)
+    if not cfg.output.write:
+        return _run_job(cfg, out, resume, echo)
+    out.mkdir(parents=True, exist_ok=True)
+    with file_lock(out / LOCK, wait=False) as held:
+        if not held:
+            echo(
+                f"clustersim: {out} is running in another process "
+                f"(pid {lock_holder(out / LOCK)}); skipped"
+            )
+            return False
+        return _run_job(cfg, out, resume, echo)
+
+
+def _run_job(cfg: Config, out: Path, resume: bool, echo) -> bool:
+    from clustersim.experiment.jobs import simulate
+
     if resume and is_done(out, cfg):
         echo(f"clustersim: {out} is finished (config {config_hash(cfg)}); skipped")
         return False
-    clear_unfinished(out)
+    if cfg.output.write:  # a job that writes nothing leaves the folder as it is
+        clear_unfinished(out)
     t0 = time.perf_counter()
     ts = simulate(cfg, out, echo=echo)
     if cfg.output.write:
