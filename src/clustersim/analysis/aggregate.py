@@ -9,7 +9,12 @@ as a ``param.<dotted key>`` column beside the outputs. On disk::
 Any Parquet reader takes the folder (``pandas.read_parquet``, ``pyarrow.dataset``, DuckDB,
 Polars, Spark). Aggregation is incremental: a run whose partition exists is not rewritten, so
 re-aggregating a resumed sweep only adds the new runs; partitions of runs no longer in the sweep
-are removed. Used by ``clustersim-aggregate <sweep dir>`` and, at the end of every multirun, by
+are removed. A changed dataset is built beside the old one (``.dataset.new``, existing partitions
+hard-linked) and swapped in by renaming, so a reader never sees half of one, and a killed
+aggregation leaves the old dataset whole; the next one removes its leftovers first. One
+aggregation at a time per sweep (the lock ``.aggregate.lock``).
+
+Used by ``clustersim-aggregate <sweep dir>`` and, at the end of every multirun, by
 :class:`clustersim.cli.sweep.SweepCallback`.
 """
 
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -24,12 +30,15 @@ from pathlib import Path
 import pandas as pd
 
 from clustersim.conf import flatten
+from clustersim.observe.folders import file_lock
 from clustersim.observe.recording import atomic_write, write_parquet
 
 MARKER = "job_done.json"  # a sweep job's completion marker, written last (experiment/sweep.py)
 DATASET = "dataset"
 RUNS = "runs.parquet"
 COMMON = "_common_metadata"  # the dataset's unified schema (readers skip "_" files)
+NEW, OLD = ".dataset.new", ".dataset.old"  # a dataset being built, one being replaced
+LOCK = ".aggregate.lock"
 
 
 def job_dirs(sweep_dir: str | Path) -> list[Path]:
@@ -50,17 +59,18 @@ def job_params(job: Path) -> dict:
     }
 
 
-def partition(sweep_dir: Path, run_id: str) -> Path:
-    return Path(sweep_dir) / DATASET / f"run_id={run_id}" / "part-0.parquet"
+def partition(sweep_dir: Path, run_id: str, dataset: str = DATASET) -> Path:
+    return Path(sweep_dir) / dataset / f"run_id={run_id}" / "part-0.parquet"
 
 
-def _update_schema(sweep_dir: Path, frames: list[pd.DataFrame]) -> None:
-    """Keep ``dataset/_common_metadata``: the union of every partition's columns.
+def _schema(sweep_dir: Path, frames: list[pd.DataFrame], kept: list[Path]):
+    """The union of the dataset's columns so far and those of ``frames``.
 
     Runs of different configs have different parameters (a broker's programme parameters exist
     only where the broker runs); readers that take the first file's schema would drop the
-    others, so :func:`load` reads this union instead. Unified permissively: a column that is all
-    null in one run and typed in another takes the type; int and float columns become float."""
+    others, so :func:`load` reads this union (``dataset/_common_metadata``) instead. Unified
+    permissively: a column that is all null in one run and typed in another takes the type; int
+    and float columns become float."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -68,18 +78,47 @@ def _update_schema(sweep_dir: Path, frames: list[pd.DataFrame]) -> None:
     schemas = [pa.Schema.from_pandas(f, preserve_index=False).remove_metadata() for f in frames]
     if path.exists():
         schemas.insert(0, pq.read_schema(path))
-    if schemas:
-        schema = pa.unify_schemas(schemas, promote_options="permissive")
-        atomic_write(path, lambda tmp: pq.write_metadata(schema, tmp))
+    else:  # a dataset written before the union was kept
+        schemas += [pq.read_schema(p).remove_metadata() for p in kept]
+    return pa.unify_schemas(schemas, promote_options="permissive") if schemas else None
+
+
+def _clean(sweep_dir: Path) -> None:
+    """Remove what a killed aggregation left: temporary files, a half-built dataset, and put
+    back the old dataset if it was killed between the two renames of the swap."""
+    for tmp in [*sweep_dir.glob(f".{RUNS}.*.tmp"), *(sweep_dir / DATASET).rglob("*.tmp")]:
+        tmp.unlink(missing_ok=True)
+    shutil.rmtree(sweep_dir / NEW, ignore_errors=True)
+    if (sweep_dir / OLD).exists():
+        if (sweep_dir / DATASET).exists():
+            shutil.rmtree(sweep_dir / OLD)
+        else:
+            os.rename(sweep_dir / OLD, sweep_dir / DATASET)
+
+
+def _link(src: Path, dst: Path) -> None:
+    """Put an existing partition into the new dataset without rewriting it."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:  # a file system without hard links
+        shutil.copy2(src, dst)
 
 
 def aggregate(sweep_dir: str | Path) -> pd.DataFrame:
     """Write the dataset and the runs table of ``sweep_dir``; return the runs table."""
     sweep_dir = Path(sweep_dir)
-    jobs = job_dirs(sweep_dir)
-    if not jobs:
+    if not job_dirs(sweep_dir):
         raise FileNotFoundError(f"{sweep_dir}: no finished jobs (no */{MARKER})")
-    rows, written = [], []
+    with file_lock(sweep_dir / LOCK):
+        _clean(sweep_dir)
+        return _aggregate(sweep_dir, job_dirs(sweep_dir))
+
+
+def _aggregate(sweep_dir: Path, jobs: list[Path]) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    rows, written, keep = [], [], []
     for job in jobs:
         params = job_params(job)
         run_ids = json.loads((job / MARKER).read_text())["run_ids"]
@@ -90,16 +129,25 @@ def aggregate(sweep_dir: str | Path) -> pd.DataFrame:
                 part = ts[ts["run_id"] == rid].drop(columns="run_id").reset_index(drop=True)
                 cols = pd.DataFrame({k: [v] * len(part) for k, v in params.items()})
                 part = pd.concat([part, cols], axis=1).assign(job=job.name)
-                write_parquet(part, partition(sweep_dir, rid))
+                write_parquet(part, partition(sweep_dir, rid, NEW))
                 written.append(part.head(1))
+            else:
+                keep.append(rid)
             replication = int(rid.rsplit("-r", 1)[1])
             rows.append({"run_id": rid, "job": job.name, "replication": replication, **params})
     runs = pd.DataFrame(rows)
-    keep = {f"run_id={r}" for r in runs["run_id"]}
-    for stale in (sweep_dir / DATASET).iterdir():
-        if stale.is_dir() and stale.name not in keep:
-            shutil.rmtree(stale)
-    _update_schema(sweep_dir, written)
+    dataset = sweep_dir / DATASET
+    names = {f"run_id={r}" for r in runs["run_id"]}
+    stale = [p for p in dataset.glob("run_id=*") if p.name not in names]
+    if written or stale or not (dataset / COMMON).exists():
+        for rid in keep:
+            _link(partition(sweep_dir, rid), partition(sweep_dir, rid, NEW))
+        schema = _schema(sweep_dir, written, [partition(sweep_dir, r) for r in keep])
+        atomic_write(sweep_dir / NEW / COMMON, lambda tmp: pq.write_metadata(schema, tmp))
+        if dataset.exists():
+            os.rename(dataset, sweep_dir / OLD)
+        os.rename(sweep_dir / NEW, dataset)
+        shutil.rmtree(sweep_dir / OLD, ignore_errors=True)
     write_parquet(runs, sweep_dir / RUNS)
     return runs
 
