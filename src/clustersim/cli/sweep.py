@@ -199,3 +199,9 @@ class SweepCallback(Callback):
             print(f"clustersim: nothing to aggregate: {err}", file=sys.stderr)
             return
         print(f"clustersim: {len(runs)} runs aggregated into {sweep_dir / DATASET}/")
+        total = count_jobs(config) or 0
+        if total > runs["job"].nunique():  # jobs left to another launch, or failed
+            print(
+                f"clustersim: {total - runs['job'].nunique()} of {total} jobs not finished here; "
+                "a launch still running them adds them to the dataset when it ends"
+            )
