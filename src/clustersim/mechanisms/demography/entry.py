@@ -264,7 +264,7 @@ def initial_firms(model) -> None:
     traits = draw_traits(model, np.arange(n))
     region = model.region_at(x, y)
     for i in range(n):
-        _fill_slot(
+        place_firm(
             model,
             i,
             x[i],
@@ -278,6 +278,7 @@ def initial_firms(model) -> None:
             *(t[i] for t in traits),
             cash=cfg.market.initial_cash * emp[i],
             is_mne=bool(is_mne[i]),
+            counted=False,
         )
 
 
@@ -309,54 +310,16 @@ def place_firm(
     openness,
     cash,
     is_mne=False,
+    counted=True,
 ) -> int:
-    """Put a new firm (and its agent) into the industry during the run; returns its slot. The
-    one way in for entrants and hooks alike (an MNE affiliate, say), so every newcomer is
-    counted in ``model.step_counts`` by region and origin (:data:`COUNTED_AS`) and the firm
-    counts reconcile. The caller books its cash. No random numbers."""
-    if origin not in COUNTED_AS:
+    """Put a new firm (and its agent) into a free slot; returns the slot. The one way in for
+    the set-up (``counted=False``), entrants and hooks alike (an MNE affiliate, say), so every
+    newcomer of the run is counted in ``model.step_counts`` by region and origin
+    (:data:`COUNTED_AS`) and the firm counts reconcile. The caller books its cash. No random
+    numbers."""
+    if counted and origin not in COUNTED_AS:
         allowed = " | ".join(ORIGINS[o] for o in COUNTED_AS)
         raise ValueError(f"origin {origin!r}: a firm placed during the run is one of {allowed}")
-    s = _fill_slot(
-        model,
-        uid,
-        x,
-        y,
-        region,
-        kstock,
-        kpos,
-        emp,
-        origin,
-        parent_slot,
-        rd,
-        opportunism,
-        openness,
-        cash,
-        is_mne,
-    )
-    for key in COUNTED_AS[origin]:
-        model.step_counts[key][region] += 1
-    return s
-
-
-def _fill_slot(
-    model,
-    uid,
-    x,
-    y,
-    region,
-    kstock,
-    kpos,
-    emp,
-    origin,
-    parent_slot,
-    rd,
-    opportunism,
-    openness,
-    cash,
-    is_mne=False,
-) -> int:
-    """Write a firm into a free slot and make its agent; the set-up's firms are not counted."""
     f = model.firms
     s = f.allocate(uid)
     f.x[s], f.y[s], f.region[s] = x, y, region
@@ -371,4 +334,7 @@ def _fill_slot(
         getattr(f, name)[s] = 0.0
     f.vc_backed[s] = f.member[s] = False
     model.agent_of[s] = Firm(model, s)
+    if counted:
+        for key in COUNTED_AS[origin]:
+            model.step_counts[key][region] += 1
     return s
