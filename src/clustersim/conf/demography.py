@@ -13,10 +13,13 @@ class EntryConfig:
     """Start-ups, spin-offs and exit."""
 
     startup_rate: float = param(
-        0.012, "Start-up candidates per live firm per quarter", 0, 1, source="L1368-1403"
-    )
-    startup_base: float = param(
-        0.3, "Start-up candidates per region per quarter regardless of size", 0, 100
+        0.0002,
+        "Would-be founders per worker of the labour pools per quarter; each enters only if it "
+        "expects a profit and a financier funds it",
+        0,
+        0.1,
+        source="Reynolds et al. 2005; calibrated: the default's 4.8 candidates a quarter at "
+        "set-up, as before",
     )
     agglomeration_pull: float = param(
         1.0,
@@ -46,7 +49,14 @@ class EntryConfig:
     spinoff_distance: float = param(
         2.0, "Spread (km) of a spin-off's location around its parent", 0, 1e4, source="Klepper 2007"
     )
-    initial_size: float = param(5.0, "Employees of a new firm", 1, 1e5)
+    initial_size: float = param(5.0, "Median employees of a new firm", 1, 1e5)
+    entry_size_sd: float = param(
+        0.8,
+        "Spread (sd of log employees) of new firms' sizes: right-skewed, lognormal",
+        0,
+        3,
+        source="Cabral & Mata 2003; calibrated",
+    )
 
 
 @dataclass
@@ -56,10 +66,91 @@ class FinanceConfig:
     banks_per_region: int = param(1, "Banks per region", 0, 20)
     vcs: int = param(1, "Venture capitalists, placed in the focal region first", 0, 20)
     seed_funds: int = param(0, "Public seed funds in the focal region", 0, 20)
-    bank_capital: float = param(60.0, "Bank lending capacity per quarter (cash units)", 0, 1e9)
-    vc_capital: float = param(40.0, "VC fund capacity per quarter", 0, 1e9)
-    seed_capital: float = param(20.0, "Public seed fund capacity per quarter", 0, 1e9)
+    bank_capital: float = param(
+        60.0,
+        "A bank's equity (cash units) for an industry of 300 initial firms, in proportion to "
+        "n_firms; it lends while equity covers capital_ratio of its loans",
+        0,
+        1e9,
+    )
+    vc_capital: float = param(
+        400.0,
+        "A VC fund's committed capital for 300 initial firms, in proportion to n_firms; it is "
+        "invested, returned by exits and lost by failures",
+        0,
+        1e9,
+    )
+    seed_capital: float = param(
+        20.0,
+        "A public seed fund's budget per quarter for 300 initial firms, in proportion to n_firms",
+        0,
+        1e9,
+    )
     ticket: float = param(10.0, "Finance one new firm needs", 0, 1e6)
+    interest_rate: float = param(
+        0.02,
+        "Quarterly interest on firms' loans and overdrafts",
+        0.001,
+        0.5,
+        source="calibrated: 8 % a year, a small-business loan rate",
+    )
+    funding_rate: float = param(
+        0.01,
+        "Quarterly cost of a bank's funds; interest_rate - funding_rate is its margin",
+        0,
+        0.5,
+        source="calibrated: a net interest margin of 4 % a year",
+    )
+    capital_ratio: float = param(
+        0.08, "Equity a bank holds per unit of loans", 0.01, 1, source="Basel capital accord"
+    )
+    repayment: float = param(
+        0.05,
+        "Share of a start-up loan repaid a quarter (out of cash)",
+        0,
+        1,
+        source="calibrated: a five-year loan",
+    )
+    collateral: float = param(
+        4.0,
+        "Debt per employee a lender accepts without a relationship (the firm's assets)",
+        0,
+        1e4,
+    )
+    recovery: float = param(
+        0.55,
+        "Share of a failed borrower's collateral its lender recovers",
+        0,
+        1,
+        source="Basel II: 45 % loss given default on senior claims",
+    )
+    relationship_lending: float = param(
+        1.0,
+        "Rise of the credit line with trust on the tie to the lender (1 doubles it at full trust)",
+        0,
+        10,
+        source="Petersen & Rajan 1994; Berger & Udell 1995",
+    )
+    loss_aversion: float = param(
+        2.0,
+        "Rise of a financier's screening threshold per unit of recent write-offs over its capital",
+        0,
+        100,
+        source="Berger & Udell 2004; calibrated",
+    )
+    vc_holding: int = param(
+        24, "Quarters a VC holds a stake before it sells", 1, 400, source="Gompers & Lerner 2004"
+    )
+    vc_equity_share: float = param(
+        0.3, "Share of a firm's equity a VC ticket buys", 0, 1, source="Gompers & Lerner 2004"
+    )
+    vc_wind_down: float = param(
+        0.03,
+        "Share of its capital a VC without deal flow returns to its investors a quarter",
+        0,
+        1,
+        source="L4371-4403",
+    )
     bank_threshold: float = param(0.45, "Quality a bank needs to lend", 0, 10, source="L1404-1460")
     bank_cyclicality: float = param(
         4.0,
@@ -83,3 +174,10 @@ class FinanceConfig:
         0.35, "Quality a public seed fund needs", 0, 10, source="L4371-4403"
     )
     screening_noise: float = param(0.25, "Noise of a naive screener's quality estimate", 0, 10)
+    memory: float = param(
+        10.0,
+        "Quarters over which financiers average their deal flow and their write-offs",
+        1,
+        400,
+        source="L4371-4403; calibrated",
+    )

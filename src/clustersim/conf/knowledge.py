@@ -25,7 +25,22 @@ class KnowledgeConfig:
         1000,
         source="L1277-1403",
     )
-    incremental_step: float = param(0.03, "Knowledge gain of an incremental innovation", 0, 10)
+    frontier_growth: float = param(
+        0.01,
+        "Quarterly growth of the technology frontier, the best practice any firm can reach",
+        0,
+        0.05,
+        source="Nelson & Winter 1982; calibrated: x knowledge_elasticity 0.35 gives 1.4 % a "
+        "year of best-practice productivity growth, the order of long-run TFP growth (Gordon 2016)",
+    )
+    incremental_step: float = param(
+        0.03,
+        "Share of the log distance to the frontier an incremental innovation closes, per unit "
+        "of the firm's size premium (1 - exp(-step x premium))",
+        0,
+        10,
+        source="Nelson & Phelps 1966; Klepper 1996",
+    )
     incremental_search: float = param(0.03, "Local-search step in technology space", 0, 10)
     recombination: float = param(
         1.0,
@@ -46,7 +61,9 @@ class KnowledgeConfig:
         source="L1368-1403, L3752-3759",
     )
     radical_jump: float = param(0.35, "Size of a radical jump in technology space", 0, 10)
-    radical_gain: float = param(0.25, "Mean knowledge gain of a radical innovation (log)", 0, 5)
+    radical_gain: float = param(
+        0.25, "Mean knowledge gain of a radical innovation (log), up to the frontier", 0, 5
+    )
     young_age: int = param(20, "Age (quarters) under which a firm counts as young", 0, 1000)
     absorptive_base: float = param(
         0.2, "Absorptive capacity with no R&D", 0, 1, source="L1553-1554"

@@ -14,7 +14,16 @@ class MarketConfig:
     demand_per_firm: float = param(
         15.0, "Initial world demand per initial firm (output units per quarter)", 0.01, 1e6
     )
-    demand_growth: float = param(0.005, "Quarterly growth of world demand", -0.1, 0.2)
+    demand_growth: float = param(
+        0.005, "Quarterly growth of world demand while the market is young", -0.1, 0.2
+    )
+    demand_saturation: float = param(
+        10.0,
+        "Multiple of its initial level at which a growing market stops growing (logistic)",
+        1,
+        1e6,
+        source="Griliches 1957; Bass 1969; Gort & Klepper 1982; calibrated",
+    )
     demand_drift: float = param(
         0.004, "Quarterly random drift of demand in technology space", 0, 1, source="L1675-1686"
     )
@@ -27,10 +36,15 @@ class MarketConfig:
         source="L959-971",
     )
     target_margin: float = param(0.1, "Profit margin firms size their workforce for", 0, 0.9)
-    adjustment: float = param(
-        0.25, "Share of the gap to the desired workforce closed a quarter", 0, 1
+    hiring_cost: float = param(
+        3.0,
+        "Convex cost of changing employment: a quarter's adjustment costs hiring_cost / 2 x "
+        "unit labour cost x employees x (log change)^2, so a firm closes 1 / (1 + hiring_cost) "
+        "of the log gap to the workforce its sales pay for",
+        0,
+        1000,
+        source="Hamermesh & Pfann 1996; calibrated: 3 closes a quarter of the gap a quarter",
     )
-    max_growth: float = param(0.08, "Largest quarterly change of a firm's employment", 0, 1)
     fixed_cost: float = param(0.6, "Fixed cost per firm per quarter", 0, 1e4)
     knowledge_elasticity: float = param(
         0.35, "Elasticity of productivity to the knowledge stock", 0, 2, source="L1277-1660"
@@ -62,8 +76,22 @@ class MarketConfig:
         1,
         source="L1159-1160, L1675-1719",
     )
-    exit_loss_quarters: int = param(8, "Consecutive loss-making quarters before exit", 1, 100)
-    exit_debt: float = param(4.0, "Debt per employee at which a firm exits at once", 0, 1e4)
+    exit_horizon: float = param(
+        8.0,
+        "Quarters of expected profit an owner weighs against net worth: a firm closes when net "
+        "worth + exit_horizon x expected profit < 0",
+        0,
+        400,
+        source="Hopenhayn 1992; calibrated: two years, the horizon of the former 8-quarter rule",
+    )
+    learning_floor: float = param(
+        0.1,
+        "Least weight of the latest quarter in a firm's profit expectation; a young firm weighs "
+        "it 1 / age (it learns what it is worth)",
+        0.001,
+        1,
+        source="Jovanovic 1982; calibrated",
+    )
     scale_economies: float = param(
         0.25,
         "Elasticity of an incremental innovation's gain to firm size (process R&D spread "

@@ -32,10 +32,12 @@ def build(model) -> UniversityArrays:
 
 
 def update(model) -> None:
-    """Universities grow their knowledge and their graduates raise regional skill, which decays
-    back toward its base (L941-951). No random numbers."""
+    """Universities grow their knowledge, up to the technology frontier, and their graduates
+    raise regional skill, which decays back toward its base (L941-951). No random numbers."""
     uni, ucfg, reg = model.universities, model.cfg.universities, model.regions
-    uni.kstock *= 1.0 + ucfg.growth
+    uni.kstock = np.minimum(
+        uni.kstock * (1.0 + ucfg.growth), np.maximum(uni.kstock, model.frontier)
+    )
     grads = np.bincount(uni.region, ucfg.graduates * uni.openness, minlength=reg.n)
     reg.skill += grads * (1.0 - reg.skill) - model.cfg.world.skill_decay * (
         reg.skill - reg.base_skill

@@ -11,18 +11,20 @@ identical in both, draws from the run's ``numpy.random.Generator`` (``model.rng`
 
 Step order (one quarter), with the stream each sub-step reads and what its draws are keyed by:
 
-1. demand grows and drifts in technology space; shocks jump it      (DEMAND, SHOCK: the world)
+1. demand grows and drifts in technology space; shocks jump it;      (DEMAND, SHOCK: the world)
+   the technology frontier moves on
 2. regions: wages, rents, critical-mass agglomeration, complacency    (none)
    hooks: ``before_step``
 3. market: productivity, shares, accounts, employment                  (none)
    hooks: ``after_market``
+   finance: interest, repayments, VC exits, expectations, credit lines (none)
 4. innovation: incremental and radical                                 (INNOVATION: firm id)
 5. ties: joint projects, opportunism, decay, dropping                  (TIES: the pair)
 6. spillovers: proximity and labour mobility, then all gains applied   (CONTACTS: firm id)
 7. tie search                                                          (SEARCH: firm id)
 8. universities: knowledge growth, graduates raise regional skill      (none)
    hooks: ``after_search``
-9. exit on sustained losses; the dead firms' ties go the same step     (none)
+9. exit: insolvency or closure; lenders write off; ties go with them   (none)
    hooks: ``before_entry``
 10. entry: start-ups, spin-offs, university spin-offs, then finance    (see entry.enter)
 11. the clock advances; lapsed parameter overrides are dropped         (none)
@@ -114,7 +116,11 @@ class ClusterModel(mesa.Model):
         self.focal = cfg.world.focal_region
         n_reg, n_kinds = cfg.world.n_regions, len(FINANCIER_KINDS)
         self.demand = np.zeros(self.dims)  # world demand's position in technology space
-        self.demand_total = cfg.market.demand_per_firm * cfg.n_firms
+        self.initial_demand = cfg.market.demand_per_firm * cfg.n_firms
+        self.demand_total = self.initial_demand
+        self.log_frontier = 0.0  # log of best-practice knowledge; set by the initial firms
+        self.market_lse = np.full(1 + n_reg, -np.inf)  # log-sum-exp of market weights: world,
+        self.log_weight = np.zeros(0)  # then each region; and each slot's log weight
         # this quarter's tallies and hand-overs between sub-steps, reset by the step
         self.volume = np.zeros((len(SPILL_CHANNELS), n_reg))  # knowledge gained by channel
         self.tie_counts = np.zeros(4, dtype=np.int64)  # projects, successes, betrayals, drops
@@ -132,6 +138,7 @@ class ClusterModel(mesa.Model):
         self.ties = TieArrays(4 * cfg.n_firms)
         self.agent_of: dict[int, Firm] = {}  # slot -> its Mesa agent
         entry.initial_firms(self)
+        finance.refresh(self)
         self._reindex()  # creates self.index: live firms by region and grid cell
         regions.update(self.regions, self.firms, cfg)
         self.regions.emp_prev[:] = self.regions.emp
@@ -177,6 +184,11 @@ class ClusterModel(mesa.Model):
         w = self.firms.emp[m]
         return (self.firms.kpos[m] * w[:, None]).sum(0) / w.sum()
 
+    @property
+    def frontier(self) -> float:
+        """Best-practice knowledge: no firm's knowledge passes it (Nelson & Winter 1982)."""
+        return float(np.exp(self.log_frontier))
+
     def mean_kstock(self, r: int) -> float:
         """Mean knowledge stock of region ``r`` (all live firms for r = -1)."""
         m = self.firms.live if r < 0 else self.index.region_members(r)
@@ -202,6 +214,7 @@ class ClusterModel(mesa.Model):
         for tally in (*self.step_counts.values(), self.funded, self.refused):
             tally[:] = 0  # from the start: hooks of every phase may add, remove or move firms
         demand.update(self)
+        self.log_frontier += cfg.knowledge.frontier_growth
         self.regions.emp_prev[:] = self.regions.emp
         regions.update(self.regions, f, cfg)
         self._call("before_step")
@@ -209,6 +222,7 @@ class ClusterModel(mesa.Model):
         ledger["profit"] = float(f.profit[f.alive].sum())
         ledger["cash_after_market"] = float(f.cash[f.alive].sum())
         self._call("after_market")
+        ledger["financing"] = -finance.settle(self)
         n, dims, t, draw = f.capacity, self.dims, self.t, self.streams
         u = draw.uniforms(INNOVATION, t, f.uid, 2, where=f.alive)  # empty slots draw nothing
         z = draw.normals(INNOVATION, t, f.uid, 2 * dims + 1, where=f.alive)
@@ -230,7 +244,8 @@ class ClusterModel(mesa.Model):
         ledger["tie_costs"] = len(self.searched[0]) * cfg.trust.tie_cost
         universities.update(self)
         self._call("after_search")
-        dead = self.engine.exits(self)
+        dead, insolvent = self.engine.exits(self)
+        np.add.at(self.step_counts["insolvencies"], f.region[dead[insolvent]], 1)
         ledger["exit_cash"] = float(f.cash[dead].sum())
         self._remove_firms(dead)
         self._reindex()
@@ -270,6 +285,7 @@ class ClusterModel(mesa.Model):
             return
         f = self.firms
         np.add.at(self.step_counts["exits"], f.region[slots], 1)
+        finance.write_off(self, slots)
         for s in slots:
             self.agent_of.pop(int(s)).remove()
             f.release(int(s))

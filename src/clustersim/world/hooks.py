@@ -30,7 +30,6 @@ from dataclasses import dataclass
 # Parameters a hook may override -> the mechanism that reads them.
 OVERRIDABLE = {
     "entry.startup_rate": "mechanisms.demography.entry.startups",
-    "entry.startup_base": "mechanisms.demography.entry.startups",
     "finance.ask_order": "mechanisms.demography.finance.screen",  # financier kinds, in order
 }
 

@@ -30,6 +30,8 @@ ORIGINS = ("initial", "startup", "spinoff", "university_spinoff", "mne")
 STEP_COUNTS = (
     "entries",
     "exits",
+    "insolvencies",  # exits forced by the lender (the rest are owners' closures)
+    "unviable",  # would-be firms that expected no profit and stayed out
     "startups",
     "spinoffs",
     "university_spinoffs",
@@ -61,9 +63,15 @@ FIRM_FLOAT = (
     "fit",
     "competence",
     "diversity",
+    "expected_profit",  # adaptive expectation of quarterly profit after interest (exit decision)
+    "loan",  # principal owed to the lender (a bank's start-up loan)
+    "stake",  # book value of the VC's equity stake, 0 when none
+    "credit_line",  # debt the lender tolerates, set each quarter by finance.settle
 )
-FIRM_INT = ("region", "age", "loss_streak", "origin", "born", "inc", "rad")
-FIRM_ID = ("uid", "parent")
+FIRM_INT = ("region", "age", "origin", "born", "inc", "rad")
+# references, -1 for none: the firm's id and its parent's; the financier slots of its lender
+# (the bank holding its loan and overdraft) and of its investor (the VC holding a stake)
+FIRM_ID = ("uid", "parent", "lender", "investor")
 FIRM_BOOL = ("alive", "is_mne", "member", "vc_backed")
 
 
@@ -221,11 +229,14 @@ class FinancierArrays:
         self.n = n
         self.kind = np.zeros(n, dtype=np.int64)
         self.region = np.zeros(n, dtype=np.int64)
-        self.capacity = np.zeros(n)  # capital available per quarter
-        self.available = np.zeros(n)  # left this quarter
+        self.capital = np.zeros(n)  # equity (bank) or uninvested fund (VC, seed fund)
+        self.target_capital = np.zeros(n)  # equity kept; income above it is paid out
+        self.exposure = np.zeros(n)  # claims on firms: loans and overdrafts (bank), stakes (VC)
+        self.losses = np.zeros(n)  # recent write-offs over target capital (smoothed)
+        self.capacity = np.zeros(n)  # a seed fund's budget per quarter
+        self.available = np.zeros(n)  # what it may still commit this quarter
         self.threshold = np.zeros(n)
         self.skill = np.zeros(n)
-        self.base_capacity = np.zeros(n)
         self.deals = np.zeros(n)  # smoothed deals per quarter (deal flow)
         self.deals_now = np.zeros(n)
         self.active = np.ones(n, dtype=np.bool_)

@@ -70,7 +70,8 @@ class DemandSide(Instrument):
         p = self.p
         if p.sophistication > 0:
             spec = model.demand + self.offset
-            f.kstock[members] *= 1.0 + p.learning * p.sophistication * share
+            learned = f.kstock[members] * (1.0 + p.learning * p.sophistication * share)
+            f.kstock[members] = np.minimum(learned, np.maximum(f.kstock[members], model.frontier))
             f.kpos[members] += (p.pull * p.sophistication * share)[:, None] * (
                 spec - f.kpos[members]
             )

@@ -116,7 +116,7 @@ class FDI(Instrument):
             kpos = model.demand + 0.1 * model.cfg.knowledge.initial_spread * z
         code = stream_code(f"policy:{self.key}")  # the n-th affiliate it attracted:
         uid = int(model.streams.ids(code, model.t, [r], [len(self.mnes)])[0])
-        rd, opp, openness = entry.draw_traits(model, np.array([uid]))
+        rd, opp, openness, _ = entry.draw_traits(model, np.array([uid]))
         cash = model.cfg.market.initial_cash * p.size
         members = model.index.region_members(r)
         members = members[f.alive[members] & ~f.is_mne[members]]
@@ -126,7 +126,7 @@ class FDI(Instrument):
             float(x),
             float(y),
             r,
-            p.knowledge * model.mean_kstock(-1),
+            min(p.knowledge * model.mean_kstock(-1), model.frontier),
             kpos,
             p.size,
             ORIGIN_MNE,

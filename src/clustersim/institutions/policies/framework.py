@@ -62,4 +62,3 @@ class Framework(Instrument):
             return
         e, until = model.cfg.entry, model.t + 1
         model.overrides.set("entry.startup_rate", e.startup_rate * np.exp(gain), self.key, until)
-        model.overrides.set("entry.startup_base", e.startup_base * np.exp(gain), self.key, until)

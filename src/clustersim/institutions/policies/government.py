@@ -175,9 +175,7 @@ class Government(mesa.Agent):
                 break
             self.aid_left -= amount
             f.cash[s] += amount
-            f.profit[s] += amount
-            if f.profit[s] >= 0.0:
-                f.loss_streak[s] = 0  # the loss is covered: no step toward exit
+            f.profit[s] += amount  # the firm's expectation counts the aid (finance.settle)
             given += amount
             self._record("defensive_aid", "defensive_aid", "aid", amount, f.uid[s], -1, 0.0)
         model.transfers += given

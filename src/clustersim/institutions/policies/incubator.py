@@ -53,9 +53,7 @@ class Incubator(Instrument):
                 break
             loss = -float(f.profit[s])
             if loss > 0 and p.cover > 0:
-                got = self.grant(model, np.array([s]), np.array([min(loss, p.cover)]), "cover")
-                if got[0] >= loss:
-                    f.loss_streak[s] = 0  # covered: no step toward exit
+                self.grant(model, np.array([s]), np.array([min(loss, p.cover)]), "cover")
 
     def after_step(self, model) -> None:
         """Admit this quarter's new firms of the region while places are free."""

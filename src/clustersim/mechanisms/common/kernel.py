@@ -25,13 +25,19 @@ def tech_distance(kpos, i: int, other, j: int) -> float:
 
 
 @njit(cache=True)
-def demand_fit(kpos, i: int, demand, width: float) -> float:
-    """Gaussian niche: firms far from demand in technology space sell less (L1675-1686)."""
+def log_demand_fit(kpos, i: int, demand, width: float) -> float:
+    """Log of the Gaussian niche: firms far from demand in technology space sell less
+    (L1675-1686). Kept in logs so that market shares never underflow."""
     s = 0.0
     for d in range(kpos.shape[1]):
         diff = kpos[i, d] - demand[d]
         s += diff * diff
-    return math.exp(-s / (2.0 * width * width))
+    return -s / (2.0 * width * width)
+
+
+@njit(cache=True)
+def demand_fit(kpos, i: int, demand, width: float) -> float:
+    return math.exp(log_demand_fit(kpos, i, demand, width))
 
 
 @njit(cache=True)

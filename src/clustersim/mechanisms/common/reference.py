@@ -39,9 +39,14 @@ def tech_distance(p: Sequence[float], q: Sequence[float]) -> float:
     return math.sqrt(squared_distance(p, q))
 
 
+def log_demand_fit(position: Sequence[float], demand: Sequence[float], width: float) -> float:
+    """Log of the Gaussian niche: firms far from demand in technology space sell less
+    (L1675-1686). Kept in logs so that market shares never underflow."""
+    return -squared_distance(position, demand) / (2.0 * width * width)
+
+
 def demand_fit(position: Sequence[float], demand: Sequence[float], width: float) -> float:
-    """Gaussian niche: firms far from demand in technology space sell less (L1675-1686)."""
-    return math.exp(-squared_distance(position, demand) / (2.0 * width * width))
+    return math.exp(log_demand_fit(position, demand, width))
 
 
 def geo_distance(x0: float, y0: float, x1: float, y1: float) -> float:

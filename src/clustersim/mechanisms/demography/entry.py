@@ -28,7 +28,6 @@ from clustersim.world.state import (
     ORIGIN_UNIVERSITY,
     ORIGINS,
     TIE_FINANCIER,
-    VC,
 )
 from clustersim.world.streams import (
     FINANCE,
@@ -82,15 +81,16 @@ def location_utility(model) -> np.ndarray:
 
 
 def startups(model) -> Candidates:
-    """Start-ups: more where firms abound (L1368-1403), placed by logit location choice; most
-    settle next to an existing firm of the chosen region, the rest anywhere in it. The logit
-    shares split one Poisson arrival rate into independent Poisson counts per region."""
+    """Would-be start-ups: founders come from the labour pools (Reynolds et al. 2005) and choose
+    a region by logit location choice, drawn to where the industry is (L1368-1403); most settle
+    next to an existing firm of the chosen region, the rest anywhere in it. The logit shares
+    split one Poisson arrival rate into independent Poisson counts per region. Whether they
+    enter is decided by :func:`enter`."""
     cfg, reg, f, idx, t = model.cfg.entry, model.regions, model.firms, model.index, model.t
-    base = model.overrides.get("entry.startup_base", cfg.startup_base)
     rate = model.overrides.get("entry.startup_rate", cfg.startup_rate)
     u = location_utility(model)
     p = np.exp(u - u.max())
-    rates = (base * reg.n + rate * idx.n_live) * p / p.sum()
+    rates = rate * reg.pool.sum() * p / p.sum()
     region, rank = _ranks(model.streams.counts(STARTUPS, t, np.arange(reg.n), rates))
     uid = model.streams.ids(STARTUPS, t, region, rank)
     n = len(uid)
@@ -185,8 +185,32 @@ def quality(model, kstock: np.ndarray, kpos: np.ndarray) -> np.ndarray:
     return fit * rel**model.cfg.market.knowledge_elasticity
 
 
+def expected_sales(model, cands: Candidates) -> np.ndarray:
+    """The sales each would-be firm can expect against this quarter's incumbents: its share of
+    world demand (and of its region's public demand) by the market's own rule, its log weight
+    added to the incumbents' log-sum-exp (``model.market_lse``)."""
+    m, reg, r = model.cfg.market, model.regions, cands.region
+    log_prod = (
+        m.knowledge_elasticity * np.log(cands.kstock)
+        + np.log1p(m.skill_effect * reg.skill[r])
+        + np.log(reg.agglo[r])
+    )
+    log_fit = -((cands.kpos - model.demand) ** 2).sum(axis=1) / (2 * m.fit_width**2)
+    w = m.selection * (log_prod + log_fit)
+    lse = model.market_lse
+    sales = model.demand_total * np.exp(w - np.logaddexp(lse[0], w))
+    return sales + reg.public_demand[r] * np.exp(w - np.logaddexp(lse[1 + r], w))
+
+
 def enter(model) -> float:
-    """Generate, finance and place this quarter's new firms; returns the cash they bring in.
+    """Generate, decide, finance and place this quarter's new firms; returns the cash they
+    bring in.
+
+    A would-be firm enters when it expects a profit: its expected sales, at the workforce they
+    pay for, leave a margin that covers the fixed cost (the zero-profit cutoff of Melitz 2003;
+    Hopenhayn 1992), so entry dries up as incumbents grow more competitive (Klepper 1996); then
+    a financier must fund it. Entrants differ in knowledge (drawn with the candidate) and in
+    size, lognormal around ``entry.initial_size`` (Cabral & Mata 2003).
 
     Draws: the start-up and university spin-off counts and each candidate's attributes; one
     uniform per firm (does it spawn a spin-off?), if ``entry.spinoffs``; one normal per
@@ -200,13 +224,18 @@ def enter(model) -> float:
         parts.append(spinoffs(model, parents))
     parts.append(university_spinoffs(model))
     cands = Candidates.concat(parts)
+    cands.kstock = np.minimum(cands.kstock, model.frontier)
+    viable = expected_sales(model, cands) * cfg.market.target_margin > cfg.market.fixed_cost
     score = quality(model, cands.kstock, cands.kpos)
     noise = model.streams.normals(FINANCE, t, cands.uid, 1)[:, 0]
-    funder = finance.screen(model, score, cands.region, noise)
-    traits = draw_traits(model, cands.uid)
+    funder = np.full(len(cands), -1, dtype=np.int64)
+    funder[viable] = finance.screen(model, score[viable], cands.region[viable], noise[viable])
+    *traits, size_z = draw_traits(model, cands.uid)
+    size = cfg.entry.initial_size * np.exp(cfg.entry.entry_size_sd * size_z)
     fin, fcfg, counts = model.financiers, cfg.finance, model.step_counts
+    np.add.at(counts["unviable"], cands.region[~viable], 1)
     brought = 0.0
-    for c in range(len(cands)):
+    for c in np.flatnonzero(viable):
         r = cands.region[c]
         if funder[c] < 0:
             counts["refused"][r] += 1
@@ -221,15 +250,13 @@ def enter(model) -> float:
             r,
             cands.kstock[c],
             cands.kpos[c],
-            cfg.entry.initial_size,
+            max(1.0, size[c]),
             int(cands.origin[c]),
             int(cands.parent[c]),
             *(t[c] for t in traits),
             cash=fcfg.ticket,
         )
-        if fin.kind[k] == VC:
-            model.firms.vc_backed[s] = True
-            model.firms.competence[s] = fcfg.vc_competence
+        finance.fund(model, s, k)
         model.ties.add(
             np.array([s]),
             np.array([k]),
@@ -245,7 +272,8 @@ def initial_firms(model) -> None:
     region, some foreign MNEs (bigger, more knowledge). Draws blocks of one per firm, in order:
     x, y (uniforms); in the focal region? (uniform, if ``world.focal.initial_firm_share`` >= 0);
     x, y in the focal region (uniforms); position (``dims`` normals); knowledge, size (normals);
-    MNE? (uniform); their traits come from their ids 0, 1, ... (:func:`draw_traits`)."""
+    MNE? (uniform); their traits come from their ids 0, 1, ... (:func:`draw_traits`). The best
+    of them sets the technology frontier."""
     cfg, rng, n = model.cfg, model.rng, model.cfg.n_firms
     w = cfg.world
     share = w.focal.initial_firm_share
@@ -261,7 +289,8 @@ def initial_firms(model) -> None:
     is_mne = rng.random(n) < cfg.initial_mne_share
     emp = np.where(is_mne, 10 * emp, emp)
     kstock = np.where(is_mne, 2 * kstock, kstock)
-    traits = draw_traits(model, np.arange(n))
+    traits = draw_traits(model, np.arange(n))[:3]
+    model.log_frontier = float(np.log(kstock.max()))  # best practice at set-up
     region = model.region_at(x, y)
     for i in range(n):
         place_firm(
@@ -283,15 +312,16 @@ def initial_firms(model) -> None:
 
 
 def draw_traits(model, uid: np.ndarray):
-    """R&D intensity, opportunism and openness of new firms: inborn, so keyed by the firm's id
-    alone (a firm has the same traits in every run in which it is born)."""
+    """R&D intensity, opportunism and openness of new firms, and a normal for the size of an
+    entrant: inborn, so keyed by the firm's id alone (a firm has the same traits in every run
+    in which it is born)."""
     k, t = model.cfg.knowledge, model.cfg.trust
-    z = model.streams.normals(TRAITS, 0, uid, 1)[:, 0]
+    z = model.streams.normals(TRAITS, 0, uid, 2)
     u = model.streams.uniforms(TRAITS, 0, uid, 2)
-    rd = np.clip(k.rd_intensity + k.rd_sd * z, 0.0, 0.5)
+    rd = np.clip(k.rd_intensity + k.rd_sd * z[:, 0], 0.0, 0.5)
     opportunism = np.clip(t.opportunism_mean * 2 * u[:, 0], 0.0, 1.0)
     openness = 0.2 + 0.8 * u[:, 1]
-    return rd, opportunism, openness
+    return rd, opportunism, openness, z[:, 1]
 
 
 def place_firm(
@@ -328,10 +358,23 @@ def place_firm(
     f.skill[s] = model.regions.skill[region]
     f.origin[s], f.born[s], f.is_mne[s] = origin, model.t, is_mne
     f.parent[s] = f.uid[parent_slot] if parent_slot >= 0 else -1
-    for name in ("age", "loss_streak", "inc", "rad"):
+    for name in ("age", "inc", "rad"):
         getattr(f, name)[s] = 0
-    for name in ("sales", "profit", "prod", "fit", "competence", "absorb", "diversity"):
+    for name in (
+        "sales",
+        "profit",
+        "prod",
+        "fit",
+        "competence",
+        "absorb",
+        "diversity",
+        "expected_profit",
+        "loan",
+        "stake",
+    ):
         getattr(f, name)[s] = 0.0
+    f.lender[s], f.investor[s] = finance.house_bank(model, region), -1
+    f.credit_line[s] = model.cfg.finance.collateral * emp
     f.vc_backed[s] = f.member[s] = False
     model.agent_of[s] = Firm(model, s)
     if counted:

@@ -1,4 +1,4 @@
-"""Spin-off draws and exit (L1532-1550, L3752-3759)."""
+"""Spin-off draws and exit (L1532-1550, L3752-3759; Hopenhayn 1992)."""
 
 import numpy as np
 from numba import njit
@@ -22,15 +22,20 @@ def spinoff_parents(
 
 
 @njit(cache=True)
-def exits(alive, loss_streak, cash, emp, exit_loss_quarters, exit_debt, out):
-    """Firms exit after sustained losses, or at once when debt per worker passes ``exit_debt``.
-    Returns how many slots were written to ``out``."""
+def exits(alive, cash, loan, credit_line, expected_profit, exit_horizon, out, insolvent):
+    """Exit from the firm's financial state. The lender calls in a debt (loan plus overdraft)
+    beyond the credit line; the owner closes a firm whose net worth plus ``exit_horizon``
+    quarters of expected profit is negative (Hopenhayn 1992). Returns how many slots were
+    written to ``out``; ``insolvent`` marks the lenders' cases."""
     k = 0
     for i in range(alive.shape[0]):
         if not alive[i]:
             continue
-        if loss_streak[i] >= exit_loss_quarters or cash[i] < -exit_debt * emp[i]:
+        debt = loan[i] + max(0.0, -cash[i])
+        broke = debt > credit_line[i]
+        if broke or cash[i] - loan[i] + exit_horizon * expected_profit[i] < 0.0:
             out[k] = i
+            insolvent[k] = broke
             k += 1
     return k
 
@@ -46,8 +51,18 @@ def step_spinoff_parents(m, u_spin) -> np.ndarray:
     return out[:k]
 
 
-def step_exits(m) -> np.ndarray:
-    f, c = m.firms, m.cfg.market
+def step_exits(m) -> tuple[np.ndarray, np.ndarray]:
+    f = m.firms
     out = np.empty(f.capacity, np.int64)
-    k = exits(f.alive, f.loss_streak, f.cash, f.emp, c.exit_loss_quarters, c.exit_debt, out)
-    return out[:k]
+    insolvent = np.zeros(f.capacity, np.bool_)
+    k = exits(
+        f.alive,
+        f.cash,
+        f.loan,
+        f.credit_line,
+        f.expected_profit,
+        m.cfg.market.exit_horizon,
+        out,
+        insolvent,
+    )
+    return out[:k], insolvent[:k]

@@ -13,9 +13,15 @@ def spinoff_chance(sales: float, mean_sales: float, rate: float, elasticity: flo
     return rate * min(10.0, (sales / mean_sales) ** elasticity)
 
 
-def exit_rule(loss_streak: int, cash: float, emp: float, c) -> bool:
-    """Exit after sustained losses, or at once when debt per worker passes ``exit_debt``."""
-    return loss_streak >= c.exit_loss_quarters or cash < -c.exit_debt * emp
+def insolvent(firm) -> bool:
+    """The lender calls in a debt (loan plus overdraft) beyond the firm's credit line."""
+    return firm.loan + max(0.0, -firm.cash) > firm.credit_line
+
+
+def closes(firm, c) -> bool:
+    """The owner closes a firm whose net worth plus ``exit_horizon`` quarters of expected
+    profit is negative: staying is worth less than leaving (Hopenhayn 1992)."""
+    return firm.cash - firm.loan + c.exit_horizon * firm.expected_profit < 0.0
 
 
 def step_spinoff_parents(m, u_spin) -> np.ndarray:
@@ -35,8 +41,10 @@ def step_spinoff_parents(m, u_spin) -> np.ndarray:
     return np.array(parents, dtype=np.int64)
 
 
-def step_exits(m) -> np.ndarray:
-    """Slots of the firms that exit this quarter: sustained losses or debt past its limit."""
+def step_exits(m) -> tuple[np.ndarray, np.ndarray]:
+    """Slots of the firms that exit this quarter, and which of them the lender forced out."""
     c = m.cfg.market
-    dead = [f.slot for f in live_firms(m) if exit_rule(f.loss_streak, f.cash, f.emp, c)]
-    return np.array(dead, dtype=np.int64)
+    dead = [(f.slot, insolvent(f)) for f in live_firms(m) if insolvent(f) or closes(f, c)]
+    return np.array([d[0] for d in dead], dtype=np.int64), np.array(
+        [d[1] for d in dead], dtype=np.bool_
+    )

@@ -41,14 +41,18 @@ def innovate(
     radical_gain,
     young_age,
     depreciation,
+    log_frontier,
     inc_count,
     rad_count,
 ):
     """Incremental and radical innovation for every live firm; counts go to per-slot arrays.
 
-    Incremental: frequent local search that is kept only if it improves the fit to demand; more
-    likely in incumbents and worth more to larger firms, which spread R&D over more output
-    (Klepper 1996). The search radius widens with the breadth of the knowledge a firm received
+    Knowledge is bounded by a technology frontier (``log_frontier``, best practice) that moves
+    at its own pace (Nelson & Winter 1982). Incremental: frequent local search that is kept
+    only if it improves the fit to demand; more likely in incumbents; it closes a share of the
+    log distance to the frontier, larger for larger firms, which spread R&D over more output
+    (Klepper 1996), so laggards gain more per innovation (Nelson & Phelps 1966) and growth
+    settles at the frontier's pace. The search radius widens with the breadth of the knowledge a firm received
     last quarter (``diversity``): recombining distant knowledge explores further (Fleming 2001;
     March 1991). Radical: a rare jump in technology space, more likely in young firms and
     damped by regional complacency (L1159-1160, L1368-1403).
@@ -67,7 +71,9 @@ def innovate(
         p_inc = 1.0 - math.exp(-incremental_rate * rd[i] * absorb[i] * (0.5 if young else 1.0))
         if u_inc[i] < p_inc:
             scale = (emp[i] / initial_size) ** scale_economies
-            kstock[i] += incremental_step * kstock[i] * scale
+            log_k = math.log(kstock[i])
+            gap = max(0.0, log_frontier - log_k)
+            kstock[i] = math.exp(log_k + (1.0 - math.exp(-incremental_step * scale)) * gap)
             before = demand_fit(kpos, i, demand, fit_width)
             search = incremental_search * (1.0 + recombination * diversity[i])
             for d in range(dims):
@@ -83,7 +89,9 @@ def innovate(
         if u_rad[i] < p_rad:
             for d in range(dims):
                 kpos[i, d] += radical_jump * z_rad[i, d]
-            kstock[i] *= math.exp(radical_gain * abs(z_gain[i]))
+            log_k = math.log(kstock[i])
+            ceiling = max(log_k, log_frontier)  # a radical step reaches the frontier at most
+            kstock[i] = math.exp(min(log_k + radical_gain * abs(z_gain[i]), ceiling))
             rad_count[i] = 1
         kstock[i] *= 1.0 - depreciation
 
@@ -124,6 +132,7 @@ def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
         k.radical_gain,
         k.young_age,
         k.depreciation,
+        m.log_frontier,
         f.inc,
         f.rad,
     )

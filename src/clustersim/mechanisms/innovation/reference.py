@@ -27,11 +27,29 @@ def radical_chance(rd: float, young: bool, complacency: float, k) -> float:
     return chance(k.radical_rate * rd * bonus * (1.0 - complacency))
 
 
+def incremental_gain(kstock: float, log_frontier: float, scale: float, k) -> float:
+    """Knowledge after an incremental innovation: it closes a share of the log distance to the
+    frontier, a larger share for larger firms (Nelson & Phelps 1966; Klepper 1996)."""
+    log_k = math.log(kstock)
+    gap = max(0.0, log_frontier - log_k)
+    return math.exp(log_k + (1.0 - math.exp(-k.incremental_step * scale)) * gap)
+
+
+def radical_gain(kstock: float, log_frontier: float, z: float, k) -> float:
+    """Knowledge after a radical innovation: a jump of ``radical_gain x |z|`` in logs, up to
+    the frontier at most."""
+    log_k = math.log(kstock)
+    ceiling = max(log_k, log_frontier)
+    return math.exp(min(log_k + k.radical_gain * abs(z), ceiling))
+
+
 def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
     """Incremental and radical innovation (L1277-1403); per-firm counts go to ``inc``/``rad``.
 
-    Incremental: local search in technology space, kept only if it improves the fit to
-    demand, worth more to larger firms that spread R&D over more output (Klepper 1996); its
+    Knowledge is bounded by the technology frontier, best practice, which moves at its own
+    pace (Nelson & Winter 1982). Incremental: local search in technology space, kept only if it
+    improves the fit to demand; it closes part of the distance to the frontier, more in larger
+    firms that spread R&D over more output (Klepper 1996); its
     radius widens with the breadth of the knowledge received last quarter (``diversity``:
     recombining distant knowledge explores further, Fleming 2001; March 1991).
     Radical: a rare jump, more likely in young firms, damped by regional complacency
@@ -51,7 +69,7 @@ def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
         pos = firm.kpos.tolist()
         if u_inc[s] < incremental_chance(firm.rd, firm.absorb, young, k):
             scale = (firm.emp / m.cfg.entry.initial_size) ** c.scale_economies
-            firm.kstock += k.incremental_step * firm.kstock * scale
+            firm.kstock = incremental_gain(firm.kstock, m.log_frontier, scale, k)
             before = demand_fit(pos, demand, c.fit_width)
             search = k.incremental_search * (1.0 + k.recombination * firm.diversity)
             step = [search * z for z in z_inc[s]]
@@ -61,7 +79,7 @@ def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
             firm.inc = 1
         if u_rad[s] < radical_chance(firm.rd, young, complacency[firm.region], k):
             pos = [p + k.radical_jump * z for p, z in zip(pos, z_rad[s], strict=True)]
-            firm.kstock *= math.exp(k.radical_gain * abs(z_gain[s]))
+            firm.kstock = radical_gain(firm.kstock, m.log_frontier, z_gain[s], k)
             firm.rad = 1
         firm.kstock *= 1.0 - k.depreciation
         firm.kpos[:] = pos

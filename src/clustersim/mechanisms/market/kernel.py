@@ -1,9 +1,11 @@
 """Production, competition for demand, accounts and employment (L959-971; Melitz 2003)."""
 
+import math
+
 import numpy as np
 from numba import njit
 
-from clustersim.mechanisms.common.kernel import demand_fit
+from clustersim.mechanisms.common.kernel import log_demand_fit
 
 
 @njit(cache=True)
@@ -20,7 +22,6 @@ def market(
     sales,
     profit,
     fit,
-    loss_streak,
     age,
     kpos,
     demand,
@@ -36,78 +37,78 @@ def market(
     selection,
     fixed_cost,
     target_margin,
-    adjustment,
-    max_growth,
+    hiring_cost,
     hiring_skill_rate,
+    log_weight,
+    lse,
 ):
-    """One quarter of market competition. Returns (total wages, total rent, total R&D spend).
+    """One quarter of market competition, accounts and hiring.
 
-    Firms then hire or shed workers toward the workforce their sales pay for at a target margin,
-    at most ``max_growth`` a quarter and never while cash is negative.
     Productivity = knowledge^elasticity x (1 + skill effect x skill) x regional agglomeration
     x (1 + VC competence). Demand is differentiated (Dixit-Stiglitz): a firm's share is its
     competitiveness (productivity x fit to demand)^selection over the sum of all firms', so rivals
-    coexist, the least competitive cannot cover their fixed cost and exit (Melitz 2003), and
-    rivalry rewards both productivity and fit (L959-971). ``region_public_demand`` is extra
-    demand bought inside a region (public procurement, L2180-2231), shared the same way among
-    that region's firms.
+    coexist, the least competitive cannot cover their fixed cost (Melitz 2003), and rivalry
+    rewards both productivity and fit (L959-971). Shares are computed from log weights with the
+    log-sum-exp (``lse[0]`` for the world market, ``lse[1 + r]`` for region r's public demand,
+    L2180-2231), so no weight overflows at any selection. Firms then move toward the workforce
+    their sales pay for at the target margin against a convex adjustment cost (Hamermesh &
+    Pfann 1996), which gives partial adjustment in logs; a firm without cash cannot finance
+    growth.
     """
     n = alive.shape[0]
     n_regions = region_public_demand.shape[0]
-    total = 0.0
-    total_r = np.zeros(n_regions)
+    top = -np.inf
+    top_r = np.full(n_regions, -np.inf)
     for i in range(n):
         if not alive[i]:
             continue
         r = region[i]
         skill[i] += hiring_skill_rate * (region_skill[r] - skill[i])
-        prod[i] = (
-            kstock[i] ** knowledge_elasticity
-            * (1.0 + skill_effect * skill[i])
-            * region_agglo[r]
-            * (1.0 + competence[i])
+        log_prod = (
+            knowledge_elasticity * math.log(kstock[i])
+            + math.log(1.0 + skill_effect * skill[i])
+            + math.log(region_agglo[r])
+            + math.log(1.0 + competence[i])
         )
-        fit[i] = demand_fit(kpos, i, demand, fit_width)
-        total += (prod[i] * fit[i]) ** selection
-        total_r[r] += (prod[i] * fit[i]) ** selection
-    wages = 0.0
-    rent = 0.0
-    rd_spend = 0.0
+        log_fit = log_demand_fit(kpos, i, demand, fit_width)
+        prod[i] = math.exp(log_prod)
+        fit[i] = math.exp(log_fit)
+        log_weight[i] = selection * (log_prod + log_fit)
+        top = max(top, log_weight[i])
+        top_r[r] = max(top_r[r], log_weight[i])
+    total = 0.0
+    total_r = np.zeros(n_regions)
+    for i in range(n):
+        if alive[i]:
+            total += math.exp(log_weight[i] - top)
+            total_r[region[i]] += math.exp(log_weight[i] - top_r[region[i]])
+    lse[0] = top + math.log(total) if total > 0.0 else -np.inf
+    for r in range(n_regions):
+        lse[1 + r] = top_r[r] + math.log(total_r[r]) if total_r[r] > 0.0 else -np.inf
     for i in range(n):
         if not alive[i]:
             continue
         r = region[i]
-        weight = (prod[i] * fit[i]) ** selection
-        sales[i] = demand_total * weight / total if total > 0.0 else 0.0
-        if region_public_demand[r] > 0.0 and total_r[r] > 0.0:
-            sales[i] += region_public_demand[r] * weight / total_r[r]
-        w = region_wage[r] * emp[i]
-        re = region_rent[r] * emp[i]
-        rdc = rd[i] * sales[i]
-        profit[i] = sales[i] - w - re - rdc - fixed_cost
+        sales[i] = demand_total * math.exp(log_weight[i] - lse[0])
+        if region_public_demand[r] > 0.0:
+            sales[i] += region_public_demand[r] * math.exp(log_weight[i] - lse[1 + r])
+        unit = region_wage[r] + region_rent[r]
+        desired = max(1.0, sales[i] * (1.0 - rd[i] - target_margin) / unit)
+        g = (math.log(desired) - math.log(emp[i])) / (1.0 + hiring_cost)
+        if g > 0.0 and cash[i] <= 0.0:
+            g = 0.0  # no finance for growth without cash
+        adjusting = 0.5 * hiring_cost * unit * emp[i] * g * g
+        profit[i] = sales[i] - unit * emp[i] - rd[i] * sales[i] - fixed_cost - adjusting
         cash[i] += profit[i]
-        wages += w
-        rent += re
-        rd_spend += rdc
-        if profit[i] < 0.0:
-            loss_streak[i] += 1
-        else:
-            loss_streak[i] = 0
-        # hire or shed toward the workforce that sales pay for at the target margin
-        desired = sales[i] * (1.0 - rd[i] - target_margin) / (region_wage[r] + region_rent[r])
-        g = adjustment * (desired / emp[i] - 1.0)
-        g = min(max(g, -max_growth), max_growth)
-        if g > 0.0 and cash[i] < 0.0:
-            g = 0.0  # no finance for growth while in the red
-        emp[i] = max(1.0, emp[i] * (1.0 + g))
+        emp[i] = max(1.0, emp[i] * math.exp(g))
         age[i] += 1
-    return wages, rent, rd_spend
 
 
 # ---------------------------------------------------------------- engine sub-steps
 def step_market(m) -> None:
     f, reg, c = m.firms, m.regions, m.cfg.market
-    m.accounts = market(
+    m.log_weight = np.zeros(f.capacity)
+    market(
         f.alive,
         f.region,
         f.emp,
@@ -120,7 +121,6 @@ def step_market(m) -> None:
         f.sales,
         f.profit,
         f.fit,
-        f.loss_streak,
         f.age,
         f.kpos,
         m.demand,
@@ -136,7 +136,8 @@ def step_market(m) -> None:
         c.selection,
         c.fixed_cost,
         c.target_margin,
-        c.adjustment,
-        c.max_growth,
+        c.hiring_cost,
         c.hiring_skill_rate,
+        m.log_weight,
+        m.market_lse,
     )

@@ -2,66 +2,84 @@
 
 from __future__ import annotations
 
-from clustersim.mechanisms.common.reference import demand_fit, live_firms
+import math
+
+import numpy as np
+
+from clustersim.mechanisms.common.reference import live_firms, log_demand_fit
 
 
-def productivity(kstock: float, skill: float, agglo: float, competence: float, c) -> float:
-    """knowledge^elasticity x (1 + skill effect x skill) x regional agglomeration (critical
-    mass, L1067-1101) x (1 + VC management competence, L1428-1436)."""
+def log_productivity(kstock: float, skill: float, agglo: float, competence: float, c) -> float:
+    """Log of knowledge^elasticity x (1 + skill effect x skill) x regional agglomeration
+    (critical mass, L1067-1101) x (1 + VC management competence, L1428-1436)."""
     return (
-        kstock**c.knowledge_elasticity * (1.0 + c.skill_effect * skill) * agglo * (1.0 + competence)
+        c.knowledge_elasticity * math.log(kstock)
+        + math.log(1.0 + c.skill_effect * skill)
+        + math.log(agglo)
+        + math.log(1.0 + competence)
     )
 
 
-def workforce_growth(sales: float, rd: float, emp: float, cash: float, unit_cost: float, c):
-    """Growth rate toward the workforce that sales pay for at the target margin, at most
-    ``max_growth`` a quarter either way, and no growth while cash is negative."""
-    desired = sales * (1.0 - rd - c.target_margin) / unit_cost
-    g = c.adjustment * (desired / emp - 1.0)
-    g = min(max(g, -c.max_growth), c.max_growth)
-    return 0.0 if g > 0.0 and cash < 0.0 else g
+def workforce_change(sales: float, rd: float, emp: float, cash: float, unit: float, c) -> float:
+    """Log change of employment toward the workforce that sales pay for at the target margin:
+    a convex (quadratic) adjustment cost makes the firm close 1 / (1 + hiring_cost) of the log
+    gap (Hamermesh & Pfann 1996). No growth without cash to finance it."""
+    desired = max(1.0, sales * (1.0 - rd - c.target_margin) / unit)
+    g = (math.log(desired) - math.log(emp)) / (1.0 + c.hiring_cost)
+    return 0.0 if g > 0.0 and cash <= 0.0 else g
+
+
+def log_sum_exp(values: list[float]) -> float:
+    """log(sum(exp(v))) computed from the largest value, as the kernel does."""
+    if not values:
+        return -math.inf
+    top = max(values)
+    total = 0.0
+    for v in values:
+        total += math.exp(v - top)
+    return top + math.log(total)
 
 
 def step_market(m) -> None:
     """One quarter of production, competition for demand, accounts and employment.
 
-    Productivity = knowledge^elasticity x (1 + skill effect x skill) x regional agglomeration
-    x (1 + VC competence). Demand is differentiated (Dixit-Stiglitz): a firm's share is its
-    competitiveness (productivity x fit to demand)^selection over the sum of all firms', so
-    rivalry rewards both productivity and fit (L959-971) and the least competitive cannot
-    cover their fixed cost (Melitz 2003). Public procurement adds demand bought inside a
-    region, shared the same way among its firms (L2180-2231). Sets ``m.accounts`` to
-    (total wages, total rent, total R&D spend).
+    Demand is differentiated (Dixit-Stiglitz): a firm's share is its competitiveness
+    (productivity x fit to demand)^selection over the sum of all firms', so rivalry rewards both
+    productivity and fit (L959-971) and the least competitive cannot cover their fixed cost
+    (Melitz 2003). Shares come from log weights through the log-sum-exp, so no weight overflows.
+    Public procurement adds demand bought inside a region, shared the same way among its firms
+    (L2180-2231). Each firm then pays for the workers it hires or sheds (adjustment cost).
     """
     c, reg = m.cfg.market, m.regions
     demand = m.demand.tolist()
     region_skill, agglo = reg.skill.tolist(), reg.agglo.tolist()
     wage, rent, public = reg.wage.tolist(), reg.rent.tolist(), reg.public_demand.tolist()
     firms = live_firms(m)
-    weights, total, total_r = [], 0.0, [0.0] * reg.n
+    m.log_weight = np.zeros(m.firms.capacity)
+    by_region: list[list[float]] = [[] for _ in range(reg.n)]
+    weights = []
     for firm in firms:
         r = firm.region
         firm.skill += c.hiring_skill_rate * (region_skill[r] - firm.skill)
-        firm.prod = productivity(firm.kstock, firm.skill, agglo[r], firm.competence, c)
-        firm.fit = demand_fit(firm.kpos.tolist(), demand, c.fit_width)
-        weight = (firm.prod * firm.fit) ** c.selection
-        weights.append(weight)
-        total += weight
-        total_r[r] += weight
-    wages = rents = rd_spend = 0.0
-    for firm, weight in zip(firms, weights, strict=True):
+        log_prod = log_productivity(firm.kstock, firm.skill, agglo[r], firm.competence, c)
+        log_fit = log_demand_fit(firm.kpos.tolist(), demand, c.fit_width)
+        firm.prod, firm.fit = math.exp(log_prod), math.exp(log_fit)
+        w = c.selection * (log_prod + log_fit)
+        m.log_weight[firm.slot] = w
+        weights.append(w)
+        by_region[r].append(w)
+    lse = [log_sum_exp(weights)] + [log_sum_exp(ws) for ws in by_region]
+    m.market_lse[:] = lse
+    for firm, w in zip(firms, weights, strict=True):
         r = firm.region
-        sales = m.demand_total * weight / total if total > 0.0 else 0.0
-        if public[r] > 0.0 and total_r[r] > 0.0:
-            sales += public[r] * weight / total_r[r]
-        emp = firm.emp
-        w, re, rdc = wage[r] * emp, rent[r] * emp, firm.rd * sales
-        profit = sales - w - re - rdc - c.fixed_cost
+        sales = m.demand_total * math.exp(w - lse[0])
+        if public[r] > 0.0:
+            sales += public[r] * math.exp(w - lse[1 + r])
+        emp, unit = firm.emp, wage[r] + rent[r]
+        g = workforce_change(sales, firm.rd, emp, firm.cash, unit, c)
+        adjusting = 0.5 * c.hiring_cost * unit * emp * g * g
+        profit = sales - unit * emp - firm.rd * sales - c.fixed_cost - adjusting
         firm.sales, firm.profit = sales, profit
         firm.cash += profit
-        wages, rents, rd_spend = wages + w, rents + re, rd_spend + rdc
-        firm.loss_streak = firm.loss_streak + 1 if profit < 0.0 else 0
-        g = workforce_growth(sales, firm.rd, emp, firm.cash, wage[r] + rent[r], c)
-        firm.emp = max(1.0, emp * (1.0 + g))
+        firm.emp = max(1.0, emp * math.exp(g))
         firm.age += 1
-    m.accounts = (wages, rents, rd_spend)

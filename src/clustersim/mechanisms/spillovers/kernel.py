@@ -2,7 +2,8 @@
 
 The tie channel runs inside joint projects (``clustersim.mechanisms.ties.kernel``).
 All channels add to
-the same accumulators ``dk`` (knowledge) and ``dpos`` (position pull), applied by ``apply``.
+the same accumulators ``dk`` (knowledge offered, recorded by channel in ``volume``) and ``dpos``
+(position pull), applied by ``apply`` within the room left below the technology frontier.
 """
 
 import math
@@ -93,12 +94,15 @@ def proximity_and_mobility(
 
 
 @njit(cache=True)
-def apply(alive, kstock, kpos, dk, dpos):
-    """Apply the accumulated knowledge gains and position pulls."""
+def apply(alive, kstock, kpos, dk, dpos, frontier):
+    """Apply the accumulated knowledge gains and position pulls. What a firm learns is worth
+    the less the closer it already is to the frontier, which no one passes (Nelson & Phelps
+    1966): ``dk`` is scaled by the remaining room ``1 - k / frontier``."""
     for i in range(alive.shape[0]):
         if not alive[i]:
             continue
-        kstock[i] += dk[i]
+        room = max(0.0, 1.0 - kstock[i] / frontier)
+        kstock[i] = min(kstock[i] + dk[i] * room, max(kstock[i], frontier))
         for d in range(kpos.shape[1]):
             kpos[i, d] += dpos[i, d]
 
@@ -139,4 +143,4 @@ def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
 
 
 def step_apply_knowledge(m) -> None:
-    apply(m.firms.alive, m.firms.kstock, m.firms.kpos, m.dk, m.dpos)
+    apply(m.firms.alive, m.firms.kstock, m.firms.kpos, m.dk, m.dpos, m.frontier)

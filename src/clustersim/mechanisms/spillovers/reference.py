@@ -64,9 +64,16 @@ def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
                 receive(m, firm, gain, k.convergence * rate * learn, own, source, SPILL_MOBILITY)
 
 
+def learned(kstock: float, offered: float, frontier: float) -> float:
+    """Knowledge after learning ``offered``: worth the less the closer the learner is to the
+    frontier, which no one passes (Nelson & Phelps 1966)."""
+    room = max(0.0, 1.0 - kstock / frontier)
+    return min(kstock + offered * room, max(kstock, frontier))
+
+
 def step_apply_knowledge(m) -> None:
     """Apply the knowledge gains and position pulls accumulated by every channel."""
     for firm in live_firms(m):
         s = firm.slot
-        firm.kstock += float(m.dk[s])
+        firm.kstock = learned(firm.kstock, float(m.dk[s]), m.frontier)
         firm.kpos[:] = [p + d for p, d in zip(firm.kpos.tolist(), m.dpos[s].tolist(), strict=True)]
