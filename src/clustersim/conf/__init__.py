@@ -3,8 +3,8 @@
 Every parameter is a dataclass field made with :func:`param`, which records its docstring, its
 valid range (or allowed choices) and, where one exists, its source (a Whitebook line ``Lnnn`` or a
 paper). One module per section (``world``, ``market``, ``knowledge``, ``ties``, ``demography``,
-``universities``, ``lifecycle``, ``initiative``, ``policy``, ``instruments``), the root
-:class:`Config` in ``schema`` and the checks in ``validation``: :func:`validate` checks a whole
+``location``, ``universities``, ``lifecycle``, ``initiative``, ``policy``, ``instruments``), the
+root :class:`Config` in ``schema`` and the checks in ``validation``: :func:`validate` checks a whole
 config before a run starts and raises one :class:`ConfigError` naming the key, the value and what
 is allowed. The package imports nothing else of clustersim and no Hydra (the dataclasses are
 registered in Hydra's ConfigStore by :mod:`clustersim.cli.run`), so that
@@ -16,6 +16,7 @@ from clustersim.conf.initiative import InitiativeConfig
 from clustersim.conf.instruments import POLICY_INSTRUMENTS
 from clustersim.conf.knowledge import KnowledgeConfig
 from clustersim.conf.lifecycle import LifecycleConfig
+from clustersim.conf.location import LocationConfig, RelocationConfig
 from clustersim.conf.market import MarketConfig
 from clustersim.conf.params import STEPS_PER_YEAR, ConfigError, param
 from clustersim.conf.policy import GovernmentConfig, PolicyConfig, ProgrammeConfig
@@ -47,10 +48,12 @@ __all__ = [
     "InitiativeConfig",
     "KnowledgeConfig",
     "LifecycleConfig",
+    "LocationConfig",
     "MarketConfig",
     "OutputConfig",
     "PolicyConfig",
     "ProgrammeConfig",
+    "RelocationConfig",
     "ShockConfig",
     "TrustConfig",
     "UniversityConfig",

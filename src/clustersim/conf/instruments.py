@@ -211,7 +211,8 @@ class FrameworkParams(InstrumentParams):
     )
     entry: float = param(
         0.3,
-        "Rise of the region's attractiveness to start-ups from lower entry costs (utility units)",
+        "Rise of the region's attractiveness to start-ups and movers from lower entry costs "
+        "(utility units)",
         0,
         10,
         source="L2405-2409",

@@ -8,6 +8,7 @@ from clustersim.conf.demography import EntryConfig, FinanceConfig
 from clustersim.conf.initiative import InitiativeConfig
 from clustersim.conf.knowledge import KnowledgeConfig
 from clustersim.conf.lifecycle import LifecycleConfig
+from clustersim.conf.location import LocationConfig, RelocationConfig
 from clustersim.conf.market import MarketConfig
 from clustersim.conf.params import STEPS_PER_YEAR, param
 from clustersim.conf.policy import PolicyConfig
@@ -49,6 +50,8 @@ class Config:
     trust: TrustConfig = field(default_factory=TrustConfig)
     entry: EntryConfig = field(default_factory=EntryConfig)
     finance: FinanceConfig = field(default_factory=FinanceConfig)
+    location: LocationConfig = field(default_factory=LocationConfig)
+    relocation: RelocationConfig = field(default_factory=RelocationConfig)
     universities: UniversityConfig = field(default_factory=UniversityConfig)
     shocks: ShockConfig = field(default_factory=ShockConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)

@@ -26,10 +26,12 @@ Step order (one quarter), with the stream each sub-step reads and what its draws
    hooks: ``after_search``
 9. exit: insolvency or closure; lenders write off; ties go with them   (none)
    hooks: ``before_entry``
-10. entry: start-ups, spin-offs, university spin-offs, then finance    (see entry.enter)
-11. the clock advances; lapsed parameter overrides are dropped         (none)
+10. relocation: incumbents move to a better region, reading the same   (RELOCATION: firm id)
+    location utility as this quarter's start-ups
+11. entry: start-ups, spin-offs, university spin-offs, then finance    (see entry.enter)
+12. the clock advances; lapsed parameter overrides are dropped         (none)
     hooks: ``after_step`` (hooks draw from streams of their own: ``hook_rng``)
-12. recording
+13. recording
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from mesa.time import Priority, Schedule
 from clustersim.conf import STEPS_PER_YEAR, Config
 from clustersim.conf.merge import configure
 from clustersim.mechanisms import universities
-from clustersim.mechanisms.demography import entry, finance
+from clustersim.mechanisms.demography import entry, finance, relocation
 from clustersim.mechanisms.market import demand
 from clustersim.model.engine import make_engine
 from clustersim.observe.recording import Recorder
@@ -250,6 +252,10 @@ class ClusterModel(mesa.Model):
         self._remove_firms(dead)
         self._reindex()
         self._call("before_entry")
+        moved = self.step_counts["relocations_in"].sum()
+        ledger["relocation_costs"] = relocation.relocate(self)  # reads the index, moves firms
+        if self.step_counts["relocations_in"].sum() > moved:
+            self._reindex()  # movers are indexed in their new region before entry reads it
         ledger["entry_cash"] = entry.enter(self)
         finance.end_quarter(self)
         self._reindex()

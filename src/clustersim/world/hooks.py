@@ -47,7 +47,8 @@ class StepHook:
         """After projects, spillovers and tie search, before exit and entry."""
 
     def before_entry(self, model) -> None:
-        """After exit, before start-ups and spin-offs are generated and financed."""
+        """After exit, before incumbents relocate and start-ups and spin-offs are generated
+        and financed."""
 
     def after_step(self, model) -> None:
         """At the end of the step, before recording."""

@@ -59,7 +59,8 @@ ID_MASK = (1 << ID_BITS) - 1
     UNIVERSITY_SPINOFFS,
     FINANCE,
     TRAITS,
-) = range(1, 12)
+    RELOCATION,
+) = range(1, 13)
 
 
 def stream_code(name: str) -> int:

@@ -14,7 +14,8 @@ random numbers). The paired differences, over replications, give with 95% confid
 * deadweight: the share of funded actions that also happened in the twin, matched by stable
   firm ids (ties by pair, innovations and skills by firm, entries by region, origin and parent,
   within ``window_years``); only actions on firms that existed in both runs are matchable;
-* displacement: the change in the other regions (jobs lost there are displacement);
+* displacement: the change in the other regions (jobs lost there are displacement), on their
+  levels, so firms that relocate into or out of the target region count with their jobs;
 * dependency: the share of the additional jobs at the policy's end that remains ``years_after``
   years later;
 * the life-cycle stage reached (``stage`` column of

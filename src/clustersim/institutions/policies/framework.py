@@ -6,7 +6,8 @@ target``) or of every region (``scope: all``, a national reform):
 * ``enforcement``: contract enforcement rises, so grabbing the surplus pays less (kernels);
 * ``mobility``: labour mobility between firms rises (knowledge moves with workers);
 * ``openness``: generalised (out-group) trust rises, so ties across communities start higher;
-* ``entry``: lower entry costs draw start-ups to the region (its location utility rises); a
+* ``entry``: lower entry costs draw start-ups and movers to the region (its location utility
+  rises, before relocation and entry read it); a
   national reform raises the rate of start-ups everywhere (by exp of the same gain);
 * ``ipr``: stronger intellectual property (> 0) protects what partners share (enforcement up)
   but slows diffusion through workers (mobility down); weaker IPR (< 0) the reverse: the
@@ -50,7 +51,7 @@ class Framework(Instrument):
         reg.bridging[rr] = np.minimum(1.0, reg.bridging[rr] + s * p.openness * cred)
 
     def before_entry(self, model) -> None:
-        """Regional reform: the region attracts more of the start-ups (location utility). A
+        """Regional reform: the region attracts more start-ups and movers (location utility). A
         national reform makes every region cheaper to enter: more start-ups overall, through
         the start-up rates in ``model.overrides`` for this step."""
         s = self.strength(model)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustersim.mechanisms.demography import finance
+from clustersim.mechanisms.demography.location import location_utility  # shared with movers
 from clustersim.world.agents import Firm
 from clustersim.world.state import (
     ORIGIN_INITIAL,
@@ -70,14 +71,6 @@ class Candidates:
                 for f in ("uid", "origin", "parent", "x", "y", "region", "kstock", "kpos")
             ]
         )
-
-
-def location_utility(model) -> np.ndarray:
-    """Logit utility of each region for a start-up: increasing returns to local employment
-    (L538-539; Arthur 1990) against wage and rent (congestion, L1711-1718), plus amenity."""
-    cfg, reg = model.cfg.entry, model.regions
-    cost = (reg.wage + reg.rent) / model.cfg.world.base_wage
-    return cfg.agglomeration_pull * np.log1p(reg.emp) - cfg.cost_aversion * cost + reg.amenity
 
 
 def startups(model) -> Candidates:
