@@ -31,7 +31,12 @@ PRESETS["reengineered_early"] = [
     "initiative.break_step=16",
     "initiative.start_step=28",
 ]
-PRESETS["fdi_footloose"] = ["policy=fdi", "policy.programmes.fdi.duration_years=3"]
+# market.critical_mass=18.75: 1,500 employees at 80 firms, the threshold this variant was built on
+PRESETS["fdi_footloose"] = [
+    "policy=fdi",
+    "policy.programmes.fdi.duration_years=3",
+    "market.critical_mass=18.75",
+]
 SMALL = ["n_firms=80", "years=12", "output.figures=false"]
 
 

@@ -79,6 +79,7 @@ CONFIGS = {
         "n_firms": 80,
         "years": 6,
         "seed": 7,
+        "market.critical_mass": 18.75,  # 1,500 employees, the threshold this case was built on
         "initial_mne_share": 0.15,
         "entry.spinoffs": False,
         "knowledge.dims": 3,

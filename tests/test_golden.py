@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "087d1dd33acde4a1",
-    "default": "178e131f66d359af",
-    "fdi": "c274a0d2f942ed13",
-    "package": "21a5573caa926c83",
-    "reengineered": "00e2637f2208da5a",
-    "reference": "7529be1419fd55ef",
-    "seed_finance": "6ead4b7b973879e9",
+    "biotech_closed": "7eb7d243608c3628",
+    "default": "ec5dfde5e5fd6eca",
+    "fdi": "282af974f149decc",
+    "package": "010cd2f5fce20feb",
+    "reengineered": "6f9436d3103b4490",
+    "reference": "c540631c4c929367",
+    "seed_finance": "365a52ee38f2cea2",
 }
 
 

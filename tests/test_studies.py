@@ -19,7 +19,10 @@ STUDIES = (  # issue 6's seven studies, in its order
     "exit_vs_permanent",
     "capture",
 )
-EXAMPLES = ("broker_discovery",)  # scenario discovery with the EMA Workbench and PRIM
+EXAMPLES = (
+    "broker_discovery",  # scenario discovery with the EMA Workbench and PRIM
+    "scale",  # scale consistency (issue 12)
+)
 ESTIMATE = re.compile(r"(-?\d+\.?\d*) \[(-?\d+\.?\d*|nan), (-?\d+\.?\d*|nan)\]")
 
 

@@ -278,12 +278,12 @@ def test_a_recent_shock_is_the_first_rule_explained(config_dir):
     m.request_shock()
     m.run(2)
     rules = explain.rules_in_play(
-        m.frame()[m.frame().region == m.focal], m.cfg.shocks.steps, m.cfg.market.critical_mass
+        m.frame()[m.frame().region == m.focal], m.cfg.shocks.steps, m.regions.critical_mass
     )
     assert rules[0] is explain.RULES["shock"]
     m.run(10)  # two and a half years later the shock is no longer news
     rules = explain.rules_in_play(
-        m.frame()[m.frame().region == m.focal], m.cfg.shocks.steps, m.cfg.market.critical_mass
+        m.frame()[m.frame().region == m.focal], m.cfg.shocks.steps, m.regions.critical_mass
     )
     assert explain.RULES["shock"] not in rules and 1 <= len(rules) <= 2
 

@@ -51,7 +51,8 @@ class LifecycleConfig:
     )
     mature_mass: float = param(
         1.0,
-        "Employment over market.critical_mass that a mature cluster has reached",
+        "Employment over the critical mass (market.critical_mass x n_firms) that a mature "
+        "cluster has reached",
         0,
         100,
         source="L1143-1144, L1067-1101",

@@ -60,10 +60,12 @@ class MarketConfig:
         source="L709-825, L1067-1101",
     )
     critical_mass: float = param(
-        1500.0,
-        "Regional employment at the mid-point of the critical-mass S-curve",
-        1,
-        1e7,
+        5.0,
+        "Regional employment at the mid-point of the critical-mass S-curve, per initial firm of "
+        "the industry (n_firms): 5 is 1,500 employees at 300 firms, so the threshold grows with "
+        "the industry as demand and labour pools do (docs/ODD.md, Scale)",
+        0.01,
+        100,
         source="L1067-1101",
     )
     critical_mass_width: float = param(

@@ -410,7 +410,7 @@ class ClusterInitiative(mesa.Agent):
             "step": model.t,
             "members": len(members),
             "member_employment": float(model.firms.emp[members].sum()),
-            "employment": float(x["mass"][r] * model.cfg.market.critical_mass),
+            "employment": float(x["mass"][r] * model.regions.critical_mass),
             "member_trust": self._member_trust(model, members),
             "mean_return": float(self.ret[members].mean()) if len(members) else 0.0,
             "stage": str(x["stage"][r]),

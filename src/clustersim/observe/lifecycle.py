@@ -146,7 +146,7 @@ def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
     out_cols = {
         "world_firms": np.full(n_reg, float(len(live))),
         "world_employment": np.full(n_reg, world),
-        "mass": emp / model.cfg.market.critical_mass,
+        "mass": emp / model.regions.critical_mass,
         "location_quotient": lq,
         "concentration": np.full(n_reg, concentration(emp)),
         "core_firms": n_core,

@@ -148,7 +148,7 @@ def Explanation(model: AppModel):
     if phase:
         notes.append(("The initiative", phase))
     rules = explain.rules_in_play(
-        ts, model.cfg.shocks.steps, model.cfg.market.critical_mass, running
+        ts, model.cfg.shocks.steps, model.regions.critical_mass, running
     )
     notes += [("Rule at work", rule) for rule in rules]
     for heading, note in notes:

@@ -26,6 +26,7 @@ from clustersim.conf import (
 )
 from clustersim.model.model import ClusterModel
 from clustersim.viz import presets
+from clustersim.world import regions
 
 SHOCK = "shock"
 PRESET_PREFIX = "preset_"  # model keyword of a preset group (Mesa reserves ``scenario``)
@@ -194,6 +195,8 @@ class AppModel(ClusterModel):
                 p.prog.intensity = float(iv.value)
         else:
             _set_key(self.cfg, iv.key, iv.value)
+            if iv.key == "market.critical_mass":  # the threshold is computed once at set-up
+                self.regions.critical_mass = regions.critical_mass(self.cfg)
         self.interventions.append(dataclasses.replace(iv, step=self.t))
 
     # ------------------------------------------------------------ policy instruments

@@ -33,20 +33,34 @@ def build(cfg, rng: np.random.Generator, focal: int) -> RegionArrays:
         reg.bonding[:] = cfg.trust.closed_in_group
         reg.bridging[:] = cfg.trust.closed_out_group
     reg.base_skill[:] = reg.skill
+    reg.critical_mass = critical_mass(cfg)
     return reg
+
+
+def critical_mass(cfg) -> float:
+    """Regional employment at the mid-point of the critical-mass S-curve (L1067-1101): the
+    configured ``market.critical_mass`` employees per initial firm x ``n_firms``.
+
+    Critical mass is a concentration of the industry's workers, managers and entrepreneurs in
+    one place (L1067-1074); the model's industry is ``n_firms`` firms with demand and labour
+    pools per firm, so the threshold grows with it, and the same scenario at another size gives
+    the same geography (docs/ODD.md, Scale). Computed once at set-up into
+    ``model.regions.critical_mass``, which every consumer reads (agglomeration and complacency
+    here, the life-cycle ``mass``, the initiative, the app)."""
+    return float(cfg.market.critical_mass * cfg.n_firms)
 
 
 def update(reg: RegionArrays, firms, cfg) -> None:
     """Wages and rents rise with local employment (congestion, L1711-1718); productivity
-    gains from critical mass follow an S-curve in regional employment (L1067-1101)."""
+    gains from critical mass follow an S-curve in regional employment around
+    ``reg.critical_mass`` (L1067-1101)."""
     w, m, f = cfg.world, cfg.market, firms
     live = f.live
     reg.emp = np.bincount(f.region[live], f.emp[live], minlength=reg.n).astype(float)
     tight = reg.emp / reg.pool
     reg.wage = w.base_wage * (1.0 + w.wage_tightness * tight)
     reg.rent = w.base_rent * (1.0 + w.rent_density * tight)
-    s = 1.0 / (
-        1.0 + np.exp(-(reg.emp - m.critical_mass) / (m.critical_mass_width * m.critical_mass))
-    )
+    mass = reg.critical_mass
+    s = 1.0 / (1.0 + np.exp(-(reg.emp - mass) / (m.critical_mass_width * mass)))
     reg.agglo = 1.0 + m.agglomeration * s
     reg.complacency = m.complacency * s

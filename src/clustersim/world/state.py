@@ -211,6 +211,7 @@ class RegionArrays:
         self.mobility_factor = np.ones(n)  # labour mobility between firms
         self.agglo = np.ones(n)
         self.complacency = np.zeros(n)
+        self.critical_mass = 1.0  # S-curve mid-point (employees), set by world.regions.build
 
 
 class UniversityArrays:
