@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "7eb7d243608c3628",
-    "default": "ec5dfde5e5fd6eca",
-    "fdi": "282af974f149decc",
-    "package": "010cd2f5fce20feb",
-    "reengineered": "6f9436d3103b4490",
-    "reference": "c540631c4c929367",
-    "seed_finance": "365a52ee38f2cea2",
+    "biotech_closed": "35041f96c7da7014",
+    "default": "45919220700f2d38",
+    "fdi": "2301d9c619c1c88a",
+    "package": "fca1bdb4a2be5adc",
+    "reengineered": "2a6b83ac0f846d25",
+    "reference": "8f8dd47b117c1a9c",
+    "seed_finance": "dc868bfd5d2be321",
 }
 
 

@@ -13,6 +13,7 @@ from clustersim import make_config, run
 from clustersim.institutions.initiative import ClusterInitiative, _two_groups
 from clustersim.model.model import ClusterModel
 from clustersim.observe.lifecycle import stage_sequence
+from clustersim.observe.recording import expected_cash_after
 from clustersim.world.state import TIE_FIRM
 
 BASE = {"n_firms": 120, "seed": 9, "output.figures": False}
@@ -122,15 +123,7 @@ def test_fees_balance_the_ledger_and_follow_the_public_share():
         )
         res = run(cfg)
         led, focal = res.ledger, res.timeseries[res.timeseries.is_focal].iloc[1:]
-        predicted = (
-            led.cash_before
-            + led.profit
-            - led.tie_costs
-            - led.exit_cash
-            + led.entry_cash
-            + led.policy_transfers
-        )
-        np.testing.assert_allclose(predicted, led.cash_after, rtol=1e-10, atol=1e-8)
+        np.testing.assert_allclose(expected_cash_after(led), led.cash_after, rtol=1e-10, atol=1e-8)
         np.testing.assert_allclose(-led.policy_transfers.to_numpy(), focal["initiative_fees"])
         paying = focal["initiative_fees"] > 0
         paid += paying.any()

@@ -308,6 +308,7 @@ def test_defensive_aid_keeps_loss_making_incumbents_alive():
     cfg = policy_config("demand_side", {"volume": 1.0}, gov={"defensive_aid": 0.9})
     data = dataclasses.asdict(cfg)
     data["policy"]["decline"] = 0.0  # any fall below the peak counts
+    data["shocks"] = {"steps": [8], "size": 2.0}  # a radical shock leaves incumbents losing
     res = run(make_config(data), keep_model=True)
     aid = res.model.policy.spend_table().query("action == 'aid'")
     assert len(aid) > 0 and aid.amount.sum() > 0
@@ -364,12 +365,11 @@ def test_framework_changes_entry_through_overrides_and_leaves_the_config_alone()
     model, probe = probed_run(cfg)
     assert model.cfg == cfg  # deep-equal: the reform never wrote the config
     prog = model.policy.programmes[0]
-    rate, base = cfg.entry.startup_rate, cfg.entry.startup_base
+    rate = cfg.entry.startup_rate
     for t, held in probe.seen.items():
         if prog.start <= t < prog.end:
-            assert set(held) == {"entry.startup_rate", "entry.startup_base"}, t
+            assert set(held) == {"entry.startup_rate"}, t
             assert held["entry.startup_rate"].value == pytest.approx(rate * np.exp(0.3))
-            assert held["entry.startup_base"].value == pytest.approx(base * np.exp(0.3))
             assert held["entry.startup_rate"].owner == "p"
             assert held["entry.startup_rate"].until == t + 1  # this step's entry only
         else:
@@ -399,7 +399,9 @@ def test_overrides_have_one_owner_a_lifetime_and_known_names():
     ov = Overrides()
     ov.set("entry.startup_rate", 0.5, "a", until=3)
     ov.set("finance.ask_order", (SEED_FUND,), "b")
-    assert ov.get("entry.startup_rate", 0.1) == 0.5 and ov.get("entry.startup_base", 0.3) == 0.3
+    assert ov.get("entry.startup_rate", 0.1) == 0.5 and ov.get("finance.ask_order", (1,)) == (
+        SEED_FUND,
+    )
     with pytest.raises(ValueError, match="'entry.startup_rate': overridden by 'a'"):
         ov.set("entry.startup_rate", 0.7, "b")
     with pytest.raises(KeyError, match="'entry.rate': not overridable; allowed: entry.startup"):
@@ -416,8 +418,7 @@ class NoStartups(StepHook):
     name = "test_no_startups"
 
     def before_entry(self, model) -> None:
-        for name in ("entry.startup_rate", "entry.startup_base"):
-            model.overrides.set(name, 0.0, self.name, until=model.t + 1)
+        model.overrides.set("entry.startup_rate", 0.0, self.name, until=model.t + 1)
 
 
 def test_entry_reads_the_start_up_rates_through_overrides():

@@ -86,10 +86,18 @@ class MarketConfig:
         400,
         source="Hopenhayn 1992; calibrated: two years, the horizon of the former 8-quarter rule",
     )
+    prior_quarters: float = param(
+        4.0,
+        "Quarters of experience an owner's prior (break-even: the firm entered expecting to "
+        "cover its costs) is worth; the latest quarter weighs 1 / (age + prior_quarters)",
+        0,
+        400,
+        source="Jovanovic 1982; calibrated",
+    )
     learning_floor: float = param(
         0.1,
-        "Least weight of the latest quarter in a firm's profit expectation; a young firm weighs "
-        "it 1 / age (it learns what it is worth)",
+        "Least weight of the latest quarter in a firm's profit expectation (a young firm "
+        "weighs it more: it learns what it is worth)",
         0.001,
         1,
         source="Jovanovic 1982; calibrated",

@@ -147,9 +147,7 @@ def Explanation(model: AppModel):
     phase = explain.phase_note(r.phase)
     if phase:
         notes.append(("The initiative", phase))
-    rules = explain.rules_in_play(
-        ts, model.cfg.shocks.steps, model.regions.critical_mass, running
-    )
+    rules = explain.rules_in_play(ts, model.cfg.shocks.steps, model.regions.critical_mass, running)
     notes += [("Rule at work", rule) for rule in rules]
     for heading, note in notes:
         with solara.Div(classes=["cs-note"], style={"margin-top": "6px"}):

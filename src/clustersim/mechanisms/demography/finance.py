@@ -129,7 +129,8 @@ def settle(model) -> float:
     """After the market: interest on loans and overdrafts, loan repayments, VCs' exits, each
     firm's profit expectation and credit line. Returns the cash firms paid to financiers.
 
-    The expectation learns from each quarter's profit after interest with weight 1 / age, at
+    The expectation starts at break-even (the firm entered expecting to cover its costs) and
+    learns from each quarter's profit after interest with weight 1 / (age + prior_quarters), at
     least ``market.learning_floor``: a young firm learns fast what it is worth (Jovanovic 1982).
     """
     f, fin, cfg, m = model.firms, model.financiers, model.cfg.finance, model.cfg.market
@@ -146,7 +147,7 @@ def settle(model) -> float:
     banked = lender >= 0
     margin = (cfg.interest_rate - cfg.funding_rate) * debt[banked]
     fin.capital += np.bincount(lender[banked], margin, minlength=fin.n)
-    weight = np.maximum(1.0 / np.maximum(f.age[live], 1), m.learning_floor)
+    weight = np.maximum(1.0 / np.maximum(f.age[live] + m.prior_quarters, 1.0), m.learning_floor)
     net = f.profit[live] - interest
     f.expected_profit[live] += weight * (net - f.expected_profit[live])
     trust = _trust_in_lender(model)
