@@ -53,9 +53,9 @@ def innovate(
     log distance to the frontier, larger for larger firms, which spread R&D over more output
     (Klepper 1996), so laggards gain more per innovation (Nelson & Phelps 1966) and growth
     settles at the frontier's pace. The search radius widens with the breadth of the knowledge a
-    firm received last quarter (``diversity``): recombining distant knowledge explores further (Fleming 2001;
-    March 1991). Radical: a rare jump in technology space, more likely in young firms and
-    damped by regional complacency (L1159-1160, L1368-1403).
+    firm received last quarter (``diversity``): recombining distant knowledge explores further
+    (Fleming 2001; March 1991). Radical: a rare jump in technology space, more likely in young
+    firms and damped by regional complacency (L1159-1160, L1368-1403).
     """
     n = alive.shape[0]
     dims = kpos.shape[1]
