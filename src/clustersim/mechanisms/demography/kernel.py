@@ -44,6 +44,8 @@ def exits(alive, cash, loan, credit_line, expected_profit, exit_horizon, out, in
 def step_spinoff_parents(m, u_spin) -> np.ndarray:
     f, e = m.firms, m.cfg.entry
     out = np.empty(f.capacity, np.int64)
+    if not f.alive.any():
+        return out[:0]
     mean_sales = float(f.sales[f.alive].mean())
     k = spinoff_parents(
         f.alive, f.profit, f.sales, mean_sales, u_spin, e.spinoff_rate, e.spinoff_success, out

@@ -30,6 +30,8 @@ def step_spinoff_parents(m, u_spin) -> np.ndarray:
     parents' slots."""
     e = m.cfg.entry
     firms = live_firms(m)
+    if not firms:
+        return np.zeros(0, dtype=np.int64)
     mean_sales = float(np.mean([f.sales for f in firms]))  # numpy's sum, as the kernel's
     u_spin = u_spin.tolist()
     parents = [

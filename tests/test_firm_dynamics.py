@@ -1,0 +1,168 @@
+"""Firm and industry dynamics (issue 12): bounded growth under a technology frontier, shares
+that cannot overflow, entry by expected profit, exit from the financial state, financiers with
+balance sheets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clustersim import make_config
+from clustersim.mechanisms.demography import entry, finance
+from clustersim.model.model import ClusterModel
+from clustersim.world.state import BANK, VC
+
+
+def small(**kw):
+    return ClusterModel(make_config(**{"n_firms": 80, "years": 10, **kw}), collect=False)
+
+
+def test_no_firm_passes_the_frontier_and_growth_settles_at_its_pace():
+    m = small(years=60)
+    growth = []
+    for year in range(60):
+        before = np.log(m.firms.prod[m.firms.live].mean()) if year else None
+        m.run(4)
+        live = m.firms.live
+        assert (m.firms.kstock[live] <= m.frontier * (1 + 1e-12)).all()
+        if before is not None:
+            growth.append(np.log(m.firms.prod[live].mean()) - before)
+    k, mk = m.cfg.knowledge, m.cfg.market
+    pace = 4 * k.frontier_growth * mk.knowledge_elasticity  # best practice, a year
+    late = np.mean(growth[-20:])
+    assert 0.5 * pace < late < 1.5 * pace, (late, pace)
+
+
+def test_shares_stay_finite_at_the_largest_selection_and_knowledge():
+    m = small(**{"market.selection": 20.0, "knowledge.frontier_growth": 0.05}, years=40)
+    m.run()
+    f = m.firms
+    live = f.live
+    for name in ("sales", "prod", "cash", "profit", "kstock", "emp"):
+        assert np.isfinite(getattr(f, name)[live]).all(), name
+    np.testing.assert_allclose(f.sales[live].sum(), m.demand_total, rtol=1e-9)
+
+
+def test_a_would_be_firm_enters_only_if_its_expected_margin_covers_the_fixed_cost():
+    m = small()
+    m.run(8)
+    cands = entry.startups(m)
+    assert len(cands)
+    sales = entry.expected_sales(m, cands)
+    assert (sales > 0).all() and sales.sum() < m.demand_total
+    cands.kstock = cands.kstock * 1e-6  # hopelessly behind the incumbents: no sales to speak of
+    assert (entry.expected_sales(m, cands) * m.cfg.market.target_margin < 0.6).all()
+    none = small(**{"market.fixed_cost": 1e4})  # no margin covers this: nobody enters
+    none.run(8)
+    counts = none.recorder.frame()
+    assert counts.entries.sum() == 0 and counts.unviable.sum() > 0
+
+
+def test_entrants_differ_in_size_around_the_median():
+    m = small()
+    uid = np.arange(2000)
+    *_, z = entry.draw_traits(m, uid)
+    size = m.cfg.entry.initial_size * np.exp(m.cfg.entry.entry_size_sd * z)
+    assert np.median(size) == pytest.approx(m.cfg.entry.initial_size, rel=0.1)
+    assert np.std(np.log(size)) == pytest.approx(m.cfg.entry.entry_size_sd, rel=0.1)
+
+
+def test_owners_close_firms_that_expect_losses_and_lenders_call_debts_beyond_the_line():
+    m = small()
+    m.run(4)
+    f = m.firms
+    live = f.live
+    closing, broke = live[0], live[1]
+    f.expected_profit[closing] = -(f.cash[closing] + 1.0) / m.cfg.market.exit_horizon
+    f.cash[broke] = -(f.credit_line[broke] + 1.0)
+    f.expected_profit[broke] = 1e6  # a bright future does not stop the lender
+    dead, insolvent = m.engine.exits(m)
+    assert closing in dead and broke in dead
+    assert insolvent[list(dead).index(broke)] and not insolvent[list(dead).index(closing)]
+
+
+def test_young_firms_fail_more_often_than_old_ones(monkeypatch):
+    """Exit hazards fall with age (Dunne, Roberts & Samuelson 1989): an entrant has little net
+    worth to carry it while it learns what it is worth."""
+    m = small(years=40)
+    exit_ages, write_off = [], finance.write_off
+
+    def watch(model, slots):
+        exit_ages.extend(model.firms.age[slots].tolist())
+        write_off(model, slots)
+
+    monkeypatch.setattr(finance, "write_off", watch)
+    firm_quarters = np.zeros(2)  # young (< 5 years), old
+    for _ in range(m.cfg.steps):
+        m.step()
+        age = m.firms.age[m.firms.live]
+        firm_quarters += [(age < 20).sum(), (age >= 20).sum()]
+    ages = np.array(exit_ages)
+    hazard = np.array([(ages < 20).sum(), (ages >= 20).sum()]) / firm_quarters
+    assert len(ages) > 20 and hazard[0] > 1.5 * hazard[1], hazard
+
+
+def test_debt_pays_interest_to_the_lender_and_losses_drain_its_equity():
+    m = small()
+    m.run(4)
+    f, fin = m.firms, m.financiers
+    s = f.live[0]
+    k = f.lender[s]
+    assert k >= 0 and fin.kind[k] == BANK
+    f.cash[s], f.loan[s] = -10.0, 5.0
+    before_cash, before_capital = f.cash.copy(), fin.capital.copy()
+    paid = finance.settle(m)
+    rate = m.cfg.finance.interest_rate
+    assert f.cash[s] == pytest.approx(before_cash[s] - rate * 15.0)
+    assert paid >= rate * 15.0
+    margin = (rate - m.cfg.finance.funding_rate) * 15.0
+    assert fin.capital[k] - before_capital[k] >= margin - 1e-12
+    f.emp[s] = 1.0
+    capital = fin.capital[k]
+    finance.write_off(m, np.array([s]))
+    owed = f.loan[s] - f.cash[s]
+    recovered = m.cfg.finance.recovery * m.cfg.finance.collateral * 1.0
+    assert fin.capital[k] == pytest.approx(max(0.0, capital - (owed - recovered)))
+    assert fin.losses[k] > 0
+
+
+def test_a_vc_invests_its_fund_and_sells_its_stakes():
+    m = small(years=12, **{"finance.vc_holding": 8})
+    fin = m.financiers
+    vc = np.flatnonzero(fin.kind == VC)
+    start = fin.capital[vc].copy()
+    m.run()
+    f = m.firms
+    ts = m.recorder.frame()
+    assert ts.entries.sum() > 0
+    held = f.live[f.investor[f.live] >= 0]
+    assert (f.age[held] < 8).all()  # every older stake was sold
+    assert (fin.capital[vc] <= start + 1e-9).all()  # returns above the fund go to its investors
+
+
+def test_capital_does_not_refill_for_free():
+    m = small(**{"finance.vcs": 1, "finance.vc_wind_down": 0.5, "finance.vc_min_deals": 100.0})
+    vc = np.flatnonzero(m.financiers.kind == VC)
+    m.run(8)
+    assert (m.financiers.capital[vc] < 0.01 * m.cfg.finance.vc_capital * 80 / 300).all()
+
+
+@pytest.mark.slow
+def test_a_thousand_years_stay_finite_and_the_firm_count_settles():
+    m = ClusterModel(make_config(years=1000), collect=False)
+    counts = []
+    for year in range(1000):
+        m.run(4)
+        f = m.firms
+        live = f.live
+        for name in ("sales", "prod", "cash", "profit", "kstock", "emp", "expected_profit"):
+            assert np.isfinite(getattr(f, name)[live]).all(), (year, name)
+        counts.append(len(live))
+    late = np.array(counts[800:])
+    assert late.max() < 1.2 * late.min()  # a band set by demand and the parameters
+    ts = m.recorder.frame()
+    assert np.isfinite(
+        ts.select_dtypes("number")
+        .drop(columns=["trust_mean", "trust_sd"], errors="ignore")
+        .to_numpy()
+    ).all()
