@@ -10,8 +10,11 @@ the cluster's core at the optimal cognitive distance (``complementary``) or at t
 frontier (``frontier``). It links to ``suppliers`` local firms; these ties carry knowledge both
 ways through the ordinary tie channel, weighted by each side's absorptive capacity, so local
 upgrading happens only where local firms can absorb (L2338-2340) and the MNE also learns from
-its suppliers (reverse spillovers, footnote 50 at L2361-2363). It buys ``local_content`` of its
-sales inside the region (demand for local suppliers).
+its suppliers (reverse spillovers, footnote 50 at L2361-2363). Its parent buys ``local_content``
+of the affiliate's sales inside the region (demand for local suppliers). The affiliate is one
+plant in the parent's value chain (the maquiladora model, L8273-8278), so these purchases are
+inputs on the group's account, not a cost on top of the plant's own wages, rent and fixed cost:
+the plant stays while its own account is viable (``demography.exits``).
 
 When incentives end, MNEs are footloose (L1850-1852, L8383-8385): each quarter an MNE relocates,
 with probability ``footloose``, to the region with the best productivity-adjusted cost
@@ -47,8 +50,6 @@ class FDI(Instrument):
         self.suppliers: dict[int, list[int]] = {}  # MNE uid -> supplier uids
         self.relocated = 0
         self.knowledge_out = 0.0  # knowledge the relocated affiliates took with them
-        self.purchases = np.zeros(0)
-        self.slots_buying = np.zeros(0, dtype=np.int64)
 
     # ------------------------------------------------------------------ helpers
     def _slots(self, model) -> np.ndarray:
@@ -59,23 +60,17 @@ class FDI(Instrument):
 
     # ------------------------------------------------------------------ phases
     def before_step(self, model) -> None:
-        """Affiliates spend ``local_content`` of last quarter's sales in their region."""
-        self.purchases = np.zeros(0)
+        """The parents buy ``local_content`` of last quarter's sales in their affiliates'
+        regions (shared among the region's firms like any demand)."""
         if not self.mnes or self.p.local_content <= 0:
             return
         f = model.firms
         slots = self._slots(model)
-        self.slots_buying = slots
-        self.purchases = self.p.local_content * np.maximum(f.sales[slots], 0.0)
-        np.add.at(model.regions.public_demand, f.region[slots], self.purchases)
+        purchases = self.p.local_content * np.maximum(f.sales[slots], 0.0)
+        np.add.at(model.regions.public_demand, f.region[slots], purchases)
 
     def after_market(self, model) -> None:
         f = model.firms
-        if len(self.purchases):
-            slots = self.slots_buying
-            f.cash[slots] -= self.purchases
-            f.profit[slots] -= self.purchases
-            model.transfers -= float(self.purchases.sum())
         s = self.strength(model)
         if s > 0 and self.mnes:
             slots = self._slots(model)
