@@ -213,13 +213,10 @@ def welch_greater(a, b) -> float:
     return float(stats.ttest_ind(a, b, equal_var=False, alternative="greater").pvalue)
 
 
-@pytest.mark.slow
-def test_w3_fdi_jobs_come_fast_supplier_upgrading_needs_absorptive_capacity():
+@pytest.fixture(scope="module")
+def w3_runs():
     """W3 (L7514-7546, L8288-8290, L8393-8395): the same FDI programme with low and high local
-    absorptive capacity. Jobs arrive within two years either way; the affiliates' local suppliers
-    gain more knowledge (against the same firms in the twin) where they can absorb it. (With
-    common random numbers the low-capacity suppliers gain about 60 % of what the high-capacity
-    ones gain, not under half as first measured: docs/policies.md.)"""
+    absorptive capacity, 30 paired replications each: (supplier upgrading, jobs after 2 years)."""
     from joblib import Parallel, delayed
 
     settings = {
@@ -230,13 +227,27 @@ def test_w3_fdi_jobs_come_fast_supplier_upgrading_needs_absorptive_capacity():
     out = Parallel(n_jobs=2)(
         delayed(w3_pair)(settings[s], r) for s in settings for r in range(reps)
     )
-    low, high = out[:reps], out[reps:]
-    for res in (low, high):
-        jobs_2y = [o[1] for o in res]
-        assert mean_ci_n(jobs_2y)[1] > 0  # additional jobs two years after the start
-    up_low = np.array([o[0] for o in low])
-    up_high = np.array([o[0] for o in high])
-    assert welch_greater(up_high, up_low) < 0.05
+    return {"low": np.array(out[:reps]), "high": np.array(out[reps:])}
+
+
+@pytest.mark.slow
+def test_w3_fdi_jobs_come_fast(w3_runs):
+    """Jobs arrive within two years whatever the local absorptive capacity."""
+    for res in w3_runs.values():
+        assert mean_ci_n(res[:, 1])[1] > 0  # additional jobs two years after the start
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="not reproduced since the frontier (issue 12): suppliers gain 3.4 % (low capacity) "
+    "vs 3.4 % (high), p = 0.50; absorptive capacity speeds own innovation as much as learning, "
+    "and catch-up to the frontier washes out the difference (docs/policies.md, W3)",
+)
+def test_w3_supplier_upgrading_needs_absorptive_capacity(w3_runs):
+    """The affiliates' local suppliers gain more knowledge (against the same firms in the twin)
+    where they can absorb it (L2338-2340)."""
+    assert welch_greater(w3_runs["high"][:, 0], w3_runs["low"][:, 0]) < 0.05
 
 
 def w3_pair(overrides, replication):

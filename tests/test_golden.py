@@ -30,7 +30,7 @@ SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 GOLDEN = {
     "biotech_closed": "35041f96c7da7014",
     "default": "45919220700f2d38",
-    "fdi": "2301d9c619c1c88a",
+    "fdi": "55e10370f5b00acf",
     "package": "fca1bdb4a2be5adc",
     "reengineered": "2a6b83ac0f846d25",
     "reference": "8f8dd47b117c1a9c",
