@@ -32,13 +32,13 @@ def outcomes_of(names: list[str]) -> Callable:
     return partial(_outcomes, names=check_outcomes(names))
 
 
-def _one(cfg: Config, reduce: Callable):
+def _one(cfg: Config, reduce: Callable, simulate: Callable | None):
     import logging
 
     from clustersim.experiment.run import run
 
     logging.getLogger("mesa").setLevel(logging.WARNING)
-    return reduce(run(cfg))
+    return reduce((simulate or run)(cfg))
 
 
 def run_many(
@@ -46,14 +46,17 @@ def run_many(
     reduce: Callable = timeseries,
     n_jobs: int = 1,
     progress: bool = False,
+    simulate: Callable | None = None,
 ) -> list:
-    """``[reduce(run(c)) for c in configs]``, on ``n_jobs`` worker processes."""
+    """``[reduce(run(c)) for c in configs]``, on ``n_jobs`` worker processes; ``simulate``
+    replaces :func:`clustersim.experiment.run.run` for runs observed in another way (a
+    picklable function of the config)."""
     from joblib import Parallel, delayed
 
     if not configs:
         return []
     warm_numba_cache(configs[0].engine)
-    jobs = [delayed(_one)(c, reduce) for c in configs]
+    jobs = [delayed(_one)(c, reduce, simulate) for c in configs]
     if progress:
         from tqdm import tqdm
 

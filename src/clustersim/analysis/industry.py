@@ -1,0 +1,129 @@
+"""Industrial-dynamics regularities measured on a yearly firm panel.
+
+The measures compare the model with stylised facts of firm demography and growth that it was
+not built to produce (they are not in ``docs/validation.md``'s pattern list by design; the
+mechanisms come from their own sources):
+
+* entry and exit are common, and the entry and exit rates move together (Geroski 1995;
+  Dunne, Roberts & Samuelson 1988);
+* the hazard of exit falls with age: most entrants that fail, fail young (Evans 1987;
+  Bartelsman, Scarpetta & Schivardi 2005: 20-40 % of entrants gone within two years, 40-50 %
+  surviving beyond seven);
+* the firm size distribution is right-skewed with a heavy upper tail (Axtell 2001: Zipf,
+  tail exponent near 1 for US firms);
+* annual growth rates are tent-shaped (Laplace, excess kurtosis about 3; Stanley et al. 1996;
+  Bottazzi & Secchi 2006) and their dispersion falls with size (Stanley et al. 1996: slope
+  about -0.15 to -0.2 of log sd on log size);
+* small firms grow faster than large ones, against Gibrat's law, among survivors (Evans 1987);
+* productivity differs persistently among firms of one industry (Syverson 2011: the 90/10
+  ratio of total factor productivity within US manufacturing industries is about 2).
+
+Input: ``panel``, one row per live firm and year with columns ``year``, ``uid``, ``emp``,
+``prod`` and ``born`` (quarter of birth), for example from
+:func:`clustersim.experiment.industry.firm_panel`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def demography(panel: pd.DataFrame) -> dict:
+    """Yearly entry and exit rates (firms entering or leaving between two snapshots over the
+    firms at the first) and their correlation across years."""
+    years = np.sort(panel["year"].unique())
+    by_year = {y: set(g) for y, g in panel.groupby("year")["uid"]}
+    entry, exit_ = [], []
+    for a, b in zip(years[:-1], years[1:], strict=True):
+        before, after = by_year[a], by_year[b]
+        entry.append(len(after - before) / max(len(before), 1))
+        exit_.append(len(before - after) / max(len(before), 1))
+    entry, exit_ = np.array(entry), np.array(exit_)
+    corr = float(np.corrcoef(entry, exit_)[0, 1]) if len(entry) > 2 else float("nan")
+    return {"entry_rate": float(entry.mean()), "exit_rate": float(exit_.mean()), "corr": corr}
+
+
+def survival(panel: pd.DataFrame, ages=(2, 5, 7)) -> dict:
+    """Share of entrants still alive ``a`` years after birth, over the cohorts born after the
+    first snapshot and observed for at least ``a`` years; and the yearly exit hazard of firms
+    up to 5 years old against older ones."""
+    first, last = panel["year"].min(), panel["year"].max()
+    seen = panel.groupby("uid").agg(born=("born", "first"), last_year=("year", "max"))
+    seen["born_year"] = seen["born"] / 4.0
+    entrants = seen[seen["born_year"] > first]
+    out = {}
+    for a in ages:
+        cohort = entrants[entrants["born_year"] + a <= last]
+        out[f"survive_{a}y"] = (
+            float((cohort["last_year"] >= cohort["born_year"] + a).mean())
+            if len(cohort)
+            else np.nan
+        )
+    nxt = panel[["year", "uid"]].assign(year=panel["year"] - 1, alive_next=True)
+    p = panel[panel["year"] < last].merge(nxt, on=["year", "uid"], how="left")
+    p["exits"] = p["alive_next"].isna()
+    young = p["year"] - p["born"] / 4.0 <= 5
+    out["hazard_young"] = float(p.loc[young, "exits"].mean())
+    out["hazard_old"] = float(p.loc[~young, "exits"].mean())
+    return out
+
+
+def size_distribution(panel: pd.DataFrame, year: int | None = None, tail: float = 0.1) -> dict:
+    """Skewness of log size, and the Pareto tail exponent of employment by the Hill estimator
+    on the largest ``tail`` share of firms in ``year`` (default: the last)."""
+    year = panel["year"].max() if year is None else year
+    emp = np.sort(panel.loc[panel["year"] == year, "emp"].to_numpy())[::-1]
+    k = max(int(tail * len(emp)), 2)
+    hill = 1.0 / np.mean(np.log(emp[:k] / emp[k]))
+    return {
+        "firms": len(emp),
+        "mean_over_median": float(emp.mean() / np.median(emp)),
+        "skew_log_size": float(stats.skew(np.log(emp))),
+        "tail_exponent": float(hill),
+    }
+
+
+def growth(panel: pd.DataFrame) -> dict:
+    """Annual log growth of employment among survivors: its excess kurtosis (Laplace: 3,
+    normal: 0), the slope of log(sd of growth) on log size over size deciles, and the slope
+    of growth on log size (Gibrat: 0)."""
+    nxt = panel[["year", "uid", "emp"]].assign(year=panel["year"] - 1)
+    p = panel.merge(nxt, on=["year", "uid"], suffixes=("", "_next"))
+    g = np.log(p["emp_next"] / p["emp"]).to_numpy()
+    size = np.log(p["emp"]).to_numpy()
+    g = g - pd.Series(g).groupby(p["year"].to_numpy()).transform("mean").to_numpy()
+    bins = pd.qcut(size, 10, labels=False, duplicates="drop")
+    per_bin = pd.DataFrame({"size": size, "g": g, "bin": bins}).groupby("bin")
+    sd = per_bin["g"].std().to_numpy()
+    mid = per_bin["size"].mean().to_numpy()
+    keep = sd > 0
+    return {
+        "excess_kurtosis": float(stats.kurtosis(g)),
+        "sd_size_slope": float(np.polyfit(mid[keep], np.log(sd[keep]), 1)[0]),
+        "gibrat_slope": float(np.polyfit(size, g, 1)[0]),
+    }
+
+
+def productivity_dispersion(panel: pd.DataFrame, year: int | None = None) -> dict:
+    """The 90/10 ratio of firm productivity in ``year`` (default: the last), and its
+    persistence: the rank correlation of a firm's productivity five years apart."""
+    year = panel["year"].max() if year is None else year
+    now = panel[panel["year"] == year].set_index("uid")["prod"]
+    q90, q10 = np.quantile(now, [0.9, 0.1])
+    before = panel[panel["year"] == year - 5].set_index("uid")["prod"]
+    both = now.index.intersection(before.index)
+    rho = stats.spearmanr(now[both], before[both])[0] if len(both) > 2 else np.nan
+    return {"ratio_90_10": float(q90 / q10), "persistence_5y": float(rho)}
+
+
+def regularities(panel: pd.DataFrame) -> dict:
+    """Every measure above, in one flat dictionary."""
+    return {
+        **demography(panel),
+        **survival(panel),
+        **size_distribution(panel),
+        **growth(panel),
+        **productivity_dispersion(panel),
+    }
