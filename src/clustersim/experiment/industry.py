@@ -58,3 +58,45 @@ def measure_industry(
     reduce = partial(_after, burn_in=burn_in)
     out = run_many(cfgs, reduce, n_jobs=n_jobs, progress=progress, simulate=firm_panel)
     return pd.DataFrame(out)
+
+
+def long_run(cfg: Config, every: int = 10) -> pd.DataFrame:
+    """Run ``cfg`` and report the industry every ``every`` years: firms, employment, output,
+    the largest regional mean knowledge stock and productivity, the technology frontier,
+    employment-weighted mean productivity, and how many firm values are not finite."""
+    import numpy as np
+
+    from clustersim.model.model import ClusterModel
+
+    model = ClusterModel(cfg, collect=False)
+    rows = []
+    for year in range(every, cfg.years + 1, every):
+        model.run(every * STEPS_PER_YEAR)
+        f = model.firms
+        live = f.live
+        count = np.bincount(f.region[live], minlength=model.regions.n)
+
+        def mean(v, live=live, count=count):
+            return np.bincount(f.region[live], v[live], len(count)) / np.maximum(count, 1)
+
+        fields = (f.emp, f.cash, f.sales, f.prod, f.kstock, f.kpos)
+        rows.append(
+            {
+                "year": year,
+                "firms": len(live),
+                "employment": float(f.emp[live].sum()),
+                "output": float(f.sales[live].sum()),
+                "max_region_knowledge": float(mean(f.kstock).max()),
+                "max_region_productivity": float(mean(f.prod).max()),
+                "productivity": float(np.average(f.prod[live], weights=f.emp[live])),
+                "frontier": float(model.frontier),
+                "not_finite": int(sum((~np.isfinite(v[live])).sum() for v in fields)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def growth_rate(table: pd.DataFrame, column: str, start: int, end: int) -> float:
+    """Compound yearly growth of ``column`` between years ``start`` and ``end``."""
+    t = table.set_index("year")[column]
+    return float((t.loc[end] / t.loc[start]) ** (1.0 / (end - start)) - 1.0)
