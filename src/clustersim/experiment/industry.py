@@ -74,11 +74,8 @@ def long_run(cfg: Config, every: int = 10) -> pd.DataFrame:
         model.run(every * STEPS_PER_YEAR)
         f = model.firms
         live = f.live
-        count = np.bincount(f.region[live], minlength=model.regions.n)
-
-        def mean(v, live=live, count=count):
-            return np.bincount(f.region[live], v[live], len(count)) / np.maximum(count, 1)
-
+        region = f.region[live]
+        count = np.maximum(np.bincount(region, minlength=model.regions.n), 1)
         fields = (f.emp, f.cash, f.sales, f.prod, f.kstock, f.kpos)
         rows.append(
             {
@@ -86,8 +83,8 @@ def long_run(cfg: Config, every: int = 10) -> pd.DataFrame:
                 "firms": len(live),
                 "employment": float(f.emp[live].sum()),
                 "output": float(f.sales[live].sum()),
-                "max_region_knowledge": float(mean(f.kstock).max()),
-                "max_region_productivity": float(mean(f.prod).max()),
+                "max_region_knowledge": float((np.bincount(region, f.kstock[live]) / count).max()),
+                "max_region_productivity": float((np.bincount(region, f.prod[live]) / count).max()),
                 "productivity": float(np.average(f.prod[live], weights=f.emp[live])),
                 "frontier": float(model.frontier),
                 "not_finite": int(sum((~np.isfinite(v[live])).sum() for v in fields)),
