@@ -83,8 +83,12 @@ def long_run(cfg: Config, every: int = 10) -> pd.DataFrame:
                 "firms": len(live),
                 "employment": float(f.emp[live].sum()),
                 "output": float(f.sales[live].sum()),
-                "max_region_knowledge": float((np.bincount(region, f.kstock[live]) / count).max()),
-                "max_region_productivity": float((np.bincount(region, f.prod[live]) / count).max()),
+                "max_region_knowledge": float(
+                    (np.bincount(region, f.kstock[live], len(count)) / count).max()
+                ),
+                "max_region_productivity": float(
+                    (np.bincount(region, f.prod[live], len(count)) / count).max()
+                ),
                 "productivity": float(np.average(f.prod[live], weights=f.emp[live])),
                 "frontier": float(model.frontier),
                 "not_finite": int(sum((~np.isfinite(v[live])).sum() for v in fields)),
