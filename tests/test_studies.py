@@ -22,6 +22,7 @@ STUDIES = (  # issue 6's seven studies, in its order
 EXAMPLES = (
     "broker_discovery",  # scenario discovery with the EMA Workbench and PRIM
     "scale",  # scale consistency (issue 12)
+    "industry",  # long-run growth and the stylised facts of industrial dynamics (issue 12)
 )
 ESTIMATE = re.compile(r"(-?\d+\.?\d*) \[(-?\d+\.?\d*|nan), (-?\d+\.?\d*|nan)\]")
 

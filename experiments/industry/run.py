@@ -16,35 +16,58 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from clustersim.analysis.stats import mean_ci_n
 from clustersim.cli.study import load, md_table
 from clustersim.experiment.batch import run_many
 from clustersim.experiment.industry import firm_panel, growth_rate, long_run, measure_industry
 
 NAME = "industry"
 
-# measure -> (the empirical value or range, its source); None: no range, reported only
+DRS = "Dunne, Roberts & Samuelson 1988; Bartelsman, Scarpetta & Schivardi 2005"
+BSS = "Bartelsman, Scarpetta & Schivardi 2005"
+# measure -> (the empirical value, its source, the range the model's mean must fall in)
 FACTS = {
-    "entry_rate": (
-        "about 0.05-0.10 a year",
-        "Dunne, Roberts & Samuelson 1988; Bartelsman et al. 2005",
+    "entry_rate": ("about 0.05-0.10 a year", DRS, (0.05, 0.10)),
+    "exit_rate": ("about 0.05-0.10 a year", DRS, (0.05, 0.10)),
+    "corr": ("positive", "Geroski 1995", (0.0, 1.0)),
+    "survive_2y": ("0.6-0.8", BSS, (0.6, 0.8)),
+    "survive_7y": ("0.4-0.5", BSS, (0.4, 0.5)),
+    "hazard_young": ("above the old firms' hazard", "Evans 1987", None),
+    "hazard_old": ("below the young firms' hazard", "Evans 1987", None),
+    "tail_exponent": ("about 1 (Zipf)", "Axtell 2001", (0.8, 1.5)),
+    "mean_over_median": ("well above 1 (right skew)", "Axtell 2001", (2.0, np.inf)),
+    "excess_kurtosis": (
+        "about 3 (Laplace)",
+        "Stanley et al. 1996; Bottazzi & Secchi 2006",
+        (1.5, 6.0),
     ),
-    "exit_rate": (
-        "about 0.05-0.10 a year",
-        "Dunne, Roberts & Samuelson 1988; Bartelsman et al. 2005",
-    ),
-    "corr": ("positive", "Geroski 1995"),
-    "survive_2y": ("0.6-0.8", "Bartelsman, Scarpetta & Schivardi 2005"),
-    "survive_7y": ("0.4-0.5", "Bartelsman, Scarpetta & Schivardi 2005"),
-    "hazard_young": ("above hazard_old", "Evans 1987"),
-    "hazard_old": ("below hazard_young", "Evans 1987"),
-    "tail_exponent": ("about 1 (Zipf)", "Axtell 2001"),
-    "mean_over_median": ("well above 1 (right skew)", "Axtell 2001"),
-    "excess_kurtosis": ("about 3 (Laplace)", "Stanley et al. 1996; Bottazzi & Secchi 2006"),
-    "sd_size_slope": ("about -0.15 to -0.2", "Stanley et al. 1996"),
-    "gibrat_slope": ("negative", "Evans 1987"),
-    "ratio_90_10": ("about 1.9 (TFP)", "Syverson 2004, 2011"),
-    "persistence_5y": ("positive, high", "Syverson 2011"),
+    "sd_size_slope": ("about -0.15 to -0.2", "Stanley et al. 1996", (-0.3, -0.1)),
+    "gibrat_slope": ("negative", "Evans 1987", (-np.inf, 0.0)),
+    "ratio_90_10": ("about 1.9 (TFP)", "Syverson 2004, 2011", (1.5, 3.0)),
+    "persistence_5y": ("positive, high", "Syverson 2011", (0.3, 1.0)),
 }
+
+
+def facts_table(reg: pd.DataFrame) -> pd.DataFrame:
+    """Each regularity: the model's mean [95% CI] over replications, the empirical value and
+    whether the mean falls in the range that value allows."""
+    rows = []
+    for m, (fact, source, bounds) in FACTS.items():
+        est, lo, hi, _ = mean_ci_n(reg[m])
+        if bounds is None:  # the hazards: young against old, replication by replication
+            ok = bool((reg["hazard_young"] > reg["hazard_old"]).all())
+        else:
+            ok = bool(bounds[0] <= est <= bounds[1])
+        rows.append(
+            {
+                "measure": m,
+                "model": f"{est:.3f} [{lo:.3f}, {hi:.3f}]",
+                "empirical": fact,
+                "source": source,
+                "reproduced": "yes" if ok else "no",
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _figure(runs: pd.DataFrame, panel: pd.DataFrame, path) -> None:
@@ -102,17 +125,8 @@ def main(argv: list[str] | None = None) -> None:
         replications=st.replications, years=pn["years"], burn_in=pn["burn_in"], n_jobs=st.jobs
     )
     st.write_table(reg, "regularities.csv")
-    facts = pd.DataFrame(
-        [
-            {
-                "measure": m,
-                "model (mean ± sd)": f"{reg[m].mean():.3f} ± {reg[m].std(ddof=1):.3f}",
-                "empirical": FACTS[m][0],
-                "source": FACTS[m][1],
-            }
-            for m in FACTS
-        ]
-    )
+    facts = facts_table(reg)
+    finite = int(growth["not_finite"].sum()) == 0
     panel = firm_panel(dataclasses.replace(st.config({"years": pn["years"]})))
     _figure(runs, panel, st.path("figures/industry.png"))
     first = runs[runs["replication"] == 0].drop(columns="replication")
@@ -127,7 +141,14 @@ def main(argv: list[str] | None = None) -> None:
             f"year's end, measured after year {pn['burn_in']} (`clustersim.analysis.industry`).",
             "## Result\n\nReplication 0 of the long run:\n\n" + md_table(first.round(3)),
             f"Yearly growth rates (from year {start}):\n\n" + md_table(growth.round(4)),
-            "Regularities against the stylised facts:\n\n" + md_table(facts),
+            "Regularities against the stylised facts (mean [95% CI] over replications):\n\n"
+            + md_table(facts),
+            "## Verdict\n\n"
+            + f"- Every firm value finite over {lr['years']} years: {'yes' if finite else 'no'}.\n"
+            + f"- Stylised facts reproduced: {(facts['reproduced'] == 'yes').sum()} of "
+            + f"{len(facts)} ("
+            + ", ".join(facts.loc[facts["reproduced"] == "yes", "measure"])
+            + ").",
             "![industry](figures/industry.png)",
         ]
     )
