@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "35041f96c7da7014",
-    "default": "45919220700f2d38",
-    "fdi": "55e10370f5b00acf",
-    "package": "fca1bdb4a2be5adc",
-    "reengineered": "2a6b83ac0f846d25",
-    "reference": "8f8dd47b117c1a9c",
-    "seed_finance": "dc868bfd5d2be321",
+    "biotech_closed": "f25c28c392d8df20",
+    "default": "23088691d67efa5f",
+    "fdi": "734cdb39205f8421",
+    "package": "db7eb0270e6ec0de",
+    "reengineered": "cd775c38e4e707d2",
+    "reference": "ce45c5015c865745",
+    "seed_finance": "5e8a9bebafab0e26",
 }
 
 

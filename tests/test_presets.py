@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -75,12 +76,16 @@ def test_presets_are_listed_in_the_docs():
     ],
 )
 def test_each_entry_route_produces_its_phase_sequence(process, entry):
-    cfg = composed(f"process={process}", "years=20")
-    ts = run(cfg).timeseries
-    focal = ts[ts.is_focal]
-    assert stage_sequence(focal["phase"])[: len(entry)] == entry
+    """In most replications: an engineered initiative may also dissolve when trust cannot be
+    built (L3089-3097), so one seed is not the claim."""
+    base = composed(f"process={process}", "years=20")
+    runs = [run(dataclasses.replace(base, replication=r)).timeseries for r in range(6)]
+    focal = [ts[ts.is_focal] for ts in runs]
+    followed = [stage_sequence(f["phase"])[: len(entry)] == entry for f in focal]
+    assert sum(followed) >= 4, [stage_sequence(f["phase"]) for f in focal]
     if process == "reengineered":  # a mature cluster before its links break
-        assert "mature" in set(focal[focal.step < cfg.initiative.break_step]["stage"])
+        for f in focal:
+            assert "mature" in set(f[f.step < base.initiative.break_step]["stage"])
 
 
 def test_cli_runs_a_sector_circumstance_and_process_together(tmp_path):
