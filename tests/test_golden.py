@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "35041f96c7da7014",
-    "default": "45919220700f2d38",
-    "fdi": "55e10370f5b00acf",
-    "package": "fca1bdb4a2be5adc",
-    "reengineered": "2a6b83ac0f846d25",
-    "reference": "8f8dd47b117c1a9c",
-    "seed_finance": "dc868bfd5d2be321",
+    "biotech_closed": "1408a0dcf34cbc7b",
+    "default": "eb67c4cd6f545459",
+    "fdi": "11ee49e94f157457",
+    "package": "63cea87af2f3df1c",
+    "reengineered": "46e1990d34bfc442",
+    "reference": "3863544503cb4cfc",
+    "seed_finance": "00398e1f70b9fb0e",
 }
 
 
