@@ -78,7 +78,7 @@ CONFIGS = {
     "mne_3d": {
         "n_firms": 80,
         "years": 6,
-        "seed": 7,
+        "seed": 8,  # a seed whose six years see a betrayal and dropped ties (assert_exercised)
         "market.critical_mass": 18.75,  # 1,500 employees, the threshold this case was built on
         "initial_mne_share": 0.15,
         "entry.spinoffs": False,
@@ -206,6 +206,8 @@ def rule_inputs(model, method: str) -> tuple:
     rng = np.random.default_rng(11)
     n, ne, dims = model.firms.capacity, model.ties.n, model.dims
     contacts = model.cfg.knowledge.proximity_contacts
+    if method == "market":
+        return (rng.normal(size=n),)
     if method == "innovate":
         z = rng.normal(size=(2, n, dims))
         return rng.random(n), rng.random(n), z[0], z[1], rng.normal(size=n)

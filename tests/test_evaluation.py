@@ -297,11 +297,6 @@ def test_w4_the_broker_adds_lasting_output_where_a_base_exists(w4_broker):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="not reproduced: in a base that already holds the market the broker raises output, "
-    "not jobs (docs/policies.md, W4)",
-)
 def test_w4_the_broker_adds_more_jobs_where_a_base_exists(w4_broker):
     b, e = w4_broker["employment.policy_end"]
     assert welch_greater(b, e) < 0.05, (b.mean(), e.mean())

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from clustersim import make_config
+from clustersim.mechanisms.common import appeal
 from clustersim.mechanisms.demography import entry, finance
 from clustersim.model.model import ClusterModel
 from clustersim.world.state import BANK, VC
@@ -186,3 +187,42 @@ def test_a_thousand_years_stay_finite_and_the_firm_count_settles():
         .drop(columns=["trust_mean", "trust_sd"], errors="ignore")
         .to_numpy()
     ).all()
+
+
+def test_appeal_is_a_stationary_ar1_and_entrants_start_below_incumbents():
+    """Appeal (mechanisms.common.appeal): a year of quarterly steps has the annual persistence,
+    the innovations keep the cross-section sd, entrants are born ``entrant_appeal_gap`` below
+    the incumbents' mean, and the draw at birth is the firm's own (keyed by its id)."""
+    m = small()
+    c = m.cfg.market
+    rho, sigma, bound = appeal.process(c)
+    assert rho**4 == pytest.approx(c.appeal_persistence)
+    assert sigma**2 / (1 - rho**2) == pytest.approx(c.appeal_sd**2)
+    born = appeal.at_birth(m, np.arange(4000), c.entrant_appeal_gap)
+    assert born.mean() == pytest.approx(-c.entrant_appeal_gap, abs=0.06)
+    assert born.std() == pytest.approx(c.appeal_sd, rel=0.05)
+    assert np.abs(born).max() <= bound
+    again = appeal.at_birth(small(), np.arange(5), 0.3)  # another model, the same firms
+    np.testing.assert_allclose(again, born[:5] + (c.entrant_appeal_gap - 0.3), rtol=1e-12)
+    m.run(40)
+    live = m.firms.live
+    a = m.firms.appeal[live]
+    assert np.isfinite(a).all() and a.std() > 0.3 * c.appeal_sd and np.abs(a).max() <= bound
+
+
+def test_appeal_shifts_sales_one_for_one_in_logs():
+    """Two firms alike in all but appeal: their sales differ by exp(appeal difference), the
+    demand shifter of a CES demand."""
+    m = small()
+    m.run(4)
+    f = m.firms
+    i, j = f.live[:2]
+    for name in ("kstock", "skill", "competence", "region"):
+        getattr(f, name)[j] = getattr(f, name)[i]
+    f.kpos[j] = f.kpos[i]
+    f.appeal[i], f.appeal[j] = 0.0, 0.5
+    f.emp[j], f.cash[j], f.rd[j] = f.emp[i], f.cash[i], f.rd[i]
+    m.engine.market(m, np.zeros(f.capacity))
+    rho = appeal.process(m.cfg.market)[0]  # with no innovation, appeal decays by rho first
+    assert f.appeal[j] == pytest.approx(0.5 * rho)
+    assert np.log(f.sales[j] / f.sales[i]) == pytest.approx(f.appeal[j] - f.appeal[i], rel=1e-9)

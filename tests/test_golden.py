@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "f25c28c392d8df20",
-    "default": "23088691d67efa5f",
-    "fdi": "734cdb39205f8421",
-    "package": "db7eb0270e6ec0de",
-    "reengineered": "cd775c38e4e707d2",
-    "reference": "ce45c5015c865745",
-    "seed_finance": "5e8a9bebafab0e26",
+    "biotech_closed": "3639de578ac51c51",
+    "default": "b168b390ca8ba00e",
+    "fdi": "82be36831f06c5ba",
+    "package": "88e16bed8cff2e7b",
+    "reengineered": "ae7484c263d729a1",
+    "reference": "5e1e2896bad9bf7b",
+    "seed_finance": "eb7e77771ee2af69",
 }
 
 

@@ -52,6 +52,11 @@ def test_p5_tie_network_is_a_small_world(baseline_runs):
     assert paths.mean() < 2.0, "path lengths stay comparable to a random graph"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="since firms have persistent demand shocks (appeal, market.appeal_*), spin-offs still "
+    "concentrate firms in five of six replications but by 0.0075 on average, short of 0.01",
+)
 def test_p3_spinoffs_concentrate_firms_without_agglomeration_economies():
     """Klepper 2007: with agglomeration externalities off, spin-offs alone concentrate firms."""
     base = make_config(**{"market.agglomeration": 0.0, "entry.agglomeration_pull": 0.0})

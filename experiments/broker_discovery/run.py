@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> None:
         box, stats, limits = discover(x, hit, density=d["density"])
         limits = limits.reset_index(names="condition")
         limits["condition"] = limits["condition"].str.replace("__", ".")
-        st.write_table(limits, "prim_box.csv")
+        if len(limits):  # PRIM may restrict nothing: the whole space already meets the density
+            st.write_table(limits, "prim_box.csv")
         box_text = (
             f"PRIM box: coverage {stats['coverage']:.2f} (share of all scenarios above the "
             f"threshold that fall in the box), density {stats['density']:.2f} (share of the "
@@ -84,6 +85,10 @@ def main(argv: list[str] | None = None) -> None:
             f"The broker adds more than {d['threshold']} jobs in {stats['density']:.0%} of the "
             f"scenarios with {' and '.join(said)}, against {hit.mean():.0%} over all scenarios; "
             f"the box holds {stats['coverage']:.0%} of all such scenarios."
+            if said
+            else f"The broker adds more than {d['threshold']} jobs in {hit.mean():.0%} of all "
+            f"scenarios, at least the density asked of a box ({d['density']:.0%}): PRIM "
+            "restricts no condition."
         )
         inside = np.ones(len(x), dtype=bool)
         for _, r in limits.iterrows():

@@ -114,3 +114,31 @@ class MarketConfig:
         0.05, "Quarterly pull of firm skill toward its labour pool", 0, 1
     )
     initial_cash: float = param(4.0, "Initial cash per employee", 0, 1e4)
+    appeal_persistence: float = param(
+        0.9,
+        "Annual autocorrelation of a firm's log demand shifter (appeal: customer base, brand, "
+        "product qualities its knowledge does not capture); the quarterly AR(1) coefficient is "
+        "its fourth root, so a firm observed once a year shows this persistence",
+        0,
+        0.9999,
+        source="Foster, Haltiwanger & Syverson 2008 (plant demand shocks: implied annual "
+        "persistence about 0.9); Hopenhayn 1992",
+    )
+    appeal_sd: float = param(
+        1.16,
+        "Standard deviation of log appeal across firms in the stationary distribution; the "
+        "quarterly innovation is appeal_sd x sqrt(1 - rho_q^2) (0, with entrant_appeal_gap 0, "
+        "switches appeal off)",
+        0,
+        5,
+        source="Foster, Haltiwanger & Syverson 2008 (sd of log plant demand shocks, 1.16)",
+    )
+    entrant_appeal_gap: float = param(
+        0.26,
+        "Mean log appeal of an entrant below the incumbents' mean (0): new firms start with a "
+        "demand deficit that mean reversion erases slowly, if they survive",
+        0,
+        5,
+        source="Foster, Haltiwanger & Syverson 2008 (entrants' demand shocks below "
+        "incumbents'), 2016 (slow growth of new plants: demand accumulation)",
+    )

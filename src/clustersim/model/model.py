@@ -15,7 +15,8 @@ Step order (one quarter), with the stream each sub-step reads and what its draws
    the technology frontier moves on
 2. regions: wages, rents, critical-mass agglomeration, complacency    (none)
    hooks: ``before_step``
-3. market: productivity, shares, accounts, employment                  (none)
+3. market: appeal's AR(1) step, productivity, shares, accounts,       (APPEAL: firm id)
+   employment
    hooks: ``after_market``
    finance: interest, repayments, VC exits, expectations, credit lines (none)
 4. innovation: incremental and radical                                 (INNOVATION: firm id)
@@ -63,7 +64,7 @@ from clustersim.world.state import (
     TieArrays,
     region_of,
 )
-from clustersim.world.streams import CONTACTS, INNOVATION, SEARCH, TIES, Streams
+from clustersim.world.streams import APPEAL, CONTACTS, INNOVATION, SEARCH, TIES, Streams
 
 
 class ClusterModel(mesa.Model):
@@ -220,7 +221,8 @@ class ClusterModel(mesa.Model):
         self.regions.emp_prev[:] = self.regions.emp
         regions.update(self.regions, f, cfg)
         self._call("before_step")
-        self.engine.market(self)
+        z = self.streams.normals(APPEAL, self.t, f.uid, 1, where=f.alive)[:, 0]
+        self.engine.market(self, z)
         ledger["profit"] = float(f.profit[f.alive].sum())
         ledger["cash_after_market"] = float(f.cash[f.alive].sum())
         self._call("after_market")

@@ -167,6 +167,7 @@ def firm_table(model) -> pd.DataFrame:
         "opportunism",
         "openness",
         "competence",
+        "appeal",
         "is_mne",
         "member",
         "vc_backed",

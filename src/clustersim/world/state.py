@@ -67,6 +67,7 @@ FIRM_FLOAT = (
     "loan",  # principal owed to the lender (a bank's start-up loan)
     "stake",  # book value of the VC's equity stake, 0 when none
     "credit_line",  # debt the lender tolerates, set each quarter by finance.settle
+    "appeal",  # log demand shifter (customer base, brand), a stationary AR(1): market kernels
 )
 FIRM_INT = ("region", "age", "origin", "born", "inc", "rad")
 # references, -1 for none: the firm's id and its parent's; the financier slots of its lender

@@ -60,7 +60,8 @@ ID_MASK = (1 << ID_BITS) - 1
     FINANCE,
     TRAITS,
     RELOCATION,
-) = range(1, 13)
+    APPEAL,
+) = range(1, 14)
 
 
 def stream_code(name: str) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustersim.mechanisms.common import appeal
 from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
 from clustersim.world.agents import Firm
@@ -181,7 +182,9 @@ def quality(model, kstock: np.ndarray, kpos: np.ndarray) -> np.ndarray:
 def expected_sales(model, cands: Candidates) -> np.ndarray:
     """The sales each would-be firm can expect against this quarter's incumbents: its share of
     world demand (and of its region's public demand) by the market's own rule, its log weight
-    added to the incumbents' log-sum-exp (``model.market_lse``)."""
+    added to the incumbents' log-sum-exp (``model.market_lse``). A would-be firm does not know
+    its appeal before it enters: it counts on the entrants' mean of exp(appeal)
+    (:func:`clustersim.mechanisms.common.appeal.expected_log_appeal`)."""
     m, reg, r = model.cfg.market, model.regions, cands.region
     log_prod = (
         m.knowledge_elasticity * np.log(cands.kstock)
@@ -189,7 +192,7 @@ def expected_sales(model, cands: Candidates) -> np.ndarray:
         + np.log(reg.agglo[r])
     )
     log_fit = -((cands.kpos - model.demand) ** 2).sum(axis=1) / (2 * m.fit_width**2)
-    w = m.selection * (log_prod + log_fit)
+    w = m.selection * (log_prod + log_fit) + appeal.expected_log_appeal(m)
     lse = model.market_lse
     sales = model.demand_total * np.exp(w - np.logaddexp(lse[0], w))
     return sales + reg.public_demand[r] * np.exp(w - np.logaddexp(lse[1 + r], w))
@@ -207,7 +210,8 @@ def enter(model) -> float:
 
     Draws: the start-up and university spin-off counts and each candidate's attributes; one
     uniform per firm (does it spawn a spin-off?), if ``entry.spinoffs``; one normal per
-    candidate (the financiers' screening noise); every candidate's traits."""
+    candidate (the financiers' screening noise); every candidate's traits and appeal at birth
+    (:mod:`clustersim.mechanisms.common.appeal`)."""
     cfg, t = model.cfg, model.t
     parts = [startups(model)]
     if cfg.entry.spinoffs:
@@ -225,6 +229,7 @@ def enter(model) -> float:
     funder[viable] = finance.screen(model, score[viable], cands.region[viable], noise[viable])
     *traits, size_z = draw_traits(model, cands.uid)
     size = cfg.entry.initial_size * np.exp(cfg.entry.entry_size_sd * size_z)
+    born_appeal = appeal.at_birth(model, cands.uid, cfg.market.entrant_appeal_gap)
     fin, fcfg, counts = model.financiers, cfg.finance, model.step_counts
     np.add.at(counts["unviable"], cands.region[~viable], 1)
     brought = 0.0
@@ -248,6 +253,7 @@ def enter(model) -> float:
             int(cands.parent[c]),
             *(t[c] for t in traits),
             cash=fcfg.ticket,
+            appeal=born_appeal[c],
         )
         finance.fund(model, s, k)
         model.ties.add(
@@ -265,7 +271,8 @@ def initial_firms(model) -> None:
     region, some foreign MNEs (bigger, more knowledge). Draws blocks of one per firm, in order:
     x, y (uniforms); in the focal region? (uniform, if ``world.focal.initial_firm_share`` >= 0);
     x, y in the focal region (uniforms); position (``dims`` normals); knowledge, size (normals);
-    MNE? (uniform); their traits come from their ids 0, 1, ... (:func:`draw_traits`). The best
+    MNE? (uniform); their traits come from their ids 0, 1, ... (:func:`draw_traits`). They start
+    with appeal 0 (:mod:`clustersim.mechanisms.common.appeal`): no customer base yet. The best
     of them sets the technology frontier."""
     cfg, rng, n = model.cfg, model.rng, model.cfg.n_firms
     w = cfg.world
@@ -334,12 +341,14 @@ def place_firm(
     cash,
     is_mne=False,
     counted=True,
+    appeal=0.0,
 ) -> int:
     """Put a new firm (and its agent) into a free slot; returns the slot. The one way in for
     the set-up (``counted=False``), entrants and hooks alike (an MNE affiliate, say), so every
     newcomer of the run is counted in ``model.step_counts`` by region and origin
     (:data:`COUNTED_AS`) and the firm counts reconcile. The caller books its cash. No random
-    numbers."""
+    numbers. ``appeal`` is its log demand shifter at birth (0, the incumbents' mean, unless
+    drawn: :mod:`clustersim.mechanisms.common.appeal`)."""
     if counted and origin not in COUNTED_AS:
         allowed = " | ".join(ORIGINS[o] for o in COUNTED_AS)
         raise ValueError(f"origin {origin!r}: a firm placed during the run is one of {allowed}")
@@ -368,6 +377,7 @@ def place_firm(
         getattr(f, name)[s] = 0.0
     f.lender[s], f.investor[s] = finance.house_bank(model, region), -1
     f.credit_line[s] = model.cfg.finance.collateral * emp
+    f.appeal[s] = appeal
     f.vc_backed[s] = f.member[s] = False
     model.agent_of[s] = Firm(model, s)
     if counted:

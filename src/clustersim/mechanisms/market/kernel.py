@@ -1,10 +1,12 @@
-"""Production, competition for demand, accounts and employment (L959-971; Melitz 2003)."""
+"""Production, competition for demand, accounts and employment (L959-971; Melitz 2003); each
+firm's appeal, its persistent demand shifter, moves first (``mechanisms.common.appeal``)."""
 
 import math
 
 import numpy as np
 from numba import njit
 
+from clustersim.mechanisms.common import appeal as appeal_rule
 from clustersim.mechanisms.common.kernel import log_demand_fit
 
 
@@ -41,14 +43,21 @@ def market(
     hiring_skill_rate,
     log_weight,
     lse,
+    appeal,
+    appeal_z,
+    appeal_rho,
+    appeal_sigma,
+    appeal_bound,
 ):
     """One quarter of market competition, accounts and hiring.
 
-    Productivity = knowledge^elasticity x (1 + skill effect x skill) x regional agglomeration
-    x (1 + VC competence). Demand is differentiated (Dixit-Stiglitz): a firm's share is its
-    competitiveness (productivity x fit to demand)^selection over the sum of all firms', so rivals
-    coexist, the least competitive cannot cover their fixed cost (Melitz 2003), and rivalry
-    rewards both productivity and fit (L959-971). Shares are computed from log weights with the
+    Appeal, the log demand shifter, first takes its AR(1) step: rho x appeal + sigma x z, held
+    within +-bound (a numerical guard). Productivity = knowledge^elasticity x (1 + skill effect
+    x skill) x regional agglomeration x (1 + VC competence). Demand is differentiated
+    (Dixit-Stiglitz): a firm's share is its competitiveness (productivity x fit to
+    demand)^selection x exp(appeal) over the sum of all firms', so rivals coexist, the least
+    competitive cannot cover their fixed cost (Melitz 2003), and rivalry rewards productivity,
+    fit and appeal (L959-971). Shares are computed from log weights with the
     log-sum-exp (``lse[0]`` for the world market, ``lse[1 + r]`` for region r's public demand,
     L2180-2231), so no weight overflows at any selection. Firms then move toward the workforce
     their sales pay for at the target margin against a convex adjustment cost (Hamermesh &
@@ -73,7 +82,9 @@ def market(
         log_fit = log_demand_fit(kpos, i, demand, fit_width)
         prod[i] = math.exp(log_prod)
         fit[i] = math.exp(log_fit)
-        log_weight[i] = selection * (log_prod + log_fit)
+        a = appeal_rho * appeal[i] + appeal_sigma * appeal_z[i]
+        appeal[i] = min(max(a, -appeal_bound), appeal_bound)
+        log_weight[i] = selection * (log_prod + log_fit) + appeal[i]
         top = max(top, log_weight[i])
         top_r[r] = max(top_r[r], log_weight[i])
     total = 0.0
@@ -105,8 +116,9 @@ def market(
 
 
 # ---------------------------------------------------------------- engine sub-steps
-def step_market(m) -> None:
+def step_market(m, appeal_z) -> None:
     f, reg, c = m.firms, m.regions, m.cfg.market
+    rho, sigma, bound = appeal_rule.process(c)
     m.log_weight = np.zeros(f.capacity)
     market(
         f.alive,
@@ -140,4 +152,9 @@ def step_market(m) -> None:
         c.hiring_skill_rate,
         m.log_weight,
         m.market_lse,
+        f.appeal,
+        appeal_z,
+        rho,
+        sigma,
+        bound,
     )

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from clustersim.mechanisms.common import appeal as appeal_rule
 from clustersim.mechanisms.common.reference import live_firms, log_demand_fit
 
 
@@ -40,17 +41,21 @@ def log_sum_exp(values: list[float]) -> float:
     return top + math.log(total)
 
 
-def step_market(m) -> None:
+def step_market(m, appeal_z) -> None:
     """One quarter of production, competition for demand, accounts and employment.
 
+    Each firm's appeal (its log demand shifter, ``mechanisms.common.appeal``) first takes its
+    AR(1) step with the normal ``appeal_z[slot]``, held within the numerical guard.
+
     Demand is differentiated (Dixit-Stiglitz): a firm's share is its competitiveness
-    (productivity x fit to demand)^selection over the sum of all firms', so rivalry rewards both
-    productivity and fit (L959-971) and the least competitive cannot cover their fixed cost
-    (Melitz 2003). Shares come from log weights through the log-sum-exp, so no weight overflows.
-    Public procurement adds demand bought inside a region, shared the same way among its firms
-    (L2180-2231). Each firm then pays for the workers it hires or sheds (adjustment cost).
+    (productivity x fit to demand)^selection x exp(appeal) over the sum of all firms', so rivalry
+    rewards productivity, fit and appeal (L959-971) and the least competitive cannot cover their
+    fixed cost (Melitz 2003). Shares come from log weights through the log-sum-exp, so no weight
+    overflows. Public procurement adds demand bought inside a region, shared the same way among
+    its firms (L2180-2231). Each firm then pays for the workers it hires or sheds (adjustment cost).
     """
     c, reg = m.cfg.market, m.regions
+    rho, sigma, bound = appeal_rule.process(c)
     demand = m.demand.tolist()
     region_skill, agglo = reg.skill.tolist(), reg.agglo.tolist()
     wage, rent, public = reg.wage.tolist(), reg.rent.tolist(), reg.public_demand.tolist()
@@ -64,7 +69,9 @@ def step_market(m) -> None:
         log_prod = log_productivity(firm.kstock, firm.skill, agglo[r], firm.competence, c)
         log_fit = log_demand_fit(firm.kpos.tolist(), demand, c.fit_width)
         firm.prod, firm.fit = math.exp(log_prod), math.exp(log_fit)
-        w = c.selection * (log_prod + log_fit)
+        a = rho * firm.appeal + sigma * float(appeal_z[firm.slot])
+        firm.appeal = min(max(a, -bound), bound)
+        w = c.selection * (log_prod + log_fit) + firm.appeal
         m.log_weight[firm.slot] = w
         weights.append(w)
         by_region[r].append(w)
