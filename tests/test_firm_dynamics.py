@@ -127,26 +127,6 @@ def test_debt_pays_interest_to_the_lender_and_losses_drain_its_equity():
     assert fin.losses[k] > 0
 
 
-def test_firms_that_owe_nothing_pay_out_cash_above_their_buffer():
-    m = small()
-    m.run(4)
-    f, c = m.firms, m.cfg.finance
-    a, b = f.live[:2]
-    for s in (a, b):
-        f.cash[s], f.investor[s] = 100.0, -1
-        f.sales[s], f.profit[s] = 20.0, 2.0  # costs 18 a quarter
-    f.loan[a], f.loan[b] = 0.0, 5.0
-    before = f.cash.copy()
-    finance.settle(m)
-    buffer = c.cash_buffer * 18.0
-    assert f.cash[a] == pytest.approx(before[a] - c.payout_rate * (100.0 - buffer))
-    assert f.cash[b] == pytest.approx(before[b] - c.interest_rate * 5.0 - c.repayment * c.ticket)
-    m.cfg.finance.payout_rate = 1.0
-    f.cash[a] = 100.0
-    finance.settle(m)
-    assert f.cash[a] == pytest.approx(buffer)  # all of the excess, never the buffer
-
-
 def test_a_vc_invests_its_fund_and_sells_its_stakes():
     m = small(years=12, **{"finance.vc_holding": 8})
     fin = m.financiers

@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "3639de578ac51c51",
-    "default": "b168b390ca8ba00e",
-    "fdi": "82be36831f06c5ba",
-    "package": "88e16bed8cff2e7b",
-    "reengineered": "ae7484c263d729a1",
-    "reference": "5e1e2896bad9bf7b",
-    "seed_finance": "eb7e77771ee2af69",
+    "biotech_closed": "1408a0dcf34cbc7b",
+    "default": "eb67c4cd6f545459",
+    "fdi": "11ee49e94f157457",
+    "package": "63cea87af2f3df1c",
+    "reengineered": "46e1990d34bfc442",
+    "reference": "3863544503cb4cfc",
+    "seed_finance": "00398e1f70b9fb0e",
 }
 
 

@@ -111,21 +111,6 @@ class FinanceConfig:
         1,
         source="calibrated: a five-year loan",
     )
-    cash_buffer: float = param(
-        0.3,
-        "Quarters of its costs a firm keeps as a precautionary cash buffer before paying out",
-        0,
-        100,
-        source="JPMorgan Chase Institute 2016: the median small business holds 27 days of "
-        "outflows; Opler et al. 1999 (precautionary cash)",
-    )
-    payout_rate: float = param(
-        0.085,
-        "Share of the cash above the buffer a firm without a loan or VC pays its owners a quarter",
-        0,
-        1,
-        source="Lintner 1956: dividends close about 30 % of the gap to their target a year",
-    )
     collateral: float = param(
         4.0,
         "Debt per employee a lender accepts without a relationship (the firm's assets)",

@@ -127,8 +127,7 @@ def fund(model, slot: int, k: int) -> None:
 
 def settle(model) -> float:
     """After the market: interest on loans and overdrafts, loan repayments, VCs' exits, each
-    firm's profit expectation and credit line, payouts to owners. Returns the cash firms paid
-    to financiers and owners.
+    firm's profit expectation and credit line. Returns the cash firms paid to financiers.
 
     The expectation starts at break-even (the firm entered expecting to cover its costs) and
     learns from each quarter's profit after interest with weight 1 / (age + prior_quarters), at
@@ -156,21 +155,7 @@ def settle(model) -> float:
         cfg.collateral * f.emp[live] * (1.0 + cfg.relationship_lending * trust[live])
     )
     _vc_exits(model)
-    return float(interest.sum() + repaid.sum() + _pay_out(model, live).sum())
-
-
-def _pay_out(model, live: np.ndarray) -> np.ndarray:
-    """Firms that owe nothing and have no VC keep a precautionary buffer of ``cash_buffer``
-    quarters of their costs (Opler et al. 1999) and pay their owners ``payout_rate`` of the cash
-    above it (partial adjustment, Lintner 1956). Without it profits pile up as cash forever, and
-    a firm whose prospects turn could live off the pile for decades instead of closing."""
-    f, cfg = model.firms, model.cfg.finance
-    costs = np.maximum(f.sales[live] - f.profit[live], 0.0)
-    excess = np.maximum(0.0, f.cash[live] - cfg.cash_buffer * costs)
-    owes = (f.loan[live] > 0) | (f.investor[live] >= 0)
-    paid = np.where(owes, 0.0, cfg.payout_rate * excess)
-    f.cash[live] -= paid
-    return paid
+    return float(interest.sum() + repaid.sum())
 
 
 def _trust_in_lender(model) -> np.ndarray:
