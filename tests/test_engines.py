@@ -104,12 +104,16 @@ def simulate(engine: str, spec: dict):
     if levers:
         model.add_hook(Levers())
     model.run()
+    return {**outputs(model), "tally": tally.total}
+
+
+def outputs(model) -> dict[str, pd.DataFrame]:
+    """What the engines must agree on: the time series, firm and tie tables and the ledger."""
     return {
         "timeseries": model.recorder.frame(),
         "firms": firm_table(model),
         "ties": tie_table(model),
         "ledger": pd.DataFrame(model.ledger),
-        "tally": tally.total,
     }
 
 

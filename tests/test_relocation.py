@@ -7,13 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from test_accounting import assert_firm_counts_reconcile, assert_ledger_balances
-from test_engines import assert_same
+from test_engines import assert_same, outputs
 
 from clustersim import make_config
 from clustersim.mechanisms.demography import relocation
 from clustersim.mechanisms.demography.location import location_utility
 from clustersim.model import ClusterModel
-from clustersim.observe.recording import firm_table, tie_table
 from clustersim.world.hooks import StepHook
 from clustersim.world.state import TIE_FINANCIER, TIE_FIRM, TIE_UNIVERSITY
 
@@ -217,12 +216,7 @@ def test_engines_agree_with_moves():
             3.0, n_firms=80, years=4, engine=engine, **{"relocation.review_rate": 0.05}
         )
         model.run()
-        return {
-            "timeseries": model.recorder.frame(),
-            "firms": firm_table(model),
-            "ties": tie_table(model),
-            "ledger": pd.DataFrame(model.ledger),
-        }
+        return outputs(model)
 
     fast, ref = simulate("numba"), simulate("reference")
     assert fast["timeseries"].relocations_in.sum() > 5
