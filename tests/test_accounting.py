@@ -62,8 +62,12 @@ def assert_firm_counts_reconcile(ts: pd.DataFrame) -> None:
 
 
 def assert_ledger_balances(ledger: pd.DataFrame, steps: int) -> None:
+    """Cash after each step equals cash before plus the step's flows, to 1e-10 of the gross
+    amounts booked (a net balance of large opposite flows carries their rounding)."""
     assert len(ledger) == steps
-    np.testing.assert_allclose(expected_cash_after(ledger), ledger.cash_after, rtol=1e-10, atol=0)
+    gross = ledger.select_dtypes("number").abs().sum(axis=1)
+    error = (expected_cash_after(ledger) - ledger.cash_after).abs()
+    assert (error <= 1e-10 * gross).all(), error[error > 1e-10 * gross]
 
 
 def test_employment_and_firm_counts_match_firm_table(small_config):

@@ -131,8 +131,8 @@ class Recorder:
             "tie_density": np.where(pairs > 0, internal / np.maximum(pairs, 1), 0.0),
             "clustering": np.where(firms > 0, s[:, 4] / np.maximum(firms, 1), 0.0),
             "external_tie_share": np.where(touching > 0, external / np.maximum(touching, 1), 0.0),
-            "trust_mean": np.where(s[:, 7] > 0, mean, np.nan),
-            "trust_sd": np.where(s[:, 7] > 0, np.sqrt(var), np.nan),
+            "trust_mean": np.where(s[:, 7] > 0, mean, 0.0),  # 0 without ties: no NaN in outputs
+            "trust_sd": np.where(s[:, 7] > 0, np.sqrt(var), 0.0),
             "university_ties": np.bincount(
                 model.firms.region[t.view("a")[kinds == 1]], minlength=model.regions.n
             ).astype(float),

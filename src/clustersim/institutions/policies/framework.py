@@ -20,13 +20,17 @@ No random numbers; it spends nothing.
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 
+from clustersim.conf.demography import EntryConfig
 from clustersim.conf.instruments import FrameworkParams
 from clustersim.institutions.policies.base import Instrument
 
 IPR_ENFORCEMENT = 0.2  # enforcement gained per unit of IPR strength
 IPR_MOBILITY = 0.5  # share of labour mobility lost per unit of IPR strength
+STARTUP_RATE_MAX = next(f for f in fields(EntryConfig) if f.name == "startup_rate").metadata["hi"]
 
 
 class Framework(Instrument):
@@ -61,5 +65,7 @@ class Framework(Instrument):
         if self.p.scope == "target":
             model.regions.amenity[self.region] += gain
             return
-        e, until = model.cfg.entry, model.t + 1
-        model.overrides.set("entry.startup_rate", e.startup_rate * np.exp(gain), self.key, until)
+        rate, until = model.cfg.entry.startup_rate, model.t + 1
+        if rate > 0:  # in logs, and no more founders than the highest rate a config accepts
+            rate = float(np.exp(min(np.log(rate) + gain, np.log(STARTUP_RATE_MAX))))
+        model.overrides.set("entry.startup_rate", rate, self.key, until)
