@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "1408a0dcf34cbc7b",
-    "default": "eb67c4cd6f545459",
-    "fdi": "11ee49e94f157457",
-    "package": "63cea87af2f3df1c",
-    "reengineered": "46e1990d34bfc442",
-    "reference": "3863544503cb4cfc",
-    "seed_finance": "00398e1f70b9fb0e",
+    "biotech_closed": "817b89358c552170",
+    "default": "4e9254b87ab29643",
+    "fdi": "841489cdb503ceb1",
+    "package": "c77162a05aa1563c",
+    "reengineered": "f7d8a6e861ae8121",
+    "reference": "6c0d10b1d6573fef",
+    "seed_finance": "0bad2635f8d7d697",
 }
 
 

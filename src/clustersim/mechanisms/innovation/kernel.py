@@ -5,6 +5,7 @@ import math
 from numba import njit
 
 from clustersim.mechanisms.common.kernel import demand_fit
+from clustersim.mechanisms.innovation import LOG_PUBLIC_KNOWLEDGE
 
 
 @njit(cache=True)
@@ -58,6 +59,7 @@ def innovate(
     firms and damped by regional complacency (L1159-1160, L1368-1403).
     """
     n = alive.shape[0]
+    floor = math.exp(log_frontier + LOG_PUBLIC_KNOWLEDGE)
     dims = kpos.shape[1]
     for i in range(n):
         inc_count[i] = 0
@@ -93,7 +95,7 @@ def innovate(
             ceiling = max(log_k, log_frontier)  # a radical step reaches the frontier at most
             kstock[i] = math.exp(min(log_k + radical_gain * abs(z_gain[i]), ceiling))
             rad_count[i] = 1
-        kstock[i] *= 1.0 - depreciation
+        kstock[i] = max(kstock[i] * (1.0 - depreciation), floor)
 
 
 # ---------------------------------------------------------------- engine sub-steps

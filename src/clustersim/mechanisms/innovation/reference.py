@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from clustersim.mechanisms.common.reference import chance, demand_fit, live_firms
+from clustersim.mechanisms.innovation import LOG_PUBLIC_KNOWLEDGE
 
 
 def absorptive_capacity(rd: float, skill: float, k) -> float:
@@ -60,6 +61,7 @@ def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
     complacency = m.regions.complacency.tolist()
     u_inc, u_rad, z_gain = u_inc.tolist(), u_rad.tolist(), z_gain.tolist()
     z_inc, z_rad = z_inc.tolist(), z_rad.tolist()
+    floor = math.exp(m.log_frontier + LOG_PUBLIC_KNOWLEDGE)
     m.firms.inc[:] = 0  # this quarter's counts, dead slots included
     m.firms.rad[:] = 0
     for firm in live_firms(m):
@@ -81,5 +83,5 @@ def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
             pos = [p + k.radical_jump * z for p, z in zip(pos, z_rad[s], strict=True)]
             firm.kstock = radical_gain(firm.kstock, m.log_frontier, z_gain[s], k)
             firm.rad = 1
-        firm.kstock *= 1.0 - k.depreciation
+        firm.kstock = max(firm.kstock * (1.0 - k.depreciation), floor)
         firm.kpos[:] = pos
