@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "1408a0dcf34cbc7b",
-    "default": "eb67c4cd6f545459",
-    "fdi": "11ee49e94f157457",
-    "package": "63cea87af2f3df1c",
-    "reengineered": "46e1990d34bfc442",
-    "reference": "3863544503cb4cfc",
-    "seed_finance": "00398e1f70b9fb0e",
+    "biotech_closed": "a7f81f376fdcc105",
+    "default": "80a3d86b5d63789b",
+    "fdi": "856afc6e6a3f322a",
+    "package": "29cb6ac7961d3c1d",
+    "reengineered": "04bd4008b3e0fdf0",
+    "reference": "bf180e897715a469",
+    "seed_finance": "eaf91b5687344e5c",
 }
 
 
