@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "817b89358c552170",
-    "default": "4e9254b87ab29643",
-    "fdi": "841489cdb503ceb1",
-    "package": "c77162a05aa1563c",
-    "reengineered": "f7d8a6e861ae8121",
-    "reference": "6c0d10b1d6573fef",
-    "seed_finance": "0bad2635f8d7d697",
+    "biotech_closed": "e792a168a35d3a90",
+    "default": "a8da99f201aee884",
+    "fdi": "acc5e4e028f769d2",
+    "package": "138289dc14b97702",
+    "reengineered": "e39145eb1ce494ce",
+    "reference": "118e00a6ea5dc2ca",
+    "seed_finance": "0f35c7247189996c",
 }
 
 

@@ -52,13 +52,12 @@ def test_p5_tie_network_is_a_small_world(baseline_runs):
     assert paths.mean() < 2.0, "path lengths stay comparable to a random graph"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since firms have persistent demand shocks (appeal, market.appeal_*), spin-offs still "
-    "concentrate firms in five of six replications but by 0.0075 on average, short of 0.01",
-)
 def test_p3_spinoffs_concentrate_firms_without_agglomeration_economies():
-    """Klepper 2007: with agglomeration externalities off, spin-offs alone concentrate firms."""
+    """Klepper 2007: with agglomeration externalities off, spin-offs alone concentrate firms.
+
+    With persistent demand shocks and fixed labour pools this fell short (0.0075 on average,
+    an expected failure); since labour moves (issue 13) the difference is 0.014 on average, four
+    of six replications positive (p = 0.036): it holds, narrowly."""
     base = make_config(**{"market.agglomeration": 0.0, "entry.agglomeration_pull": 0.0})
     diffs = []
     for rep in range(6):

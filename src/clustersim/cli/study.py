@@ -42,6 +42,7 @@ class Study:
     out: Path
     jobs: int
     smoke: bool
+    overrides: list[str] = field(default_factory=list)  # ``--set`` overrides on top of the base
     started: float = field(default_factory=time.perf_counter)
 
     @property
@@ -51,7 +52,7 @@ class Study:
     def config(self, *overrides: dict, replication: int = 0):
         """The base parameters updated by ``overrides`` (nested or dotted keys), validated."""
         data = _deep_merge(self.design.get("base", {}), {"output": {"write": False}})
-        flat = {}
+        flat = {k: yaml.safe_load(v) for k, _, v in (o.partition("=") for o in self.overrides)}
         for o in overrides:
             for k, v in o.items():
                 if "." in k:
@@ -77,7 +78,7 @@ class Study:
         from clustersim.experiment.run import git_revision
 
         wall = time.perf_counter() - self.started
-        mode = " --smoke" if self.smoke else ""
+        mode = (" --smoke" if self.smoke else "") + "".join(f" --set {o}" for o in self.overrides)
         footer = (
             f"\n## Reproduce\n\n`python experiments/{self.name}/run.py{mode} --jobs {self.jobs}` "
             f"({self.replications} replications per cell; wall time {wall:.0f} s on "
@@ -103,6 +104,14 @@ def load(name: str, argv: list[str] | None = None, here: Path | None = None) -> 
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--replications", type=int, help="override the design's replications")
     parser.add_argument("--out", help=f"output folder (default results/{name})")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Hydra-style override on top of the design's base, in every cell "
+        "(repeatable; e.g. --set world.migration.rate=0)",
+    )
     args = parser.parse_args(argv)
     folder = here or Path(__file__).resolve().parents[3] / "experiments" / name
     design = yaml.safe_load((folder / "design.yaml").read_text())
@@ -111,7 +120,7 @@ def load(name: str, argv: list[str] | None = None, here: Path | None = None) -> 
     if args.replications:
         design["replications"] = args.replications
     out = Path(args.out or Path("results") / name)
-    return Study(name, design, out, args.jobs, args.smoke)
+    return Study(name, design, out, args.jobs, args.smoke, list(args.set))
 
 
 def verdict(est: tuple[float, float, float], expected: int) -> str:
@@ -192,7 +201,7 @@ def cell_runs(st: Study, cells: dict[str, list[str]], reduce=focal_series) -> di
 
     from clustersim.experiment.batch import run_many
 
-    base = [f"{k}={v}" for k, v in st.design.get("base", {}).items()]
+    base = [f"{k}={v}" for k, v in st.design.get("base", {}).items()] + st.overrides
     configs, keys = [], []
     for name, overrides in cells.items():
         cfg = compose([*base, *overrides, "output.write=false"])

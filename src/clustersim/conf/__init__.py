@@ -34,7 +34,7 @@ from clustersim.conf.validation import (
     to_dict,
     validate,
 )
-from clustersim.conf.world import FocalRegionConfig, ShockConfig, WorldConfig
+from clustersim.conf.world import FocalRegionConfig, MigrationConfig, ShockConfig, WorldConfig
 
 __all__ = [
     "POLICY_INSTRUMENTS",
@@ -50,6 +50,7 @@ __all__ = [
     "LifecycleConfig",
     "LocationConfig",
     "MarketConfig",
+    "MigrationConfig",
     "OutputConfig",
     "PolicyConfig",
     "ProgrammeConfig",

@@ -38,6 +38,64 @@ class FocalRegionConfig:
 
 
 @dataclass
+class MigrationConfig:
+    """Labour that moves: migration between regions and commuting across their borders
+    (``world.regions.migrate`` and ``world.regions.update``). ``rate=0`` and ``commute_range=0``
+    give fixed, separate regional labour pools (the model before issue 13)."""
+
+    rate: float = param(
+        0.05,
+        "Quarterly migration from one region to another, as a share of the origin's pool times "
+        "the destination's share of all workers, per unit of utility gain (log expected wage "
+        "plus valued amenity) beyond the moving cost; 0 fixes the pools. With the congestion "
+        "wages here, a region whose jobs double gains half of its eventual workers in about 2 "
+        "years and some 90 % in 5-7",
+        0,
+        1,
+        source="Blanchard & Katz 1992 (regional employment shocks absorbed mostly by migration "
+        "within 5-7 years); Harris & Todaro 1970 (expected wage)",
+    )
+    supply_elasticity: float = param(
+        1.0,
+        "Long-run elasticity of a region's labour pool to its utility (log expected real "
+        "wage): idiosyncratic attachment to places makes local labour supply upward-sloping "
+        "rather than flat",
+        0.05,
+        100,
+        source="Moretti 2011 (Handbook of Labor Economics 4B, spatial equilibrium with "
+        "heterogeneous location preferences); Suarez Serrato & Zidar 2016 (order one)",
+    )
+    amenity_weight: float = param(
+        0.25,
+        "Worker utility (log-wage units) per unit of regional amenity (location-utility "
+        "units): at the default spread, amenities differ by some 5 % of income",
+        0,
+        5,
+        source="Roback 1982; Albouy 2008 (quality-of-life differences of a few to ~20 % of "
+        "income across metropolitan areas)",
+    )
+    moving_cost: float = param(
+        0.05,
+        "Utility gap (log wage) below which nobody moves: the flow equivalent of a one-off "
+        "moving cost of about a year's wage at a 5 % discount rate",
+        0,
+        2,
+        source="Sjaastad 1962 (migration as an investment); Kennan & Walker 2011 (large "
+        "moving costs)",
+    )
+    commute_range: float = param(
+        20.0,
+        "Distance decay of commuting (km): a region's labour market counts the jobs and workers "
+        "of every region at weight exp(-distance between centres / range); 0 keeps each "
+        "region's market to itself",
+        0,
+        10000,
+        source="commuting zones, Tolbert & Sizer 1996; exponential distance decay of "
+        "spatial interaction, Fotheringham & O'Kelly 1989",
+    )
+
+
+@dataclass
 class WorldConfig:
     """Landscape, regions and labour markets ."""
 
@@ -94,6 +152,7 @@ class WorldConfig:
     initial_skill: float = param(0.4, "Initial workforce skill in every region", 0, 1)
     skill_decay: float = param(0.005, "Quarterly erosion of regional skill without graduates", 0, 1)
     focal: FocalRegionConfig = field(default_factory=FocalRegionConfig)
+    migration: MigrationConfig = field(default_factory=MigrationConfig)
 
 
 @dataclass

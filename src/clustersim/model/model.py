@@ -13,7 +13,9 @@ Step order (one quarter), with the stream each sub-step reads and what its draws
 
 1. demand grows and drifts in technology space; shocks jump it;      (DEMAND, SHOCK: the world)
    the technology frontier moves on
-2. regions: wages, rents, critical-mass agglomeration, complacency    (none)
+2. regions: migration between the labour pools (last quarter's        (none)
+   wages, jobs and amenities); wages, rents (commuting-zone
+   tightness), critical-mass agglomeration, complacency
    hooks: ``before_step``
 3. market: appeal's AR(1) step, productivity, shares, accounts,       (APPEAL: firm id)
    employment
@@ -219,6 +221,8 @@ class ClusterModel(mesa.Model):
         demand.update(self)
         self.log_frontier += cfg.knowledge.frontier_growth
         self.regions.emp_prev[:] = self.regions.emp
+        if cfg.world.migration.rate > 0:
+            regions.migrate(self.regions, cfg)
         regions.update(self.regions, f, cfg)
         self._call("before_step")
         z = self.streams.normals(APPEAL, self.t, f.uid, 1, where=f.alive)[:, 0]

@@ -19,7 +19,8 @@ def concentration(shares: np.ndarray) -> float:
 
 def location_quotient(ts: pd.DataFrame, region: int, column: str = "employment") -> pd.Series:
     """Share of the industry's ``column`` in ``region`` over that region's share of the labour
-    pool, per step (regions have equal pools unless a preset scales the focal one)."""
+    pool at set-up, per step (regions have equal pools unless a preset scales the focal one;
+    migration moves workers toward the industry's jobs, so the set-up pool is the reference)."""
     pivot = ts.pivot_table(index="step", columns="region", values=column, aggfunc="sum")
     share = pivot[region] / pivot.sum(axis=1).replace(0, np.nan)
     return share * pivot.shape[1]

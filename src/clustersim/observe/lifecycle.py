@@ -139,7 +139,7 @@ def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
 
     emp = np.bincount(reg_live, f.emp[live], minlength=n_reg).astype(float)
     world = emp.sum()
-    pool = model.regions.pool
+    pool = model.regions.base_pool  # the size of the place, not the workers the industry drew
     lq = np.where(world > 0, emp / max(world, 1e-12) / (pool / pool.sum()), 0.0)
     linked_share = _ratio(linked, n_core)
     core_trust = _ratio(trust_sum, internal)

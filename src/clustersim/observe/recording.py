@@ -62,6 +62,7 @@ class Recorder:
             "skill": reg.skill.copy(),
             "wage": reg.wage.copy(),
             "rent": reg.rent.copy(),
+            "labour_pool": reg.pool.copy(),
             "innovations_incremental": _per_region(model, f.inc[live].astype(float), live),
             "innovations_radical": _per_region(model, f.rad[live].astype(float), live),
             "knowledge_heterogeneity": self._heterogeneity(model, live),

@@ -33,8 +33,21 @@ def build(cfg, rng: np.random.Generator, focal: int) -> RegionArrays:
         reg.bonding[:] = cfg.trust.closed_in_group
         reg.bridging[:] = cfg.trust.closed_out_group
     reg.base_skill[:] = reg.skill
+    reg.base_pool[:] = reg.pool
+    reg.commute = commuting_weights(reg, w.migration.commute_range)
     reg.critical_mass = critical_mass(cfg)
     return reg
+
+
+def commuting_weights(reg: RegionArrays, commute_range: float) -> np.ndarray | None:
+    """Each region's labour market as a commuting zone (Tolbert & Sizer 1996): row ``r`` weights
+    the jobs and workers of region ``j`` by exp(-d_rj / range), d the distance between the
+    regions' centres (an exponential distance decay of commuting flows, Fotheringham & O'Kelly
+    1989); the region itself counts fully. None (no commuting) when the range is 0."""
+    if commute_range <= 0:
+        return None
+    d = np.hypot(reg.cx[:, None] - reg.cx[None, :], reg.cy[:, None] - reg.cy[None, :])
+    return np.exp(-d / commute_range)
 
 
 def critical_mass(cfg) -> float:
@@ -57,10 +70,56 @@ def update(reg: RegionArrays, firms, cfg) -> None:
     w, m, f = cfg.world, cfg.market, firms
     live = f.live
     reg.emp = np.bincount(f.region[live], f.emp[live], minlength=reg.n).astype(float)
-    tight = reg.emp / reg.pool
+    if reg.commute is None:
+        tight = reg.emp / reg.pool
+    else:  # tightness of the commuting zone: the jobs and workers within reach
+        tight = (reg.commute @ reg.emp) / (reg.commute @ reg.pool)
+    reg.tight = tight
     reg.wage = w.base_wage * (1.0 + w.wage_tightness * tight)
     reg.rent = w.base_rent * (1.0 + w.rent_density * tight)
     mass = reg.critical_mass
     s = 1.0 / (1.0 + np.exp(-(reg.emp - mass) / (m.critical_mass_width * mass)))
     reg.agglo = 1.0 + m.agglomeration * s
     reg.complacency = m.complacency * s
+
+
+def utility(reg: RegionArrays, mig) -> np.ndarray:
+    """What a worker of the industry expects from living in each region: the log of the
+    expected wage, the wage times the chance of a job (Harris & Todaro 1970; the commuting
+    zone's tightness, capped at 1), plus the valued amenity, less the congestion of the place
+    beyond its set-up size at the supply elasticity (the marginal resident's weaker attachment
+    in a spatial equilibrium with heterogeneous location preferences, Moretti 2011)."""
+    expected = reg.wage * np.clip(reg.tight, 1e-3, 1.0)
+    return (
+        np.log(expected)
+        + mig.amenity_weight * reg.amenity
+        - np.log(reg.pool / reg.base_pool) / mig.supply_elasticity
+    )
+
+
+def migrate(reg: RegionArrays, cfg) -> np.ndarray:
+    """People move between the regions' labour pools toward higher utility (``utility``), read
+    from last quarter's wages and jobs (a lag); returns the net inflow of each region.
+
+    From region i to region j go ``rate`` x pool_i x (pool_j / all workers) x (V_j - V_i - c)
+    a quarter when the utility gain exceeds the moving cost c (Sjaastad 1962), nobody
+    otherwise: each origin-destination flow leaves one pool and joins another, so people are
+    conserved (to rounding), not created, and the flows stop once no gain beats the cost.
+    Destinations draw in proportion to their size (the mass of a gravity flow). Movers carry
+    their skill: the stayers keep theirs and each destination's skill (and base skill) becomes
+    the pool-weighted mix of stayers and arrivals. No random numbers; shared by both engines
+    (it runs before the engine's sub-steps)."""
+    mig = cfg.world.migration
+    v = utility(reg, mig)
+    gain = np.clip(v[None, :] - v[:, None] - mig.moving_cost, 0.0, 0.5)  # [origin, destination]
+    flow = mig.rate * reg.pool[:, None] * (reg.pool[None, :] / reg.pool.sum()) * gain
+    inflow, outflow = flow.sum(axis=0), flow.sum(axis=1)
+    if not inflow.any():
+        return np.zeros(reg.n)
+    stay = reg.pool - outflow
+    pool = stay + inflow
+    for level in (reg.skill, reg.base_skill):
+        level[:] = (stay * level + flow.T @ level) / pool
+    net = inflow - outflow
+    reg.pool[:] = pool
+    return net

@@ -194,7 +194,10 @@ class RegionArrays:
         self.x1 = np.zeros(n)
         self.y0 = np.zeros(n)
         self.y1 = np.zeros(n)
-        self.pool = np.zeros(n)
+        self.pool = np.zeros(n)  # the industry's workers living in the region (world.regions)
+        self.base_pool = np.zeros(n)  # the pool at set-up, the size of the place
+        self.tight = np.zeros(n)  # employment over the pool of the region's commuting zone
+        self.commute = None  # commuting weights between regions (n x n), None without commuting
         self.amenity = np.zeros(n)
         self.enforcement = np.zeros(n)
         self.bonding = np.zeros(n)

@@ -11,6 +11,9 @@ Each quarter the programme trains ``trainees`` workers at ``unit_cost`` each; a 
   their skill into the industry, and it reaches firms only through hiring. The Whitebook finds
   programmes for the employed more successful (L2255-2258).
 
+When labour moves (``world.migration``), the pool's skill moves with its people: trained workers
+who leave take their skill with them, untrained arrivals dilute it (``world.regions.migrate``).
+
 Capture diverts that share of the trainees to the incumbents with most lobbying weight, large
 or not. Risks it can show: training that firms would have reached anyway (deadweight, matched
 against the twin's skills: publicly supplied courses in place of those a private market would
