@@ -22,8 +22,9 @@ firms start at 0: the set-up is a scattered start, not an equilibrium, and their
 without regard to demand, so a stationary draw would close the low-appeal ones at once; their
 dispersion builds up with the AR(1) (its variance is 1 - rho_a ** (2 x years) of the stationary
 one). A hook's MNE affiliate starts at the incumbents' mean, 0 (its group's brand). A
-would-be entrant does not know its draw when it decides to enter (Jovanovic 1982; Hopenhayn 1992): it expects the mean of ``exp(appeal)`` over
-entrants, ``log E[exp(appeal)] = -gap + sd ** 2 / 2``.
+would-be entrant does not know its draw when it decides to enter (Jovanovic 1982; Hopenhayn
+1992): it expects the mean of ``exp(appeal)`` over entrants,
+``log E[exp(appeal)] = -gap + sd ** 2 / 2``.
 
 Appeal is clipped to +-(gap + ``BOUND_SDS`` stationary standard deviations), a numerical guard
 only (a stationary Gaussian AR(1) practically never gets there). A relocating firm keeps its appeal.
