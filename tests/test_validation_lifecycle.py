@@ -61,6 +61,12 @@ def test_p2_shakeout_in_a_new_technology():
     assert (growth[drops >= 0.3] > 1.0).all()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="threshold not reproduced since labour moves (issue 13): losses rise steadily with the "
+    "dose (0.09 at 10 %, 0.26 at 50 %, 0.73 at 90 %), largest step 2.5x the median; the workers "
+    "of removed firms leave, so small removals are not made good (docs/validation.md, P7)",
+)
 def test_p7_removing_firms_shows_a_threshold_and_hysteresis():
     """Remove 0-90 % of the focal firms at year 15; measure the loss 25 years later (L1067-1101)."""
     shares = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
