@@ -240,8 +240,8 @@ def test_w3_fdi_jobs_come_fast(w3_runs):
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="not reproduced since the frontier (issue 12): suppliers gain 4.6 % (low capacity) "
-    "vs 3.1 % (high); absorptive capacity speeds own catch-up as much as learning, so the "
+    reason="not reproduced since the frontier (issue 12): suppliers gain 4.9 % (low capacity) "
+    "vs 3.3 % (high); absorptive capacity speeds own catch-up as much as learning, so the "
     "affiliate's lesson is a transient (docs/policies.md, W3)",
 )
 def test_w3_supplier_upgrading_needs_absorptive_capacity(w3_runs):
