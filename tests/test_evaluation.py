@@ -297,6 +297,12 @@ def test_w4_the_broker_adds_lasting_output_where_a_base_exists(w4_broker):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="not reproduced since labour moves (issue 13): +1.6 jobs in the base against 0.0 in "
+    "the empty region at the policy's end, p = 0.35; the base already holds the market and its "
+    "productivity gains raise output (docs/policies.md, W4)",
+)
 def test_w4_the_broker_adds_more_jobs_where_a_base_exists(w4_broker):
     b, e = w4_broker["employment.policy_end"]
     assert welch_greater(b, e) < 0.05, (b.mean(), e.mean())
