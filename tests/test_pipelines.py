@@ -76,36 +76,44 @@ def test_redundant_local_knowledge_raises_the_chance_of_a_distant_tie(midrun, en
     model, state = midrun
     f, focal = model.firms, model.focal
     members = f.live[f.region[f.live] == focal]
+    then = model.demand_past[0]
+    model.demand_past[0] = model.demand.copy()  # no market shift: redundancy alone drives need
     counts = {}
     for case in ("spread", "redundant"):
         far = 0
         for seed in range(5):
             _reset(model, state, tie_value=1e4, pipeline_rate=1.0)
-            f.fit[:] = 1.0  # no market mismatch: redundancy alone drives the need
             if case == "redundant":
                 f.kpos[members] = f.kpos[members].mean(axis=0)
             (a, b, kind, _), _ = _search(model, engine, seed)
             far += int((_distant(model, a, b, kind) & (f.region[a] == focal)).sum())
         counts[case] = far
+    model.demand_past[0] = then
     _reset(model, state, tie_value=1.0)
     assert counts["redundant"] > 2 * max(counts["spread"], 1), counts
 
 
 @pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
 def test_a_market_shift_raises_the_chance_of_a_distant_tie(midrun, engine):
+    """A year ago demand sat on the firms' mean technology; now it has moved two niche widths
+    away (a market shift: the fit of firms near the centre falls) or not at all."""
     model, state = midrun
-    f = model.firms
+    f, width = model.firms, model.cfg.market.fit_width
+    saved = model.demand.copy(), list(model.demand_past)
+    centre = f.kpos[f.live].mean(axis=0)
     counts = {}
-    for fit in (1.0, 0.0):
+    for shift in (0.0, 2.0 * width):
         far = 0
         for seed in range(5):
             _reset(model, state, tie_value=1e4, pipeline_rate=1.0)
-            f.fit[:] = fit
+            model.demand_past[0] = centre.copy()
+            model.demand = centre + shift / np.sqrt(model.dims)
             (a, b, kind, _), _ = _search(model, engine, seed)
             far += int(_distant(model, a, b, kind).sum())
-        counts[fit] = far
+        counts[shift] = far
+    model.demand, model.demand_past = saved[0], saved[1]
     _reset(model, state, tie_value=1.0)
-    assert counts[0.0] > 2 * max(counts[1.0], 1), counts
+    assert counts[2.0 * width] > 2 * max(counts[0.0], 1), counts
 
 
 @pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])

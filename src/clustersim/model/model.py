@@ -128,6 +128,7 @@ class ClusterModel(mesa.Model):
         self.volume = np.zeros((len(SPILL_CHANNELS), n_reg))  # knowledge gained by channel
         self.tie_counts = np.zeros(4, dtype=np.int64)  # projects, successes, betrayals, drops
         self.tie_upkeep = np.zeros(1)  # pipelines' upkeep paid this quarter (ties.projects)
+        self.demand_past: list[np.ndarray] = []  # demand at the start of the last 4 steps
         self.dk = np.zeros(0)  # each slot's knowledge gains, applied once all channels ran
         self.dpos = np.zeros((0, self.dims))  # each slot's moves in technology space, likewise
         self.searched = (np.zeros(0, np.int64),) * 3 + (np.zeros(0),)  # (a, b, kind, trust)
@@ -229,6 +230,7 @@ class ClusterModel(mesa.Model):
         self.transfers = 0.0
         for tally in (*self.step_counts.values(), self.funded, self.refused):
             tally[:] = 0  # from the start: hooks of every phase may add, remove or move firms
+        self.demand_past = [*self.demand_past, self.demand.copy()][-STEPS_PER_YEAR:]
         demand.update(self)
         self.log_frontier += cfg.knowledge.frontier_growth
         self.regions.emp_prev[:] = self.regions.emp

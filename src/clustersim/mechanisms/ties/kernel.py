@@ -7,7 +7,12 @@ kind 2 a firm and a financier. Trust lives on the tie in [0, 1].
 import numpy as np
 from numba import njit
 
-from clustersim.mechanisms.common.kernel import chance_neighbour, cognitive_learning, tech_distance
+from clustersim.mechanisms.common.kernel import (
+    chance_neighbour,
+    cognitive_learning,
+    demand_fit,
+    tech_distance,
+)
 from clustersim.world.state import (
     SPILL_TIE,
     SPILL_UNIVERSITY,
@@ -199,11 +204,11 @@ def _linked(start, nbr, i, code):
 
 
 @njit(cache=True)
-def pipeline_need(i, start, nbr, region, kpos, fit, optimal_distance):
+def pipeline_need(i, start, nbr, region, kpos, optimal_distance, demand_then, demand, width):
     """How much firm ``i`` needs knowledge from outside its region, in [0, 1]: the larger of
     the redundancy of its local partners (how far their mean cognitive distance falls short of
-    Nooteboom's optimal distance; 0 without local firm partners) and its market mismatch
-    (1 - its demand fit)."""
+    Nooteboom's optimal distance; 0 without local firm partners) and the fall of its demand fit
+    since a year ago that the market's move alone caused (its technology held fixed)."""
     total = 0.0
     m = 0
     for p in range(start[i], start[i + 1]):
@@ -214,7 +219,8 @@ def pipeline_need(i, start, nbr, region, kpos, fit, optimal_distance):
     redundancy = 0.0
     if m > 0:
         redundancy = max(0.0, 1.0 - total / m / optimal_distance)
-    return max(redundancy, 1.0 - fit[i])
+    fall = demand_fit(kpos, i, demand_then, width) - demand_fit(kpos, i, demand, width)
+    return max(redundancy, fall)
 
 
 @njit(cache=True)
@@ -247,7 +253,9 @@ def search(
     u_pick2,
     u_pipe,
     u_pick3,
-    fit,
+    demand_then,
+    demand,
+    fit_width,
     region_order,
     region_start,
     pipeline_rate,
@@ -294,7 +302,9 @@ def search(
             continue
         distant = False
         if pipeline_rate > 0.0:
-            need = pipeline_need(i, start, nbr, region, kpos, fit, optimal_distance)
+            need = pipeline_need(
+                i, start, nbr, region, kpos, optimal_distance, demand_then, demand, fit_width
+            )
             distant = u_pipe[i] < pipeline_rate * need
         ch = u_channel[i]
         if distant:
@@ -460,7 +470,9 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
         u_pick2,
         u_pipe,
         u_pick3,
-        f.fit,
+        m.demand_past[0],
+        m.demand,
+        m.cfg.market.fit_width,
         ix.region_order,
         ix.region_start,
         tc.pipeline_rate,

@@ -7,6 +7,7 @@ import numpy as np
 from clustersim.mechanisms.common.reference import (
     bucket,
     cognitive_learning,
+    demand_fit,
     live_firms,
     neighbour_cell,
     partners,
@@ -126,8 +127,9 @@ def pipeline_need(model, start, nbr, firm: Firm) -> float:
     """How much a firm needs knowledge from outside its region, in [0, 1] (Bathelt, Malmberg &
     Maskell 2004): the larger of the redundancy of its local partners, i.e. how far their mean
     cognitive distance falls short of Nooteboom's optimal distance (0 without local firm
-    partners), and its market mismatch, 1 - its demand fit."""
-    optimal = model.cfg.knowledge.optimal_distance
+    partners), and the fall of its demand fit since a year ago that the market's move alone
+    caused (its technology held fixed)."""
+    optimal, width = model.cfg.knowledge.optimal_distance, model.cfg.market.fit_width
     f, here = model.firms, firm.kpos.tolist()
     local = [j for j in partners(start, nbr, firm.slot) if j >= 0 and f.region[j] == firm.region]
     redundancy = 0.0
@@ -136,7 +138,8 @@ def pipeline_need(model, start, nbr, firm: Firm) -> float:
         for j in local:
             total += tech_distance(here, f.kpos[j].tolist())
         redundancy = max(0.0, 1.0 - total / len(local) / optimal)
-    return max(redundancy, 1.0 - firm.fit)
+    then, now = model.demand_past[0].tolist(), model.demand.tolist()
+    return max(redundancy, demand_fit(here, then, width) - demand_fit(here, now, width))
 
 
 def distant_firm(model, firm: Firm, u: float) -> int | None:
