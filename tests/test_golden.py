@@ -28,13 +28,13 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
-    "biotech_closed": "008a6e5e65221ab2",
-    "default": "7406727adcbcc1df",
-    "fdi": "26f346af792e2758",
-    "package": "ab016a1007fe35f1",
-    "reengineered": "c4ebaa7dbc4838de",
-    "reference": "be885e90cd22146e",
-    "seed_finance": "ac9f82812af048c6",
+    "biotech_closed": "1408a0dcf34cbc7b",
+    "default": "eb67c4cd6f545459",
+    "fdi": "11ee49e94f157457",
+    "package": "63cea87af2f3df1c",
+    "reengineered": "46e1990d34bfc442",
+    "reference": "3863544503cb4cfc",
+    "seed_finance": "00398e1f70b9fb0e",
 }
 
 

@@ -58,7 +58,7 @@ class LifecycleConfig:
         source="L1143-1144, L1067-1101",
     )
     mature_external: float = param(
-        0.05,
+        0.02,
         "Share of core actors' ties that leave the region in a mature cluster",
         0,
         1,

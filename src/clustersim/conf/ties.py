@@ -53,13 +53,14 @@ class TrustConfig:
         0.1, "Starting trust toward outsiders of a closed community", 0, 1, source="L2966-2977"
     )
     pipeline_rate: float = param(
-        1.0,
+        0.0,
         "Global pipelines: chance that a searching firm looks at a firm of another region, per "
         "unit of its need for outside knowledge (the larger of its local partners' redundancy, "
         "1 - their mean cognitive distance / knowledge.optimal_distance, and the fall of its "
         "demand fit since a year ago caused by the market's move). 1: the chance equals the "
-        "need, with no friction beyond the tie's value and cost; 0 switches pipelines off, "
-        "with their premium and upkeep: the model before pipelines",
+        "need, with no friction beyond the tie's value and cost; 0 (the default until the W4 "
+        "and P4 trade-off in docs/validation.md is settled) switches pipelines off, with "
+        "their premium and upkeep: the model before pipelines",
         0,
         1,
         source="Bathelt, Malmberg & Maskell 2004; Nooteboom 2000; Boschma 2005",
