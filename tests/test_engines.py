@@ -173,7 +173,7 @@ def test_levers_change_the_trajectory():
 STATE = (
     [f"firms.{name}" for name in FIRM_FLOAT + FIRM_INT + FIRM_ID + FIRM_BOOL + ("kpos",)]
     + [f"ties.{name}" for name in ("a", "b", "kind", "trust", "age", "successes")]
-    + ["dk", "dpos", "volume", "tie_counts"]
+    + ["dk", "dpos", "volume", "tie_counts", "tie_upkeep"]
 )
 METHODS = ENGINE_METHODS
 
@@ -221,7 +221,7 @@ def rule_inputs(model, method: str) -> tuple:
         return rng.random((n, contacts)), rng.random((n, contacts)), rng.random(n)
     if method in ("search", "network_stats"):
         start, nbr = NumbaEngine().adjacency(model)
-        return (start, nbr, *rng.random((4, n))) if method == "search" else (start, nbr)
+        return (start, nbr, *rng.random((6, n))) if method == "search" else (start, nbr)
     if method == "spinoff_parents":
         return (0.01 * rng.random(n),)
     return ()

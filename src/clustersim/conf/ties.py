@@ -52,3 +52,35 @@ class TrustConfig:
     closed_out_group: float = param(
         0.1, "Starting trust toward outsiders of a closed community", 0, 1, source="L2966-2977"
     )
+    pipeline_rate: float = param(
+        0.0,
+        "Global pipelines: chance that a searching firm looks at a firm of another region, per "
+        "unit of its need for outside knowledge (the larger of its local partners' redundancy, "
+        "1 - their mean cognitive distance / knowledge.optimal_distance, and the fall of its "
+        "demand fit since a year ago caused by the market's move). 1: the chance equals the "
+        "need, with no friction beyond the tie's value and cost; 0 (the default until the W4 "
+        "and P4 trade-off in docs/validation.md is settled) switches pipelines off, with "
+        "their premium and upkeep: the model before pipelines",
+        0,
+        1,
+        source="Bathelt, Malmberg & Maskell 2004; Nooteboom 2000; Boschma 2005",
+    )
+    pipeline_premium: float = param(
+        1.0,
+        "Extra cost of forming a tie with a firm of another region, in units of tie_cost (1: a "
+        "distant partner costs a second search and contract: travel, intermediaries, "
+        "building trust without co-presence). Not subsidised by a region's tie_cost_factor",
+        0,
+        100,
+        source="Bathelt, Malmberg & Maskell 2004; Storper & Venables 2004",
+    )
+    pipeline_upkeep: float = param(
+        0.25,
+        "Quarterly upkeep of a tie that leaves the region, in units of tie_cost, half to each "
+        "end (0.25: the partners meet in person about once a year, e.g. at a trade fair, each "
+        "meeting costing about one tie formation); local ties keep up for free through "
+        "co-presence",
+        0,
+        100,
+        source="Maskell, Bathelt & Malmberg 2006; Torre 2008",
+    )

@@ -129,6 +129,8 @@ class ClusterModel(mesa.Model):
         # this quarter's tallies and hand-overs between sub-steps, reset by the step
         self.volume = np.zeros((len(SPILL_CHANNELS), n_reg))  # knowledge gained by channel
         self.tie_counts = np.zeros(4, dtype=np.int64)  # projects, successes, betrayals, drops
+        self.tie_upkeep = np.zeros(1)  # pipelines' upkeep paid this quarter (ties.projects)
+        self.demand_past: list[np.ndarray] = []  # demand at the start of the last 4 steps
         self.dk = np.zeros(0)  # each slot's knowledge gains, applied once all channels ran
         self.dpos = np.zeros((0, self.dims))  # each slot's moves in technology space, likewise
         self.searched = (np.zeros(0, np.int64),) * 3 + (np.zeros(0),)  # (a, b, kind, trust)
@@ -209,6 +211,18 @@ class ClusterModel(mesa.Model):
             self.universities.region,
         )
 
+    def _tie_costs(self) -> float:
+        """This quarter's tie costs before regional subsidies (which policies book as
+        transfers): formation of the new ties, the pipeline premium of the new extra-regional
+        ones and the upkeep of the existing ones."""
+        tc, (a, b, kind, _) = self.cfg.trust, self.searched
+        cost = len(a) * tc.tie_cost
+        if tc.pipeline_rate > 0.0:
+            reg = self.firms.region
+            far = (kind == TIE_FIRM) & (reg[a] != reg[np.where(kind == TIE_FIRM, b, a)])
+            cost += int(far.sum()) * tc.pipeline_premium * tc.tie_cost + float(self.tie_upkeep[0])
+        return cost
+
     # ----------------------------------------------------------------- the step
     def step(self) -> None:
         cfg, f = self.cfg, self.firms
@@ -218,6 +232,7 @@ class ClusterModel(mesa.Model):
         self.transfers = 0.0
         for tally in (*self.step_counts.values(), self.funded, self.refused):
             tally[:] = 0  # from the start: hooks of every phase may add, remove or move firms
+        self.demand_past = [*self.demand_past, self.demand.copy()][-STEPS_PER_YEAR:]
         demand.update(self)
         self.log_frontier += cfg.knowledge.frontier_growth
         self.regions.emp_prev[:] = self.regions.emp
@@ -239,6 +254,7 @@ class ClusterModel(mesa.Model):
         self.dpos = np.zeros((n, dims))
         keep = np.ones(self.ties.n, dtype=np.bool_)
         u = draw.uniforms(TIES, t, self.ties.pair_ids(f.uid), 4)
+        self.tie_upkeep[0] = 0.0
         self.engine.projects(self, keep, *columns(u))
         m = cfg.knowledge.proximity_contacts
         u = draw.uniforms(CONTACTS, t, f.uid, 2 * m + 1, where=f.alive)
@@ -246,10 +262,10 @@ class ClusterModel(mesa.Model):
         self.engine.apply_knowledge(self)
         self.ties.keep(keep)
         start, nbr = self.engine.adjacency(self)
-        u = draw.uniforms(SEARCH, t, f.uid, 4, where=f.alive)
+        u = draw.uniforms(SEARCH, t, f.uid, 6, where=f.alive)
         self.searched = self.engine.search(self, start, nbr, *columns(u))
         self.ties.add(*self.searched)
-        ledger["tie_costs"] = len(self.searched[0]) * cfg.trust.tie_cost
+        ledger["tie_costs"] = self._tie_costs()
         universities.update(self)
         self._call("after_search")
         dead, insolvent = self.engine.exits(self)

@@ -7,7 +7,12 @@ kind 2 a firm and a financier. Trust lives on the tie in [0, 1].
 import numpy as np
 from numba import njit
 
-from clustersim.mechanisms.common.kernel import chance_neighbour, cognitive_learning, tech_distance
+from clustersim.mechanisms.common.kernel import (
+    chance_neighbour,
+    cognitive_learning,
+    demand_fit,
+    tech_distance,
+)
 from clustersim.world.state import (
     SPILL_TIE,
     SPILL_UNIVERSITY,
@@ -59,6 +64,8 @@ def projects(
     volume,
     counts,
     diversity,
+    pipeline_upkeep,
+    upkeep_paid,
 ):
     """Run one quarter of every tie. ``counts`` = [projects, successes, betrayals, dropped].
 
@@ -69,6 +76,8 @@ def projects(
     Ties without a project decay, and ties under ``drop_trust`` are dropped (they no longer pay).
     ``diversity[i]`` sums the cognitive distance to the partners that taught firm i this quarter:
     the breadth of its knowledge sources, which widens its next search (``innovate``).
+    A firm tie that leaves the region (a pipeline) costs ``pipeline_upkeep`` a quarter, half to
+    each end, added up in ``upkeep_paid[0]``.
     """
     dims = kpos.shape[1]
     for i in range(alive.shape[0]):
@@ -81,6 +90,10 @@ def projects(
             keep[e] = False
             continue
         eage[e] += 1
+        if pipeline_upkeep > 0.0 and kind == TIE_FIRM and region[a] != region[b]:
+            cash[a] -= 0.5 * pipeline_upkeep
+            cash[b] -= 0.5 * pipeline_upkeep
+            upkeep_paid[0] += pipeline_upkeep
         if kind == TIE_FINANCIER:
             # a lending or investment relation: trust follows the firm's results
             if profit[a] >= 0.0:
@@ -191,6 +204,26 @@ def _linked(start, nbr, i, code):
 
 
 @njit(cache=True)
+def pipeline_need(i, start, nbr, region, kpos, optimal_distance, demand_then, demand, width):
+    """How much firm ``i`` needs knowledge from outside its region, in [0, 1]: the larger of
+    the redundancy of its local partners (how far their mean cognitive distance falls short of
+    Nooteboom's optimal distance; 0 without local firm partners) and the fall of its demand fit
+    since a year ago that the market's move alone caused (its technology held fixed)."""
+    total = 0.0
+    m = 0
+    for p in range(start[i], start[i + 1]):
+        j = nbr[p]
+        if j >= 0 and region[j] == region[i]:
+            total += tech_distance(kpos, i, kpos, j)
+            m += 1
+    redundancy = 0.0
+    if m > 0:
+        redundancy = max(0.0, 1.0 - total / m / optimal_distance)
+    fall = demand_fit(kpos, i, demand_then, width) - demand_fit(kpos, i, demand, width)
+    return max(redundancy, fall)
+
+
+@njit(cache=True)
 def search(
     alive,
     region,
@@ -218,6 +251,15 @@ def search(
     u_channel,
     u_pick1,
     u_pick2,
+    u_pipe,
+    u_pick3,
+    demand_then,
+    demand,
+    fit_width,
+    region_order,
+    region_start,
+    pipeline_rate,
+    pipeline_premium,
     search_rate,
     friend_of_friend,
     university_search,
@@ -236,9 +278,14 @@ def search(
     (L959-1062). New ties start from in-group (same region) or out-group trust (L2966-2977).
     ``region_search_factor`` and ``region_tie_cost_factor`` scale search and cost by the
     searcher's region (the broker policy lowers the cost and raises awareness, L2098-2179).
+    Pipelines (Bathelt, Malmberg & Maskell 2004): a searching firm whose local knowledge has
+    become redundant or whose market has moved away (``pipeline_need``) looks, with chance
+    ``pipeline_rate`` x need, at a random firm of another region instead. With pipelines on,
+    every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more.
     Returns the number of new ties written to ``new_*``.
     """
     n = alive.shape[0]
+    n_live = region_start[region_start.shape[0] - 1]
     deg = np.empty(n, dtype=np.int64)
     for i in range(n):
         deg[i] = start[i + 1] - start[i]
@@ -253,8 +300,24 @@ def search(
         cost = tie_cost * region_tie_cost_factor[r]
         if deg[i] >= max_degree or cash[i] < cost:
             continue
+        distant = False
+        if pipeline_rate > 0.0:
+            need = pipeline_need(
+                i, start, nbr, region, kpos, optimal_distance, demand_then, demand, fit_width
+            )
+            distant = u_pipe[i] < pipeline_rate * need
         ch = u_channel[i]
-        if ch < friend_of_friend + university_search and ch >= friend_of_friend:
+        if distant:
+            count = region_start[r + 1] - region_start[r]
+            if n_live - count == 0:
+                continue
+            p = int(u_pick3[i] * (n_live - count))
+            if p >= region_start[r]:
+                p += count
+            k = region_order[p]
+            if not alive[k]:
+                continue
+        elif ch < friend_of_friend + university_search and ch >= friend_of_friend:
             count = uni_start[r + 1] - uni_start[r]
             if count == 0:
                 continue
@@ -274,7 +337,7 @@ def search(
             k_new = _append(new_a, new_b, new_kind, new_trust, k_new, i, u, TIE_UNIVERSITY, trust0)
             deg[i] += 1
             continue
-        if ch < friend_of_friend:
+        elif ch < friend_of_friend:
             di = start[i + 1] - start[i]
             if di == 0:
                 continue
@@ -295,18 +358,21 @@ def search(
             continue
         if last_new[i] == k or last_new[k] == i:
             continue
+        pay = cost
         if region[k] == r:
             trust0 = region_bonding[r]
         else:
             trust0 = min(region_bridging[r], region_bridging[region[k]])
+            if pipeline_rate > 0.0:
+                pay = cost + pipeline_premium * tie_cost
         value = (
             tie_value
             * trust0
             * cognitive_learning(tech_distance(kpos, i, kpos, k), optimal_distance)
         )
-        if value <= cost:
+        if value <= pay or cash[i] < pay:
             continue
-        cash[i] -= cost
+        cash[i] -= pay
         k_new = _append(new_a, new_b, new_kind, new_trust, k_new, i, k, TIE_FIRM, trust0)
         deg[i] += 1
         deg[k] += 1
@@ -358,6 +424,8 @@ def step_projects(m, keep, u_project, u_success, u_opp_a, u_opp_b) -> None:
         m.volume,
         m.tie_counts,
         f.diversity,
+        tc.pipeline_upkeep * tc.tie_cost if tc.pipeline_rate > 0.0 else 0.0,
+        m.tie_upkeep,
     )
 
 
@@ -366,7 +434,7 @@ def step_adjacency(m):
     return adjacency(m.firms.capacity, t.n, t.a, t.b, t.kind, np.ones(t.n, np.bool_))
 
 
-def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2):
+def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3):
     f, u, ix, reg, tc = m.firms, m.universities, m.index, m.regions, m.cfg.trust
     n = f.capacity
     new_a = np.empty(n, np.int64)
@@ -400,6 +468,15 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2):
         u_channel,
         u_pick1,
         u_pick2,
+        u_pipe,
+        u_pick3,
+        m.demand_past[0],
+        m.demand,
+        m.cfg.market.fit_width,
+        ix.region_order,
+        ix.region_start,
+        tc.pipeline_rate,
+        tc.pipeline_premium,
         tc.search_rate,
         tc.friend_of_friend,
         tc.university_search,

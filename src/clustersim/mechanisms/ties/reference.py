@@ -7,6 +7,7 @@ import numpy as np
 from clustersim.mechanisms.common.reference import (
     bucket,
     cognitive_learning,
+    demand_fit,
     live_firms,
     neighbour_cell,
     partners,
@@ -122,6 +123,40 @@ def chance_neighbour(model, firm: Firm, u1: float, u2: float) -> int | None:
     return int(pick(here, u2)) if len(here) else None
 
 
+def pipeline_need(model, start, nbr, firm: Firm) -> float:
+    """How much a firm needs knowledge from outside its region, in [0, 1] (Bathelt, Malmberg &
+    Maskell 2004): the larger of the redundancy of its local partners, i.e. how far their mean
+    cognitive distance falls short of Nooteboom's optimal distance (0 without local firm
+    partners), and the fall of its demand fit since a year ago that the market's move alone
+    caused (its technology held fixed)."""
+    optimal, width = model.cfg.knowledge.optimal_distance, model.cfg.market.fit_width
+    f, here = model.firms, firm.kpos.tolist()
+    local = [j for j in partners(start, nbr, firm.slot) if j >= 0 and f.region[j] == firm.region]
+    redundancy = 0.0
+    if local:
+        total = 0.0
+        for j in local:
+            total += tech_distance(here, f.kpos[j].tolist())
+        redundancy = max(0.0, 1.0 - total / len(local) / optimal)
+    then, now = model.demand_past[0].tolist(), model.demand.tolist()
+    return max(redundancy, demand_fit(here, then, width) - demand_fit(here, now, width))
+
+
+def distant_firm(model, firm: Firm, u: float) -> int | None:
+    """A random live firm of another region (slot order within regions), or None."""
+    ix = model.index
+    elsewhere = np.concatenate(
+        [
+            ix.region_order[: ix.region_start[firm.region]],
+            ix.region_order[ix.region_start[firm.region + 1] :],
+        ]
+    )
+    if len(elsewhere) == 0:
+        return None
+    k = int(pick(elsewhere, u))
+    return k if k in model.agent_of else None
+
+
 def starting_trust(model, r: int, other_region: int) -> float:
     """New ties start from in-group trust inside a region and from the lower of the two
     regions' out-group trust across regions (closed communities, L2966-2977)."""
@@ -139,8 +174,11 @@ def step_projects(m, keep, u_project, u_success, u_opp_a, u_opp_b) -> None:
     project decay, and ties whose trust falls under ``drop_trust`` are dropped.
     ``m.tie_counts`` counts projects, successes, betrayals and dropped ties, and each firm's
     ``diversity`` sums the cognitive distance to the partners that taught it this quarter.
+    With pipelines on, a firm tie that leaves the region costs ``pipeline_upkeep`` x
+    ``tie_cost`` a quarter, half to each end (``m.tie_upkeep``).
     """
     t, tc = m.ties, m.cfg.trust
+    upkeep = tc.pipeline_upkeep * tc.tie_cost if tc.pipeline_rate > 0.0 else 0.0
     m.firms.diversity[:] = 0.0  # this quarter's breadth of sources, dead slots included
     unis = universities(m)
     u_project, u_success = u_project.tolist(), u_success.tolist()
@@ -153,6 +191,10 @@ def step_projects(m, keep, u_project, u_success, u_opp_a, u_opp_b) -> None:
             keep[e] = False
             continue
         t.age[e] += 1
+        if upkeep > 0.0 and kind == TIE_FIRM and firm.region != other.region:
+            firm.cash -= 0.5 * upkeep
+            other.cash -= 0.5 * upkeep
+            m.tie_upkeep[0] += upkeep
         trust = float(t.trust[e])
         if kind == TIE_FINANCIER:
             trust = credit_relation(trust, firm.profit, tc)
@@ -197,7 +239,7 @@ def step_adjacency(m) -> tuple[np.ndarray, np.ndarray]:
     return start, nbr
 
 
-def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2):
+def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3):
     """Each open firm may search one partner (L959-1062) and returns the new ties as
     (a, b, kind, trust) arrays.
 
@@ -206,12 +248,18 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2):
     a triangle), at a local university, or at a chance neighbour, and links when the
     expected value (learning x starting trust) beats the tie cost, which it pays. The broker
     policy moves the search and cost levers (L2098-2179).
+
+    Pipelines (Bathelt, Malmberg & Maskell 2004): with chance ``pipeline_rate`` x its
+    ``pipeline_need`` a searching firm looks at a random firm of another region instead; with
+    pipelines on, every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more.
     """
     tc, reg, ix = m.cfg.trust, m.regions, m.index
     optimal = m.cfg.knowledge.optimal_distance
     search_factor, cost_factor = reg.search_factor.tolist(), reg.tie_cost_factor.tolist()
     u_search, u_channel = u_search.tolist(), u_channel.tolist()
     u_pick1, u_pick2 = u_pick1.tolist(), u_pick2.tolist()
+    u_pipe, u_pick3 = u_pipe.tolist(), u_pick3.tolist()
+    rate = tc.pipeline_rate
     unis = universities(m)
     firms = live_firms(m)
     degree = {f.slot: int(start[f.slot + 1] - start[f.slot]) for f in firms}
@@ -225,8 +273,11 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2):
         cost = tc.tie_cost * cost_factor[r]
         if degree[s] >= tc.max_degree or firm.cash < cost:
             continue
+        distant = rate > 0.0 and u_pipe[s] < rate * pipeline_need(m, start, nbr, firm)
         ch = u_channel[s]
-        if fof <= ch < fof + uni_share:  # a university of the region
+        if distant:
+            k = distant_firm(m, firm, u_pick3[s])
+        elif fof <= ch < fof + uni_share:  # a university of the region
             local = bucket(ix.uni_order, ix.uni_start, r)
             if len(local) == 0:
                 continue
@@ -243,7 +294,7 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2):
             new.append((s, uni.slot, TIE_UNIVERSITY, trust0))
             degree[s] += 1
             continue
-        if ch < fof:
+        elif ch < fof:
             k = friend_of_friend(m, start, nbr, firm, u_pick1[s], u_pick2[s])
         else:
             k = chance_neighbour(m, firm, u_pick1[s], u_pick2[s])
@@ -253,12 +304,15 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2):
             continue
         other = m.agent_of[k]
         trust0 = starting_trust(m, r, other.region)
+        pay = cost
+        if rate > 0.0 and other.region != r:
+            pay = cost + tc.pipeline_premium * tc.tie_cost
         learning = cognitive_learning(
             tech_distance(firm.kpos.tolist(), other.kpos.tolist()), optimal
         )
-        if tc.tie_value * trust0 * learning <= cost:
+        if tc.tie_value * trust0 * learning <= pay or firm.cash < pay:
             continue
-        firm.cash -= cost
+        firm.cash -= pay
         new.append((s, k, TIE_FIRM, trust0))
         degree[s] += 1
         degree[k] += 1

@@ -1,0 +1,194 @@
+"""Global pipelines (issue 13; Bathelt, Malmberg & Maskell 2004): firms whose local knowledge has
+become redundant, or whose market has moved away, search partners in other regions, and such
+ties cost more to form and to keep up (``trust.pipeline_*``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_accounting import assert_ledger_balances
+from test_engines import assert_same, outputs
+from test_golden import CASES, SMALL, digest
+
+from clustersim import make_config, run
+from clustersim.model import ClusterModel
+from clustersim.model.engine import NumbaEngine, ReferenceEngine
+from clustersim.viz.presets import compose
+from clustersim.world.state import TIE_FIRM
+
+# The golden hashes of the model before pipelines (tests/test_golden.py at the commit that
+# preceded them): with ``trust.pipeline_rate = 0`` and the life-cycle classifier's mature
+# threshold back at the 2 % it had then, every output is bit-identical to them.
+BEFORE_PIPELINES = {
+    "biotech_closed": "1408a0dcf34cbc7b",
+    "default": "eb67c4cd6f545459",
+    "fdi": "11ee49e94f157457",
+    "package": "63cea87af2f3df1c",
+    "reengineered": "46e1990d34bfc442",
+    "reference": "3863544503cb4cfc",
+    "seed_finance": "00398e1f70b9fb0e",
+}
+SPEC = {
+    "n_firms": 90,
+    "years": 5,
+    "world.n_regions": 3,
+    "trust.pipeline_rate": 1.0,
+    "output.figures": False,
+}
+
+
+@pytest.fixture(scope="module")
+def midrun():
+    """Three regions after three years, and the model's state to start every trial from."""
+    model = ClusterModel(make_config(seed=4, **SPEC))
+    model.run(12)
+    f = model.firms
+    return model, {"cash": f.cash.copy(), "kpos": f.kpos.copy(), "fit": f.fit.copy()}
+
+
+def _reset(model, state, **trust) -> None:
+    f = model.firms
+    f.cash[:], f.kpos[:], f.fit[:] = state["cash"], state["kpos"], state["fit"]
+    for key, value in trust.items():
+        setattr(model.cfg.trust, key, value)
+
+
+def _search(model, engine, seed: int):
+    """One tie search with fresh draws; returns (new ties, cash before)."""
+    n = model.firms.capacity
+    start, nbr = engine.adjacency(model)
+    u = np.random.default_rng(seed).random((6, n))
+    u[0] = 0.0  # every firm searches
+    before = model.firms.cash.copy()
+    return engine.search(model, start, nbr, *u), before
+
+
+def _distant(model, a, b, kind) -> np.ndarray:
+    reg = model.firms.region
+    return (kind == TIE_FIRM) & (reg[a] != reg[np.where(kind == TIE_FIRM, b, a)])
+
+
+@pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
+def test_redundant_local_knowledge_raises_the_chance_of_a_distant_tie(midrun, engine):
+    """Collapsing the focal region's technology onto one point makes every local partner
+    redundant (cognitive distance 0, far under the optimal distance): its firms then look for
+    partners in other regions, and form more extra-regional ties than with their own spread."""
+    model, state = midrun
+    f, focal = model.firms, model.focal
+    members = f.live[f.region[f.live] == focal]
+    then = model.demand_past[0]
+    model.demand_past[0] = model.demand.copy()  # no market shift: redundancy alone drives need
+    counts = {}
+    for case in ("spread", "redundant"):
+        far = 0
+        for seed in range(5):
+            _reset(model, state, tie_value=1e4, pipeline_rate=1.0)
+            if case == "redundant":
+                f.kpos[members] = f.kpos[members].mean(axis=0)
+            (a, b, kind, _), _ = _search(model, engine, seed)
+            far += int((_distant(model, a, b, kind) & (f.region[a] == focal)).sum())
+        counts[case] = far
+    model.demand_past[0] = then
+    _reset(model, state, tie_value=1.0)
+    assert counts["redundant"] > 2 * max(counts["spread"], 1), counts
+
+
+@pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
+def test_a_market_shift_raises_the_chance_of_a_distant_tie(midrun, engine):
+    """A year ago demand sat on the firms' mean technology; now it has moved two niche widths
+    away (a market shift: the fit of firms near the centre falls) or not at all."""
+    model, state = midrun
+    f, width = model.firms, model.cfg.market.fit_width
+    saved = model.demand.copy(), list(model.demand_past)
+    centre = f.kpos[f.live].mean(axis=0)
+    counts = {}
+    for shift in (0.0, 2.0 * width):
+        far = 0
+        for seed in range(5):
+            _reset(model, state, tie_value=1e4, pipeline_rate=1.0)
+            model.demand_past[0] = centre.copy()
+            model.demand = centre + shift / np.sqrt(model.dims)
+            (a, b, kind, _), _ = _search(model, engine, seed)
+            far += int(_distant(model, a, b, kind).sum())
+        counts[shift] = far
+    model.demand, model.demand_past = saved[0], saved[1]
+    _reset(model, state, tie_value=1.0)
+    assert counts[2.0 * width] > 2 * max(counts[0.0], 1), counts
+
+
+@pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
+def test_distant_ties_cost_more_to_form(midrun, engine):
+    """Each searcher pays tie_cost for a local tie and (1 + pipeline_premium) tie_cost for an
+    extra-regional one (regional cost factors are 1 here)."""
+    model, state = midrun
+    _reset(model, state, tie_value=1e4, pipeline_rate=1.0, pipeline_premium=1.0)
+    f, tc = model.firms, model.cfg.trust
+    (a, b, kind, _), before = _search(model, engine, 1)
+    far = _distant(model, a, b, kind)
+    assert far.sum() > 0 and (~far).sum() > 0
+    paid = before[a] - f.cash[a]
+    np.testing.assert_allclose(paid[~far], tc.tie_cost, rtol=1e-12)
+    np.testing.assert_allclose(paid[far], 2.0 * tc.tie_cost, rtol=1e-12)
+    _reset(model, state, tie_value=1.0)
+
+
+@pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
+def test_distant_ties_cost_upkeep_local_ties_do_not(midrun, engine):
+    model, state = midrun
+    _reset(model, state)
+    t, f, tc = model.ties, model.firms, model.cfg.trust
+    a, b, kind = t.view("a"), t.view("b"), t.view("kind")
+    firm = kind == TIE_FIRM
+    far = firm & (f.region[a] != f.region[np.where(firm, b, a)]) & f.alive[a] & f.alive[b]
+    assert far.sum() > 0
+    saved = {name: t.view(name).copy() for name in ("trust", "age", "successes")}
+    paid = {}
+    for rate in (0.0, 1.0):
+        _reset(model, state, pipeline_rate=rate)
+        for name, values in saved.items():
+            t.view(name)[:] = values
+        model.tie_upkeep[0] = 0.0
+        keep = np.ones(t.n, dtype=np.bool_)
+        engine.projects(model, keep, *np.ones((4, t.n)))  # no project, no betrayal: decay only
+        paid[rate] = (state["cash"] - f.cash, model.tie_upkeep[0])
+    for name, values in saved.items():
+        t.view(name)[:] = values
+    _reset(model, state)
+    upkeep = tc.pipeline_upkeep * tc.tie_cost
+    assert paid[0.0][1] == 0.0 and np.all(paid[0.0][0] == 0.0)
+    np.testing.assert_allclose(paid[1.0][1], upkeep * far.sum(), rtol=1e-12)
+    ends = np.bincount(np.concatenate([a[far], b[far]]), minlength=f.capacity)
+    np.testing.assert_allclose(paid[1.0][0], 0.5 * upkeep * ends, rtol=0, atol=1e-9)
+
+
+def test_engines_agree_with_pipelines():
+    cfg = {**SPEC, "trust.pipeline_premium": 2.0}
+    runs = {}
+    for engine in ("numba", "reference"):
+        model = ClusterModel(make_config(engine=engine, seed=2, **cfg))
+        model.run()
+        runs[engine] = outputs(model)
+    t = model.ties
+    assert _distant(model, t.view("a"), t.view("b"), t.view("kind")).sum() > 0
+    for table in ("timeseries", "firms", "ties", "ledger"):
+        assert_same(runs["reference"][table], runs["numba"][table], table)
+    assert runs["numba"]["timeseries"]["external_tie_share"].max() > 0
+    assert_ledger_balances(runs["numba"]["ledger"], SPEC["years"] * 4)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_rate_zero_reproduces_the_model_before_pipelines(case):
+    choices, overrides = CASES[case]
+    over = {**SMALL, **overrides, "trust.pipeline_rate": 0.0, "lifecycle.mature_external": 0.02}
+    assert digest(run(compose(choices, overrides=over).config)) == BEFORE_PIPELINES[case]
+
+
+def test_pipelines_raise_the_external_share():
+    """Same seed, pipelines off and on: the focal region's ties leave it more often."""
+    shares = []
+    for rate in (0.0, 1.0):
+        res = run(make_config(seed=1, n_firms=80, years=10, **{"trust.pipeline_rate": rate}))
+        ts = res.timeseries
+        last = ts[(ts.step == ts.step.max()) & ts.is_focal]
+        shares.append(float(last["external_tie_share"].iloc[0]))
+    assert shares[1] > shares[0], shares
