@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from test_accounting import assert_ledger_balances
 from test_engines import assert_same, outputs
-from test_golden import CASES, SMALL, digest
+from test_golden import CASES, GOLDEN, SMALL, digest
 
 from clustersim import make_config, run
 from clustersim.model import ClusterModel
@@ -16,18 +16,6 @@ from clustersim.model.engine import NumbaEngine, ReferenceEngine
 from clustersim.viz.presets import compose
 from clustersim.world.state import TIE_FIRM
 
-# The golden hashes of the model before pipelines (tests/test_golden.py at the commit that
-# preceded them): with ``trust.pipeline_rate = 0`` and the life-cycle classifier's mature
-# threshold back at the 2 % it had then, every output is bit-identical to them.
-BEFORE_PIPELINES = {
-    "biotech_closed": "1408a0dcf34cbc7b",
-    "default": "eb67c4cd6f545459",
-    "fdi": "11ee49e94f157457",
-    "package": "63cea87af2f3df1c",
-    "reengineered": "46e1990d34bfc442",
-    "reference": "3863544503cb4cfc",
-    "seed_finance": "00398e1f70b9fb0e",
-}
 SPEC = {
     "n_firms": 90,
     "years": 5,
@@ -180,7 +168,7 @@ def test_engines_agree_with_pipelines():
 def test_rate_zero_reproduces_the_model_before_pipelines(case):
     choices, overrides = CASES[case]
     over = {**SMALL, **overrides, "trust.pipeline_rate": 0.0, "lifecycle.mature_external": 0.02}
-    assert digest(run(compose(choices, overrides=over).config)) == BEFORE_PIPELINES[case]
+    assert digest(run(compose(choices, overrides=over).config)) == GOLDEN[case]  # no pipelines
 
 
 def test_pipelines_raise_the_external_share():
