@@ -105,26 +105,21 @@ def test_pools_approach_a_spatial_equilibrium():
     assert np.ptp(v) <= cfg.world.migration.moving_cost + 1e-3
 
 
-def test_skill_mix_follows_movers():
-    """Movers carry their region's skill: a trained region that loses people keeps its skill,
-    one that gains untrained people has it diluted to the pool-weighted mix."""
+@pytest.mark.parametrize("richer", [0, 1])
+def test_skill_mix_follows_movers(richer):
+    """Movers carry their region's skill: the region people leave keeps its skill, the one they
+    join gets the pool-weighted mix (trained region 0 at 0.8, untrained region 1 at 0.4)."""
     cfg, reg = arrays(n=2, **{"world.migration.moving_cost": 0.0})
     reg.skill[:] = reg.base_skill[:] = [0.8, 0.4]
-    reg.wage[1] *= 1.4  # the untrained region pays more: the trained leave for it
+    reg.wage[richer] *= 1.4  # people move to the region that pays more
     pool = reg.pool.copy()
     net = regions.migrate(reg, cfg)
-    assert net[1] > 0
-    np.testing.assert_allclose(reg.skill[0], 0.8, rtol=1e-15)
-    np.testing.assert_allclose(reg.skill[1], (pool[1] * 0.4 + net[1] * 0.8) / (pool[1] + net[1]))
-    cfg, reg = arrays(n=2, **{"world.migration.moving_cost": 0.0})
-    reg.skill[:] = [0.8, 0.4]
-    reg.wage[0] *= 1.4  # the trained region pays more: untrained arrivals dilute its skill
-    pool = reg.pool.copy()
-    net = regions.migrate(reg, cfg)
-    assert net[0] > 0
-    np.testing.assert_allclose(reg.skill[1], 0.4, rtol=1e-15)
-    np.testing.assert_allclose(reg.skill[0], (pool[0] * 0.8 + net[0] * 0.4) / (pool[0] + net[0]))
-    assert 0.4 < reg.skill[0] < 0.8
+    left, skill = 1 - richer, np.array([0.8, 0.4])
+    assert net[richer] > 0
+    np.testing.assert_allclose(reg.skill[left], skill[left], rtol=1e-15)
+    mix = (pool[richer] * skill[richer] + net[richer] * skill[left]) / (pool[richer] + net[richer])
+    np.testing.assert_allclose(reg.skill[richer], mix)
+    assert 0.4 < reg.skill[richer] < 0.8
 
 
 def test_commuting_shares_the_labour_markets_of_neighbours():
