@@ -70,7 +70,7 @@ def facts_table(reg: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _figure(runs: pd.DataFrame, panel: pd.DataFrame, path) -> None:
+def _figure(runs: pd.DataFrame, panel: pd.DataFrame, theta: float, path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -80,7 +80,7 @@ def _figure(runs: pd.DataFrame, panel: pd.DataFrame, path) -> None:
     for rep, t in runs.groupby("replication"):
         ax[0].plot(t["year"], t["firms"], label=f"rep {rep}")
         ax[1].semilogy(t["year"], t["productivity"], label=f"rep {rep}")
-    ax[1].semilogy(t["year"], t["frontier"] ** 0.35, "k--", label="frontier^0.35")
+    ax[1].semilogy(t["year"], t["frontier"] ** theta, "k--", label="best practice (frontier^θ)")
     ax[0].set(title="firms", xlabel="year")
     ax[1].set(title="productivity (employment-weighted)", xlabel="year")
     ax[1].legend(fontsize=7)
@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     st = load(NAME, argv)
     d, lr, pn = st.design, st.design["long_run"], st.design["panel"]
     base = st.config({"years": lr["years"]})
+    theta = base.market.knowledge_elasticity  # productivity = knowledge ** theta x ...
     cfgs = [dataclasses.replace(base, replication=r) for r in range(lr["replications"])]
     tables = run_many(
         cfgs, lambda t: t, n_jobs=st.jobs, simulate=partial(long_run, every=lr["every"])
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
             {
                 "replication": i,
                 "productivity": growth_rate(t, "productivity", start, end),
-                "frontier^0.35": growth_rate(t.assign(f=t["frontier"] ** 0.35), "f", start, end),
+                "best practice": growth_rate(t.assign(f=t["frontier"] ** theta), "f", start, end),
                 "output": growth_rate(t, "output", start, end),
                 "firms": growth_rate(t, "firms", start, end),
                 "not_finite": int(t["not_finite"].sum()),
@@ -127,8 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     st.write_table(reg, "regularities.csv")
     facts = facts_table(reg)
     finite = int(growth["not_finite"].sum()) == 0
-    panel = firm_panel(dataclasses.replace(st.config({"years": pn["years"]})))
-    _figure(runs, panel, st.path("figures/industry.png"))
+    panel = firm_panel(st.config({"years": pn["years"]}))
+    _figure(runs, panel, theta, st.path("figures/industry.png"))
     first = runs[runs["replication"] == 0].drop(columns="replication")
     st.write_summary(
         [

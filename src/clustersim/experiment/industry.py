@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from clustersim.analysis.industry import regularities
@@ -64,8 +65,6 @@ def long_run(cfg: Config, every: int = 10) -> pd.DataFrame:
     """Run ``cfg`` and report the industry every ``every`` years: firms, employment, output,
     the largest regional mean knowledge stock and productivity, the technology frontier,
     employment-weighted mean productivity, and how many firm values are not finite."""
-    import numpy as np
-
     from clustersim.model.model import ClusterModel
 
     model = ClusterModel(cfg, collect=False)

@@ -1,4 +1,3 @@
-
 # No firm knows less than this share of best practice: codified public knowledge (manuals,
 # standards, disclosed patents) is open to all, so depreciation without innovation cannot drive
 # a stock to zero (and its logarithm to -inf).
