@@ -21,12 +21,13 @@ import pandas as pd
 from clustersim.analysis import lifecycle_patterns as lp
 from clustersim.analysis.figures import plt, save
 from clustersim.analysis.plots_lifecycle import preset_multiples
-from clustersim.analysis.stats import fmt, mean_ci, proportion_ci
+from clustersim.analysis.stats import fmt, mean_ci, paired_diff_ci, proportion_ci
 from clustersim.cli.compose import compose
 from clustersim.cli.study import md_table
 from clustersim.conf import make_config
+from clustersim.conf.merge import configure
 from clustersim.experiment.batch import run_many
-from clustersim.experiment.perturb import removal_dose_response
+from clustersim.experiment.perturb import removal_dose_response, shock_response
 
 OUT = Path("results/lifecycle")
 SECTORS = ["generic", "biotech", "automotive", "creative", "traditional"]
@@ -51,8 +52,7 @@ PRESETS = {
     "process": [[f"process={p}"] for p in ("none", "engineered", "organic", "reengineered")],
 }
 PARTS = ("p1", "p2", "p7", "p8", "presets")
-SHOCK_STEP, RADICAL = 80, 2.0
-CLOSED = {"world.focal.bonding": 0.8 / 0.55, "world.focal.bridging": 0.1 / 0.35}
+SHOCK_STEP = 4 * lp.SHOCK_YEAR
 
 
 def reps(cfg, n):
@@ -138,41 +138,40 @@ def part_p7(st: Setup) -> list[str]:
 
 
 def part_p8(st: Setup) -> list[str]:
-    """P8 lock-in over shock sizes, and W2 renewal among the radical-shock runs."""
+    """P8 lock-in over the shared shock range (open vs closed, each against its no-shock twin),
+    and W2 renewal among the runs that declined."""
+    k = st.n(32)
+    arms = {"open": {}, "closed": lp.CLOSED_COMMUNITY}
+    base = make_config(seed=21, years=st.years)
+    df = shock_response(base, arms, lp.SHOCK_SIZES, st.shock_step, k, st.jobs, progress=True)
+    df.to_csv(_out("shock_response.csv"), index=False)
     lines = [
-        f"## P8 lock-in and W2 renewal (shock at year {st.shock_step // 4})",
+        f"## P8 lock-in and W2 renewal (shock at year {st.shock_step // 4}, {k} seeds per arm)",
         "",
-        "| shock size | decline open | decline closed | closed only / open only |",
-        "|---|---|---|---|",
+        "| shock size | loss open | loss closed | closed - open (paired) "
+        "| declined open | declined closed |",
+        "|---|---|---|---|---|---|",
     ]
-    k, found, structure = st.n(32), [], ""
-    for size in (1.0, 1.5, RADICAL, 2.5):
-        kw = {"shocks.steps": [st.shock_step], "shocks.size": size}
-        arms = [
-            st.many(reps(make_config(seed=21, years=st.years, **kw, **extra), k))
-            for extra in ({}, CLOSED)
-        ]
-        res = [[lp.after_shock(ts, st.shock_step) for ts in arm] for arm in arms]
-        dec = np.array([[x["declined"] for x in arm] for arm in res])
+    for size, g in df.groupby("size"):
+        o, c = (g[g["arm"] == a].sort_values("replication") for a in ("open", "closed"))
         lines.append(
-            f"| {size} | {fmt(proportion_ci(int(dec[0].sum()), k))} | "
-            f"{fmt(proportion_ci(int(dec[1].sum()), k))} | "
-            f"{int((dec[1] & ~dec[0]).sum())} / {int((dec[0] & ~dec[1]).sum())} |"
+            f"| {size} | {fmt(mean_ci(o['loss']))} | {fmt(mean_ci(c['loss']))} | "
+            f"{fmt(paired_diff_ci(c['loss'].to_numpy(), o['loss'].to_numpy()), 3)} | "
+            f"{fmt(proportion_ci(int(o['declined'].sum()), k))} | "
+            f"{fmt(proportion_ci(int(c['declined'].sum()), k))} |"
         )
-        if size == RADICAL:
-            pre = pd.DataFrame([x for arm in res for x in arm])
-            pre["arm"] = ["open"] * k + ["closed"] * k
-            means = pre.groupby("arm")[["pre_external_share", "pre_heterogeneity", "retention"]]
-            structure = md_table(means.mean().round(3).reset_index())
-            width = make_config().market.fit_width
-            found = [
-                r
-                for arm in arms
-                for ts in arm
-                if (r := lp.renewal(ts, st.shock_step, width)) is not None
-            ]
-    lines += ["", f"Structure before the shock, and employment kept (size {RADICAL}):", ""]
-    lines.append(structure)
+    structure = df.groupby("arm")[["pre_external_share", "pre_heterogeneity"]].mean()
+    lines += ["", "Structure before the shock:", "", md_table(structure.round(3).reset_index())]
+    width = make_config().market.fit_width
+    shocked = {"shocks.steps": [st.shock_step], "shocks.size": max(lp.SHOCK_SIZES)}
+    declined = df[(df["size"] == max(lp.SHOCK_SIZES)) & df["declined"]]
+    runs = st.many(
+        [
+            configure(dataclasses.replace(base, replication=int(r)), overrides=arms[a] | shocked)
+            for a, r in zip(declined["arm"], declined["replication"], strict=True)
+        ]
+    )
+    found = [r for ts in runs if (r := lp.renewal(ts, st.shock_step, width)) is not None]
     if found:
         w2 = pd.DataFrame(found)
         lines += [

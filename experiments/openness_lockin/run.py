@@ -1,191 +1,134 @@
-"""Study 5: do open, diverse clusters survive a radical shock more often than closed ones?
+"""Study 5: do open, diverse clusters survive a radical shock better than closed ones?
 
     python experiments/openness_lockin/run.py [--smoke] [--jobs 2]
 
-Design: openness (closed vs open focal trust culture) x diversity (low vs high knowledge
-heterogeneity) x shock (radical demand jump at year 25 vs none), each cell with the same
-replications (common random numbers), 40 years. Outcomes: focal employment at the end relative to
-just before the shock ("retention"), and whether it fell below half ("declined"). Writes
-results/openness_lockin/{summary.md, runs.csv, figures/}.
+Design: openness (the focal region an open or a closed community) x knowledge diversity (low vs
+high) x demand shocks of every size in the shared range at year 25, each against the same seed
+without a shock (common random numbers); 40 years. Openness, the shock range and the outcome
+are P8's (``clustersim.analysis.lifecycle_patterns``), so this study and P8 measure one thing.
+Outcomes: the *loss*, the share of focal employment the shock itself cost, and *declined*,
+focal employment at the end below half its pre-shock level. Writes
+results/openness_lockin/{summary.md, runs.csv, effects.csv, figures/}.
 """
 
 from __future__ import annotations
 
 import sys
-from functools import partial
-from itertools import product
 
 import numpy as np
 import pandas as pd
 
+from clustersim.analysis import lifecycle_patterns as lp
 from clustersim.analysis.figures import plt, save
 from clustersim.analysis.stats import fmt, mean_ci, paired_diff_ci, proportion_ci
-from clustersim.cli.study import bootstrap_share_diff, load, md_table, verdict
-from clustersim.experiment.batch import run_many
+from clustersim.cli.study import load, md_table, verdict
+from clustersim.experiment.perturb import shock_response
 
 NAME = "openness_lockin"
+ARMS = {"open": {}, "closed": lp.CLOSED_COMMUNITY}
 
 
-def reduce(result, shock_step: int) -> dict:
-    """Per run: focal employment path and the pre-shock structure (worker side)."""
-    ts = result.timeseries
-    f = ts[ts["is_focal"]].set_index("step")
-    pre = f.loc[shock_step - 1]
-    return {
-        "emp_path": f["employment"].to_numpy(),
-        "pre_employment": float(pre["employment"]),
-        "end_employment": float(f["employment"].iloc[-1]),
-        "pre_external_share": float(pre["external_tie_share"]),
-        "pre_heterogeneity": float(pre["knowledge_heterogeneity"]),
-        "pre_tie_density": float(pre["tie_density"]),
-    }
+def paired(runs: pd.DataFrame, column: str, by: str, a: str, b: str) -> tuple:
+    """Mean of ``a - b`` in ``column`` over runs that share every other factor and the seed."""
+    keys = [k for k in ("arm", "diversity", "size", "replication") if k != by]
+    x = runs[runs[by] == a].set_index(keys)[column]
+    y = runs[runs[by] == b].set_index(keys)[column]
+    return paired_diff_ci(*(s.sort_index().to_numpy() for s in (x, y)))
 
 
 def main(argv: list[str] | None = None) -> None:
     st = load(NAME, argv)
     d = st.design
-    shock_step = 4 * int(d["shock_year"])
-    cells = list(product(d["openness"], d["diversity"], (True, False)))
-    configs, keys = [], []
-    for (op, dv, shock), r in product(cells, range(st.replications)):
-        extra = {"shocks.steps": [shock_step]} if shock else {}
-        configs.append(st.config(d["openness"][op], d["diversity"][dv], extra, replication=r))
-        keys.append({"openness": op, "diversity": dv, "shock": shock, "replication": r})
-    results = run_many(configs, partial(reduce, shock_step=shock_step), st.jobs, progress=True)
-    runs = pd.DataFrame(
-        [
-            {**k, **{a: b for a, b in v.items() if a != "emp_path"}}
-            for k, v in zip(keys, results, strict=True)
-        ]
-    )
-    runs["retention"] = runs["end_employment"] / runs["pre_employment"]
-    runs["declined"] = runs["retention"] < d["decline_threshold"]
+    years = int(d["base"]["years"])
+    step = min(lp.SHOCK_YEAR * 4, 4 * years - 8)
+    parts = []
+    for level, overrides in d["diversity"].items():
+        df = shock_response(
+            st.config(overrides), ARMS, lp.SHOCK_SIZES, step, st.replications, st.jobs, True
+        )
+        parts.append(df.assign(diversity=level))
+    runs = pd.concat(parts, ignore_index=True)
     st.write_table(runs, "runs.csv")
 
-    shocked = runs[runs["shock"]].set_index(["openness", "diversity", "replication"])
-    calm = runs[~runs["shock"]].set_index(["openness", "diversity", "replication"])
-    shocked["shock_loss"] = 1 - shocked["retention"] / calm["retention"]
-
-    def arm(op=None, dv=None):
-        s = shocked
-        if op:
-            s = s.xs(op, level="openness", drop_level=False)
-        if dv:
-            s = s.xs(dv, level="diversity", drop_level=False)
-        return s.sort_index(level="replication")
-
     rows = []
-    for op, dv in product(d["openness"], d["diversity"]):
-        s = arm(op, dv)
-        c = calm.xs((op, dv), level=("openness", "diversity"))
+    for (size, dv, arm), g in runs.groupby(["size", "diversity", "arm"]):
         rows.append(
             {
-                "openness": op,
+                "shock size": size,
                 "diversity": dv,
-                "external tie share before": fmt(mean_ci(s["pre_external_share"]), 3),
-                "heterogeneity before": fmt(mean_ci(s["pre_heterogeneity"]), 3),
-                "declined (share)": fmt(proportion_ci(int(s["declined"].sum()), len(s))),
-                "retention with shock": fmt(mean_ci(s["retention"])),
-                "retention without": fmt(mean_ci(c["retention"])),
-                "loss due to shock": fmt(mean_ci(s["shock_loss"])),
+                "openness": arm,
+                "external tie share before": fmt(mean_ci(g["pre_external_share"]), 3),
+                "loss due to shock": fmt(mean_ci(g["loss"])),
+                "declined (share)": fmt(proportion_ci(int(g["declined"].sum()), len(g))),
             }
         )
     table = pd.DataFrame(rows)
 
-    def paired(col, a, b, level):
-        x = shocked.xs(a, level=level).sort_index()[col]
-        y = shocked.xs(b, level=level).sort_index()[col]
-        return x.to_numpy(), y.to_numpy()
+    effects = []
+    for size, g in runs.groupby("size"):
+        for label, column, by, a, b in (
+            ("loss closed - open", "loss", "arm", "closed", "open"),
+            ("declined closed - open", "declined", "arm", "closed", "open"),
+            ("loss low - high diversity", "loss", "diversity", "low", "high"),
+        ):
+            est = paired(g.assign(declined=g["declined"].astype(float)), column, by, a, b)
+            effects.append(
+                {
+                    "shock size": size,
+                    "effect": label,
+                    "estimate [95% CI]": fmt(est, 3),
+                    "reading": verdict(est, +1),
+                    "_est": est,
+                }
+            )
+    eff = pd.DataFrame(effects)
+    st.write_table(eff.drop(columns="_est"), "effects.csv")
 
-    effects = {}
-    x, y = paired("declined", "closed", "open", "openness")
-    effects["openness: P(decline) closed - open"] = (bootstrap_share_diff(x, y), +1)
-    x, y = paired("retention", "open", "closed", "openness")
-    effects["openness: retention open - closed"] = (paired_diff_ci(x, y), +1)
-    x, y = paired("declined", "low", "high", "diversity")
-    effects["diversity: P(decline) low - high"] = (bootstrap_share_diff(x, y), +1)
-    x, y = paired("retention", "high", "low", "diversity")
-    effects["diversity: retention high - low"] = (paired_diff_ci(x, y), +1)
-    x, y = paired("shock_loss", "closed", "open", "openness")
-    effects["openness: loss due to shock closed - open"] = (paired_diff_ci(x, y), +1)
-    eff = pd.DataFrame(
-        [
-            {"effect": k, "estimate [95% CI]": fmt(e, 3), "reading": verdict(e, s)}
-            for k, (e, s) in effects.items()
-        ]
-    )
-    st.write_table(eff, "effects.csv")
-
-    # figures: focal employment paths of shocked runs per cell; decline shares with intervals
-    years = np.arange(len(results[0]["emp_path"])) / 4
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
-    ax = axes[0]
-    for i, (op, dv) in enumerate(product(d["openness"], d["diversity"])):
-        paths = np.array(
-            [
-                r["emp_path"]
-                for k, r in zip(keys, results, strict=True)
-                if k["shock"] and k["openness"] == op and k["diversity"] == dv
-            ]
-        )
-        m = paths.mean(axis=0)
-        lo, hi = np.quantile(paths, [0.1, 0.9], axis=0)
+    fig, ax = plt.subplots(figsize=(7, 4.4))
+    for i, ((arm, dv), g) in enumerate(runs.groupby(["arm", "diversity"])):
+        est = np.array([mean_ci(s["loss"]) for _, s in g.groupby("size")])
+        sizes = sorted(g["size"].unique())
         colour = plt.get_cmap("tab10")(i)
-        ax.plot(
-            years, m, color=colour, label=f"{op} / {dv} diversity", ls="-" if op == "open" else "--"
-        )
-        ax.fill_between(years, lo, hi, color=colour, alpha=0.12)
-    ax.axvline(shock_step / 4, color="k", lw=0.8)
-    ax.set_xlabel("year")
-    ax.set_ylabel("focal employment")
-    ax.set_title("Focal employment, radical shock at the black line (mean, 10-90%)")
+        ls = "-" if arm == "open" else "--"
+        ax.plot(sizes, est[:, 0], ls, marker="o", color=colour, label=f"{arm} / {dv} diversity")
+        ax.fill_between(sizes, est[:, 1], est[:, 2], color=colour, alpha=0.12)
+    ax.set_xlabel("shock size (widths of the demand niche)")
+    ax.set_ylabel("share of focal jobs the shock cost")
+    ax.set_title("Loss due to the shock against the same seed without it (95% CI)")
     ax.legend(fontsize=8)
-    ax = axes[1]
-    labels, est = [], []
-    for op, dv in product(d["openness"], d["diversity"]):
-        s = arm(op, dv)
-        labels.append(f"{op}\n{dv} div.")
-        est.append(proportion_ci(int(s["declined"].sum()), len(s)))
-    m = np.array([e[0] for e in est])
-    err = np.array([[e[0] - e[1], e[2] - e[0]] for e in est]).T
-    ax.bar(labels, m, yerr=err, capsize=4, color=[plt.get_cmap("tab10")(i) for i in range(4)])
-    ax.set_ylabel(f"share declined (< {d['decline_threshold']:.0%} of pre-shock jobs)")
-    ax.set_title("Decline after the shock (95% Wilson intervals)")
     fig.tight_layout()
     save(fig, st.path("figures/openness_lockin.png"))
 
-    head = eff.iloc[0]
+    loss = eff[eff["effect"] == "loss closed - open"]
+    more = [s for s, e in zip(loss["shock size"], loss["_est"], strict=True) if e[1] > 0]
+    less = [s for s, e in zip(loss["shock size"], loss["_est"], strict=True) if e[2] < 0]
     st.write_summary(
         [
             "# Study 5: openness, diversity and lock-in after a radical shock",
             f"## Hypothesis\n\n{d['claim']}",
             "## Design\n\n"
-            f"Openness of the focal region's trust culture (closed: in-group trust x"
-            f"{d['openness']['closed']['world.focal.bonding']}, out-group x"
-            f"{d['openness']['closed']['world.focal.bridging']}; open: defaults) x knowledge "
-            "diversity (`knowledge.convergence` "
-            f"{d['diversity']['low']['knowledge.convergence']} vs "
-            f"{d['diversity']['high']['knowledge.convergence']}) x a radical demand shock "
-            f"(`shocks.size` {d['base']['shocks']['size']}, at year {d['shock_year']}) or none. "
-            f"{st.replications} replications per cell, the same seeds in every cell (common random "
-            f"numbers), so differences between arms are paired. `{d['base']['years']}` years, "
-            f"`{d['base']['n_firms']}` initial firms. *Retention* = focal employment at the end / "
-            f"just before the shock; *declined* = retention below {d['decline_threshold']}; "
-            "*loss due to shock* = 1 - retention with the shock / retention of the same seed "
-            "without it.",
-            "## Result\n\nManipulation check and outcomes per cell (mean [95% CI]):\n\n"
-            + md_table(table),
-            "Effects (paired over replications; shares with a bootstrap interval, means with a "
-            "t interval):\n\n" + md_table(eff),
+            "Openness of the focal region (a closed community: in-group trust 0.8, outsiders "
+            "0.1; open: the defaults 0.55 and 0.35) x knowledge diversity (`knowledge."
+            f"convergence` {d['diversity']['low']['knowledge.convergence']} vs "
+            f"{d['diversity']['high']['knowledge.convergence']}) x a demand shock of each size "
+            f"{list(lp.SHOCK_SIZES)} (widths of the demand niche) at year {step // 4}, each "
+            f"against the same seed without a shock. {st.replications} replications per cell, "
+            f"the same seeds in every cell (common random numbers), {years} years. *Loss* = 1 "
+            "- retention with the shock / retention of the same seed without it, retention "
+            "being focal employment at the end over just before the shock; *declined* = "
+            f"retention below {lp.DECLINE_BELOW}. The same definitions as P8 "
+            "(`tests/test_validation_lifecycle.py`).",
+            "## Result\n\nPer cell (mean [95% CI]):\n\n" + md_table(table),
+            "Effects by shock size (paired over seeds; a positive value means closed, or "
+            "less diverse, clusters lose more):\n\n" + md_table(eff.drop(columns="_est")),
             "## Verdict\n\n"
-            f"Headline: {head['effect']} = {head['estimate [95% CI]']}; the model "
-            f"{head['reading']}. The other rows say whether diversity protects and whether the "
-            "shock itself costs closed clusters more. Readings are computed from the intervals, "
-            "not written by hand.",
-            "![focal employment and decline](figures/openness_lockin.png)",
+            f"Closed clusters lose more of their jobs to the shock at sizes {more or 'none'}, "
+            f"less at sizes {less or 'none'}; elsewhere the difference is not distinguishable "
+            "from zero. Readings are computed from the intervals, not written by hand.",
+            "![loss by shock size](figures/openness_lockin.png)",
         ]
     )
-    print(md_table(eff))
+    print(md_table(eff.drop(columns="_est")))
     print(f"wrote {st.out}/summary.md")
 
 

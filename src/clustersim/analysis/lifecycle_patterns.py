@@ -82,19 +82,38 @@ def threshold(df: pd.DataFrame) -> dict:
 
 
 # ----------------------------------------------------------------------------- P8
+# One definition of openness, of the shock range and of the outcome for P8, the life-cycle
+# study and study 5 (experiments/openness_lockin), so their verdicts can be compared.
+CLOSED_COMMUNITY = {  # the focal region as a closed community: in-group trust 0.8, outsiders 0.1
+    "world.focal.bonding": 0.8 / 0.55,  # of the default bonding trust 0.55
+    "world.focal.bridging": 0.1 / 0.35,  # of the default bridging trust 0.35 (L2966-2977)
+}
+SHOCK_SIZES = (1.0, 2.0, 3.0, 4.0)  # demand jumps, in widths of the demand niche (L1675-1686)
+SHOCK_YEAR = 25  # the default cluster is mature by then in most runs (P1)
+DECLINE_BELOW = 0.5  # declined: focal employment at the end below half its pre-shock level
+
+
 def after_shock(ts: pd.DataFrame, shock_step: int) -> dict:
-    """Did the focal cluster enter decline after the shock; how much employment it kept; and
-    its structure just before the shock."""
+    """The focal cluster after a shock: *retention*, its employment at the end over that just
+    before the shock; *declined*, retention below :data:`DECLINE_BELOW`; and its structure over
+    the two years before the shock. Pair it with the same seed's run without the shock through
+    :func:`shock_loss`."""
     f = focal(ts)
-    pre = f.loc[shock_step - 2 * STEPS_PER_YEAR : shock_step]
-    post = f.loc[shock_step + 1 :]
+    pre = f.loc[shock_step - 2 * STEPS_PER_YEAR : shock_step - 1]
+    retention = float(f["employment"].iloc[-1] / pre["employment"].iloc[-1])
     return {
-        "declined": bool((post["stage"] == "decline").any()),
-        "retention": float(post["employment"].iloc[-1] / pre["employment"].iloc[-1]),
+        "retention": retention,
+        "declined": retention < DECLINE_BELOW,
         "pre_external_share": float(pre["core_external_share"].mean()),
         "pre_heterogeneity": float(pre["knowledge_heterogeneity"].mean()),
         "pre_tie_density": float(pre["core_tie_density"].mean()),
     }
+
+
+def shock_loss(shocked: dict, calm: dict) -> float:
+    """The share of focal employment the shock itself cost: 1 - retention with the shock over
+    retention of the same seed without it (common random numbers make the two comparable)."""
+    return 1.0 - shocked["retention"] / calm["retention"]
 
 
 # ----------------------------------------------------------------------------- W2

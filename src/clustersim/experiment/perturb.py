@@ -1,15 +1,22 @@
-"""Perturbations of a running cluster, for experiments: removing firms (critical mass, P7).
+"""Perturbations of a running cluster, for experiments: removing firms (critical mass, P7) and
+radical demand shocks against a no-shock twin (lock-in, P8 and study 5).
 
-A perturbation is a StepHook added with ``model.add_hook``; it changes nothing until its step.
+A removal is a StepHook added with ``model.add_hook``; it changes nothing until its step. A
+shock is part of the config (``shocks.steps``, ``shocks.size``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
+from functools import partial
 
 import pandas as pd
 
+from clustersim.analysis.lifecycle_patterns import after_shock, shock_loss
 from clustersim.conf import Config
+from clustersim.conf.merge import configure
+from clustersim.experiment.batch import run_many
 from clustersim.model import ClusterModel
 from clustersim.world.hooks import StepHook
 from clustersim.world.streams import stream_code
@@ -69,3 +76,37 @@ def removal_dose_response(cfg: Config, shares, step: int, replications: int) -> 
     base = df[df["share"] == 0].set_index("replication")["end_employment"]
     df["loss"] = 1.0 - df["end_employment"] / df["replication"].map(base)
     return df
+
+
+def _after_shock(result, step: int) -> dict:
+    return after_shock(result.timeseries, step)
+
+
+def shock_response(
+    cfg: Config,
+    arms: Mapping[str, Mapping],
+    sizes: Sequence[float],
+    step: int,
+    replications: int,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Each arm (its config overrides over ``cfg``: open and closed, say) hit at ``step`` by a
+    demand shock of each size, and run without one, on the same seeds. One row per shocked run:
+    the focal cluster's retention and decline (:func:`~clustersim.analysis.lifecycle_patterns.
+    after_shock`), its structure before the shock, and ``loss``, the share of focal employment
+    the shock itself cost against the same arm and seed without it."""
+    plan = [(arm, size, r) for arm in arms for size in (0.0, *sizes) for r in range(replications)]
+    configs = []
+    for arm, size, r in plan:
+        shock = {"shocks.steps": [step], "shocks.size": size} if size else {}
+        overrides = {**arms[arm], **shock}
+        configs.append(configure(dataclasses.replace(cfg, replication=r), overrides=overrides))
+    measured = run_many(configs, partial(_after_shock, step=step), n_jobs, progress)
+    out = dict(zip(plan, measured, strict=True))
+    rows = [
+        {"arm": arm, "size": size, "replication": r, **m, "loss": shock_loss(m, out[arm, 0.0, r])}
+        for (arm, size, r), m in out.items()
+        if size
+    ]
+    return pd.DataFrame(rows)
