@@ -336,13 +336,18 @@ def replay(setup: Setup, interventions: list[Intervention], steps: int, keep=Non
     """A fresh app model run for ``steps`` steps with the ``interventions`` for which
     ``keep(iv)`` is true (all by default) applied at their steps."""
     model = AppModel(**model_kwargs(setup))
+    advance(model, interventions, steps, keep)
+    return model
+
+
+def advance(model: AppModel, interventions: list[Intervention], to_step: int, keep=None) -> None:
+    """Step ``model`` up to step ``to_step``, queueing each kept intervention at its step."""
     todo = [iv for iv in interventions if keep is None or keep(iv)]
-    for _ in range(steps):
+    while model.t < to_step:
         for iv in todo:
             if iv.step == model.t:
                 model._pending.append(iv)
         model.step()
-    return model
 
 
 def model_kwargs(setup: Setup) -> dict:
