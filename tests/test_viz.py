@@ -227,7 +227,44 @@ def test_map_without_ties_has_no_tie_layer(config_dir):
 def test_region_colouring_names_the_firms_region(config_dir):
     m = AppModel(seed=2, **SMALL)
     firms = _layer_data(charts.map_chart(m, "region", False), "firms")
-    assert [f["colour"] for f in firms] == [str(r) for r in m.firms.region[m.firms.live]]
+    names = [
+        "focal region" if r == m.focal else f"region {r}" for r in m.firms.region[m.firms.live]
+    ]
+    assert [f["colour"] for f in firms] == names
+
+
+def test_colour_scales_are_fixed_through_a_lesson(config_dir):
+    """Legends do not rescale mid-lesson and a region keeps its colour in every chart."""
+    m = AppModel(seed=2, **SMALL)
+    m.run(4)
+
+    def scale(spec, field="colour"):
+        layers = spec.get("layer") or []
+        enc = [la["encoding"]["color"] for la in layers if la.get("encoding", {}).get("color")]
+        return [e["scale"] for e in enc if e.get("field") == field][0]
+
+    dist = scale(charts.map_chart(m, "technology: distance from demand", False))
+    assert dist["domain"] == [0.0, 2.0] and dist["clamp"]
+    regions = scale(charts.map_chart(m, "region", False))
+    assert regions["domain"][:2] == ["focal region", "region 1"]
+    sizes = charts.size_chart(m.frame(), m.focal)
+    who = sizes["vconcat"][0]["encoding"]["color"]["scale"]
+    assert who == regions
+
+
+def test_founded_after_the_shock_colouring(config_dir):
+    m = AppModel(seed=4, **SMALL)
+    m.run(4)
+    colour = "founded after the shock?"
+    assert {f["colour"] for f in _layer_data(charts.map_chart(m, colour, False), "firms")} == {
+        charts.NO_SHOCK
+    }
+    m.request_shock()
+    m.run(12)
+    got = [f["colour"] for f in _layer_data(charts.map_chart(m, colour, False), "firms")]
+    live = m.firms.live
+    want = np.where(m.firms.born[live] >= 4, charts.AFTER_SHOCK, charts.BEFORE_SHOCK)
+    assert got == list(want)
 
 
 def test_time_series_charts_carry_the_focal_series(config_dir):

@@ -21,7 +21,14 @@ import pandas as pd
 
 from clustersim.conf import STEPS_PER_YEAR
 from clustersim.viz import presets
-from clustersim.viz.live import AppModel, Intervention, Setup, advance, model_kwargs
+from clustersim.viz.live import (
+    AppModel,
+    Intervention,
+    Setup,
+    advance,
+    affiliates,
+    model_kwargs,
+)
 
 POLICY_GROUP = "policy"  # the Hydra group of policy presets
 POLICY_KEY = "policy"  # the config section of the instruments
@@ -75,7 +82,7 @@ def focal_state(m: AppModel) -> dict:
         "employment": float(last["employment"]),
         "firms": int(last["firms"]),
         "tie_density": float(last["tie_density"]),
-        "affiliates": int((focal & mne).sum()),
+        "affiliates": affiliates(m),
         "local_knowledge": float(local.mean()) if local.size else float("nan"),
         "spend": float(ts["policy_spend"].sum()) if "policy_spend" in ts else 0.0,
     }
