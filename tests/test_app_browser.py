@@ -1,10 +1,12 @@
-"""End to end: the teaching app served on loopback, driven in headless Chromium.
+"""End to end: each teaching exercise walked through as a teacher would, at 1280x720.
 
-Starts ``solara run`` on the app (in its own process group, torn down afterwards), then steps
-the model, triggers a technology shock, changes the colour-by control and the seed, resets, and
-runs the comparison, asserting the page's text readouts after each action. Fails on any page
-error but the one harmless Vega race documented in the project's browser notes. Saves a
-screenshot to ``results/test-artifacts/app.png`` and the server's log beside it.
+For every exercise, starts ``solara run`` on the app with that exercise (in its own process
+group, torn down afterwards), plays to each of the worksheet's checkpoints (the app pauses by
+itself), checks that the map controls and the status card are on screen without scrolling,
+runs the comparison and checks its numbers for seed 0 against the worksheet (which quotes them),
+plays to the horizon and checks that the run says it is finished. Fails on any page error but
+the one harmless Vega race documented in the project's browser notes. Screenshots go to
+``results/test-artifacts/<exercise>-<n>-<what>.png``, the server's log beside them.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ CHROMIUM_FLAGS = [
     "--disable-default-apps",
 ]
 HARMLESS = "usermeta"  # TypeError when a Vega chart is replaced mid-redraw
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 90_000
 
 
 def _free_port() -> int:
@@ -58,35 +60,34 @@ def _ready(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def server():
+def start_server(exercise: str, log_path: Path):
     cache = assets.fill()
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "app-server.log", "w")  # closed at teardown
+    log = open(log_path, "w")  # closed at teardown
     proc = subprocess.Popen(
         launch.server_command("127.0.0.1", port, open_browser=False),
-        env=launch.server_env(None, cache),
+        env=launch.server_env(exercise, cache),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: teardown ends the whole group
     )
+    deadline = time.monotonic() + 60
+    while not _ready(url):
+        assert proc.poll() is None, "the app server exited before it was ready"
+        assert time.monotonic() < deadline, "the app server was not ready within 60 s"
+        time.sleep(0.2)
+    return url, proc, log
+
+
+def stop_server(proc, log) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
     try:
-        deadline = time.monotonic() + 60
-        while not _ready(url):
-            assert proc.poll() is None, "the app server exited before it was ready"
-            assert time.monotonic() < deadline, "the app server was not ready within 60 s"
-            time.sleep(0.2)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -115,98 +116,104 @@ def _wait_text(page, css: str, pattern: str) -> str:
 
 
 def _number(text: str) -> float:
-    return float(re.findall(r"-?[\d,]+\.?\d*", text)[-1].replace(",", ""))
+    return float(re.findall(r"[-+]?[\d,]+\.?\d*", text)[-1].replace(",", ""))
 
 
-def test_app_in_a_browser(server, browser):
+def _on_screen(page, css: str) -> None:
+    """Visible without scrolling in a 1280x720 window: the element's top half is in view."""
+    box = page.locator(css).first.bounding_box()
+    assert box is not None, css
+    assert 0 <= box["y"] and box["y"] + min(box["height"], 200) <= 720, (css, box)
+    assert box["x"] + box["width"] <= 1280 + 1, (css, box)
+
+
+def _shot(page, exercise: str, n: int, what: str) -> str:
+    page.wait_for_timeout(800)  # let the charts finish redrawing
+    name = f"{exercise}-{n}-{what}.png"
+    page.screenshot(path=ARTIFACTS / name)
+    return name
+
+
+def _select(page, label: str, option: str) -> None:
+    page.locator(".v-input").filter(has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+WORKSHEETS = Path(__file__).resolve().parents[1] / "docs" / "teaching"
+# What each walk-through checks on the comparison page for seed 0 (the app's default seed):
+# css class of the line -> the worksheet's "seed 0 on the comparison page" number. The test also
+# checks that the worksheet quotes each number.
+TOLERANCE = 0.02  # relative; the app and the worksheet run the same code on the same seed
+
+
+def walk(browser, exercise: str, expect: dict[str, str]) -> list[str]:
+    """Walk one exercise's steps; return the screenshots' names."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1600, "height": 1250})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server, timeout=TIMEOUT_MS)
-    step = page.get_by_role("button", name="Step", exact=True)
-    step.wait_for(timeout=TIMEOUT_MS)
-    page.locator(".vega-embed canvas.marks").first.wait_for(timeout=TIMEOUT_MS)
+    sheet = (WORKSHEETS / f"{exercise}.md").read_text()
+    url, proc, log = start_server(exercise, ARTIFACTS / f"{exercise}-server.log")
+    shots: list[str] = []
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url, timeout=TIMEOUT_MS)
+        page.locator(".vega-embed canvas.marks").first.wait_for(timeout=TIMEOUT_MS)
+        _wait_text(page, ".cs-time", r"^Year 0\.00 of \d+ \(paused\)$")
+        for css in (".cs-map-controls", ".cs-status", ".cs-time-card"):
+            _on_screen(page, css)
+        assert page.get_by_role("tab", name="Watch the cluster").is_visible()
+        assert "no-policy twin" in page.get_by_role("tab").nth(1).inner_text().lower()
+        seed_value = _text(page, ".cs-slider-seed .cs-slider-value")
+        assert seed_value.startswith("0 "), seed_value  # slider values are printed
+        shots.append(_shot(page, exercise, 0, "start"))
+        _select(page, "Speed", "fast")
+        checkpoints = [float(x) for x in re.findall(r"[\d.]+", _text(page, ".cs-checkpoints"))]
+        for n, year in enumerate(checkpoints, start=1):
+            page.locator(".cs-play").click()
+            _wait_text(page, ".cs-message", rf"Paused at year {year:g}: a checkpoint")
+            _wait_text(page, ".cs-year", rf"^Year {year:.2f}$")
+            _wait_text(page, ".cs-time", rf"^Year {year:.2f} of \d+ \(paused\)$")
+            for css in (".cs-map-controls", ".cs-status"):
+                _on_screen(page, css)
+            shots.append(_shot(page, exercise, n, f"year{year:g}"))
+        # colour by founding (lock_in) or origin (fdi): the legend is drawn on the canvas
+        _select(page, "colour firms by", "founded after the shock?")
+        page.get_by_role("tab", name="Compare with the no-policy twin").click()
+        page.get_by_role("button", name="Run the comparison").click()
+        for css, want in expect.items():
+            line = _wait_text(page, css, r"difference|spend")
+            got = _number(line.split("difference")[-1].split(";")[0].replace("%", ""))
+            assert want in sheet, (exercise, want)
+            w = float(want.replace(",", "").replace("%", "").replace("+", ""))
+            assert abs(got - w) <= TOLERANCE * max(abs(w), 1.0), (css, line, want)
+        _wait_text(page, ".cs-seed-table", r"seed")
+        shots.append(_shot(page, exercise, len(shots), "comparison"))
+        page.get_by_role("tab", name="Watch the cluster").click()
+        page.locator(".cs-play").click()
+        _wait_text(page, ".cs-message", r"^Finished: the run has reached its horizon")
+        _wait_text(page, ".cs-time", r"\(finished\)$")
+        assert page.locator(".cs-play").is_disabled()
+        shots.append(_shot(page, exercise, len(shots), "finished"))
+        page.close()
+        real = [e for e in errors if HARMLESS not in e]
+        assert not real, real
+    finally:
+        stop_server(proc, log)
+    return shots
 
-    # the session's own model opens at year 0 with a stage label
-    _wait_text(page, ".cs-year", r"^Year 0\.00$")
-    firms_seed0 = _text(page, ".cs-firms")
-    assert re.match(r"^Stage: \w+", _text(page, ".cs-stage"))
 
-    # three clicks on Step, three quarters each (the app's render interval)
-    for _ in range(3):
-        step.click()
-        page.wait_for_timeout(150)
-    _wait_text(page, ".cs-year", r"^Year 2\.25$")
-    assert _text(page, "text=/^Time: /") == "Time: 9.0"
-    assert _number(_text(page, ".cs-employment")) > 0
+EXPECT = {
+    "broker_empty": {".cs-cmp-employment-y15": "+4", ".cs-cmp-tie_density-y15": "+0.333"},
+    "lock_in": {},  # no policy: the worksheet compares two sectors, not a twin
+    "fdi_absorptive": {
+        ".cs-cmp-employment-y15": "+545",
+        ".cs-cmp-employment-y25": "+240",
+        ".cs-cmp-affiliates-y15": "+10",
+    },
+}
 
-    # a technology shock, queued, then applied at the next step and explained
-    page.get_by_role("button", name="Technology shock").click()
-    _wait_text(page, ".cs-message", r"Technology shock queued for step 10")
-    step.click()
-    _wait_text(page, ".cs-year", r"^Year 3\.00$")
-    _wait_text(page, ".cs-interventions", r"Interventions so far: 1$")
-    notes = " ".join(page.locator(".cs-note-text").all_inner_texts())
-    assert "Technology shock" in notes
 
-    # colour the map by region: the map is redrawn (its legend lists the regions)
-    page.locator(".v-input").filter(has_text="colour firms by").click()
-    page.get_by_role("option", name="region", exact=True).click()
-    page.wait_for_timeout(500)
-
-    # a new seed takes effect on Reset: back to year 0, another initial placement
-    seed = page.get_by_role("slider", name="Seed", exact=True)
-    seed.focus()
-    page.keyboard.press("ArrowRight")
-    assert seed.get_attribute("aria-valuenow") == "1"
-    page.get_by_role("button", name="Reset", exact=True).click()
-    _wait_text(page, ".cs-year", r"^Year 0\.00$")
-    _wait_text(page, ".cs-interventions", r"Interventions so far: 0$")
-    assert _text(page, ".cs-firms") != firms_seed0
-
-    # switch the broker on: it starts with this budget year, spends, and is explained
-    page.locator(".cs-policy-broker label").click()
-    _wait_text(page, ".cs-message", r"broker on from step 1")
-    for _ in range(2):
-        step.click()
-        page.wait_for_timeout(150)
-    _wait_text(page, ".cs-year", r"^Year 1\.50$")
-    assert _number(_wait_text(page, ".cs-spend", r"Policy spend \(last year\) [\d.]+")) > 0
-    notes = " ".join(page.locator(".cs-note-text").all_inner_texts())
-    assert "Broker." in notes
-
-    # run on with Play, then pause: several steps go by, and the model really stops
-    page.get_by_role("button", name="▶").click()
-    page.wait_for_timeout(1500)
-    page.get_by_role("button", name="❚❚").click()
-    page.get_by_role("button", name="▶").wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_timeout(500)  # a step in flight at the click may still land
-    played_steps = _number(_text(page, "text=/^Time: /"))
-    assert played_steps >= 6 + 6, played_steps  # 6 steps before Play
-    page.wait_for_timeout(1500)
-    assert _number(_text(page, "text=/^Time: /")) == played_steps
-
-    # the comparison page: same seed with and without the policy
-    page.get_by_role("tab", name="Page 1").click()
-    seeds = page.get_by_role("slider", name="seeds", exact=True)
-    seeds.focus()
-    page.keyboard.press("ArrowLeft")  # two seeds: the model's and the next
-    assert seeds.get_attribute("aria-valuenow") == "2"
-    page.get_by_role("button", name="Run the comparison").click()
-    line = _wait_text(page, ".cs-cmp-employment", r"with policy [\d,]+, without [\d,]+")
-    a, b = (
-        float(x.replace(",", "")) for x in re.findall(r"with(?:out)?(?: policy)? ([\d,]+)", line)
-    )
-    assert a > 0 and b > 0 and a != b  # the broker changed the run
-    _wait_text(page, ".cs-cmp-seeds", r"Over seeds 1-2: employment difference")
-    assert _number(_text(page, ".cs-cmp-spend").split(",")[0]) > 0
-    page.locator(".vega-embed canvas.marks").first.wait_for(timeout=TIMEOUT_MS)  # the curves
-
-    page.get_by_role("tab", name="Page 0").click()
-    page.locator(".vega-embed canvas.marks").first.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_timeout(1500)  # let the charts finish redrawing
-    page.screenshot(path=ARTIFACTS / "app.png", full_page=True)
-    page.close()
-    real = [e for e in errors if HARMLESS not in e]
-    assert not real, real
+@pytest.mark.parametrize("exercise", sorted(EXPECT))
+def test_exercise_walk_through(browser, exercise):
+    shots = walk(browser, exercise, EXPECT[exercise])
+    assert all((ARTIFACTS / s).exists() for s in shots)

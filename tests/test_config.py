@@ -25,6 +25,11 @@ from clustersim.conf import Config, iter_params
         ({"entry.spinoffs": "yes"}, "entry.spinoffs='yes'", "true or false"),
         ({"world.focal_region": 5}, "world.focal_region=5", "int in [0, 3]"),
         ({"shocks.steps": [400]}, "shocks.steps", "[0, 159]"),
+        (
+            {"world.focal.initial_firm_share": -0.5},
+            "world.focal.initial_firm_share=-0.5",
+            "-1 (firms spread evenly over the landscape) or a share in [0, 1]",
+        ),
     ],
 )
 def test_invalid_values_name_key_value_and_range(overrides, key, allowed):

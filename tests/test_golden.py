@@ -32,7 +32,7 @@ GOLDEN = {
     "default": "a8da99f201aee884",
     "fdi": "acc5e4e028f769d2",
     "package": "138289dc14b97702",
-    "reengineered": "e39145eb1ce494ce",
+    "reengineered": "336d00d6ff9cc266",
     "reference": "118e00a6ea5dc2ca",
     "seed_finance": "0f35c7247189996c",
 }

@@ -43,7 +43,7 @@ def test_fdi_brings_jobs_fast_and_training_doubles_the_spend(fdi_runs):
     fdi, with_training, elsewhere = fdi_runs
     for run in (fdi, with_training, elsewhere):
         assert (run.employment_gain_y15 > 0).all()
-        assert run.mnes_y15.min() >= 8
+        assert run.affiliates_y15.min() >= 8
     assert with_training.spend_to_y15.mean() > 1.5 * fdi.spend_to_y15.mean()
 
 
@@ -57,6 +57,8 @@ def test_affiliates_leave_when_incentives_end(fdi_runs):
     """Affiliates leave where nothing holds them, and stay in the developing region."""
     fdi, with_training, elsewhere = fdi_runs
     for run in (with_training, elsewhere):
-        assert run.mnes_y25.mean() < 0.75 * run.mnes_y15.mean()  # affiliates leave ...
-    assert (elsewhere.mnes_y25 < elsewhere.mnes_y15).all()  # ... everywhere without handicaps
-    assert elsewhere.mnes_y25.mean() < fdi.mnes_y25.mean()  # ... and stay in the developing one
+        assert run.affiliates_y25.mean() < 0.75 * run.affiliates_y15.mean()  # affiliates leave ...
+    assert (elsewhere.affiliates_y25 < elsewhere.affiliates_y15).all()  # ... everywhere without
+    # handicaps
+    assert elsewhere.affiliates_y25.mean() < fdi.affiliates_y25.mean()  # ... and stay in the
+    # developing one

@@ -227,7 +227,44 @@ def test_map_without_ties_has_no_tie_layer(config_dir):
 def test_region_colouring_names_the_firms_region(config_dir):
     m = AppModel(seed=2, **SMALL)
     firms = _layer_data(charts.map_chart(m, "region", False), "firms")
-    assert [f["colour"] for f in firms] == [str(r) for r in m.firms.region[m.firms.live]]
+    names = [
+        "focal region" if r == m.focal else f"region {r}" for r in m.firms.region[m.firms.live]
+    ]
+    assert [f["colour"] for f in firms] == names
+
+
+def test_colour_scales_are_fixed_through_a_lesson(config_dir):
+    """Legends do not rescale mid-lesson and a region keeps its colour in every chart."""
+    m = AppModel(seed=2, **SMALL)
+    m.run(4)
+
+    def scale(spec, field="colour"):
+        layers = spec.get("layer") or []
+        enc = [la["encoding"]["color"] for la in layers if la.get("encoding", {}).get("color")]
+        return [e["scale"] for e in enc if e.get("field") == field][0]
+
+    dist = scale(charts.map_chart(m, "technology: distance from demand", False))
+    assert dist["domain"] == [0.0, 2.0] and dist["clamp"]
+    regions = scale(charts.map_chart(m, "region", False))
+    assert regions["domain"][:2] == ["focal region", "region 1"]
+    sizes = charts.size_chart(m.frame(), m.focal)
+    who = sizes["vconcat"][0]["encoding"]["color"]["scale"]
+    assert who == regions
+
+
+def test_founded_after_the_shock_colouring(config_dir):
+    m = AppModel(seed=4, **SMALL)
+    m.run(4)
+    colour = "founded after the shock?"
+    assert {f["colour"] for f in _layer_data(charts.map_chart(m, colour, False), "firms")} == {
+        charts.NO_SHOCK
+    }
+    m.request_shock()
+    m.run(12)
+    got = [f["colour"] for f in _layer_data(charts.map_chart(m, colour, False), "firms")]
+    live = m.firms.live
+    want = np.where(m.firms.born[live] >= 4, charts.AFTER_SHOCK, charts.BEFORE_SHOCK)
+    assert got == list(want)
 
 
 def test_time_series_charts_carry_the_focal_series(config_dir):
@@ -294,13 +331,16 @@ def test_without_policy_the_twin_is_the_same_run(config_dir):
     m.run(3)
     m.request_shock()
     m.run(2)
-    c = comparison.compare(m, steps=8, seeds=2)
+    c = comparison.compare(m, years=[1, 2], seeds=2)
     assert c.policy.equals(c.twin)  # no policy anywhere: nothing differs
     assert c.key == comparison.key(m)
-    assert list(c.by_seed.seed) == [6, 7]
+    assert list(c.by_seed.seed) == [6, 6, 7, 7] and c.years == [1.0, 2.0]
     lines = dict(comparison.summary_lines(c))
-    assert "difference +0 (+0.0 %)" in lines["cs-cmp-employment"]
-    assert "positive in 0 of 2" in lines["cs-cmp-seeds"]
+    assert "without (twin)" in lines["cs-cmp-employment cs-cmp-employment-y2"]
+    assert lines["cs-cmp-employment cs-cmp-employment-y2"].endswith("difference +0")
+    assert "positive in 0 of 2" in lines["cs-cmp-seeds cs-cmp-seeds-employment-y2"]
+    table = comparison.seed_table(c, 2.0)
+    assert list(table.seed) == [6, 7] and (table["Employment: difference"] == "+0").all()
 
 
 def test_switching_an_instrument_on_and_off(config_dir):
@@ -359,7 +399,7 @@ def test_policy_twin_matches_a_run_without_policy_and_shares_its_past(config_dir
     m.run(6)
     m.request_switch("training", True)
     m.run(2)
-    c = comparison.compare(m, steps=20)
+    c = comparison.compare(m, years=[5])
     plain = AppModel(seed=3, **SMALL)
     plain.run(20)
     cols = list(plain.frame().columns)
@@ -463,3 +503,22 @@ def test_exercise_presets_compose():
 def test_setup_compose_uses_seed_and_size(config_dir):
     c = Setup(seed=11, n_firms=80).compose()
     assert c.config.seed == 11 and c.config.n_firms == 80
+
+
+def test_the_app_comparison_reproduces_the_worksheet_measurement():
+    """One measurement: the comparison page, started from the app's own sidebar values for an
+    exercise, gives per seed exactly what ``python -m clustersim.viz.exercises`` prints."""
+    from clustersim.viz import app, exercises
+
+    kwargs = {**app.initial_kwargs(app.model_params("broker_empty")), "n_firms": 150}
+    c = comparison.compare(AppModel(**kwargs), seeds=2)
+    assert c.years == [15.0, 25.0]
+    page = comparison.differences(c).set_index(["seed", "year"])
+    for seed in (0, 1):
+        sheet = exercises.policy_effect(AppModel(seed=seed, exercise="broker_empty", n_firms=150))
+        for year in (15, 25):
+            for k in comparison.MEASURES:
+                got, want = page.loc[(seed, year), k], sheet[f"{k}_gain_y{year}"]
+                assert got == want or (np.isnan(got) and np.isnan(want)), (seed, year, k)
+            assert page.loc[(seed, year), "spend"] == sheet[f"spend_to_y{year}"]
+    assert page["spend"].max() > 0

@@ -206,6 +206,13 @@ def _check_cross_fields(cfg: Config) -> None:
             f"allowed: int in [0, {cfg.world.n_regions - 1}] "
             f"(world.n_regions={cfg.world.n_regions})"
         )
+    share = cfg.world.focal.initial_firm_share
+    if share != -1 and not 0 <= share <= 1:
+        raise ConfigError(
+            f"world.focal.initial_firm_share={share:g}: allowed: -1 (firms spread evenly over "
+            "the landscape) or a share in [0, 1] (that share in the focal region, the rest in "
+            "the other regions)"
+        )
     for s in cfg.shocks.steps:
         if s >= cfg.steps:
             raise ConfigError(

@@ -33,7 +33,11 @@ class FocalRegionConfig:
     )
     skill: float = param(1.0, "Initial workforce-skill multiplier of the focal region", 0.1, 2)
     initial_firm_share: float = param(
-        -1.0, "Share of initial firms placed in the focal region; -1 spreads them evenly", -1, 1
+        -1.0,
+        "Share of initial firms placed in the focal region, the rest in the other regions (0: "
+        "the focal region starts empty); -1 spreads all of them evenly over the landscape",
+        -1,
+        1,
     )
 
 

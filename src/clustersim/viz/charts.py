@@ -70,28 +70,82 @@ def _region_stage(model, live):
     return np.array([stages.get(int(r), "not classified") for r in model.firms.region[live]])
 
 
+def region_name(region: int, focal: int) -> str:
+    """A region as the map and the charts name it."""
+    return "focal region" if region == focal else f"region {region}"
+
+
+def _region(model, live):
+    return np.array([region_name(int(r), model.focal) for r in model.firms.region[live]])
+
+
+REGION_COLOURS = (
+    "#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b",
+    "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac",
+)  # fmt: skip
+
+
+def region_scale(n_regions: int, focal: int) -> dict:
+    """One colour per region, fixed by its number: a region keeps its colour on the map and in
+    the charts when another region empties."""
+    return {
+        "domain": [region_name(r, focal) for r in range(n_regions)],
+        "range": [REGION_COLOURS[r % len(REGION_COLOURS)] for r in range(n_regions)],
+    }
+
+
+NO_SHOCK, BEFORE_SHOCK, AFTER_SHOCK = (
+    "no shock yet",
+    "founded before the shock",
+    "founded after the shock",
+)
+
+
+def _founded(model, live):
+    """Firms founded after the latest technology shock so far, against the older ones."""
+    shocks = [s for s in model.cfg.shocks.steps if s < model.t]
+    if not shocks:
+        return np.full(len(live), NO_SHOCK)
+    return np.where(model.firms.born[live] >= max(shocks), AFTER_SHOCK, BEFORE_SHOCK)
+
+
 # The life-cycle and initiative figures' colours, so the app and the report figures agree.
 STAGE_SCALE = {"domain": list(STAGES), "range": [STAGE_COLOURS[s] for s in STAGES]}
 PHASE_SCALE = {"domain": list(PHASES), "range": [PHASE_COLOURS[p] for p in PHASES]}
+# Distance from demand in technology space: a fixed scale, so colours keep their meaning through
+# a lesson (before a shock firms sit at 0.1-0.9, after a radical one at 0.6-1.7).
+DISTANCE_DOMAIN = [0.0, 2.0]
+REGION = "region"  # the colour-by option whose scale depends on the landscape
 
 COLOUR_BY: dict[str, Colouring] = {
     "technology: distance from demand": Colouring(
-        _tech_distance, "quantitative", {"scheme": "viridis", "reverse": True}
+        _tech_distance,
+        "quantitative",
+        {"scheme": "viridis", "reverse": True, "domain": DISTANCE_DOMAIN, "clamp": True},
     ),
     "technology: direction in technology space": Colouring(
         _tech_direction, "quantitative", {"scheme": "sinebow", "domain": [-180, 180]}
     ),
-    "region": Colouring(
-        lambda m, live: m.firms.region[live].astype(str), "nominal", {"scheme": "tableau10"}
-    ),
+    REGION: Colouring(_region, "nominal", {}),
     "stage of the firm's region": Colouring(_region_stage, "nominal", STAGE_SCALE),
     "initiative membership": Colouring(
         _member, "nominal", {"domain": ["member", "not a member"], "range": ["#d62728", "#bbb"]}
     ),
-    "origin (start-up, spin-off, ...)": Colouring(
+    "origin (start-up, spin-off, affiliate ...)": Colouring(
         lambda m, live: np.array(ORIGINS)[m.firms.origin[live]],
         "nominal",
-        {"domain": list(ORIGINS), "scheme": "set2"},
+        {
+            "domain": list(ORIGINS),
+            "range": ["#9ecae1", "#31a354", "#fd8d3c", "#756bb1", "#d62728"],
+        },
+    ),
+    "founded after the shock?": Colouring(
+        _founded,
+        "nominal",
+        {
+            "domain": [NO_SHOCK, BEFORE_SHOCK, AFTER_SHOCK],
+            "range": ["#bbb", "#6baed6", "#e6550d"],
+        },
     ),
 }
 
@@ -115,10 +169,11 @@ INSTITUTION_SHAPES = {
 
 
 @lru_cache(maxsize=64)
-def map_template(colour_by: str, show_ties: bool, size: float) -> dict:
+def map_template(colour_by: str, show_ties: bool, size: float, regions: int, focal: int) -> dict:
     """Regions, ties (optional, opacity by trust), firms (coloured by ``colour_by``, sized by
     employment), universities and financiers, over data sets named after each layer."""
     rule = COLOUR_BY[colour_by]
+    scale = region_scale(regions, focal) if colour_by == REGION else rule.scale
     xs = alt.Scale(domain=[0, size], nice=False)
     x = alt.X("x:Q", scale=xs, axis=None)
     y = alt.Y("y:Q", scale=xs, axis=None)
@@ -158,8 +213,8 @@ def map_template(colour_by: str, show_ties: bool, size: float) -> dict:
             color=alt.Color(
                 "colour",
                 type=rule.vtype,
-                scale=alt.Scale(**rule.scale),
-                legend=alt.Legend(title=colour_by.split(":")[0], orient="right", labelLimit=110),
+                scale=alt.Scale(**scale),
+                legend=alt.Legend(title=colour_by.split(":")[0], orient="right", labelLimit=0),
             ),
             tooltip=[alt.Tooltip("employment:Q"), alt.Tooltip("colour", type=rule.vtype)],
         ),
@@ -222,7 +277,8 @@ def map_chart(model, colour_by: str, show_ties: bool) -> dict:
     """The map's Vega-Lite spec."""
     data = map_data(model, colour_by, show_ties)
     # positions in km to 10 m: a third less to send each redraw than at 4 decimals
-    return spec(map_template(colour_by, show_ties, float(model.cfg.world.size)), 2, **data)
+    size = float(model.cfg.world.size)
+    return spec(map_template(colour_by, show_ties, size, model.regions.n, model.focal), 2, **data)
 
 
 def tie_segments(model) -> pd.DataFrame:
@@ -277,7 +333,9 @@ def _band(name: str, column: str, scale: dict, title: str) -> alt.Chart:
             color=alt.Color(
                 f"{column}:N",
                 scale=alt.Scale(**scale),
-                legend=alt.Legend(title=title, orient="right", labelLimit=110),
+                legend=alt.Legend(
+                    title=title, orient="bottom", direction="horizontal", columns=3, labelLimit=0
+                ),
             ),
             tooltip=[alt.Tooltip("year:Q"), alt.Tooltip(f"{column}:N", title=title)],
         )
@@ -313,17 +371,18 @@ def _band_data(f: pd.DataFrame, column: str) -> pd.DataFrame:
     )
 
 
-@lru_cache(maxsize=4)
-def size_template(with_stage: bool) -> dict:
+@lru_cache(maxsize=16)
+def size_template(with_stage: bool, regions: int, focal: int) -> dict:
+    colour = alt.Scale(**region_scale(regions, focal))
     style = dict(
-        color=alt.Color("who:N", legend=alt.Legend(title=None, orient="top")),
+        color=alt.Color("who:N", scale=colour, legend=alt.Legend(title=None, orient="top")),
         strokeWidth=alt.condition(alt.datum.who == "focal region", alt.value(2.5), alt.value(1)),
         detail="region:N",
     )
     parts = [
         _panel("regions", "employment", "employment", 100, **style),
         _panel("regions", "firms", "firms", 80, **style).encode(
-            color=alt.Color("who:N", legend=None)
+            color=alt.Color("who:N", scale=colour, legend=None)
         ),
     ]
     if with_stage:
@@ -337,14 +396,13 @@ def size_chart(ts: pd.DataFrame, focal: int) -> dict:
     with_stage = "stage" in ts.columns
     data = {
         "regions": ts[["year", "region", "employment", "firms"]].assign(
-            who=np.where(
-                ts["region"] == focal, "focal region", "region " + ts["region"].astype(str)
-            )
+            who=[region_name(int(r), focal) for r in ts["region"]]
         )
     }
     if with_stage:
         data["stage"] = _band_data(ts[ts["region"] == focal], "stage")
-    return spec(size_template(with_stage), **data)
+    regions = int(ts["region"].max()) + 1
+    return spec(size_template(with_stage, regions, focal), **data)
 
 
 @lru_cache(maxsize=4)

@@ -7,6 +7,9 @@ programme acts the two runs are identical (a policy switched off draws no random
 then on the policy's own random draws shift the twin's later chance events too, so a single seed
 mixes the policy's effect with luck. The view therefore also repeats the pair for the next
 seeds and reports the spread of the difference.
+
+This is the one place where a policy run and its twin are measured: the app's comparison page
+and the worksheets' numbers (:mod:`clustersim.viz.exercises`) both call :func:`pair`.
 """
 
 from __future__ import annotations
@@ -16,11 +19,30 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from clustersim.conf import STEPS_PER_YEAR
 from clustersim.viz import presets
-from clustersim.viz.live import AppModel, Intervention, Setup, replay
+from clustersim.viz.live import (
+    AppModel,
+    Intervention,
+    Setup,
+    advance,
+    affiliates,
+    model_kwargs,
+)
 
 POLICY_GROUP = "policy"  # the Hydra group of policy presets
 POLICY_KEY = "policy"  # the config section of the instruments
+YEARS = (15, 25)  # the years the comparison reports (those within the horizon, and the horizon)
+# Focal-region measures of a run: label and unit as the page prints them.
+MEASURES = {
+    "employment": ("Employment", "jobs"),
+    "firms": ("Firms", "firms"),
+    "tie_density": ("Tie density", "share of possible local ties"),
+    "affiliates": ("Affiliates", "foreign MNE firms"),
+    "local_knowledge": ("Local firms' knowledge", "mean stock of the non-MNE firms"),
+}
+# Spend is in cash units: one unit is a worker's wage for a quarter at the base wage.
+SPEND_UNIT = "cash units (1 = a worker's base wage for a quarter)"
 
 
 def is_policy(iv: Intervention) -> bool:
@@ -41,74 +63,187 @@ def key(model: AppModel) -> tuple:
     return (model.setup, tuple(model.interventions), tuple(model._pending))
 
 
+def report_years(horizon: int, years=YEARS) -> tuple[float, ...]:
+    """``years`` that lie within the horizon, and the horizon itself."""
+    return tuple(sorted({float(y) for y in years if 0 < y <= horizon} | {float(horizon)}))
+
+
+def focal_state(m: AppModel) -> dict:
+    """The focal region's measures (:data:`MEASURES`) now, and the policy spend so far.
+    Employment, firms and tie density as recorded in the time series (what the charts show)."""
+    f = m.firms
+    live = f.live
+    focal = f.region[live] == m.focal
+    mne = f.is_mne[live]
+    ts = m.frame()
+    last = ts[ts["region"] == m.focal].iloc[-1]
+    local = f.kstock[live][focal & ~mne]
+    return {
+        "employment": float(last["employment"]),
+        "firms": int(last["firms"]),
+        "tie_density": float(last["tie_density"]),
+        "affiliates": affiliates(m),
+        "local_knowledge": float(local.mean()) if local.size else float("nan"),
+        "spend": float(ts["policy_spend"].sum()) if "policy_spend" in ts else 0.0,
+    }
+
+
+def pair(setup: Setup, log: list[Intervention], years) -> tuple[list[dict], AppModel, AppModel]:
+    """Run ``setup`` with the logged interventions and its no-policy twin side by side; one row
+    per year of ``years`` with each measure ``<name>_policy`` and ``<name>_twin`` and the spend
+    so far. Returns the rows and the two models at the last year."""
+    policy = AppModel(**model_kwargs(setup))
+    twin = AppModel(**model_kwargs(twin_setup(setup)))
+    rows = []
+    for year in years:
+        step = round(year * STEPS_PER_YEAR)
+        advance(policy, log, step)
+        advance(twin, log, step, keep=lambda iv: not is_policy(iv))
+        a, b = focal_state(policy), focal_state(twin)
+        rows.append(
+            {
+                "seed": setup.seed,
+                "year": float(year),
+                "spend": a["spend"],
+                **{f"{k}_policy": a[k] for k in MEASURES},
+                **{f"{k}_twin": b[k] for k in MEASURES},
+            }
+        )
+    return rows, policy, twin
+
+
 @dataclass
 class Comparison:
     key: tuple
     policy: pd.DataFrame  # the model's own seed, with the policy
     twin: pd.DataFrame  # the same seed without it
     focal: int
-    by_seed: pd.DataFrame  # per seed: focal employment, firms and spend, with and without
+    by_seed: pd.DataFrame  # one row per (seed, year): see :func:`pair`
+
+    @property
+    def years(self) -> list[float]:
+        return sorted(self.by_seed["year"].unique())
 
 
-def _final(df: pd.DataFrame, focal: int, column: str) -> float:
-    return float(df.loc[df["region"] == focal, column].iloc[-1])
-
-
-def compare(model: AppModel, steps: int | None = None, seeds: int = 1) -> Comparison:
-    """Run the policy case and its twin for ``steps`` steps (default: the horizon), for the
-    model's seed and the ``seeds - 1`` seeds after it."""
-    steps = model.cfg.steps if steps is None else steps
+def compare(model: AppModel, years=None, seeds: int = 1) -> Comparison:
+    """The model's seed and the ``seeds - 1`` seeds after it, each with and without the policy,
+    measured at ``years`` (default: :data:`YEARS` within the horizon, and the horizon)."""
+    years = report_years(model.cfg.years) if years is None else tuple(years)
     log = list(model.interventions) + [
         dataclasses.replace(iv, step=model.t) for iv in model._pending
     ]
     rows, first = [], None
     for k in range(seeds):
         setup = dataclasses.replace(model.setup, seed=model.setup.seed + k)
-        a = replay(setup, log, steps).frame()
-        b = replay(twin_setup(setup), log, steps, keep=lambda iv: not is_policy(iv)).frame()
-        first = first or (a, b)
-        rows.append(
-            {
-                "seed": setup.seed,
-                "spend": float(a["policy_spend"].sum()) if "policy_spend" in a else 0.0,
-                **{
-                    f"{col}_{side}": _final(df, model.focal, col)
-                    for col in ("employment", "firms")
-                    for side, df in (("policy", a), ("twin", b))
-                },
-            }
-        )
+        got, a, b = pair(setup, log, years)
+        rows += got
+        first = first or (a.frame(), b.frame())
     return Comparison(key(model), first[0], first[1], model.focal, pd.DataFrame(rows))
 
 
-def summary_lines(c: Comparison) -> list[tuple[str, str]]:
-    """(css class, text) lines of the comparison's readout."""
-    year = float(c.policy["year"].iloc[-1])
+def differences(c: Comparison) -> pd.DataFrame:
+    """Per (seed, year): the policy run minus its twin for every measure (local knowledge as a
+    relative difference), and the spend so far."""
     s = c.by_seed
-    one = s.iloc[0]
-    out = [("cs-cmp-year", f"Year {year:.0f}, focal region, seed {int(one.seed)}:")]
-    for column, label in (("employment", "Employment"), ("firms", "Firms")):
-        a, b = one[f"{column}_policy"], one[f"{column}_twin"]
-        rel = f" ({100 * (a - b) / b:+.1f} %)" if b else ""
-        out.append(
-            (
-                f"cs-cmp-{column}",
-                f"{label}: with policy {a:,.0f}, without {b:,.0f}, difference {a - b:+,.0f}{rel}",
-            )
-        )
-    extra = one.employment_policy - one.employment_twin
-    per_job = (
-        f", {one.spend / extra:,.2f} per additional job" if one.spend > 0 and extra > 0 else ""
-    )
-    out.append(("cs-cmp-spend", f"Policy spend over the run: {one.spend:,.1f}{per_job}"))
-    if len(s) > 1:
-        d = s.employment_policy - s.employment_twin
-        out.append(
-            (
-                "cs-cmp-seeds",
-                f"Over seeds {int(s.seed.min())}-{int(s.seed.max())}: employment difference "
-                f"{d.mean():+,.0f} on average (sd {d.std(ddof=1):,.0f}; "
-                f"positive in {int((d > 0).sum())} of {len(d)})",
-            )
-        )
+    out = s[["seed", "year", "spend"]].copy()
+    for k in MEASURES:
+        out[k] = s[f"{k}_policy"] - s[f"{k}_twin"]
+    out["local_knowledge"] = s["local_knowledge_policy"] / s["local_knowledge_twin"] - 1
     return out
+
+
+def fmt_value(measure: str, x: float) -> str:
+    if x is None or x != x:
+        return "n/a"
+    if measure == "tie_density":
+        return f"{x:.3f}"
+    if measure == "local_knowledge":
+        return f"{x:.2f}"
+    return f"{x:,.0f}"
+
+
+def fmt_diff(measure: str, x: float) -> str:
+    if x is None or x != x:
+        return "n/a"
+    if measure == "tie_density":
+        return f"{x:+.3f}"
+    if measure == "local_knowledge":
+        return f"{100 * x:+.1f} %"
+    return f"{x:+,.0f}"
+
+
+def year_label(year: float) -> str:
+    return f"{year:g}"
+
+
+def spend_line(c: Comparison, year: float) -> str:
+    """The model's own seed: money spent to ``year`` and per additional job."""
+    one = c.by_seed[(c.by_seed.seed == c.by_seed.seed.iloc[0]) & (c.by_seed.year == year)].iloc[0]
+    extra = one.employment_policy - one.employment_twin
+    text = f"Policy spend to year {year_label(year)}: {one.spend:,.1f} {SPEND_UNIT}"
+    if one.spend > 0 and extra > 0:
+        per = one.spend / extra
+        text += (
+            f"; {per:,.1f} cash units per additional job "
+            f"(about {per / STEPS_PER_YEAR:,.1f} years of a worker's base wage)"
+        )
+    elif one.spend > 0:
+        text += "; no additional jobs, so no cost per job"
+    return text
+
+
+def summary_lines(c: Comparison) -> list[tuple[str, str]]:
+    """(css class, text) lines of the comparison's readout: per year, the model's own seed with
+    and without the policy, then the spread of the difference over the seeds."""
+    d = differences(c)
+    s = c.by_seed
+    seed0 = int(s.seed.iloc[0])
+    seeds = sorted(s.seed.unique())
+    out = []
+    for year in c.years:
+        y = year_label(year)
+        tag = y.replace(".", "_")
+        one = s[(s.seed == seed0) & (s.year == year)].iloc[0]
+        out.append((f"cs-cmp-year cs-cmp-y{tag}", f"Year {y}, focal region, seed {seed0}:"))
+        for k, (label, unit) in MEASURES.items():
+            a, b = one[f"{k}_policy"], one[f"{k}_twin"]
+            diff = d[(d.seed == seed0) & (d.year == year)][k].iloc[0]
+            out.append(
+                (
+                    f"cs-cmp-{k} cs-cmp-{k}-y{tag}",
+                    f"{label} ({unit}): with policy {fmt_value(k, a)}, without (twin) "
+                    f"{fmt_value(k, b)}, difference {fmt_diff(k, diff)}",
+                )
+            )
+        out.append((f"cs-cmp-spend cs-cmp-spend-y{tag}", spend_line(c, year)))
+        if len(seeds) > 1:
+            dy = d[d.year == year]
+            for k in ("employment", "tie_density"):
+                x = dy[k]
+                out.append(
+                    (
+                        f"cs-cmp-seeds cs-cmp-seeds-{k}-y{tag}",
+                        f"Over seeds {seeds[0]}-{seeds[-1]} at year {y}: "
+                        f"{MEASURES[k][0].lower()} difference {fmt_diff(k, x.mean())} on "
+                        f"average (sd {fmt_value(k, x.std(ddof=1))}; positive in "
+                        f"{int((x > 0).sum())} of {len(x)})",
+                    )
+                )
+    return out
+
+
+def seed_table(c: Comparison, year: float) -> pd.DataFrame:
+    """The per-seed table of ``year`` as the page shows it: each measure with the policy, in the
+    twin and the difference."""
+    s = c.by_seed[c.by_seed.year == year].reset_index(drop=True)
+    d = differences(c)
+    d = d[d.year == year].reset_index(drop=True)
+    cols = {"seed": s.seed.astype(int)}
+    for k, (label, _) in MEASURES.items():
+        if k == "firms":
+            continue
+        cols[f"{label}: policy"] = [fmt_value(k, x) for x in s[f"{k}_policy"]]
+        cols[f"{label}: twin"] = [fmt_value(k, x) for x in s[f"{k}_twin"]]
+        cols[f"{label}: difference"] = [fmt_diff(k, x) for x in d[k]]
+    cols["spend"] = [f"{x:,.1f}" for x in s.spend]
+    return pd.DataFrame(cols)

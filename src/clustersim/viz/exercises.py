@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clustersim.viz.comparison import twin_setup
-from clustersim.viz.live import AppModel, model_kwargs
+from clustersim.viz import comparison
+from clustersim.viz.live import AppModel
 
 
 @dataclass(frozen=True)
@@ -66,39 +66,21 @@ def shock_response(model: AppModel) -> dict:
     }
 
 
-def _local_state(m: AppModel) -> dict:
-    """Focal-region numbers of one model: employment, firms, tie density, foreign MNEs, and the
-    mean knowledge stock of the local (non-MNE) firms."""
-    f = m.firms
-    live = f.live
-    focal = f.region[live] == m.focal
-    mne = f.is_mne[live]
-    last = m.frame().query("region == @m.focal").iloc[-1]
-    return {
-        "employment": float(m.regions.emp[m.focal]),
-        "firms": int(focal.sum()),
-        "tie_density": float(last["tie_density"]),
-        "mnes": int((focal & mne).sum()),
-        "local_knowledge": float(f.kstock[live][focal & ~mne].mean()),
-    }
-
-
-def policy_effect(model: AppModel, years=(15, 25)) -> dict:
-    """The exercise's policy against its no-policy twin (same seed), at the given years:
-    differences in focal employment, firms and tie density, the policy run's MNEs, the local
-    firms' knowledge relative to the twin's, and the money spent so far."""
-    twin = AppModel(**model_kwargs(twin_setup(model.setup)))
+def policy_effect(model: AppModel) -> dict:
+    """The exercise's policy against its no-policy twin (same seed), measured exactly as the
+    app's comparison page measures it (:func:`clustersim.viz.comparison.compare`) at its years:
+    the difference in each focal-region measure (local knowledge relative to the twin's), the
+    policy run's affiliates, and the money spent so far."""
+    c = comparison.compare(model)
+    d = comparison.differences(c).set_index("year")
+    s = c.by_seed.set_index("year")
     out = {}
-    for year in years:
-        for m in (model, twin):
-            m.run(4 * year - m.t)
-        a, b = _local_state(model), _local_state(twin)
-        for k in ("employment", "firms", "tie_density"):
-            out[f"{k}_gain_y{year}"] = a[k] - b[k]
-        out[f"mnes_y{year}"] = a["mnes"]
-        out[f"local_knowledge_gain_y{year}"] = a["local_knowledge"] / b["local_knowledge"] - 1
-        spend = model.frame().get("policy_spend")
-        out[f"spend_to_y{year}"] = float(spend.sum()) if spend is not None else 0.0
+    for year in c.years:
+        y = f"{year:g}"
+        for k in comparison.MEASURES:
+            out[f"{k}_gain_y{y}"] = float(d.loc[year, k])
+        out[f"affiliates_y{y}"] = int(s.loc[year, "affiliates_policy"])
+        out[f"spend_to_y{y}"] = float(s.loc[year, "spend"])
     return out
 
 

@@ -291,8 +291,16 @@ class AppModel(ClusterModel):
         self._switches += 1
         self.policy.add_programme(self, key, prog)
 
+    @property
+    def finished(self) -> bool:
+        """At the horizon: the run is over and does not step on."""
+        return self.t >= self.cfg.steps
+
     def step(self) -> None:
         with self.lock:
+            if self.finished:  # never past the horizon (Mesa's controls may ask for more)
+                self.running = False
+                return
             pending, self._pending = self._pending, []
             for iv in pending:
                 self._apply(iv)
@@ -336,13 +344,18 @@ def replay(setup: Setup, interventions: list[Intervention], steps: int, keep=Non
     """A fresh app model run for ``steps`` steps with the ``interventions`` for which
     ``keep(iv)`` is true (all by default) applied at their steps."""
     model = AppModel(**model_kwargs(setup))
+    advance(model, interventions, steps, keep)
+    return model
+
+
+def advance(model: AppModel, interventions: list[Intervention], to_step: int, keep=None) -> None:
+    """Step ``model`` up to step ``to_step``, queueing each kept intervention at its step."""
     todo = [iv for iv in interventions if keep is None or keep(iv)]
-    for _ in range(steps):
+    while model.t < to_step:
         for iv in todo:
             if iv.step == model.t:
                 model._pending.append(iv)
         model.step()
-    return model
 
 
 def model_kwargs(setup: Setup) -> dict:
@@ -369,6 +382,7 @@ class Readout:
     innovations_year: int
     heterogeneity: float
     external_share: float
+    affiliates: int = 0  # foreign MNE affiliates in the focal region now
     stage: str | None = None
     phase: str | None = None
     policy_spend_year: float | None = None
@@ -377,6 +391,13 @@ class Readout:
 def focal_series(model: AppModel) -> pd.DataFrame:
     df = model.frame()
     return df[df["region"] == model.focal].reset_index(drop=True)
+
+
+def affiliates(model: AppModel) -> int:
+    """Foreign MNE affiliates in the focal region now."""
+    f = model.firms
+    live = f.live
+    return int((f.is_mne[live] & (f.region[live] == model.focal)).sum())
 
 
 def readout(model: AppModel) -> Readout:
@@ -395,6 +416,7 @@ def readout(model: AppModel) -> Readout:
         innovations_year=int(innov),
         heterogeneity=float(last["knowledge_heterogeneity"]),
         external_share=float(last["external_tie_share"]),
+        affiliates=affiliates(model),
         stage=str(last["stage"]) if "stage" in ts.columns else None,
         phase=str(last["phase"]) if "phase" in ts.columns else None,
         policy_spend_year=float(recent["policy_spend"].sum()) if "policy_spend" in ts else None,

@@ -39,18 +39,35 @@ def preset_groups(cdir: Path | None = None) -> dict[str, list[str]]:
     return conf_preset_groups(Path(cdir or config_dir()))
 
 
+def _header(name: str, key: str, cdir: Path | None) -> str | None:
+    """The text of an exercise's ``# <key>: <text>`` comment line, if it has one."""
+    path = Path(cdir or config_dir()) / EXERCISE_GROUP / f"{name}.yaml"
+    for line in path.read_text().splitlines() if path.exists() else []:
+        if line.startswith(f"# {key}:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 def exercises(cdir: Path | None = None) -> dict[str, str]:
     """Exercise name -> title (from its ``# Exercise: <title>`` line)."""
     folder = Path(cdir or config_dir()) / EXERCISE_GROUP
-    out = {}
-    for name in _options(folder) if folder.is_dir() else []:
-        title = name.replace("_", " ")
-        for line in (folder / f"{name}.yaml").read_text().splitlines():
-            if line.startswith("# Exercise:"):
-                title = line.split(":", 1)[1].strip()
-                break
-        out[name] = title
-    return out
+    names = _options(folder) if folder.is_dir() else []
+    return {n: _header(n, "Exercise", cdir) or n.replace("_", " ") for n in names}
+
+
+def checkpoints(exercise: str | None, cdir: Path | None = None) -> tuple[float, ...]:
+    """The years at which the app pauses a run of ``exercise``: its ``# Pause at years: 5, 15``
+    line (the worksheet's steps say what to note there)."""
+    text = _header(exercise, "Pause at years", cdir) if exercise else None
+    if not text:
+        return ()
+    try:
+        return tuple(sorted(float(y) for y in text.split(",")))
+    except ValueError:
+        raise ConfigError(
+            f"exercise {exercise!r}: '# Pause at years: {text}': allowed: years separated by "
+            "commas, e.g. '# Pause at years: 5, 15'"
+        ) from None
 
 
 @dataclass(frozen=True)

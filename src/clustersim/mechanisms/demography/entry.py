@@ -273,14 +273,24 @@ def initial_firms(model) -> None:
     x, y in the focal region (uniforms); position (``dims`` normals); knowledge, size (normals);
     MNE? (uniform); their traits come from their ids 0, 1, ... (:func:`draw_traits`). They start
     with appeal 0 (:mod:`clustersim.mechanisms.common.appeal`): no customer base yet. The best
-    of them sets the technology frontier."""
+    of them sets the technology frontier.
+
+    With a share >= 0 that share is what the focal region gets: the other firms go to the other
+    regions (:func:`outside_focal`), so a share of 0 leaves the focal region empty. A share of
+    -1 scatters every firm uniformly over the whole landscape."""
     cfg, rng, n = model.cfg, model.rng, model.cfg.n_firms
     w = cfg.world
     share = w.focal.initial_firm_share
     x = rng.uniform(0, w.size, n)
     y = rng.uniform(0, w.size, n)
-    in_focal = rng.random(n) < share if share >= 0 else np.zeros(n, bool)
     reg, fr = model.regions, model.focal
+    if share >= 0:
+        u = rng.random(n)
+        in_focal = u < share
+        pick = (u - share) / max(1.0 - share, 1e-12)  # uniform on [0, 1) for the firms outside
+        x, y = outside_focal(reg, fr, x / w.size, y / w.size, pick)
+    else:
+        in_focal = np.zeros(n, bool)
     x = np.where(in_focal, rng.uniform(reg.x0[fr], reg.x1[fr], n), x)
     y = np.where(in_focal, rng.uniform(reg.y0[fr], reg.y1[fr], n), y)
     kpos = cfg.knowledge.initial_spread * rng.normal(size=(n, model.dims))
@@ -309,6 +319,18 @@ def initial_firms(model) -> None:
             is_mne=bool(is_mne[i]),
             counted=False,
         )
+
+
+def outside_focal(reg, focal: int, ux, uy, pick) -> tuple[np.ndarray, np.ndarray]:
+    """Places uniform over the regions other than ``focal`` (one with the landscape if it is
+    the only region): ``pick`` (uniforms) chooses the region in proportion to its area, ``ux``,
+    ``uy`` (uniforms) the place in it. Draws nothing itself."""
+    area = (reg.x1 - reg.x0) * (reg.y1 - reg.y0)
+    if reg.n > 1:
+        area[focal] = 0.0
+    cum = np.cumsum(area) / area.sum()
+    r = np.minimum(np.searchsorted(cum, pick, side="right"), reg.n - 1)
+    return reg.x0[r] + ux * (reg.x1[r] - reg.x0[r]), reg.y0[r] + uy * (reg.y1[r] - reg.y0[r])
 
 
 def draw_traits(model, uid: np.ndarray):
