@@ -25,13 +25,16 @@ def test_lock_in_the_inward_looking_cluster_falls_deeper():
         assert (run.newcomer_distance_5y < run.incumbent_distance_5y).mean() >= 0.75
 
 
-def test_broker_thickens_the_network_while_it_runs():
+def test_a_broker_needs_a_base_to_work_on():
+    """The worksheet: where the region has a base the broker thickens the network in every seed
+    and most of it goes once support ends; in the empty region there is almost nobody to
+    broker, so the jobs it adds stay a handful and below those it adds where a base exists."""
     empty, base = _runs("broker_empty")
-    for run in (empty, base):
-        assert (run.tie_density_gain_y15 > 0).all()
-        assert run.tie_density_gain_y25.mean() < 0.5 * run.tie_density_gain_y15.mean()
-        assert run.spend_to_y15.min() > 0
-    assert empty.tie_density_gain_y15.mean() > base.tie_density_gain_y15.mean()
+    assert (base.tie_density_gain_y15 > 0).all()
+    assert base.tie_density_gain_y25.mean() < 0.5 * base.tie_density_gain_y15.mean()
+    assert (empty.spend_to_y15 > 0).all() and (base.spend_to_y15 > 0).all()
+    assert empty.employment_gain_y25.abs().mean() < 10
+    assert empty.employment_gain_y15.mean() < base.employment_gain_y15.mean()
 
 
 @pytest.fixture(scope="module")
