@@ -67,11 +67,16 @@ def build(model) -> FinancierArrays:
     return fin
 
 
-def house_bank(model, region: int) -> int:
-    """The first bank of ``region``, which keeps the accounts of its firms; -1 if none."""
-    fin = model.financiers
-    banks = np.flatnonzero((fin.kind == BANK) & (fin.region == region))
-    return int(banks[0]) if len(banks) else -1
+def house_banks(model) -> np.ndarray:
+    """The house bank of every region: its first bank, which keeps the accounts of its firms;
+    -1 if none."""
+    fin, n_reg = model.financiers, model.regions.n
+    banks = np.flatnonzero(fin.kind == BANK)
+    house = np.full(n_reg, -1, dtype=np.int64)
+    for k in banks[::-1]:  # the first bank of a region wins
+        if 0 <= fin.region[k] < n_reg:
+            house[fin.region[k]] = k
+    return house
 
 
 def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -108,21 +113,20 @@ def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) ->
     return funder
 
 
-def fund(model, slot: int, k: int) -> None:
-    """Book financier ``k``'s ticket to the new firm in ``slot``: a bank's loan, a VC's stake
-    (and its management support) or a seed grant. The firm banks with its funder if that is a
-    bank, else with its region's house bank."""
+def fund(model, slots: np.ndarray, k: np.ndarray) -> None:
+    """Book financier ``k[i]``'s ticket to the new firm in ``slots[i]``: a bank's loan, a VC's
+    stake (and its management support) or a seed grant. A firm banks with its funder if that is
+    a bank, else with its region's house bank. Tickets are booked in order."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    f.lender[slot] = k if fin.kind[k] == BANK else house_bank(model, int(f.region[slot]))
-    if fin.kind[k] == BANK:
-        f.loan[slot] = cfg.ticket
-        fin.exposure[k] += cfg.ticket
-    elif fin.kind[k] == VC:
-        f.investor[slot], f.stake[slot] = k, cfg.ticket
-        f.vc_backed[slot] = True
-        f.competence[slot] = cfg.vc_competence
-        fin.capital[k] -= cfg.ticket
-        fin.exposure[k] += cfg.ticket
+    bank = fin.kind[k] == BANK
+    vc = fin.kind[k] == VC
+    f.lender[slots] = np.where(bank, k, house_banks(model)[f.region[slots]])
+    f.loan[slots[bank]] = cfg.ticket
+    s = slots[vc]
+    f.investor[s], f.stake[s], f.vc_backed[s] = k[vc], cfg.ticket, True
+    f.competence[s] = cfg.vc_competence
+    np.subtract.at(fin.capital, k[vc], cfg.ticket)
+    np.add.at(fin.exposure, k[bank | vc], cfg.ticket)
 
 
 def settle(model) -> float:
