@@ -348,7 +348,7 @@ class ClusterModel(mesa.Model):
         finance.write_off(self, slots)
         for s in slots:
             self.agent_of.pop(int(s)).remove()
-            f.release(int(s))
+        f.release(slots)
         t = self.ties
         firm_b = t.view("kind") == TIE_FIRM
         ok = f.alive[t.view("a")] & (~firm_b | f.alive[np.where(firm_b, t.view("b"), 0)])

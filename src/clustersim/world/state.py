@@ -8,8 +8,6 @@ N x N matrix); a dead firm's ties are dropped in the step it dies.
 
 from __future__ import annotations
 
-import bisect
-
 import numpy as np
 
 from clustersim.world.streams import pair_ids
@@ -118,14 +116,16 @@ class FirmArrays:
         self.uid[slot] = uid
         return slot
 
-    def release(self, slot: int) -> None:
-        self.alive[slot] = False
-        self.member[slot] = False
-        self.emp[slot] = 0.0
-        self.sales[slot] = 0.0
-        self.profit[slot] = 0.0
+    def release(self, slots) -> None:
+        """Free one slot or an array of them."""
+        slots = np.atleast_1d(np.asarray(slots, dtype=np.int64))
+        self.alive[slots] = False
+        self.member[slots] = False
+        self.emp[slots] = 0.0
+        self.sales[slots] = 0.0
+        self.profit[slots] = 0.0
         # keep the free list sorted descending so pop() returns the lowest slot: deterministic
-        bisect.insort(self.free, slot, key=lambda s: -s)
+        self.free = sorted(self.free + slots.tolist(), reverse=True)
 
     @property
     def live(self) -> np.ndarray:

@@ -28,6 +28,7 @@ with ``n_firms``, as demand and labour pools do, so a larger run is the same eco
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from clustersim.world.agents import Financier
 from clustersim.world.state import BANK, SEED_FUND, TIE_FINANCIER, VC, FinancierArrays
@@ -191,18 +192,31 @@ def write_off(model, slots: np.ndarray) -> None:
     lender recovers repay what they owe; the rest is the bank's loss. A VC's stake is lost."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
     target = np.maximum(fin.target_capital, cfg.ticket)
-    for s in slots:
-        k, v = f.lender[s], f.investor[s]
-        if k >= 0:
-            debt = f.loan[s] + max(0.0, -f.cash[s])
-            recovered = max(0.0, f.cash[s]) + cfg.recovery * cfg.collateral * f.emp[s]
-            loss = max(0.0, debt - recovered)
-            fin.capital[k] -= loss
-            fin.losses[k] += loss / target[k]
-        if v >= 0:
-            fin.losses[v] += f.stake[s] / target[v]
-            fin.exposure[v] -= f.stake[s]
+    recovery = cfg.recovery * cfg.collateral
+    slots = np.asarray(slots, dtype=np.int64)
+    _write_off(
+        slots, f.lender, f.investor, f.loan, f.cash, f.emp, f.stake, recovery, target,
+        fin.capital, fin.losses, fin.exposure,
+    )  # fmt: skip
     fin.capital = np.maximum(fin.capital, 0.0)  # losses beyond equity fall on depositors
+
+
+@njit(cache=True)
+def _write_off(
+    slots, lender, investor, loan, cash, emp, stake, recovery, target, capital, losses, exposure
+):
+    """The lenders' and investors' books, firm after firm in the order given."""
+    for s in slots:
+        k, v = lender[s], investor[s]
+        if k >= 0:
+            debt = loan[s] + max(0.0, -cash[s])
+            recovered = max(0.0, cash[s]) + recovery * emp[s]
+            loss = max(0.0, debt - recovered)
+            capital[k] -= loss
+            losses[k] += loss / target[k]
+        if v >= 0:
+            losses[v] += stake[s] / target[v]
+            exposure[v] -= stake[s]
 
 
 def end_quarter(model) -> None:
