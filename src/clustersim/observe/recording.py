@@ -30,6 +30,13 @@ def _per_region(model, values: np.ndarray, live: np.ndarray) -> np.ndarray:
     return np.bincount(model.firms.region[live], values, minlength=model.regions.n).astype(float)
 
 
+def _column(value, n_reg: int) -> np.ndarray:
+    """A hook's column as its own array of one value per region (a scalar is repeated)."""
+    if isinstance(value, np.ndarray) and value.shape == (n_reg,):
+        return value.copy()
+    return np.broadcast_to(np.asarray(value), (n_reg,)).copy()
+
+
 class Recorder:
     """Collects one block of rows (one per region) each step; ``frame()`` makes the table."""
 
@@ -80,7 +87,7 @@ class Recorder:
         row.update(self._network(model))
         for hook in getattr(model, "hooks", ()):
             for key, value in hook.columns(model).items():
-                row[key] = np.broadcast_to(np.asarray(value), (n_reg,)).copy()
+                row[key] = _column(value, n_reg)
         self.blocks.append(row)
         last = model.cfg.steps
         if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
