@@ -95,7 +95,7 @@ def whole_runs(sizes: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
             model = bench_model(n, years)
             if i == repeats - 1:
                 model.timings = {}  # the last repeat also says where the time went
-            results.append((*run_steps(model, steps), model.timings))
+            results.append((*run_steps(model, steps), getattr(model, "timings", None)))
         firms = results[0][1]
         assert all(np.array_equal(r[1], firms) for r in results), "runs differ"
         cpu = statistics.median(r[0][-1] for r in results)

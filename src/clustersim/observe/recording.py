@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from clustersim.conf import ConfigError
 from clustersim.world.state import (
@@ -26,8 +27,24 @@ from clustersim.world.state import (
 )
 
 
-def _per_region(model, values: np.ndarray, live: np.ndarray) -> np.ndarray:
-    return np.bincount(model.firms.region[live], values, minlength=model.regions.n).astype(float)
+@njit(cache=True)
+def _region_sums(n_reg, live, region, emp, prod, sales, profit, cash, kstock, inc, rad):
+    """Per region (rows) the sums the recorder writes, in one pass over the live slots in slot
+    order, so every sum adds up as ``np.bincount`` does: firms, employment, output, sales,
+    profit, cash, knowledge stock, incremental and radical innovations (columns 0..8)."""
+    out = np.zeros((n_reg, 9))
+    for s in live:
+        r = region[s]
+        out[r, 0] += 1.0
+        out[r, 1] += emp[s]
+        out[r, 2] += emp[s] * prod[s]
+        out[r, 3] += sales[s]
+        out[r, 4] += profit[s]
+        out[r, 5] += cash[s]
+        out[r, 6] += kstock[s]
+        out[r, 7] += float(inc[s])
+        out[r, 8] += float(rad[s])
+    return out
 
 
 def _column(value, n_reg: int) -> np.ndarray:
@@ -49,9 +66,10 @@ class Recorder:
     def record(self, model, initial: bool = False) -> None:
         f, reg, n_reg = model.firms, model.regions, model.regions.n
         live = f.live
-        firms = _per_region(model, np.ones(len(live)), live)
-        emp = _per_region(model, f.emp[live], live)
-        output = _per_region(model, f.emp[live] * f.prod[live], live)
+        sums = _region_sums(
+            n_reg, live, f.region, f.emp, f.prod, f.sales, f.profit, f.cash, f.kstock, f.inc, f.rad
+        )
+        firms, emp, output = sums[:, 0].copy(), sums[:, 1].copy(), sums[:, 2].copy()
         denom = np.maximum(emp, 1e-12)
         row: dict[str, np.ndarray] = {
             "step": np.full(n_reg, model.t),
@@ -61,17 +79,17 @@ class Recorder:
             "firms": firms,
             "employment": emp,
             "output": output,
-            "sales": _per_region(model, f.sales[live], live),
-            "profit": _per_region(model, f.profit[live], live),
-            "cash": _per_region(model, f.cash[live], live),
+            "sales": sums[:, 3].copy(),
+            "profit": sums[:, 4].copy(),
+            "cash": sums[:, 5].copy(),
             "mean_productivity": output / denom,
-            "knowledge_stock": _per_region(model, f.kstock[live], live) / np.maximum(firms, 1),
+            "knowledge_stock": sums[:, 6] / np.maximum(firms, 1),
             "skill": reg.skill.copy(),
             "wage": reg.wage.copy(),
             "rent": reg.rent.copy(),
             "labour_pool": reg.pool.copy(),
-            "innovations_incremental": _per_region(model, f.inc[live].astype(float), live),
-            "innovations_radical": _per_region(model, f.rad[live].astype(float), live),
+            "innovations_incremental": sums[:, 7].copy(),
+            "innovations_radical": sums[:, 8].copy(),
             "knowledge_heterogeneity": self._heterogeneity(model, live),
             "demand_distance": self._demand_distance(model, live),
         }
