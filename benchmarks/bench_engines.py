@@ -168,7 +168,9 @@ def figure(runs: pd.DataFrame, shares: pd.DataFrame, path: Path) -> None:
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     left.loglog(runs.firms, runs.us_per_firm_step, "o-")
-    left.set(xlabel="firms", ylabel="CPU microseconds per firm-step", title="Whole runs, numba engine")
+    left.set(
+        xlabel="firms", ylabel="CPU microseconds per firm-step", title="Whole runs, numba engine"
+    )
     left.grid(True, which="both", alpha=0.3)
     table = shares.pivot(index="firms", columns="substep", values="share").fillna(0.0)
     table = table[table.mean().sort_values(ascending=False).index]

@@ -139,28 +139,71 @@ def settle(model) -> float:
     least ``market.learning_floor``: a young firm learns fast what it is worth (Jovanovic 1982).
     """
     f, fin, cfg, m = model.firms, model.financiers, model.cfg.finance, model.cfg.market
-    live = f.live
-    debt = f.loan[live] + np.maximum(0.0, -f.cash[live])
-    interest = cfg.interest_rate * debt
-    f.cash[live] -= interest
-    repaid = np.minimum(
-        f.loan[live], np.minimum(np.maximum(0.0, f.cash[live]), cfg.repayment * cfg.ticket)
+    interest, repaid, margin = _settle(
+        f.live,
+        f.cash,
+        f.loan,
+        f.lender,
+        f.age,
+        f.profit,
+        f.expected_profit,
+        f.emp,
+        f.credit_line,
+        _trust_in_lender(model),
+        fin.n,
+        cfg.interest_rate,
+        cfg.interest_rate - cfg.funding_rate,
+        cfg.repayment * cfg.ticket,
+        float(m.prior_quarters),
+        m.learning_floor,
+        cfg.collateral,
+        cfg.relationship_lending,
     )
-    f.cash[live] -= repaid
-    f.loan[live] -= repaid
-    lender = f.lender[live]
-    banked = lender >= 0
-    margin = (cfg.interest_rate - cfg.funding_rate) * debt[banked]
-    fin.capital += np.bincount(lender[banked], margin, minlength=fin.n)
-    weight = np.maximum(1.0 / np.maximum(f.age[live] + m.prior_quarters, 1.0), m.learning_floor)
-    net = f.profit[live] - interest
-    f.expected_profit[live] += weight * (net - f.expected_profit[live])
-    trust = _trust_in_lender(model)
-    f.credit_line[live] = (
-        cfg.collateral * f.emp[live] * (1.0 + cfg.relationship_lending * trust[live])
-    )
+    fin.capital += margin
     _vc_exits(model)
     return float(interest.sum() + repaid.sum())
+
+
+@njit(cache=True)
+def _settle(
+    live,
+    cash,
+    loan,
+    lender,
+    age,
+    profit,
+    expected,
+    emp,
+    credit_line,
+    trust,
+    n_fin,
+    rate,
+    spread,
+    instalment,
+    prior,
+    floor,
+    collateral,
+    relationship,
+):
+    """:func:`settle`'s firm-level bookings in one pass over the live slots; returns each live
+    firm's interest and repayment and each financier's margin (summed in slot order)."""
+    interest = np.empty(live.shape[0])
+    repaid = np.empty(live.shape[0])
+    margin = np.zeros(n_fin)
+    for i in range(live.shape[0]):
+        s = live[i]
+        debt = loan[s] + max(0.0, -cash[s])
+        interest[i] = rate * debt
+        cash[s] -= interest[i]
+        repaid[i] = min(loan[s], min(max(0.0, cash[s]), instalment))
+        cash[s] -= repaid[i]
+        loan[s] -= repaid[i]
+        if lender[s] >= 0:
+            margin[lender[s]] += spread * debt
+        weight = max(1.0 / max(age[s] + prior, 1.0), floor)
+        expected[s] += weight * ((profit[s] - interest[i]) - expected[s])
+        credit_line[s] = collateral * emp[s] * (1.0 + relationship * trust[s])
+    return interest, repaid, margin
 
 
 def _trust_in_lender(model) -> np.ndarray:
@@ -195,9 +238,19 @@ def write_off(model, slots: np.ndarray) -> None:
     recovery = cfg.recovery * cfg.collateral
     slots = np.asarray(slots, dtype=np.int64)
     _write_off(
-        slots, f.lender, f.investor, f.loan, f.cash, f.emp, f.stake, recovery, target,
-        fin.capital, fin.losses, fin.exposure,
-    )  # fmt: skip
+        slots,
+        f.lender,
+        f.investor,
+        f.loan,
+        f.cash,
+        f.emp,
+        f.stake,
+        recovery,
+        target,
+        fin.capital,
+        fin.losses,
+        fin.exposure,
+    )
     fin.capital = np.maximum(fin.capital, 0.0)  # losses beyond equity fall on depositors
 
 
