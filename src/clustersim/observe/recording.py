@@ -18,6 +18,7 @@ import pandas as pd
 from numba import njit
 
 from clustersim.conf import ConfigError
+from clustersim.observe.kernels import spread
 from clustersim.world.state import (
     FINANCIER_KINDS,
     ORIGINS,
@@ -71,6 +72,7 @@ class Recorder:
         )
         firms, emp, output = sums[:, 0].copy(), sums[:, 1].copy(), sums[:, 2].copy()
         denom = np.maximum(emp, 1e-12)
+        hetero, demand_dist = spread(n_reg, live, f.region, f.emp, f.kpos, model.demand)
         row: dict[str, np.ndarray] = {
             "step": np.full(n_reg, model.t),
             "year": np.full(n_reg, model.t / 4.0),
@@ -90,8 +92,8 @@ class Recorder:
             "labour_pool": reg.pool.copy(),
             "innovations_incremental": sums[:, 7].copy(),
             "innovations_radical": sums[:, 8].copy(),
-            "knowledge_heterogeneity": self._heterogeneity(model, live),
-            "demand_distance": self._demand_distance(model, live),
+            "knowledge_heterogeneity": hetero,
+            "demand_distance": demand_dist,
         }
         for key in STEP_COUNTS:
             row[key] = (np.zeros(n_reg) if initial else model.step_counts[key]).astype(float)
@@ -110,35 +112,6 @@ class Recorder:
         last = model.cfg.steps
         if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
             self.snapshots[model.t] = {"firms": firm_table(model), "ties": tie_table(model)}
-
-    @staticmethod
-    def _heterogeneity(model, live) -> np.ndarray:
-        """Employment-weighted mean distance of firms from their region's core in technology
-        space (Menzel & Fornahl 2010's heterogeneity)."""
-        f, n_reg = model.firms, model.regions.n
-        w = f.emp[live]
-        wsum = np.maximum(np.bincount(f.region[live], w, minlength=n_reg), 1e-12)
-        centre = (
-            np.stack(
-                [
-                    np.bincount(f.region[live], w * f.kpos[live, d], minlength=n_reg)
-                    for d in range(model.dims)
-                ],
-                axis=1,
-            )
-            / wsum[:, None]
-        )
-        dist = np.sqrt(((f.kpos[live] - centre[f.region[live]]) ** 2).sum(axis=1))
-        return np.bincount(f.region[live], w * dist, minlength=n_reg) / wsum
-
-    @staticmethod
-    def _demand_distance(model, live) -> np.ndarray:
-        f, n_reg = model.firms, model.regions.n
-        w = f.emp[live]
-        dist = np.sqrt(((f.kpos[live] - model.demand) ** 2).sum(axis=1))
-        return np.bincount(f.region[live], w * dist, minlength=n_reg) / np.maximum(
-            np.bincount(f.region[live], w, minlength=n_reg), 1e-12
-        )
 
     @staticmethod
     def _network(model) -> dict[str, np.ndarray]:
