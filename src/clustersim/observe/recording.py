@@ -70,7 +70,7 @@ class Recorder:
         sums = _region_sums(
             n_reg, live, f.region, f.emp, f.prod, f.sales, f.profit, f.cash, f.kstock, f.inc, f.rad
         )
-        firms, emp, output = sums[:, 0].copy(), sums[:, 1].copy(), sums[:, 2].copy()
+        firms, emp, output = sums[:, 0], sums[:, 1], sums[:, 2]  # views of a fresh array
         denom = np.maximum(emp, 1e-12)
         hetero, demand_dist = spread(n_reg, live, f.region, f.emp, f.kpos, model.demand)
         row: dict[str, np.ndarray] = {
@@ -81,17 +81,17 @@ class Recorder:
             "firms": firms,
             "employment": emp,
             "output": output,
-            "sales": sums[:, 3].copy(),
-            "profit": sums[:, 4].copy(),
-            "cash": sums[:, 5].copy(),
+            "sales": sums[:, 3],
+            "profit": sums[:, 4],
+            "cash": sums[:, 5],
             "mean_productivity": output / denom,
             "knowledge_stock": sums[:, 6] / np.maximum(firms, 1),
             "skill": reg.skill.copy(),
             "wage": reg.wage.copy(),
             "rent": reg.rent.copy(),
             "labour_pool": reg.pool.copy(),
-            "innovations_incremental": sums[:, 7].copy(),
-            "innovations_radical": sums[:, 8].copy(),
+            "innovations_incremental": sums[:, 7],
+            "innovations_radical": sums[:, 8],
             "knowledge_heterogeneity": hetero,
             "demand_distance": demand_dist,
         }

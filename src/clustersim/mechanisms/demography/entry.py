@@ -94,20 +94,18 @@ def startups(model) -> Candidates:
     x = reg.x0[region] + u[:, 1] * (reg.x1[region] - reg.x0[region])
     y = reg.y0[region] + u[:, 2] * (reg.y1[region] - reg.y0[region])
     pick, jitter, kq, kz = u[:, 3], z[:, :2], z[:, 2], z[:, 3:]
-    kpos = np.empty((n, model.dims))
-    kstock = np.empty(n)
+    # core and mean knowledge once per region of a candidate: O(N) a step, not O(N x start-ups)
+    regions = np.unique(region)
+    core = np.zeros((reg.n, model.dims))
+    mean_kstock = np.zeros(reg.n)
+    for r in regions:
+        core[r], mean_kstock[r] = model.core_position(r), model.mean_kstock(r)
+    kpos = core[region] + model.cfg.knowledge.initial_spread * kz
+    kstock = 0.8 * mean_kstock[region] * np.exp(0.3 * kq)
+    first, size = idx.region_start[region], np.diff(idx.region_start)[region]
     host = np.full(n, -1)
-    regional = {}  # core and mean knowledge once per region: O(N) a step, not O(N x start-ups)
-    for c in range(n):
-        r = region[c]
-        members = idx.region_members(r)
-        if len(members) and near[c]:
-            host[c] = members[int(pick[c] * len(members))]
-        if r not in regional:
-            regional[r] = (model.core_position(r), model.mean_kstock(r))
-        core, mean_kstock = regional[r]
-        kpos[c] = core + model.cfg.knowledge.initial_spread * kz[c]
-        kstock[c] = 0.8 * mean_kstock * np.exp(0.3 * kq[c])
+    near &= size > 0
+    host[near] = idx.region_order[first[near] + (pick[near] * size[near]).astype(np.int64)]
     nearby = host >= 0
     x[nearby], y[nearby] = model.clip_xy(
         f.x[host[nearby]] + jitter[nearby, 0], f.y[host[nearby]] + jitter[nearby, 1]
