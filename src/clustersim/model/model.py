@@ -334,10 +334,14 @@ class ClusterModel(mesa.Model):
         """Move a live firm to ``(x, y)`` in ``region`` from a hook (a footloose MNE): counted as
         a relocation out of its old region and into the new one, so each region's firm count
         still reconciles. Its ties stay; the spatial index is rebuilt with the step's."""
+        self.relocate_firms(np.array([slot]), np.array([x]), np.array([y]), np.array([region]))
+
+    def relocate_firms(self, slots, x, y, region) -> None:
+        """:meth:`relocate_firm` for distinct ``slots`` at once (arrays)."""
         f = self.firms
-        self.step_counts["relocations_out"][f.region[slot]] += 1
-        self.step_counts["relocations_in"][region] += 1
-        f.x[slot], f.y[slot], f.region[slot] = x, y, region
+        np.add.at(self.step_counts["relocations_out"], f.region[slots], 1)
+        np.add.at(self.step_counts["relocations_in"], region, 1)
+        f.x[slots], f.y[slots], f.region[slots] = x, y, region
 
     def _remove_firms(self, slots: np.ndarray) -> None:
         """The one way out: every firm that leaves is counted as an exit of its region."""
