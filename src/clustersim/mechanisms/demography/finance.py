@@ -87,28 +87,76 @@ def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) ->
     fin, cfg = model.financiers, model.cfg.finance
     reg = model.regions
     contraction = np.maximum(0.0, (reg.emp_prev - reg.emp) / np.maximum(reg.emp_prev, 1.0))
-    order = model.overrides.get("finance.ask_order", ASK_ORDER)
-    funder = np.full(len(quality), -1, dtype=np.int64)
-    asked: dict[tuple[int, int], np.ndarray] = {}  # active financiers by (kind, region)
-    for c in range(len(quality)):
+    order = np.asarray(model.overrides.get("finance.ask_order", ASK_ORDER), dtype=np.int64)
+    return _screen(
+        np.asarray(quality, dtype=np.float64),
+        np.asarray(region, dtype=np.int64),
+        np.asarray(noise, dtype=np.float64),
+        order,
+        fin.active,
+        fin.kind,
+        fin.region,
+        fin.available,
+        fin.skill,
+        fin.threshold,
+        fin.losses,
+        fin.deals_now,
+        reg.bonding,
+        contraction,
+        model.refused,
+        cfg.ticket,
+        cfg.screening_noise,
+        cfg.loss_aversion,
+        cfg.bank_local_knowledge,
+        cfg.bank_cyclicality,
+    )
+
+
+@njit(cache=True)
+def _screen(
+    quality,
+    region,
+    noise,
+    order,
+    active,
+    kind,
+    fin_region,
+    available,
+    skill,
+    base_threshold,
+    losses,
+    deals_now,
+    bonding,
+    contraction,
+    refused,
+    ticket,
+    screening_noise,
+    loss_aversion,
+    bank_local_knowledge,
+    bank_cyclicality,
+):
+    """:func:`screen`, candidate after candidate: each asks the active financiers of its region,
+    kind by kind in ``order`` and by index within a kind, until one with room funds it."""
+    funder = np.full(quality.shape[0], -1, dtype=np.int64)
+    for c in range(quality.shape[0]):
         r = region[c]
-        for kind in order:
-            if (kind, r) not in asked:
-                asked[kind, r] = np.flatnonzero(fin.active & (fin.kind == kind) & (fin.region == r))
-            for k in asked[kind, r]:
-                if fin.available[k] < cfg.ticket:
+        for kd in order:
+            for k in range(kind.shape[0]):
+                if not (active[k] and kind[k] == kd and fin_region[k] == r):
                     continue
-                sd = cfg.screening_noise * (1.0 - fin.skill[k])
-                threshold = fin.threshold[k] + cfg.loss_aversion * fin.losses[k]
-                if kind == BANK:
-                    sd *= 1.0 - cfg.bank_local_knowledge * reg.bonding[r]
-                    threshold += cfg.bank_cyclicality * contraction[r]
+                if available[k] < ticket:
+                    continue
+                sd = screening_noise * (1.0 - skill[k])
+                threshold = base_threshold[k] + loss_aversion * losses[k]
+                if kd == BANK:
+                    sd *= 1.0 - bank_local_knowledge * bonding[r]
+                    threshold += bank_cyclicality * contraction[r]
                 if quality[c] + sd * noise[c] > threshold:
                     funder[c] = k
-                    fin.available[k] -= cfg.ticket
-                    fin.deals_now[k] += 1
+                    available[k] -= ticket
+                    deals_now[k] += 1
                     break
-                model.refused[kind, r] += 1
+                refused[kd, r] += 1
             if funder[c] >= 0:
                 break
     return funder
