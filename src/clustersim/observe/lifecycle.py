@@ -273,8 +273,10 @@ class LifecycleObserver(StepHook):
             counts = model.step_counts.get(key)
             raw[key] = np.zeros(n_reg) if counts is None else counts.astype(float)
         core = np.stack([raw[f"core_k{d}"] for d in range(model.dims)], axis=1)
+        keys = list(raw)
+        table = np.column_stack([raw[k] for k in keys]).astype(float).tolist()  # row per region
         rows = [
-            self.trackers[r].push({**{k: float(v[r]) for k, v in raw.items()}, "core": core[r]})
+            self.trackers[r].push({**dict(zip(keys, table[r], strict=True)), "core": core[r]})
             for r in range(n_reg)
         ]
         cols = {k: raw[k] for k in raw if k not in ("firms", "employment") + _COUNTS}
