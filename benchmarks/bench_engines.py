@@ -22,8 +22,9 @@ because that is what a user waits for.
 
 The labour pool grows with the number of firms (``world.labour_pool_per_firm``), so a large run
 has the labour-market tightness of the default scenario. Writes ``results/bench/engines.csv``
-(runs), ``substeps.csv``, ``reference.csv``, ``sweep.csv`` and ``engines.png``, and prints the
-table the README shows.
+(runs), ``substeps.csv``, ``reference.csv``, ``sweep.csv`` and a figure (``engines.png``, or
+``--figure``: ``make bench`` draws ``docs/figures/bench.png``), and prints the tables the README
+shows.
 """
 
 from __future__ import annotations
@@ -147,13 +148,16 @@ def sweep_throughput() -> pd.DataFrame:
     """Wall time of a small Sobol' study through the command users run."""
     runs = SOBOL_N * (len(SOBOL) + 2)
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "clustersim.experiment.sensitivity", "--method", "sobol"]
+        entry = "import sys; from clustersim.experiment.sensitivity import main; main(sys.argv[1:])"
+        cmd = [sys.executable, "-c", entry, "--method", "sobol"]  # clustersim-sensitivity
         cmd += [f"--param={k}={v}" for k, v in SOBOL.items()]
         cmd += ["-N", str(SOBOL_N), "--replications", "1", "--jobs", str(SOBOL_JOBS)]
         cmd += ["--set", f"n_firms={SOBOL_FIRMS}", "--set", "years=40", "--out", tmp]
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
         wall = time.perf_counter() - t0
+        design = pd.read_parquet(Path(tmp) / "design.parquet")
+        assert len(design) == runs, f"the study ran {len(design)} points, not {runs}"
     row = {"factors": len(SOBOL), "N": SOBOL_N, "runs": runs, "firms": SOBOL_FIRMS}
     row.update(jobs=SOBOL_JOBS, wall_s=wall, runs_per_s=runs / wall)
     row["minutes_for_4608_runs"] = 4608 / row["runs_per_s"] / 60
@@ -193,6 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reference", type=int, nargs="*", default=list(REFERENCE))
     parser.add_argument("--no-sweep", action="store_true", help="skip the Sobol' study")
     parser.add_argument("--out", type=Path, default=Path("results/bench"))
+    parser.add_argument("--figure", type=Path, help="where the figure goes (default: in --out)")
     args = parser.parse_args(argv)
     bench_model(60, 1).run(2)  # compile or load every kernel before any clock starts
     runs, shares = whole_runs(args.sizes)
@@ -201,14 +206,14 @@ def main(argv: list[str] | None = None) -> None:
     for name, df in (("engines", runs), ("substeps", shares), ("reference", ref), ("sweep", sweep)):
         if df is not None:
             atomic_write(args.out / f"{name}.csv", lambda tmp, df=df: df.to_csv(tmp, index=False))
-    figure(runs, shares, args.out / "engines.png")
+    figure(runs, shares, args.figure or args.out / "engines.png")
     with pd.option_context("display.width", 160, "display.float_format", "{:,.3f}".format):
         print(runs.to_string(index=False))
         print(shares.pivot(index="substep", columns="firms", values="share").to_string())
         print(ref.to_string(index=False))
         if sweep is not None:
             print(sweep.to_string(index=False))
-    print(f"wrote {args.out}/engines.csv, substeps.csv, reference.csv, sweep.csv, engines.png")
+    print(f"wrote {args.out}/engines.csv, substeps.csv, reference.csv, sweep.csv and the figure")
 
 
 if __name__ == "__main__":
