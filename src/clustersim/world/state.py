@@ -1,7 +1,7 @@
 """Struct-of-arrays state: firms in stable slots, ties as sparse edge arrays.
 
-Each firm owns a *slot* for its whole life. ``alive`` marks live slots, dead slots go on a free
-list and are reused, and arrays grow by doubling. Kernels loop over slots and skip dead ones, so
+Each firm owns a *slot* for its whole life. ``alive`` marks live slots; dead slots are reused,
+the lowest first, and arrays grow by doubling. Kernels loop over slots and skip dead ones, so
 an agent's index never shifts and tie endpoints never go stale. Ties are edge arrays (never an
 N x N matrix); a dead firm's ties are dropped in the step it dies.
 """
@@ -89,7 +89,6 @@ class FirmArrays:
         for name in FIRM_BOOL:
             setattr(self, name, np.zeros(self.capacity, dtype=np.bool_))
         self.kpos = np.zeros((self.capacity, dims))
-        self.free: list[int] = list(range(self.capacity - 1, -1, -1))
 
     def _grow(self) -> None:
         old = self.capacity
@@ -103,18 +102,19 @@ class FirmArrays:
         kpos = np.zeros((self.capacity, self.dims))
         kpos[:old] = self.kpos
         self.kpos = kpos
-        self.free = list(range(self.capacity - 1, old - 1, -1)) + self.free
 
-    def allocate(self, uid: int) -> int:
-        """A free slot (lowest first) for the firm ``uid``, growing the arrays when none is
-        left. Ids are stable identities (``world.streams``): the initial firms are 0, 1, ...;
-        newcomers get ids derived from what created them."""
-        if not self.free:
+    def allocate(self, uid) -> np.ndarray:
+        """Free slots for the firms ``uid`` (an id or an array of them), the lowest free slot
+        first, so the slots a run uses are deterministic; the arrays double when too few are
+        free. Ids are stable identities (``world.streams``): the initial firms are 0, 1, ...;
+        newcomers get ids derived from what created them. Returns the slots."""
+        uid = np.atleast_1d(np.asarray(uid, dtype=np.int64))
+        while len(uid) > self.capacity - int(np.count_nonzero(self.alive)):
             self._grow()
-        slot = self.free.pop()
-        self.alive[slot] = True
-        self.uid[slot] = uid
-        return slot
+        slots = np.flatnonzero(~self.alive)[: len(uid)]
+        self.alive[slots] = True
+        self.uid[slots] = uid
+        return slots
 
     def release(self, slots) -> None:
         """Free one slot or an array of them."""
@@ -124,8 +124,6 @@ class FirmArrays:
         self.emp[slots] = 0.0
         self.sales[slots] = 0.0
         self.profit[slots] = 0.0
-        # keep the free list sorted descending so pop() returns the lowest slot: deterministic
-        self.free = sorted(self.free + slots.tolist(), reverse=True)
 
     @property
     def live(self) -> np.ndarray:

@@ -387,7 +387,7 @@ def place_firms(
                 f"origin {wrong[0]!r}: a firm placed during the run is one of {allowed}"
             )
     f = model.firms
-    s = np.array([f.allocate(int(u)) for u in uid], dtype=np.int64)  # lowest free slots first
+    s = f.allocate(uid)  # the lowest free slots, in order
     f.x[s], f.y[s], f.region[s] = x, y, region
     f.kstock[s], f.kpos[s], f.emp[s], f.cash[s] = kstock, kpos, emp, cash
     f.rd[s], f.opportunism[s], f.openness[s] = rd, opportunism, openness
