@@ -353,10 +353,7 @@ class ClusterModel(mesa.Model):
         for s in slots:
             self.agent_of.pop(int(s)).remove()
         f.release(slots)
-        t = self.ties
-        firm_b = t.view("kind") == TIE_FIRM
-        ok = f.alive[t.view("a")] & (~firm_b | f.alive[np.where(firm_b, t.view("b"), 0)])
-        t.keep(ok)
+        self.ties.keep_between_live(f.alive)
 
     def hook_rng(self, name: str) -> np.random.Generator:
         """The random numbers of hook ``name`` (a policy programme, a government, the

@@ -9,6 +9,7 @@ N x N matrix); a dead firm's ties are dropped in the step it dies.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from clustersim.world.streams import pair_ids
 
@@ -162,12 +163,23 @@ class TieArrays:
 
     def keep(self, mask: np.ndarray) -> None:
         """Compact the edge list to the ties where ``mask`` is true (order preserved)."""
-        idx = np.flatnonzero(mask[: self.n])
-        k = len(idx)
-        for name in ("a", "b", "kind", "trust", "age", "successes"):
-            arr = getattr(self, name)
-            arr[:k] = arr[idx]
-        self.n = k
+        mask = np.asarray(mask, dtype=np.bool_)
+        if len(mask) < self.n:
+            raise ValueError(f"a mask of {len(mask)} ties for {self.n} ties: one entry per tie")
+        self.n = _compact(
+            mask,
+            self.n,
+            self.a,
+            self.b,
+            self.kind,
+            self.trust,
+            self.age,
+            self.successes,
+        )
+
+    def keep_between_live(self, alive: np.ndarray) -> None:
+        """Drop the ties of dead firms: a tie stays if its firm end(s) are alive."""
+        self.keep(_live_ends(alive, self.n, self.a, self.b, self.kind))
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.n]
@@ -265,3 +277,23 @@ def region_bounds(n_regions: int, size: float) -> list[tuple[float, float, float
         x1 = size if r == n_regions - 1 else (col + 1) * w
         out.append((col * w, x1, row * h, (row + 1) * h))
     return out
+
+
+@njit(cache=True)
+def _compact(mask, n, a, b, kind, trust, age, successes):
+    """Moves the kept edges to the front, in order; returns how many were kept."""
+    k = 0
+    for e in range(n):
+        if mask[e]:
+            a[k], b[k], kind[k] = a[e], b[e], kind[e]
+            trust[k], age[k], successes[k] = trust[e], age[e], successes[e]
+            k += 1
+    return k
+
+
+@njit(cache=True)
+def _live_ends(alive, n, a, b, kind):
+    keep = np.empty(n, dtype=np.bool_)
+    for e in range(n):
+        keep[e] = alive[a[e]] and (kind[e] != TIE_FIRM or alive[b[e]])
+    return keep
