@@ -55,20 +55,16 @@ def _index(x, y, alive, region, cell_size, ncx, n_regions):
     """Live slots, each live slot's grid cell (-1 for empty slots), and the live slots grouped
     by cell and by region."""
     n = alive.shape[0]
-    cell_of = np.full(n, -1, dtype=np.int64)
+    cell_of = np.empty(n, dtype=np.int64)
+    slots = np.empty(n, dtype=np.int64)
     n_live = 0
-    for s in range(n):
-        if alive[s]:
-            cx = min(int(x[s] / cell_size), ncx - 1)
-            cy = min(int(y[s] / cell_size), ncx - 1)
-            cell_of[s] = cy * ncx + cx
-            n_live += 1
-    live = np.empty(n_live, dtype=np.int64)
-    i = 0
-    for s in range(n):
-        if alive[s]:
-            live[i] = s
-            i += 1
+    for s in range(n):  # branch-free: dead slots are scattered, a branch would mispredict
+        cx = min(int(x[s] / cell_size), ncx - 1)
+        cy = min(int(y[s] / cell_size), ncx - 1)
+        cell_of[s] = cy * ncx + cx if alive[s] else -1
+        slots[n_live] = s
+        n_live += alive[s]
+    live = slots[:n_live]
     cell_order, cell_start = _buckets(cell_of[live], live, ncx * ncx)
     region_order, region_start = _buckets(region[live], live, n_regions)
     return n_live, cell_of, cell_order, cell_start, region_order, region_start
