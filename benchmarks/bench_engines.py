@@ -164,18 +164,29 @@ def sweep_throughput() -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
-def figure(runs: pd.DataFrame, shares: pd.DataFrame, path: Path) -> None:
+def figure(runs: pd.DataFrame, shares: pd.DataFrame, path: Path, baseline=None) -> None:
+    """Time per firm-step against firms (log-log; ``baseline``: an earlier engines.csv, dashed)
+    and each sub-step's share of a step, by size."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import ScalarFormatter
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    left.loglog(runs.firms, runs.us_per_firm_step, "o-")
+    if baseline is not None:
+        left.loglog(
+            baseline.firms, baseline.us_per_firm_step, "s--", color="grey", label="baseline"
+        )
+    left.loglog(runs.firms, runs.us_per_firm_step, "o-", label="this run")
     left.set(
         xlabel="firms", ylabel="CPU microseconds per firm-step", title="Whole runs, numba engine"
     )
+    for axis in (left.xaxis, left.yaxis):
+        axis.set_major_formatter(ScalarFormatter())
+    left.yaxis.set_minor_formatter(ScalarFormatter())
     left.grid(True, which="both", alpha=0.3)
+    left.legend()
     table = shares.pivot(index="firms", columns="substep", values="share").fillna(0.0)
     table = table[table.mean().sort_values(ascending=False).index]
     bottom = np.zeros(len(table))
@@ -198,6 +209,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-sweep", action="store_true", help="skip the Sobol' study")
     parser.add_argument("--out", type=Path, default=Path("results/bench"))
     parser.add_argument("--figure", type=Path, help="where the figure goes (default: in --out)")
+    parser.add_argument(
+        "--baseline", type=Path, help="an earlier engines.csv, drawn for comparison"
+    )
     args = parser.parse_args(argv)
     bench_model(60, 1).run(2)  # compile or load every kernel before any clock starts
     runs, shares = whole_runs(args.sizes)
@@ -206,7 +220,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, df in (("engines", runs), ("substeps", shares), ("reference", ref), ("sweep", sweep)):
         if df is not None:
             atomic_write(args.out / f"{name}.csv", lambda tmp, df=df: df.to_csv(tmp, index=False))
-    figure(runs, shares, args.figure or args.out / "engines.png")
+    baseline = pd.read_csv(args.baseline) if args.baseline else None
+    figure(runs, shares, args.figure or args.out / "engines.png", baseline)
     with pd.option_context("display.width", 160, "display.float_format", "{:,.3f}".format):
         print(runs.to_string(index=False))
         print(shares.pivot(index="substep", columns="firms", values="share").to_string())
