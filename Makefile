@@ -19,7 +19,7 @@ help:
 	@echo "make test-slow  the long validation tests"
 	@echo "make test-ray   a sweep through Hydra's Ray launcher (own venv .venv-ray, loopback Ray)"
 	@echo "make studies    every study in experiments/ (figures and summary.md in results/)"
-	@echo "make bench      firm-steps per second of both engines at 1k and 10k firms"
+	@echo "make bench      speed of whole runs (300 to 100k firms), sub-steps, reference ratio, sweeps"
 	@echo "make bench-crn  how much noise the paired twin removes (common random numbers)"
 	@echo "make app        the teaching app in the browser (EXERCISE=lock_in: an exercise)"
 	@echo "make lint       ruff"
@@ -79,7 +79,7 @@ browser-deps: assets
 	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
 
 bench: $(STAMP)
-	$(PY) benchmarks/bench_engines.py
+	$(PY) benchmarks/bench_engines.py --figure docs/figures/bench.png
 
 # Variance reduction of the paired twin (common random numbers); writes docs/figures/crn.png.
 bench-crn: $(STAMP)

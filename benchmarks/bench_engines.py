@@ -1,133 +1,234 @@
-"""Firm-steps per second of the numba and the reference engine at 1,000 and 10,000 firms.
+"""How fast runs are: what users run, where the time goes, and the numba engine against the
+reference.
 
-Run by ``make bench``. Both engines start from the same initial state (same config and seed) and
-run the same quarters, so they do the same work: the engines follow the same trajectory
-(``tests/test_engines.py``). Timing is warm: the numba cache is loaded before any clock starts,
-and building the model is not timed. The reference engine is slow, so at 10,000 firms only a
-few quarters are timed; the numba engine repeats those quarters from a fresh model and the
-median counts. ``engine_s`` is the time spent inside the engine's methods; the rest of a step
-is orchestration the two engines share (entry, finance, recording, hooks).
+    .venv/bin/python benchmarks/bench_engines.py [--sizes 300 1000 10000 100000] [--no-sweep]
 
-Both engines run on one core. Wall-clock seconds are the headline; CPU seconds of the process
-are reported beside them because, on a machine shared with other work, they are much less
-disturbed by other processes, and so is the ratio computed from them (``cpu_speedup``).
+Four measurements, all in CPU seconds of this process (``time.process_time``), which other
+work on a shared machine disturbs far less than the wall clock; the sweep alone is wall time,
+because that is what a user waits for.
 
-The labour pool grows with the number of firms, so that a large run has the labour-market
-tightness of the default scenario instead of a wage explosion that kills most firms at once.
-Writes ``results/bench/engines.csv`` and prints a table.
+1. **Whole runs** of the default scenario at 300, 1,000, 10,000 and 100,000 firms: 40 years
+   (100,000 firms: 10 years, to keep ``make bench`` within minutes), so ties, entry and exit are
+   in their steady state for most of the run. Building the model is not timed; the numba cache
+   is loaded before any clock starts. Small sizes repeat and the median counts.
+   ``us_per_firm_step`` is CPU microseconds per live firm per quarter; ``ratio_to_10k`` compares
+   it with the 10,000-firm run over the same first years.
+2. **Sub-steps**: where a step's time goes (``ClusterModel.timings``, one run per size).
+3. **Reference ratio** at 1,000 and 10,000 firms on whole steps in the steady state: one model
+   runs 20 years on the numba engine, then copies of it run the same quarters on each engine
+   (the engines follow the same trajectory: ``tests/test_engines.py``).
+4. **Sweep throughput**: a Sobol' study (``clustersim-sensitivity``, 8 factors, N = 8, so 80 runs
+   of 500 firms x 40 years, ``--jobs 2``), wall time of the whole command.
+
+The labour pool grows with the number of firms (``world.labour_pool_per_firm``), so a large run
+has the labour-market tightness of the default scenario. Writes ``results/bench/engines.csv``
+(runs), ``substeps.csv``, ``reference.csv``, ``sweep.csv`` and a figure (``engines.png``, or
+``--figure``: ``make bench`` draws ``docs/figures/bench.png``), and prints the tables the README
+shows.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from clustersim import make_config
-from clustersim.conf import Config
-from clustersim.model.engine import ENGINE_METHODS
+from clustersim.model.engine import make_engine
 from clustersim.model.model import ClusterModel
 from clustersim.observe.recording import atomic_write
 
-# quarters timed and numba repeats per size; the reference runs its quarters once
-PLAN = {1_000: (10, 5), 10_000: (4, 5)}
+# firms -> (years, repeats) of the whole runs
+RUNS = {300: (40, 5), 1_000: (40, 3), 10_000: (40, 1), 100_000: (10, 1)}
+# firms -> quarters timed on both engines after 20 years on numba, and numba repeats
+REFERENCE = {1_000: (8, 5), 10_000: (4, 3)}
+WARM_YEARS = 20
+SOBOL = {
+    "market.selection": "2:4",
+    "entry.spinoff_rate": "0.002:0.006",
+    "market.demand_growth": "0.003:0.007",
+    "knowledge.radical_rate": "0.1:0.3",
+    "knowledge.depreciation": "0.005:0.015",
+    "trust.opportunism_mean": "0.05:0.11",
+    "knowledge.proximity_range": "4:6",
+    "market.fixed_cost": "0.5:0.7",
+}
+SOBOL_N, SOBOL_FIRMS, SOBOL_JOBS = 8, 500, 2
 
 
-def bench_config(n_firms: int, engine: str) -> Config:
-    return make_config(
+def bench_model(n_firms: int, years: int, engine: str = "numba") -> ClusterModel:
+    cfg = make_config(
         n_firms=n_firms,
         engine=engine,
-        years=10,
+        years=years,
         **{"output.write": False, "output.figures": False},
     )
+    return ClusterModel(cfg, collect=False)  # what clustersim.run builds
 
 
-class EngineClock:
-    """Wraps an engine's methods and adds up the wall seconds spent inside them."""
-
-    def __init__(self, engine) -> None:
-        self.seconds = 0.0
-        for name in ENGINE_METHODS:
-            setattr(engine, name, self._timed(getattr(engine, name)))
-
-    def _timed(self, method):
-        def timed(*args, **kwargs):
-            t0 = time.perf_counter()
-            try:
-                return method(*args, **kwargs)
-            finally:
-                self.seconds += time.perf_counter() - t0
-
-        return timed
-
-
-def time_steps(n_firms: int, engine: str, steps: int) -> dict:
-    """Wall, CPU and engine seconds of ``steps`` quarters from the initial state, and the
-    firm-steps done (live firms at the start of each quarter, summed)."""
-    model = ClusterModel(bench_config(n_firms, engine))
-    clock = EngineClock(model.engine)
-    firm_steps = 0
-    t0, c0 = time.perf_counter(), time.process_time()
-    for _ in range(steps):
-        firm_steps += int(model.firms.alive.sum())
+def run_steps(model: ClusterModel, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """CPU seconds after each of ``steps`` quarters, and the live firms at the start of each."""
+    cpu, firms = np.zeros(steps), np.zeros(steps, dtype=np.int64)
+    c0 = time.process_time()
+    for i in range(steps):
+        firms[i] = model.firms.alive.sum()
         model.step()
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return {"firm_steps": firm_steps, "wall_s": wall, "cpu_s": cpu, "engine_s": clock.seconds}
+        cpu[i] = time.process_time() - c0
+    return cpu, firms
 
 
-def warm_numba() -> None:
-    """Compile or load every kernel from the cache before any clock starts."""
-    ClusterModel(bench_config(60, "numba")).run(2)
+def whole_runs(sizes: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows, shares = [], []
+    cpu_10k = None  # cumulative CPU and firm-steps of the 10k run, for the same-window ratio
+    for n in sizes:
+        years, repeats = RUNS.get(n, (10, 1))
+        steps = 4 * years
+        results = []
+        for i in range(repeats):
+            model = bench_model(n, years)
+            if i == repeats - 1:
+                model.timings = {}  # the last repeat also says where the time went
+            results.append((*run_steps(model, steps), getattr(model, "timings", None)))
+        firms = results[0][1]
+        assert all(np.array_equal(r[1], firms) for r in results), "runs differ"
+        cpu = statistics.median(r[0][-1] for r in results)
+        if n == 10_000:
+            cpu_10k = (results[0][0], np.cumsum(firms))
+        row = {"firms": n, "years": years, "repeats": repeats}
+        row.update(firm_steps=int(firms.sum()), cpu_s=cpu, ms_per_run=1e3 * cpu)
+        row["M_firm_steps_per_s"] = firms.sum() / cpu / 1e6
+        row["us_per_firm_step"] = 1e6 * cpu / firms.sum()
+        rows.append(row)
+        timings = results[-1][2] or {"step": cpu}  # a model without timings: no breakdown
+        total = sum(timings.values())
+        shares += [
+            {"firms": n, "substep": k, "cpu_s": v, "share": v / total} for k, v in timings.items()
+        ]
+    df = pd.DataFrame(rows)
+    if cpu_10k is not None:
+        cum_cpu, cum_fs = cpu_10k
+        ratio = []
+        for _, r in df.iterrows():
+            k = min(4 * int(r.years), len(cum_cpu)) - 1
+            ratio.append(r.us_per_firm_step / (1e6 * cum_cpu[k] / cum_fs[k]))
+        df["ratio_to_10k"] = ratio
+    return df, pd.DataFrame(shares)
 
 
-def bench(sizes: list[int]) -> pd.DataFrame:
-    warm_numba()
+def reference_ratio(sizes: list[int]) -> pd.DataFrame:
     rows = []
     for n in sizes:
-        steps, repeats = PLAN.get(n, (3, 5))
-        runs = {
-            "numba": [time_steps(n, "numba", steps) for _ in range(repeats)],
-            "reference": [time_steps(n, "reference", steps)],
-        }
-        for engine, results in runs.items():
-            firm_steps = results[0]["firm_steps"]
-            assert all(r["firm_steps"] == firm_steps for r in results)
-            row = {"firms": n, "engine": engine, "steps": steps, "repeats": len(results)}
-            row["firm_steps"] = firm_steps
-            for key in ("wall_s", "cpu_s", "engine_s"):
-                row[key] = statistics.median(r[key] for r in results)
-            row["firm_steps_per_s"] = firm_steps / row["wall_s"]
-            row["cpu_firm_steps_per_s"] = firm_steps / row["cpu_s"]
-            rows.append(row)
-    df = pd.DataFrame(rows)
-    ref = df[df.engine == "reference"].set_index("firms")
-    for key, name in (
-        ("wall_s", "speedup"),
-        ("cpu_s", "cpu_speedup"),
-        ("engine_s", "engine_speedup"),
-    ):
-        df[name] = df.firms.map(ref[key]) / df[key]
-    return df
+        steps, repeats = REFERENCE[n]
+        warm = bench_model(n, WARM_YEARS + 5)
+        warm.run(4 * WARM_YEARS)
+        numba = []
+        for _ in range(repeats):
+            cpu, firms = run_steps(copy.deepcopy(warm), steps)
+            numba.append(cpu[-1])
+        ref = copy.deepcopy(warm)
+        ref.engine = make_engine("reference")
+        cpu, ref_firms = run_steps(ref, steps)
+        assert np.array_equal(firms, ref_firms), "the engines left the same trajectory"
+        row = {"firms": n, "from_year": WARM_YEARS, "quarters": steps, "firm_steps": firms.sum()}
+        row.update(numba_cpu_s=statistics.median(numba), reference_cpu_s=cpu[-1])
+        row["speedup"] = row["reference_cpu_s"] / row["numba_cpu_s"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sweep_throughput() -> pd.DataFrame:
+    """Wall time of a small Sobol' study through the command users run."""
+    runs = SOBOL_N * (len(SOBOL) + 2)
+    with tempfile.TemporaryDirectory() as tmp:
+        entry = "import sys; from clustersim.experiment.sensitivity import main; main(sys.argv[1:])"
+        cmd = [sys.executable, "-c", entry, "--method", "sobol"]  # clustersim-sensitivity
+        cmd += [f"--param={k}={v}" for k, v in SOBOL.items()]
+        cmd += ["-N", str(SOBOL_N), "--replications", "1", "--jobs", str(SOBOL_JOBS)]
+        cmd += ["--set", f"n_firms={SOBOL_FIRMS}", "--set", "years=40", "--out", tmp]
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        wall = time.perf_counter() - t0
+        design = pd.read_parquet(Path(tmp) / "design.parquet")
+        assert len(design) == runs, f"the study ran {len(design)} points, not {runs}"
+    row = {"factors": len(SOBOL), "N": SOBOL_N, "runs": runs, "firms": SOBOL_FIRMS}
+    row.update(jobs=SOBOL_JOBS, wall_s=wall, runs_per_s=runs / wall)
+    row["minutes_for_4608_runs"] = 4608 / row["runs_per_s"] / 60
+    return pd.DataFrame([row])
+
+
+def figure(runs: pd.DataFrame, shares: pd.DataFrame, path: Path, baseline=None) -> None:
+    """Time per firm-step against firms (log-log; ``baseline``: an earlier engines.csv, dashed)
+    and each sub-step's share of a step, by size."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import ScalarFormatter
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    if baseline is not None:
+        left.loglog(
+            baseline.firms, baseline.us_per_firm_step, "s--", color="grey", label="baseline"
+        )
+    left.loglog(runs.firms, runs.us_per_firm_step, "o-", label="this run")
+    left.set(
+        xlabel="firms", ylabel="CPU microseconds per firm-step", title="Whole runs, numba engine"
+    )
+    for axis in (left.xaxis, left.yaxis):
+        axis.set_major_formatter(ScalarFormatter())
+    left.yaxis.set_minor_formatter(ScalarFormatter())
+    left.grid(True, which="both", alpha=0.3)
+    left.legend()
+    table = shares.pivot(index="firms", columns="substep", values="share").fillna(0.0)
+    table = table[table.mean().sort_values(ascending=False).index]
+    bottom = np.zeros(len(table))
+    labels = [f"{n:,}" for n in table.index]
+    cmap = plt.get_cmap("tab20")
+    for j, col in enumerate(table.columns):
+        right.bar(labels, table[col], bottom=bottom, label=col, color=cmap(j % 20))
+        bottom += table[col].to_numpy()
+    right.set(xlabel="firms", ylabel="share of a step's CPU time", title="Sub-steps")
+    right.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
+    plt.close(fig)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(PLAN))
-    parser.add_argument("--out", type=Path, default=Path("results/bench/engines.csv"))
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(RUNS))
+    parser.add_argument("--reference", type=int, nargs="*", default=list(REFERENCE))
+    parser.add_argument("--no-sweep", action="store_true", help="skip the Sobol' study")
+    parser.add_argument("--out", type=Path, default=Path("results/bench"))
+    parser.add_argument("--figure", type=Path, help="where the figure goes (default: in --out)")
+    parser.add_argument(
+        "--baseline", type=Path, help="an earlier engines.csv, drawn for comparison"
+    )
     args = parser.parse_args(argv)
-    df = bench(args.sizes)
-    atomic_write(args.out, lambda tmp: df.to_csv(tmp, index=False))
+    bench_model(60, 1).run(2)  # compile or load every kernel before any clock starts
+    runs, shares = whole_runs(args.sizes)
+    ref = reference_ratio([n for n in args.reference if n in REFERENCE])
+    sweep = None if args.no_sweep else sweep_throughput()
+    for name, df in (("engines", runs), ("substeps", shares), ("reference", ref), ("sweep", sweep)):
+        if df is not None:
+            atomic_write(args.out / f"{name}.csv", lambda tmp, df=df: df.to_csv(tmp, index=False))
+    baseline = pd.read_csv(args.baseline) if args.baseline else None
+    figure(runs, shares, args.figure or args.out / "engines.png", baseline)
     with pd.option_context("display.width", 160, "display.float_format", "{:,.3f}".format):
-        print(df.to_string(index=False))
-    for n, row in df[df.engine == "numba"].set_index("firms").iterrows():
-        print(
-            f"{n:>6} firms: numba {row.speedup:.1f}x the reference per step, wall clock "
-            f"({row.cpu_speedup:.1f}x in CPU time; {row.engine_speedup:.1f}x inside the engines)"
-        )
-    print(f"wrote {args.out}")
+        print(runs.to_string(index=False))
+        print(shares.pivot(index="substep", columns="firms", values="share").to_string())
+        print(ref.to_string(index=False))
+        if sweep is not None:
+            print(sweep.to_string(index=False))
+    print(f"wrote {args.out}/engines.csv, substeps.csv, reference.csv, sweep.csv and the figure")
 
 
 if __name__ == "__main__":

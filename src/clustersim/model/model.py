@@ -40,6 +40,7 @@ Step order (one quarter), with the stream each sub-step reads and what its draws
 from __future__ import annotations
 
 import copy
+import time
 
 import mesa
 import numpy as np
@@ -138,6 +139,8 @@ class ClusterModel(mesa.Model):
         self.funded = np.zeros((n_kinds, n_reg), dtype=np.int64)  # deals by financier kind
         self.refused = np.zeros((n_kinds, n_reg), dtype=np.int64)  # refusals by financier kind
         self.transfers = 0.0  # net cash hooks move into live firms this step (fees < 0)
+        self.timings: dict[str, float] | None = None  # a dict: CPU seconds by sub-step (_lap)
+        self._lap_start = 0.0
         self.regions = regions.build(cfg, self.rng, self.focal)
         self.universities = universities.build(self)
         self.financiers = finance.build(self)
@@ -223,9 +226,19 @@ class ClusterModel(mesa.Model):
             cost += int(far.sum()) * tc.pipeline_premium * tc.tie_cost + float(self.tie_upkeep[0])
         return cost
 
+    def _lap(self, name: str) -> None:
+        """Adds the CPU time since the last lap to ``timings[name]`` when timing is on (set
+        ``model.timings = {}``; ``benchmarks/bench_engines.py``); off, it costs one test."""
+        if self.timings is not None:
+            now = time.process_time()
+            self.timings[name] = self.timings.get(name, 0.0) + now - self._lap_start
+            self._lap_start = now
+
     # ----------------------------------------------------------------- the step
     def step(self) -> None:
         cfg, f = self.cfg, self.firms
+        if self.timings is not None:
+            self._lap_start = time.process_time()
         self.volume[:] = 0.0
         self.tie_counts[:] = 0
         ledger = {"step": self.t + 1, "cash_before": float(f.cash[f.alive].sum())}
@@ -239,55 +252,74 @@ class ClusterModel(mesa.Model):
         if cfg.world.migration.rate > 0:
             regions.migrate(self.regions, cfg)
         regions.update(self.regions, f, cfg)
+        self._lap("world")
         self._call("before_step")
+        self._lap("hooks")
         z = self.streams.normals(APPEAL, self.t, f.uid, 1, where=f.alive)[:, 0]
         self.engine.market(self, z)
         ledger["profit"] = float(f.profit[f.alive].sum())
         ledger["cash_after_market"] = float(f.cash[f.alive].sum())
+        self._lap("market")
         self._call("after_market")
+        self._lap("hooks")
         ledger["financing"] = -finance.settle(self)
+        self._lap("finance")
         n, dims, t, draw = f.capacity, self.dims, self.t, self.streams
         u = draw.uniforms(INNOVATION, t, f.uid, 2, where=f.alive)  # empty slots draw nothing
         z = draw.normals(INNOVATION, t, f.uid, 2 * dims + 1, where=f.alive)
         self.engine.innovate(self, *columns(u), z[:, :dims], z[:, dims:-1], z[:, -1])
+        self._lap("innovate")
         self.dk = np.zeros(n)
         self.dpos = np.zeros((n, dims))
         keep = np.ones(self.ties.n, dtype=np.bool_)
         u = draw.uniforms(TIES, t, self.ties.pair_ids(f.uid), 4)
         self.tie_upkeep[0] = 0.0
         self.engine.projects(self, keep, *columns(u))
+        self._lap("projects")
         m = cfg.knowledge.proximity_contacts
         u = draw.uniforms(CONTACTS, t, f.uid, 2 * m + 1, where=f.alive)
         self.engine.spillovers(self, u[:, :m], u[:, m:-1], u[:, -1])
         self.engine.apply_knowledge(self)
         self.ties.keep(keep)
+        self._lap("spillovers")
         start, nbr = self.engine.adjacency(self)
         u = draw.uniforms(SEARCH, t, f.uid, 6, where=f.alive)
         self.searched = self.engine.search(self, start, nbr, *columns(u))
         self.ties.add(*self.searched)
         ledger["tie_costs"] = self._tie_costs()
+        self._lap("search")
         universities.update(self)
+        self._lap("universities")
         self._call("after_search")
+        self._lap("hooks")
         dead, insolvent = self.engine.exits(self)
         np.add.at(self.step_counts["insolvencies"], f.region[dead[insolvent]], 1)
         ledger["exit_cash"] = float(f.cash[dead].sum())
         self._remove_firms(dead)
         self._reindex()
+        self._lap("exits")
         self._call("before_entry")
+        self._lap("hooks")
         moved = self.step_counts["relocations_in"].sum()
         ledger["relocation_costs"] = relocation.relocate(self)  # reads the index, moves firms
         if self.step_counts["relocations_in"].sum() > moved:
             self._reindex()  # movers are indexed in their new region before entry reads it
+        self._lap("relocation")
         ledger["entry_cash"] = entry.enter(self)
         finance.end_quarter(self)
         self._reindex()
+        self._lap("entry")
         self.t += 1
         self.overrides.expire(self.t)
         self._call("after_step")
         ledger["policy_transfers"] = self.transfers
         ledger["cash_after"] = float(f.cash[f.alive].sum())
         self.ledger.append(ledger)
+        self._lap("hooks")
+        self.lifecycle.current(self)  # what the recorder reads; computed once per step
+        self._lap("lifecycle")
         self.recorder.record(self)
+        self._lap("recording")
 
     def remove_firms(self, slots) -> None:
         """Take firms out of the industry from a hook (an experiment's removal): they are
@@ -302,10 +334,14 @@ class ClusterModel(mesa.Model):
         """Move a live firm to ``(x, y)`` in ``region`` from a hook (a footloose MNE): counted as
         a relocation out of its old region and into the new one, so each region's firm count
         still reconciles. Its ties stay; the spatial index is rebuilt with the step's."""
+        self.relocate_firms(np.array([slot]), np.array([x]), np.array([y]), np.array([region]))
+
+    def relocate_firms(self, slots, x, y, region) -> None:
+        """:meth:`relocate_firm` for distinct ``slots`` at once (arrays)."""
         f = self.firms
-        self.step_counts["relocations_out"][f.region[slot]] += 1
-        self.step_counts["relocations_in"][region] += 1
-        f.x[slot], f.y[slot], f.region[slot] = x, y, region
+        np.add.at(self.step_counts["relocations_out"], f.region[slots], 1)
+        np.add.at(self.step_counts["relocations_in"], region, 1)
+        f.x[slots], f.y[slots], f.region[slots] = x, y, region
 
     def _remove_firms(self, slots: np.ndarray) -> None:
         """The one way out: every firm that leaves is counted as an exit of its region."""
@@ -316,11 +352,8 @@ class ClusterModel(mesa.Model):
         finance.write_off(self, slots)
         for s in slots:
             self.agent_of.pop(int(s)).remove()
-            f.release(int(s))
-        t = self.ties
-        firm_b = t.view("kind") == TIE_FIRM
-        ok = f.alive[t.view("a")] & (~firm_b | f.alive[np.where(firm_b, t.view("b"), 0)])
-        t.keep(ok)
+        f.release(slots)
+        self.ties.keep_between_live(f.alive)
 
     def hook_rng(self, name: str) -> np.random.Generator:
         """The random numbers of hook ``name`` (a policy programme, a government, the

@@ -27,9 +27,9 @@ import pandas as pd
 from clustersim.conf import STEPS_PER_YEAR, LifecycleConfig
 from clustersim.mechanisms.ties.kernel import adjacency
 from clustersim.observe.indicators import concentration
+from clustersim.observe.kernels import core_ties, cores
 from clustersim.observe.network.kernel import network_stats
 from clustersim.world.hooks import StepHook
-from clustersim.world.state import TIE_FIRM, TIE_UNIVERSITY
 
 STAGES = ("agglomeration", "emerging", "developing", "mature", "transformation", "decline")
 AGGLOMERATION, EMERGING, DEVELOPING, MATURE, TRANSFORMATION, DECLINE = range(len(STAGES))
@@ -74,16 +74,8 @@ FEATURES = (
 def core_positions(model) -> tuple[np.ndarray, np.ndarray]:
     """Employment-weighted core of every region in technology space (L826-866), and each live
     firm's distance from its region's core. Empty regions sit at the demand position."""
-    f, n_reg = model.firms, model.regions.n
-    live = f.live
-    reg, w = f.region[live], f.emp[live]
-    wsum = np.bincount(reg, w, minlength=n_reg)
-    core = np.tile(model.demand, (n_reg, 1)).astype(float)
-    has = wsum > 0
-    for d in range(model.dims):
-        core[has, d] = np.bincount(reg, w * f.kpos[live, d], minlength=n_reg)[has] / wsum[has]
-    dist = np.sqrt(((f.kpos[live] - core[reg]) ** 2).sum(axis=1))
-    return core, dist
+    f = model.firms
+    return cores(model.regions.n, f.live, f.region, f.emp, f.kpos, model.demand)
 
 
 def core_actors(model, cfg: LifecycleConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -113,24 +105,8 @@ def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
 
     t = model.ties
     a, b, kind, trust = t.view("a"), t.view("b"), t.view("kind"), t.view("trust")
-    firm = kind == TIE_FIRM
-    uni = kind == TIE_UNIVERSITY
-    b_firm = np.where(firm, b, 0)
-    ra = f.region[a]
-    rb = np.where(firm, f.region[b_firm], ra)
-    rb[uni] = model.universities.region[b[uni]]
-    core_a = is_core[a]
-    core_b = firm & is_core[b_firm]
-    inside = firm & core_a & core_b & (ra == rb)
-    internal = np.bincount(ra[inside], minlength=n_reg).astype(float)
-    trust_sum = np.bincount(ra[inside], trust[inside], minlength=n_reg)
-
-    counted = firm | uni
-    ext = ra != rb
-    touch = np.bincount(ra[counted & core_a], minlength=n_reg).astype(float)
-    touch += np.bincount(rb[core_b], minlength=n_reg)
-    out = np.bincount(ra[counted & core_a & ext], minlength=n_reg).astype(float)
-    out += np.bincount(rb[core_b & ext], minlength=n_reg)
+    sums, inside = core_ties(n_reg, is_core, f.region, model.universities.region, a, b, kind, trust)
+    internal, trust_sum, touch, out = sums.T
 
     # the core network alone: CSR of the internal core ties, clustering by the shared kernel
     start, nbr = adjacency(f.capacity, t.n, t.a, t.b, t.kind, inside)
@@ -297,8 +273,10 @@ class LifecycleObserver(StepHook):
             counts = model.step_counts.get(key)
             raw[key] = np.zeros(n_reg) if counts is None else counts.astype(float)
         core = np.stack([raw[f"core_k{d}"] for d in range(model.dims)], axis=1)
+        keys = list(raw)
+        table = np.column_stack([raw[k] for k in keys]).astype(float).tolist()  # row per region
         rows = [
-            self.trackers[r].push({**{k: float(v[r]) for k, v in raw.items()}, "core": core[r]})
+            self.trackers[r].push({**dict(zip(keys, table[r], strict=True)), "core": core[r]})
             for r in range(n_reg)
         ]
         cols = {k: raw[k] for k in raw if k not in ("firms", "employment") + _COUNTS}

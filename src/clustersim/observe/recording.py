@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from clustersim.conf import ConfigError
+from clustersim.observe.kernels import spread
 from clustersim.world.state import (
     FINANCIER_KINDS,
     ORIGINS,
@@ -26,8 +28,31 @@ from clustersim.world.state import (
 )
 
 
-def _per_region(model, values: np.ndarray, live: np.ndarray) -> np.ndarray:
-    return np.bincount(model.firms.region[live], values, minlength=model.regions.n).astype(float)
+@njit(cache=True)
+def _region_sums(n_reg, live, region, emp, prod, sales, profit, cash, kstock, inc, rad):
+    """Per region (rows) the sums the recorder writes, in one pass over the live slots in slot
+    order, so every sum adds up as ``np.bincount`` does: firms, employment, output, sales,
+    profit, cash, knowledge stock, incremental and radical innovations (columns 0..8)."""
+    out = np.zeros((n_reg, 9))
+    for s in live:
+        r = region[s]
+        out[r, 0] += 1.0
+        out[r, 1] += emp[s]
+        out[r, 2] += emp[s] * prod[s]
+        out[r, 3] += sales[s]
+        out[r, 4] += profit[s]
+        out[r, 5] += cash[s]
+        out[r, 6] += kstock[s]
+        out[r, 7] += float(inc[s])
+        out[r, 8] += float(rad[s])
+    return out
+
+
+def _column(value, n_reg: int) -> np.ndarray:
+    """A hook's column as its own array of one value per region (a scalar is repeated)."""
+    if isinstance(value, np.ndarray) and value.shape == (n_reg,):
+        return value.copy()
+    return np.broadcast_to(np.asarray(value), (n_reg,)).copy()
 
 
 class Recorder:
@@ -42,10 +67,12 @@ class Recorder:
     def record(self, model, initial: bool = False) -> None:
         f, reg, n_reg = model.firms, model.regions, model.regions.n
         live = f.live
-        firms = _per_region(model, np.ones(len(live)), live)
-        emp = _per_region(model, f.emp[live], live)
-        output = _per_region(model, f.emp[live] * f.prod[live], live)
+        sums = _region_sums(
+            n_reg, live, f.region, f.emp, f.prod, f.sales, f.profit, f.cash, f.kstock, f.inc, f.rad
+        )
+        firms, emp, output = sums[:, 0], sums[:, 1], sums[:, 2]  # views of a fresh array
         denom = np.maximum(emp, 1e-12)
+        hetero, demand_dist = spread(n_reg, live, f.region, f.emp, f.kpos, model.demand)
         row: dict[str, np.ndarray] = {
             "step": np.full(n_reg, model.t),
             "year": np.full(n_reg, model.t / 4.0),
@@ -54,19 +81,19 @@ class Recorder:
             "firms": firms,
             "employment": emp,
             "output": output,
-            "sales": _per_region(model, f.sales[live], live),
-            "profit": _per_region(model, f.profit[live], live),
-            "cash": _per_region(model, f.cash[live], live),
+            "sales": sums[:, 3],
+            "profit": sums[:, 4],
+            "cash": sums[:, 5],
             "mean_productivity": output / denom,
-            "knowledge_stock": _per_region(model, f.kstock[live], live) / np.maximum(firms, 1),
+            "knowledge_stock": sums[:, 6] / np.maximum(firms, 1),
             "skill": reg.skill.copy(),
             "wage": reg.wage.copy(),
             "rent": reg.rent.copy(),
             "labour_pool": reg.pool.copy(),
-            "innovations_incremental": _per_region(model, f.inc[live].astype(float), live),
-            "innovations_radical": _per_region(model, f.rad[live].astype(float), live),
-            "knowledge_heterogeneity": self._heterogeneity(model, live),
-            "demand_distance": self._demand_distance(model, live),
+            "innovations_incremental": sums[:, 7],
+            "innovations_radical": sums[:, 8],
+            "knowledge_heterogeneity": hetero,
+            "demand_distance": demand_dist,
         }
         for key in STEP_COUNTS:
             row[key] = (np.zeros(n_reg) if initial else model.step_counts[key]).astype(float)
@@ -80,40 +107,11 @@ class Recorder:
         row.update(self._network(model))
         for hook in getattr(model, "hooks", ()):
             for key, value in hook.columns(model).items():
-                row[key] = np.broadcast_to(np.asarray(value), (n_reg,)).copy()
+                row[key] = _column(value, n_reg)
         self.blocks.append(row)
         last = model.cfg.steps
         if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
             self.snapshots[model.t] = {"firms": firm_table(model), "ties": tie_table(model)}
-
-    @staticmethod
-    def _heterogeneity(model, live) -> np.ndarray:
-        """Employment-weighted mean distance of firms from their region's core in technology
-        space (Menzel & Fornahl 2010's heterogeneity)."""
-        f, n_reg = model.firms, model.regions.n
-        w = f.emp[live]
-        wsum = np.maximum(np.bincount(f.region[live], w, minlength=n_reg), 1e-12)
-        centre = (
-            np.stack(
-                [
-                    np.bincount(f.region[live], w * f.kpos[live, d], minlength=n_reg)
-                    for d in range(model.dims)
-                ],
-                axis=1,
-            )
-            / wsum[:, None]
-        )
-        dist = np.sqrt(((f.kpos[live] - centre[f.region[live]]) ** 2).sum(axis=1))
-        return np.bincount(f.region[live], w * dist, minlength=n_reg) / wsum
-
-    @staticmethod
-    def _demand_distance(model, live) -> np.ndarray:
-        f, n_reg = model.firms, model.regions.n
-        w = f.emp[live]
-        dist = np.sqrt(((f.kpos[live] - model.demand) ** 2).sum(axis=1))
-        return np.bincount(f.region[live], w * dist, minlength=n_reg) / np.maximum(
-            np.bincount(f.region[live], w, minlength=n_reg), 1e-12
-        )
 
     @staticmethod
     def _network(model) -> dict[str, np.ndarray]:

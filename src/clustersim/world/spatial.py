@@ -1,40 +1,70 @@
-"""Spatial index rebuilt once a step: firms by region and by grid cell (a cell list).
+"""Spatial index rebuilt when firms come, go or move: firms by region and by grid cell (a cell
+list).
 
 Distance kernels look only at the 3x3 cells around a firm, so chance meetings cost O(N), never
-O(N^2). Lists hold live slots in slot order, which keeps both engines'
-random picks identical.
+O(N^2). Lists hold live slots in slot order, which keeps both engines' random picks identical.
+The index is built by one compiled counting sort, as a step rebuilds it up to three times.
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-INT16_MAX = np.iinfo(np.int16).max
+from numba import njit
 
 
 class SpatialIndex:
     def __init__(self, firms, n_regions: int, size: float, cell_size: float, uni_region):
-        live = firms.live
-        self.n_live = len(live)
         self.ncx = self.ncy = max(1, int(np.ceil(size / cell_size)))
         self.cell_size = size / self.ncx
-        cx = np.minimum((firms.x / self.cell_size).astype(np.int64), self.ncx - 1)
-        cy = np.minimum((firms.y / self.cell_size).astype(np.int64), self.ncy - 1)
-        self.cell_of = np.where(firms.alive, cy * self.ncx + cx, -1)
-        self.cell_order, self.cell_start = _buckets(self.cell_of[live], live, self.ncx * self.ncy)
-        self.region_order, self.region_start = _buckets(firms.region[live], live, n_regions)
-        uni_idx = np.arange(len(uni_region))
-        self.uni_order, self.uni_start = _buckets(np.asarray(uni_region), uni_idx, n_regions)
+        (
+            self.n_live,
+            self.cell_of,
+            self.cell_order,
+            self.cell_start,
+            self.region_order,
+            self.region_start,
+        ) = _index(firms.x, firms.y, firms.alive, firms.region, self.cell_size, self.ncx, n_regions)
+        uni_region = np.asarray(uni_region, dtype=np.int64)
+        self.uni_order, self.uni_start = _buckets(
+            uni_region, np.arange(len(uni_region), dtype=np.int64), n_regions
+        )
 
     def region_members(self, r: int) -> np.ndarray:
         return self.region_order[self.region_start[r] : self.region_start[r + 1]]
 
 
-def _buckets(keys: np.ndarray, items: np.ndarray, n_buckets: int):
-    """Items grouped by key (stable, so slot order is kept) and CSR start offsets."""
-    if n_buckets <= INT16_MAX:
-        keys = keys.astype(np.int16)  # the same stable order, by a much faster radix sort
-    order = np.argsort(keys, kind="stable")
+@njit(cache=True)
+def _buckets(keys, items, n_buckets):
+    """Items grouped by key, each group in the items' order (a stable counting sort), and the
+    CSR start offsets of the groups."""
     start = np.zeros(n_buckets + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=n_buckets), out=start[1:])
-    return items[order].astype(np.int64), start
+    for k in keys:
+        start[k + 1] += 1
+    for b in range(n_buckets):
+        start[b + 1] += start[b]
+    fill = start[:-1].copy()
+    order = np.empty(items.shape[0], dtype=np.int64)
+    for i in range(items.shape[0]):
+        order[fill[keys[i]]] = items[i]
+        fill[keys[i]] += 1
+    return order, start
+
+
+@njit(cache=True)
+def _index(x, y, alive, region, cell_size, ncx, n_regions):
+    """Live slots, each live slot's grid cell (-1 for empty slots), and the live slots grouped
+    by cell and by region."""
+    n = alive.shape[0]
+    cell_of = np.empty(n, dtype=np.int64)
+    slots = np.empty(n, dtype=np.int64)
+    n_live = 0
+    for s in range(n):  # branch-free: dead slots are scattered, a branch would mispredict
+        cx = min(int(x[s] / cell_size), ncx - 1)
+        cy = min(int(y[s] / cell_size), ncx - 1)
+        cell_of[s] = cy * ncx + cx if alive[s] else -1
+        slots[n_live] = s
+        n_live += alive[s]
+    live = slots[:n_live]
+    cell_order, cell_start = _buckets(cell_of[live], live, ncx * ncx)
+    region_order, region_start = _buckets(region[live], live, n_regions)
+    return n_live, cell_of, cell_order, cell_start, region_order, region_start

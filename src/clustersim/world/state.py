@@ -1,16 +1,15 @@
 """Struct-of-arrays state: firms in stable slots, ties as sparse edge arrays.
 
-Each firm owns a *slot* for its whole life. ``alive`` marks live slots, dead slots go on a free
-list and are reused, and arrays grow by doubling. Kernels loop over slots and skip dead ones, so
+Each firm owns a *slot* for its whole life. ``alive`` marks live slots; dead slots are reused,
+the lowest first, and arrays grow by doubling. Kernels loop over slots and skip dead ones, so
 an agent's index never shifts and tie endpoints never go stale. Ties are edge arrays (never an
 N x N matrix); a dead firm's ties are dropped in the step it dies.
 """
 
 from __future__ import annotations
 
-import bisect
-
 import numpy as np
+from numba import njit
 
 from clustersim.world.streams import pair_ids
 
@@ -91,7 +90,6 @@ class FirmArrays:
         for name in FIRM_BOOL:
             setattr(self, name, np.zeros(self.capacity, dtype=np.bool_))
         self.kpos = np.zeros((self.capacity, dims))
-        self.free: list[int] = list(range(self.capacity - 1, -1, -1))
 
     def _grow(self) -> None:
         old = self.capacity
@@ -105,27 +103,28 @@ class FirmArrays:
         kpos = np.zeros((self.capacity, self.dims))
         kpos[:old] = self.kpos
         self.kpos = kpos
-        self.free = list(range(self.capacity - 1, old - 1, -1)) + self.free
 
-    def allocate(self, uid: int) -> int:
-        """A free slot (lowest first) for the firm ``uid``, growing the arrays when none is
-        left. Ids are stable identities (``world.streams``): the initial firms are 0, 1, ...;
-        newcomers get ids derived from what created them."""
-        if not self.free:
+    def allocate(self, uid) -> np.ndarray:
+        """Free slots for the firms ``uid`` (an id or an array of them), the lowest free slot
+        first, so the slots a run uses are deterministic; the arrays double when too few are
+        free. Ids are stable identities (``world.streams``): the initial firms are 0, 1, ...;
+        newcomers get ids derived from what created them. Returns the slots."""
+        uid = np.atleast_1d(np.asarray(uid, dtype=np.int64))
+        while len(uid) > self.capacity - int(np.count_nonzero(self.alive)):
             self._grow()
-        slot = self.free.pop()
-        self.alive[slot] = True
-        self.uid[slot] = uid
-        return slot
+        slots = np.flatnonzero(~self.alive)[: len(uid)]
+        self.alive[slots] = True
+        self.uid[slots] = uid
+        return slots
 
-    def release(self, slot: int) -> None:
-        self.alive[slot] = False
-        self.member[slot] = False
-        self.emp[slot] = 0.0
-        self.sales[slot] = 0.0
-        self.profit[slot] = 0.0
-        # keep the free list sorted descending so pop() returns the lowest slot: deterministic
-        bisect.insort(self.free, slot, key=lambda s: -s)
+    def release(self, slots) -> None:
+        """Free one slot or an array of them."""
+        slots = np.atleast_1d(np.asarray(slots, dtype=np.int64))
+        self.alive[slots] = False
+        self.member[slots] = False
+        self.emp[slots] = 0.0
+        self.sales[slots] = 0.0
+        self.profit[slots] = 0.0
 
     @property
     def live(self) -> np.ndarray:
@@ -164,12 +163,23 @@ class TieArrays:
 
     def keep(self, mask: np.ndarray) -> None:
         """Compact the edge list to the ties where ``mask`` is true (order preserved)."""
-        idx = np.flatnonzero(mask[: self.n])
-        k = len(idx)
-        for name in ("a", "b", "kind", "trust", "age", "successes"):
-            arr = getattr(self, name)
-            arr[:k] = arr[idx]
-        self.n = k
+        mask = np.asarray(mask, dtype=np.bool_)
+        if len(mask) < self.n:
+            raise ValueError(f"a mask of {len(mask)} ties for {self.n} ties: one entry per tie")
+        self.n = _compact(
+            mask,
+            self.n,
+            self.a,
+            self.b,
+            self.kind,
+            self.trust,
+            self.age,
+            self.successes,
+        )
+
+    def keep_between_live(self, alive: np.ndarray) -> None:
+        """Drop the ties of dead firms: a tie stays if its firm end(s) are alive."""
+        self.keep(_live_ends(alive, self.n, self.a, self.b, self.kind))
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.n]
@@ -267,3 +277,23 @@ def region_bounds(n_regions: int, size: float) -> list[tuple[float, float, float
         x1 = size if r == n_regions - 1 else (col + 1) * w
         out.append((col * w, x1, row * h, (row + 1) * h))
     return out
+
+
+@njit(cache=True)
+def _compact(mask, n, a, b, kind, trust, age, successes):
+    """Moves the kept edges to the front, in order; returns how many were kept."""
+    k = 0
+    for e in range(n):
+        if mask[e]:
+            a[k], b[k], kind[k] = a[e], b[e], kind[e]
+            trust[k], age[k], successes[k] = trust[e], age[e], successes[e]
+            k += 1
+    return k
+
+
+@njit(cache=True)
+def _live_ends(alive, n, a, b, kind):
+    keep = np.empty(n, dtype=np.bool_)
+    for e in range(n):
+        keep[e] = alive[a[e]] and (kind[e] != TIE_FIRM or alive[b[e]])
+    return keep

@@ -164,6 +164,15 @@ def poisson(u, lam):
 
 
 @njit(cache=True)
+def poisson_counts(u, lam):
+    """:func:`poisson` of every pair ``(u[i], lam[i])``."""
+    out = np.empty(u.shape[0], np.int64)
+    for i in range(u.shape[0]):
+        out[i] = poisson(u[i], lam[i])
+    return out
+
+
+@njit(cache=True)
 def _erfinv(y):
     """Inverse error function by Newton steps on math.erf (|y| < 1)."""
     y = min(max(y, -1.0 + 1e-16), 1.0 - 1e-16)
@@ -186,9 +195,19 @@ class Streams:
     def __init__(self, seed: int, replication: int) -> None:
         self.seed = int(mix(np.uint64(seed)) ^ np.uint64(replication)) & 0xFFFFFFFFFFFFFFFF
         self._step, self._hooks = -1, {}  # this step's hook generators, by name
+        self._key_step, self._keys = -1, {}  # this step's keys, by stream
 
     def key(self, stream: int, step: int) -> np.uint64:
-        return np.uint64(key(np.uint64(self.seed), np.uint64(stream), np.uint64(step)))
+        """The key of ``stream`` in ``step``, remembered for the step: a step asks for the same
+        few keys many times, and each compiled call costs microseconds of dispatch."""
+        if step != self._key_step:
+            self._key_step, self._keys = step, {}
+        k = self._keys.get(stream)
+        if k is None:
+            k = self._keys[stream] = np.uint64(
+                key(np.uint64(self.seed), np.uint64(stream), np.uint64(step))
+            )
+        return k
 
     def uniforms(self, stream: int, step: int, ids, n: int, where=None) -> np.ndarray:
         """``n`` uniforms per identity; rows where ``where`` is false stay zero (not drawn)."""
@@ -208,7 +227,10 @@ class Streams:
     def counts(self, stream: int, step: int, ids, rates) -> np.ndarray:
         """Poisson counts with the given rates, one per identity (inversion: see ``poisson``)."""
         u = self.uniforms(stream, step, ids, 1)[:, 0]
-        return np.array([poisson(ui, float(r)) for ui, r in zip(u, rates, strict=True)], np.int64)
+        rates = np.asarray(rates, dtype=np.float64)
+        if rates.shape != u.shape:
+            raise ValueError(f"{len(u)} ids but {rates.size} rates: one rate per identity")
+        return poisson_counts(u, rates)
 
     def generator(self, stream: int, step: int, identity: int = 0) -> np.random.Generator:
         """A private numpy Generator for draws of one step (Philox, counter-based)."""

@@ -94,20 +94,18 @@ def startups(model) -> Candidates:
     x = reg.x0[region] + u[:, 1] * (reg.x1[region] - reg.x0[region])
     y = reg.y0[region] + u[:, 2] * (reg.y1[region] - reg.y0[region])
     pick, jitter, kq, kz = u[:, 3], z[:, :2], z[:, 2], z[:, 3:]
-    kpos = np.empty((n, model.dims))
-    kstock = np.empty(n)
+    # core and mean knowledge once per region of a candidate: O(N) a step, not O(N x start-ups)
+    regions = np.unique(region)
+    core = np.zeros((reg.n, model.dims))
+    mean_kstock = np.zeros(reg.n)
+    for r in regions:
+        core[r], mean_kstock[r] = model.core_position(r), model.mean_kstock(r)
+    kpos = core[region] + model.cfg.knowledge.initial_spread * kz
+    kstock = 0.8 * mean_kstock[region] * np.exp(0.3 * kq)
+    first, size = idx.region_start[region], np.diff(idx.region_start)[region]
     host = np.full(n, -1)
-    regional = {}  # core and mean knowledge once per region: O(N) a step, not O(N x start-ups)
-    for c in range(n):
-        r = region[c]
-        members = idx.region_members(r)
-        if len(members) and near[c]:
-            host[c] = members[int(pick[c] * len(members))]
-        if r not in regional:
-            regional[r] = (model.core_position(r), model.mean_kstock(r))
-        core, mean_kstock = regional[r]
-        kpos[c] = core + model.cfg.knowledge.initial_spread * kz[c]
-        kstock[c] = 0.8 * mean_kstock * np.exp(0.3 * kq[c])
+    near &= size > 0
+    host[near] = idx.region_order[first[near] + (pick[near] * size[near]).astype(np.int64)]
     nearby = host >= 0
     x[nearby], y[nearby] = model.clip_xy(
         f.x[host[nearby]] + jitter[nearby, 0], f.y[host[nearby]] + jitter[nearby, 1]
@@ -230,39 +228,32 @@ def enter(model) -> float:
     *traits, size_z = draw_traits(model, cands.uid)
     size = cfg.entry.initial_size * np.exp(cfg.entry.entry_size_sd * size_z)
     born_appeal = appeal.at_birth(model, cands.uid, cfg.market.entrant_appeal_gap)
-    fin, fcfg, counts = model.financiers, cfg.finance, model.step_counts
+    fin, counts = model.financiers, model.step_counts
     np.add.at(counts["unviable"], cands.region[~viable], 1)
+    np.add.at(counts["refused"], cands.region[viable & (funder < 0)], 1)
+    c = np.flatnonzero(funder >= 0)  # funded candidates, in candidate order
+    k, r = funder[c], cands.region[c]
+    np.add.at(model.funded, (fin.kind[k], r), 1)
+    slots = place_firms(
+        model,
+        cands.uid[c],
+        cands.x[c],
+        cands.y[c],
+        r,
+        cands.kstock[c],
+        cands.kpos[c],
+        np.maximum(1.0, size[c]),
+        cands.origin[c],
+        cands.parent[c],
+        *(t[c] for t in traits),
+        cash=cfg.finance.ticket,
+        appeal=born_appeal[c],
+    )
+    finance.fund(model, slots, k)
+    model.ties.add(slots, k, np.full(len(c), TIE_FINANCIER), model.regions.bonding[r])
     brought = 0.0
-    for c in np.flatnonzero(viable):
-        r = cands.region[c]
-        if funder[c] < 0:
-            counts["refused"][r] += 1
-            continue
-        k = funder[c]
-        model.funded[fin.kind[k], r] += 1
-        s = place_firm(
-            model,
-            int(cands.uid[c]),
-            cands.x[c],
-            cands.y[c],
-            r,
-            cands.kstock[c],
-            cands.kpos[c],
-            max(1.0, size[c]),
-            int(cands.origin[c]),
-            int(cands.parent[c]),
-            *(t[c] for t in traits),
-            cash=fcfg.ticket,
-            appeal=born_appeal[c],
-        )
-        finance.fund(model, s, k)
-        model.ties.add(
-            np.array([s]),
-            np.array([k]),
-            np.array([TIE_FINANCIER]),
-            np.array([model.regions.bonding[r]]),
-        )
-        brought += fcfg.ticket
+    for _ in c:
+        brought += cfg.finance.ticket  # one ticket after another, as the cash was booked
     return brought
 
 
@@ -301,24 +292,22 @@ def initial_firms(model) -> None:
     kstock = np.where(is_mne, 2 * kstock, kstock)
     traits = draw_traits(model, np.arange(n))[:3]
     model.log_frontier = float(np.log(kstock.max()))  # best practice at set-up
-    region = model.region_at(x, y)
-    for i in range(n):
-        place_firm(
-            model,
-            i,
-            x[i],
-            y[i],
-            region[i],
-            kstock[i],
-            kpos[i],
-            emp[i],
-            ORIGIN_MNE if is_mne[i] else ORIGIN_INITIAL,
-            -1,
-            *(t[i] for t in traits),
-            cash=cfg.market.initial_cash * emp[i],
-            is_mne=bool(is_mne[i]),
-            counted=False,
-        )
+    place_firms(
+        model,
+        np.arange(n),
+        x,
+        y,
+        model.region_at(x, y),
+        kstock,
+        kpos,
+        emp,
+        np.where(is_mne, ORIGIN_MNE, ORIGIN_INITIAL),
+        np.full(n, -1),
+        *traits,
+        cash=cfg.market.initial_cash * emp,
+        is_mne=is_mne,
+        counted=False,
+    )
 
 
 def outside_focal(reg, focal: int, ux, uy, pick) -> tuple[np.ndarray, np.ndarray]:
@@ -365,23 +354,68 @@ def place_firm(
     counted=True,
     appeal=0.0,
 ) -> int:
-    """Put a new firm (and its agent) into a free slot; returns the slot. The one way in for
-    the set-up (``counted=False``), entrants and hooks alike (an MNE affiliate, say), so every
-    newcomer of the run is counted in ``model.step_counts`` by region and origin
-    (:data:`COUNTED_AS`) and the firm counts reconcile. The caller books its cash. No random
-    numbers. ``appeal`` is its log demand shifter at birth (0, the incumbents' mean, unless
-    drawn: :mod:`clustersim.mechanisms.common.appeal`)."""
-    if counted and origin not in COUNTED_AS:
-        allowed = " | ".join(ORIGINS[o] for o in COUNTED_AS)
-        raise ValueError(f"origin {origin!r}: a firm placed during the run is one of {allowed}")
+    """Put one new firm (and its agent) into a free slot; returns the slot. The one way in for
+    hooks (an MNE affiliate, say): :func:`place_firms` for a single firm."""
+    one = [np.atleast_1d(v) for v in (uid, x, y, region, kstock, emp, origin, parent_slot)]
+    slots = place_firms(
+        model,
+        *one[:5],
+        np.reshape(kpos, (1, -1)),
+        *one[5:],
+        rd,
+        opportunism,
+        openness,
+        cash,
+        is_mne=is_mne,
+        counted=counted,
+        appeal=appeal,
+    )
+    return int(slots[0])
+
+
+def place_firms(
+    model,
+    uid,
+    x,
+    y,
+    region,
+    kstock,
+    kpos,
+    emp,
+    origin,
+    parent_slot,
+    rd,
+    opportunism,
+    openness,
+    cash,
+    is_mne=False,
+    counted=True,
+    appeal=0.0,
+) -> np.ndarray:
+    """Put new firms (and their agents) into free slots, in order; returns the slots. The one
+    way in for the set-up (``counted=False``), entrants and hooks alike, so every newcomer of
+    the run is counted in ``model.step_counts`` by region and origin (:data:`COUNTED_AS`) and
+    the firm counts reconcile. Arrays have one entry per firm; scalars apply to all. The caller
+    books their cash. No random numbers. ``appeal`` is the log demand shifter at birth (0, the
+    incumbents' mean, unless drawn: :mod:`clustersim.mechanisms.common.appeal`)."""
+    origin = np.asarray(origin, dtype=np.int64)
+    region = np.asarray(region, dtype=np.int64)
+    parent_slot = np.asarray(parent_slot, dtype=np.int64)
+    if counted and len(origin):
+        wrong = [int(o) for o in np.unique(origin) if int(o) not in COUNTED_AS]
+        if wrong:
+            allowed = " | ".join(ORIGINS[o] for o in COUNTED_AS)
+            raise ValueError(
+                f"origin {wrong[0]!r}: a firm placed during the run is one of {allowed}"
+            )
     f = model.firms
-    s = f.allocate(uid)
+    s = f.allocate(uid)  # the lowest free slots, in order
     f.x[s], f.y[s], f.region[s] = x, y, region
     f.kstock[s], f.kpos[s], f.emp[s], f.cash[s] = kstock, kpos, emp, cash
     f.rd[s], f.opportunism[s], f.openness[s] = rd, opportunism, openness
     f.skill[s] = model.regions.skill[region]
     f.origin[s], f.born[s], f.is_mne[s] = origin, model.t, is_mne
-    f.parent[s] = f.uid[parent_slot] if parent_slot >= 0 else -1
+    f.parent[s] = np.where(parent_slot >= 0, f.uid[np.maximum(parent_slot, 0)], -1)
     for name in ("age", "inc", "rad"):
         getattr(f, name)[s] = 0
     for name in (
@@ -397,12 +431,15 @@ def place_firm(
         "stake",
     ):
         getattr(f, name)[s] = 0.0
-    f.lender[s], f.investor[s] = finance.house_bank(model, region), -1
-    f.credit_line[s] = model.cfg.finance.collateral * emp
+    f.lender[s], f.investor[s] = finance.house_banks(model)[region], -1
+    f.credit_line[s] = model.cfg.finance.collateral * np.asarray(emp, dtype=float)
     f.appeal[s] = appeal
     f.vc_backed[s] = f.member[s] = False
-    model.agent_of[s] = Firm(model, s)
+    for slot in s:
+        model.agent_of[int(slot)] = Firm(model, int(slot))
     if counted:
-        for key in COUNTED_AS[origin]:
-            model.step_counts[key][region] += 1
+        for o, keys in COUNTED_AS.items():
+            mine = region[origin == o]
+            for key in keys:
+                np.add.at(model.step_counts[key], mine, 1)
     return s

@@ -28,6 +28,7 @@ with ``n_firms``, as demand and labour pools do, so a larger run is the same eco
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from clustersim.world.agents import Financier
 from clustersim.world.state import BANK, SEED_FUND, TIE_FINANCIER, VC, FinancierArrays
@@ -67,11 +68,16 @@ def build(model) -> FinancierArrays:
     return fin
 
 
-def house_bank(model, region: int) -> int:
-    """The first bank of ``region``, which keeps the accounts of its firms; -1 if none."""
-    fin = model.financiers
-    banks = np.flatnonzero((fin.kind == BANK) & (fin.region == region))
-    return int(banks[0]) if len(banks) else -1
+def house_banks(model) -> np.ndarray:
+    """The house bank of every region: its first bank, which keeps the accounts of its firms;
+    -1 if none."""
+    fin, n_reg = model.financiers, model.regions.n
+    banks = np.flatnonzero(fin.kind == BANK)
+    house = np.full(n_reg, -1, dtype=np.int64)
+    for k in banks[::-1]:  # the first bank of a region wins
+        if 0 <= fin.region[k] < n_reg:
+            house[fin.region[k]] = k
+    return house
 
 
 def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -81,48 +87,95 @@ def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) ->
     fin, cfg = model.financiers, model.cfg.finance
     reg = model.regions
     contraction = np.maximum(0.0, (reg.emp_prev - reg.emp) / np.maximum(reg.emp_prev, 1.0))
-    order = model.overrides.get("finance.ask_order", ASK_ORDER)
-    funder = np.full(len(quality), -1, dtype=np.int64)
-    asked: dict[tuple[int, int], np.ndarray] = {}  # active financiers by (kind, region)
-    for c in range(len(quality)):
+    order = np.asarray(model.overrides.get("finance.ask_order", ASK_ORDER), dtype=np.int64)
+    return _screen(
+        np.asarray(quality, dtype=np.float64),
+        np.asarray(region, dtype=np.int64),
+        np.asarray(noise, dtype=np.float64),
+        order,
+        fin.active,
+        fin.kind,
+        fin.region,
+        fin.available,
+        fin.skill,
+        fin.threshold,
+        fin.losses,
+        fin.deals_now,
+        reg.bonding,
+        contraction,
+        model.refused,
+        cfg.ticket,
+        cfg.screening_noise,
+        cfg.loss_aversion,
+        cfg.bank_local_knowledge,
+        cfg.bank_cyclicality,
+    )
+
+
+@njit(cache=True)
+def _screen(
+    quality,
+    region,
+    noise,
+    order,
+    active,
+    kind,
+    fin_region,
+    available,
+    skill,
+    base_threshold,
+    losses,
+    deals_now,
+    bonding,
+    contraction,
+    refused,
+    ticket,
+    screening_noise,
+    loss_aversion,
+    bank_local_knowledge,
+    bank_cyclicality,
+):
+    """:func:`screen`, candidate after candidate: each asks the active financiers of its region,
+    kind by kind in ``order`` and by index within a kind, until one with room funds it."""
+    funder = np.full(quality.shape[0], -1, dtype=np.int64)
+    for c in range(quality.shape[0]):
         r = region[c]
-        for kind in order:
-            if (kind, r) not in asked:
-                asked[kind, r] = np.flatnonzero(fin.active & (fin.kind == kind) & (fin.region == r))
-            for k in asked[kind, r]:
-                if fin.available[k] < cfg.ticket:
+        for kd in order:
+            for k in range(kind.shape[0]):
+                if not (active[k] and kind[k] == kd and fin_region[k] == r):
                     continue
-                sd = cfg.screening_noise * (1.0 - fin.skill[k])
-                threshold = fin.threshold[k] + cfg.loss_aversion * fin.losses[k]
-                if kind == BANK:
-                    sd *= 1.0 - cfg.bank_local_knowledge * reg.bonding[r]
-                    threshold += cfg.bank_cyclicality * contraction[r]
+                if available[k] < ticket:
+                    continue
+                sd = screening_noise * (1.0 - skill[k])
+                threshold = base_threshold[k] + loss_aversion * losses[k]
+                if kd == BANK:
+                    sd *= 1.0 - bank_local_knowledge * bonding[r]
+                    threshold += bank_cyclicality * contraction[r]
                 if quality[c] + sd * noise[c] > threshold:
                     funder[c] = k
-                    fin.available[k] -= cfg.ticket
-                    fin.deals_now[k] += 1
+                    available[k] -= ticket
+                    deals_now[k] += 1
                     break
-                model.refused[kind, r] += 1
+                refused[kd, r] += 1
             if funder[c] >= 0:
                 break
     return funder
 
 
-def fund(model, slot: int, k: int) -> None:
-    """Book financier ``k``'s ticket to the new firm in ``slot``: a bank's loan, a VC's stake
-    (and its management support) or a seed grant. The firm banks with its funder if that is a
-    bank, else with its region's house bank."""
+def fund(model, slots: np.ndarray, k: np.ndarray) -> None:
+    """Book financier ``k[i]``'s ticket to the new firm in ``slots[i]``: a bank's loan, a VC's
+    stake (and its management support) or a seed grant. A firm banks with its funder if that is
+    a bank, else with its region's house bank. Tickets are booked in order."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    f.lender[slot] = k if fin.kind[k] == BANK else house_bank(model, int(f.region[slot]))
-    if fin.kind[k] == BANK:
-        f.loan[slot] = cfg.ticket
-        fin.exposure[k] += cfg.ticket
-    elif fin.kind[k] == VC:
-        f.investor[slot], f.stake[slot] = k, cfg.ticket
-        f.vc_backed[slot] = True
-        f.competence[slot] = cfg.vc_competence
-        fin.capital[k] -= cfg.ticket
-        fin.exposure[k] += cfg.ticket
+    bank = fin.kind[k] == BANK
+    vc = fin.kind[k] == VC
+    f.lender[slots] = np.where(bank, k, house_banks(model)[f.region[slots]])
+    f.loan[slots[bank]] = cfg.ticket
+    s = slots[vc]
+    f.investor[s], f.stake[s], f.vc_backed[s] = k[vc], cfg.ticket, True
+    f.competence[s] = cfg.vc_competence
+    np.subtract.at(fin.capital, k[vc], cfg.ticket)
+    np.add.at(fin.exposure, k[bank | vc], cfg.ticket)
 
 
 def settle(model) -> float:
@@ -134,28 +187,71 @@ def settle(model) -> float:
     least ``market.learning_floor``: a young firm learns fast what it is worth (Jovanovic 1982).
     """
     f, fin, cfg, m = model.firms, model.financiers, model.cfg.finance, model.cfg.market
-    live = f.live
-    debt = f.loan[live] + np.maximum(0.0, -f.cash[live])
-    interest = cfg.interest_rate * debt
-    f.cash[live] -= interest
-    repaid = np.minimum(
-        f.loan[live], np.minimum(np.maximum(0.0, f.cash[live]), cfg.repayment * cfg.ticket)
+    interest, repaid, margin = _settle(
+        f.live,
+        f.cash,
+        f.loan,
+        f.lender,
+        f.age,
+        f.profit,
+        f.expected_profit,
+        f.emp,
+        f.credit_line,
+        _trust_in_lender(model),
+        fin.n,
+        cfg.interest_rate,
+        cfg.interest_rate - cfg.funding_rate,
+        cfg.repayment * cfg.ticket,
+        float(m.prior_quarters),
+        m.learning_floor,
+        cfg.collateral,
+        cfg.relationship_lending,
     )
-    f.cash[live] -= repaid
-    f.loan[live] -= repaid
-    lender = f.lender[live]
-    banked = lender >= 0
-    margin = (cfg.interest_rate - cfg.funding_rate) * debt[banked]
-    fin.capital += np.bincount(lender[banked], margin, minlength=fin.n)
-    weight = np.maximum(1.0 / np.maximum(f.age[live] + m.prior_quarters, 1.0), m.learning_floor)
-    net = f.profit[live] - interest
-    f.expected_profit[live] += weight * (net - f.expected_profit[live])
-    trust = _trust_in_lender(model)
-    f.credit_line[live] = (
-        cfg.collateral * f.emp[live] * (1.0 + cfg.relationship_lending * trust[live])
-    )
+    fin.capital += margin
     _vc_exits(model)
     return float(interest.sum() + repaid.sum())
+
+
+@njit(cache=True)
+def _settle(
+    live,
+    cash,
+    loan,
+    lender,
+    age,
+    profit,
+    expected,
+    emp,
+    credit_line,
+    trust,
+    n_fin,
+    rate,
+    spread,
+    instalment,
+    prior,
+    floor,
+    collateral,
+    relationship,
+):
+    """:func:`settle`'s firm-level bookings in one pass over the live slots; returns each live
+    firm's interest and repayment and each financier's margin (summed in slot order)."""
+    interest = np.empty(live.shape[0])
+    repaid = np.empty(live.shape[0])
+    margin = np.zeros(n_fin)
+    for i in range(live.shape[0]):
+        s = live[i]
+        debt = loan[s] + max(0.0, -cash[s])
+        interest[i] = rate * debt
+        cash[s] -= interest[i]
+        repaid[i] = min(loan[s], min(max(0.0, cash[s]), instalment))
+        cash[s] -= repaid[i]
+        loan[s] -= repaid[i]
+        if lender[s] >= 0:
+            margin[lender[s]] += spread * debt
+        weight = max(1.0 / max(age[s] + prior, 1.0), floor)
+        expected[s] += weight * ((profit[s] - interest[i]) - expected[s])
+        credit_line[s] = collateral * emp[s] * (1.0 + relationship * trust[s])
+    return interest, repaid, margin
 
 
 def _trust_in_lender(model) -> np.ndarray:
@@ -187,18 +283,41 @@ def write_off(model, slots: np.ndarray) -> None:
     lender recovers repay what they owe; the rest is the bank's loss. A VC's stake is lost."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
     target = np.maximum(fin.target_capital, cfg.ticket)
-    for s in slots:
-        k, v = f.lender[s], f.investor[s]
-        if k >= 0:
-            debt = f.loan[s] + max(0.0, -f.cash[s])
-            recovered = max(0.0, f.cash[s]) + cfg.recovery * cfg.collateral * f.emp[s]
-            loss = max(0.0, debt - recovered)
-            fin.capital[k] -= loss
-            fin.losses[k] += loss / target[k]
-        if v >= 0:
-            fin.losses[v] += f.stake[s] / target[v]
-            fin.exposure[v] -= f.stake[s]
+    recovery = cfg.recovery * cfg.collateral
+    slots = np.asarray(slots, dtype=np.int64)
+    _write_off(
+        slots,
+        f.lender,
+        f.investor,
+        f.loan,
+        f.cash,
+        f.emp,
+        f.stake,
+        recovery,
+        target,
+        fin.capital,
+        fin.losses,
+        fin.exposure,
+    )
     fin.capital = np.maximum(fin.capital, 0.0)  # losses beyond equity fall on depositors
+
+
+@njit(cache=True)
+def _write_off(
+    slots, lender, investor, loan, cash, emp, stake, recovery, target, capital, losses, exposure
+):
+    """The lenders' and investors' books, firm after firm in the order given."""
+    for s in slots:
+        k, v = lender[s], investor[s]
+        if k >= 0:
+            debt = loan[s] + max(0.0, -cash[s])
+            recovered = max(0.0, cash[s]) + recovery * emp[s]
+            loss = max(0.0, debt - recovered)
+            capital[k] -= loss
+            losses[k] += loss / target[k]
+        if v >= 0:
+            losses[v] += stake[s] / target[v]
+            exposure[v] -= stake[s]
 
 
 def end_quarter(model) -> None:

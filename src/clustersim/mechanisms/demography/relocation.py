@@ -26,6 +26,7 @@ x and y in an empty region); 2 normals per mover (offset from its host).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from clustersim.mechanisms.demography.location import location_utility
 from clustersim.world.state import TIE_FINANCIER, TIE_FIRM, TIE_UNIVERSITY
@@ -55,8 +56,7 @@ def relocate(model) -> float:
     x, y = _landing(model, movers, dest, u[movers])
     before = f.region.copy()
     f.cash[movers] -= pay
-    for s, xs, ys, r in zip(movers, x, y, dest, strict=True):
-        model.relocate_firm(int(s), float(xs), float(ys), int(r))
+    model.relocate_firms(movers, x, y, dest)
     _weaken_stretched_ties(model, before, movers, rc.tie_trust_kept)
     return float(pay.sum())
 
@@ -74,12 +74,12 @@ def _landing(model, movers, dest, u) -> tuple[np.ndarray, np.ndarray]:
     z = model.streams.normals(RELOCATION, model.t, f.uid[movers], 2)
     w, h = reg.x1[dest] - reg.x0[dest], reg.y1[dest] - reg.y0[dest]
     x, y = reg.x0[dest] + u[:, 2] * w, reg.y0[dest] + u[:, 3] * h
-    for i, r in enumerate(dest):
-        members = model.index.region_members(int(r))
-        if len(members):
-            host = members[int(u[i, 1] * len(members))]
-            x[i] = f.x[host] + rc.landing_spread * z[i, 0]
-            y[i] = f.y[host] + rc.landing_spread * z[i, 1]
+    idx = model.index
+    first, size = idx.region_start[dest], np.diff(idx.region_start)[dest]
+    near = size > 0
+    host = idx.region_order[first[near] + (u[near, 1] * size[near]).astype(np.int64)]
+    x[near] = f.x[host] + rc.landing_spread * z[near, 0]
+    y[near] = f.y[host] + rc.landing_spread * z[near, 1]
     eps = 1e-9 * model.cfg.world.size
     x = np.clip(x, reg.x0[dest], reg.x1[dest] - eps)
     return x, np.clip(y, reg.y0[dest], reg.y1[dest] - eps)
@@ -89,21 +89,37 @@ def _weaken_stretched_ties(model, before: np.ndarray, movers: np.ndarray, kept: 
     """Ties of the movers whose ends were in one region and now are not keep ``kept`` of their
     trust; ties the move brings into one region keep theirs."""
     ties, f = model.ties, model.firms
-    a, b, kind, trust = (ties.view(k) for k in ("a", "b", "kind", "trust"))
     moved = np.zeros(f.capacity, np.bool_)
     moved[movers] = True
-    firm_b = kind == TIE_FIRM
-    b_firm = np.where(firm_b, b, 0)
-    touched = moved[a] | (firm_b & moved[b_firm])
-    if not touched.any():
-        return
-    b_before = np.where(firm_b, before[b_firm], 0)
-    b_after = np.where(firm_b, f.region[b_firm], 0)
-    for k, where in (
-        (TIE_UNIVERSITY, model.universities.region),
-        (TIE_FINANCIER, model.financiers.region),
-    ):
-        sel = kind == k
-        b_before[sel] = b_after[sel] = np.asarray(where)[b[sel]]
-    apart = (before[a] == b_before) & (f.region[a] != b_after)
-    trust[touched & apart] *= kept
+    _weaken(
+        moved,
+        before,
+        f.region,
+        np.asarray(model.universities.region, dtype=np.int64),
+        np.asarray(model.financiers.region, dtype=np.int64),
+        ties.view("a"),
+        ties.view("b"),
+        ties.view("kind"),
+        ties.view("trust"),
+        kept,
+    )
+
+
+@njit(cache=True)
+def _weaken(moved, before, region, uni_region, fin_region, a, b, kind, trust, kept):
+    """:func:`_weaken_stretched_ties` over the edge list: the far end of a university or
+    financier tie never moves."""
+    for e in range(a.shape[0]):
+        firm_b = kind[e] == TIE_FIRM
+        if not (moved[a[e]] or (firm_b and moved[b[e]])):
+            continue
+        if firm_b:
+            b_before, b_after = before[b[e]], region[b[e]]
+        elif kind[e] == TIE_UNIVERSITY:
+            b_before = b_after = uni_region[b[e]]
+        elif kind[e] == TIE_FINANCIER:
+            b_before = b_after = fin_region[b[e]]
+        else:
+            b_before = b_after = 0
+        if before[a[e]] == b_before and region[a[e]] != b_after:
+            trust[e] *= kept
