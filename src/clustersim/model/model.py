@@ -51,6 +51,7 @@ from clustersim.mechanisms import universities
 from clustersim.mechanisms.demography import entry, finance, relocation
 from clustersim.mechanisms.market import demand
 from clustersim.model.engine import make_engine
+from clustersim.observe.events import EXIT_REASONS
 from clustersim.observe.recording import Recorder
 from clustersim.observe.reporters import MODEL_REPORTERS
 from clustersim.world import regions
@@ -67,6 +68,10 @@ from clustersim.world.state import (
     region_of,
 )
 from clustersim.world.streams import APPEAL, CONTACTS, INNOVATION, SEARCH, TIES, Streams
+
+EXIT_LOSSES, EXIT_DEBT, EXIT_REMOVED = (
+    EXIT_REASONS.index(r) for r in ("losses", "debt", "removed")
+)
 
 
 class ClusterModel(mesa.Model):
@@ -271,7 +276,7 @@ class ClusterModel(mesa.Model):
         dead, insolvent = self.engine.exits(self)
         np.add.at(self.step_counts["insolvencies"], f.region[dead[insolvent]], 1)
         ledger["exit_cash"] = float(f.cash[dead].sum())
-        self._remove_firms(dead)
+        self._remove_firms(dead, np.where(insolvent, EXIT_DEBT, EXIT_LOSSES))
         self._reindex()
         self._call("before_entry")
         moved = self.step_counts["relocations_in"].sum()
@@ -295,7 +300,7 @@ class ClusterModel(mesa.Model):
         agents and ties go at once and the spatial index is rebuilt."""
         slots = np.asarray(slots, dtype=np.int64)
         self.transfers -= float(self.firms.cash[slots].sum())
-        self._remove_firms(slots)
+        self._remove_firms(slots, np.full(len(slots), EXIT_REMOVED))
         self._reindex()
 
     def relocate_firm(self, slot: int, x: float, y: float, region: int) -> None:
@@ -303,15 +308,18 @@ class ClusterModel(mesa.Model):
         a relocation out of its old region and into the new one, so each region's firm count
         still reconciles. Its ties stay; the spatial index is rebuilt with the step's."""
         f = self.firms
+        self.recorder.events.moved(self, slot, region)
         self.step_counts["relocations_out"][f.region[slot]] += 1
         self.step_counts["relocations_in"][region] += 1
         f.x[slot], f.y[slot], f.region[slot] = x, y, region
 
-    def _remove_firms(self, slots: np.ndarray) -> None:
-        """The one way out: every firm that leaves is counted as an exit of its region."""
+    def _remove_firms(self, slots: np.ndarray, reasons: np.ndarray) -> None:
+        """The one way out: every firm that leaves is counted as an exit of its region and
+        logged with its reason (a code of ``observe.events.EXIT_REASONS``)."""
         if len(slots) == 0:
             return
         f = self.firms
+        self.recorder.events.exited(self, slots, reasons)
         np.add.at(self.step_counts["exits"], f.region[slots], 1)
         finance.write_off(self, slots)
         for s in slots:

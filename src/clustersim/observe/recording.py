@@ -17,12 +17,15 @@ import numpy as np
 import pandas as pd
 
 from clustersim.conf import ConfigError
+from clustersim.observe.events import FirmEvents
 from clustersim.world.state import (
     FINANCIER_KINDS,
     ORIGINS,
     SPILL_CHANNELS,
     STEP_COUNTS,
+    TIE_FINANCIER,
     TIE_FIRM,
+    TIE_UNIVERSITY,
 )
 
 
@@ -37,6 +40,7 @@ class Recorder:
         self.blocks: list[dict[str, np.ndarray]] = []
         self.snapshots: dict[int, dict[str, pd.DataFrame]] = {}
         self.snapshot_steps = set(model.cfg.output.snapshot_steps)
+        self.events = FirmEvents()  # births, exits, relocations (observe.events)
         self.record(model, initial=True)
 
     def record(self, model, initial: bool = False) -> None:
@@ -82,6 +86,7 @@ class Recorder:
             for key, value in hook.columns(model).items():
                 row[key] = np.broadcast_to(np.asarray(value), (n_reg,)).copy()
         self.blocks.append(row)
+        self.events.record(model)
         last = model.cfg.steps
         if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
             self.snapshots[model.t] = {"firms": firm_table(model), "ties": tie_table(model)}
@@ -153,6 +158,7 @@ def firm_table(model) -> pd.DataFrame:
     cols = {"slot": live, "uid": f.uid[live], "parent": f.parent[live]}
     for name in (
         "region",
+        "born",
         "x",
         "y",
         "emp",
@@ -180,6 +186,21 @@ def firm_table(model) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def partner_region(model) -> np.ndarray:
+    """Per tie: the region of its second endpoint (a firm, a university or a financier)."""
+    t = model.ties
+    kind, b = t.view("kind"), t.view("b")
+    out = np.full(len(b), -1, dtype=np.int64)
+    for k, regions in (
+        (TIE_FIRM, model.firms.region),
+        (TIE_UNIVERSITY, model.universities.region),
+        (TIE_FINANCIER, model.financiers.region),
+    ):
+        mine = kind == k
+        out[mine] = regions[b[mine]]
+    return out
+
+
 def tie_table(model) -> pd.DataFrame:
     """Edge list with trust. ``b`` is a firm uid (kind firm), or a university/financier index."""
     t, f = model.ties, model.firms
@@ -199,6 +220,7 @@ def tie_table(model) -> pd.DataFrame:
             "age": t.view("age").copy(),
             "successes": t.view("successes").copy(),
             "a_region": f.region[t.view("a")],
+            "b_region": partner_region(model),
         }
     )
 

@@ -113,6 +113,7 @@ def fund(model, slot: int, k: int) -> None:
     (and its management support) or a seed grant. The firm banks with its funder if that is a
     bank, else with its region's house bank."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
+    f.funder[slot] = k
     f.lender[slot] = k if fin.kind[k] == BANK else house_bank(model, int(f.region[slot]))
     if fin.kind[k] == BANK:
         f.loan[slot] = cfg.ticket
