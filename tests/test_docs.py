@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from clustersim.conf.paramdoc import table
 
@@ -12,3 +16,20 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_parameter_table_is_current():
     current = (ROOT / "docs" / "parameters.md").read_text()
     assert current == table(), "run: python -m clustersim.conf.paramdoc > docs/parameters.md"
+
+
+def test_documentation_site_builds_strictly(tmp_path):
+    """`make docs`: MkDocs over docs/ and the docstrings, every warning an error."""
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("mkdocstrings_handlers.python")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    api = (tmp_path / "api" / "experiment" / "index.html").read_text()
+    assert "clustersim.experiment.evaluation.brief.write_brief" in api
+    assert (tmp_path / "guide-analysts" / "index.html").is_file()

@@ -92,8 +92,9 @@ class ClusterModel(mesa.Model):
             reporters). False sets it to None (assign a DataCollector to collect again); the
             array recorder (``self.recorder``) records either way, and is what
             ``clustersim.run`` returns.
-        model_reporters, agent_reporters, agenttype_reporters: added to that DataCollector, as
-            its own arguments (``agenttype_reporters={Firm: {"employees": "emp"}}``).
+        model_reporters: added to that DataCollector, as its own argument.
+        agent_reporters: likewise.
+        agenttype_reporters: likewise (``agenttype_reporters={Firm: {"employees": "emp"}}``).
         **overrides: parameters merged over ``config`` and validated: dotted
             (``**{"market.selection": 3}``), double underscore (``market__selection=3``) or nested
             (``world={"n_regions": 6}``); a string for a preset group (``policy="broker"``,
@@ -107,12 +108,12 @@ class ClusterModel(mesa.Model):
         self,
         config: Config | dict | None = None,
         *,
-        rng=None,
+        rng: int | np.random.Generator | np.random.SeedSequence | None = None,
         collect: bool | int = True,
         model_reporters: dict | None = None,
         agent_reporters: dict | None = None,
         agenttype_reporters: dict | None = None,
-        **overrides,
+        **overrides: object,
     ):
         cfg = copy.deepcopy(configure(config, rng, overrides))
         seed_seq = np.random.SeedSequence(cfg.seed, spawn_key=(cfg.replication,))
