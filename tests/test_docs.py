@@ -33,3 +33,23 @@ def test_documentation_site_builds_strictly(tmp_path):
     api = (tmp_path / "api" / "experiment" / "index.html").read_text()
     assert "clustersim.experiment.evaluation.brief.write_brief" in api
     assert (tmp_path / "guide-analysts" / "index.html").is_file()
+
+
+def test_every_parameter_has_a_source():
+    """Each model, programme and instrument parameter names a Whitebook line or paper, or says
+    it is calibrated (and why) or run control."""
+    from clustersim.conf.paramdoc import rows
+
+    missing, bare = [], []
+    for section, key, _, field in rows():
+        source = field.metadata.get("source", "").strip()
+        if not source:
+            missing.append(f"{section}:{key}")
+        for tag in ("calibrated:", "run control:"):
+            if source.startswith(tag) and len(source) < len(tag) + 8:
+                bare.append(f"{section}:{key}")  # a tag without its reason
+    assert missing == [] and bare == [], (missing, bare)
+    table_rows = [r for r in (ROOT / "docs" / "parameters.md").read_text().splitlines()]
+    table_rows = [r for r in table_rows if r.startswith("| `")]
+    assert len(table_rows) == len(rows()) > 280
+    assert all(not r.rstrip().endswith("|  |") for r in table_rows)
