@@ -38,7 +38,7 @@ class FirmEvents:
     found at each record (a uid not seen before)."""
 
     def __init__(self):
-        self.known = np.zeros(0, dtype=np.int64)
+        self.slot_uid = np.zeros(0, dtype=np.int64)  # the uid each slot held when last recorded
         self.rows: dict[str, list[dict[str, np.ndarray]]] = {k: [] for k in EVENT_TABLES}
         self.pending: dict[str, list[dict[str, np.ndarray]]] = {"exits": [], "relocations": []}
 
@@ -76,7 +76,12 @@ class FirmEvents:
             parts.clear()
         f = model.firms
         live = f.live
-        new = live[~np.isin(f.uid[live], self.known)]
+        if len(self.slot_uid) < f.capacity:  # the arrays grew: new slots are unseen
+            grown = np.full(f.capacity, -1, dtype=np.int64)
+            grown[: len(self.slot_uid)] = self.slot_uid
+            self.slot_uid = grown
+        new = live[self.slot_uid[live] != f.uid[live]]  # ids are never reused; slots are
+        self.slot_uid[new] = f.uid[new]
         if len(new):
             funder = f.funder[new]
             kind = np.where(
@@ -94,7 +99,6 @@ class FirmEvents:
                     "funding": kind,
                 }
             )
-        self.known = np.sort(f.uid[live])
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """births, exits and relocations as tidy frames (empty ones keep their columns)."""
