@@ -23,6 +23,7 @@ help:
 	@echo "make bench-crn  how much noise the paired twin removes (common random numbers)"
 	@echo "make app        the teaching app in the browser (EXERCISE=lock_in: an exercise)"
 	@echo "make lint       ruff"
+	@echo "make docs       the documentation site (docs/ and the docstrings) into site/, strict"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_BIN)" ]; then \
@@ -30,7 +31,7 @@ $(STAMP): pyproject.toml
 	       "(for example 'pyenv install 3.12') or set PYTHON_BIN=/path/to/python3.12." >&2; exit 1; fi
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test,analysis]"
+	$(PY) -m pip install -q -e ".[test,analysis,docs]"
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -85,9 +86,13 @@ bench: $(STAMP)
 bench-crn: $(STAMP)
 	$(PY) benchmarks/bench_crn.py --jobs 2 --figure
 
+# MkDocs with mkdocstrings; --strict: a warning (a broken docstring, a missing page) fails it.
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks experiments
 	$(VENV)/bin/ruff format --check src tests benchmarks experiments
 
 clean:
-	rm -rf $(VENV) $(RAY_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(RAY_VENV) .pytest_cache .ruff_cache site

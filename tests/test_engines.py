@@ -108,12 +108,14 @@ def simulate(engine: str, spec: dict):
 
 
 def outputs(model) -> dict[str, pd.DataFrame]:
-    """What the engines must agree on: the time series, firm and tie tables and the ledger."""
+    """What the engines must agree on: the time series, firm and tie tables, the ledger and
+    the firm event logs (births, exits with their reasons, relocations)."""
     return {
         "timeseries": model.recorder.frame(),
         "firms": firm_table(model),
         "ties": tie_table(model),
         "ledger": pd.DataFrame(model.ledger),
+        **model.recorder.events.tables(),
     }
 
 
@@ -152,7 +154,8 @@ def test_reference_engine_matches_numba(name):
     spec = CONFIGS[name]
     fast, ref = simulate("numba", spec), simulate("reference", spec)
     assert_exercised(spec, fast)
-    for table in ("timeseries", "firms", "ties", "ledger"):
+    assert len(fast["births"]) > spec["n_firms"] and len(fast["exits"]) > 0
+    for table in fast.keys() - {"tally"}:
         assert_same(ref[table], fast[table], f"{name}.{table}")
     np.testing.assert_array_equal(ref["tally"], fast["tally"])
 

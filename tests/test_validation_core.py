@@ -49,7 +49,9 @@ def test_p5_tie_network_is_a_small_world(baseline_runs):
     ratios = np.array([m["clustering"] / max(m["clustering_random"], 1e-9) for m in measures])
     assert ratios.min() > 4, ratios
     paths = np.array([m["path_length"] / m["path_length_random"] for m in measures])
-    assert paths.mean() < 2.0, "path lengths stay comparable to a random graph"
+    # short paths, as in a random graph (measured 0.96-1.02): a lattice-like network fails
+    assert ((paths > 0.85) & (paths < 1.2)).all(), paths
+    assert (ratios / paths).min() > 4, "small-world index (C/C_rand) / (L/L_rand)"
 
 
 def test_p3_spinoffs_concentrate_firms_without_agglomeration_economies():

@@ -110,6 +110,7 @@ def test_the_wheel_ships_every_preset(installed):
     on_disk = {f"clustersim/conf/presets/{p.relative_to(PRESETS)}" for p in PRESETS.rglob("*.yaml")}
     assert len(on_disk) > 30 and "clustersim/conf/presets/config.yaml" in on_disk
     assert on_disk <= set(names), sorted(on_disk - set(names))
+    assert "clustersim/experiment/evaluation/templates/brief.html.j2" in names  # the brief's
 
 
 def test_installed_package_is_the_wheels_not_the_sources(installed):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from pathlib import Path
 
 import matplotlib
@@ -20,6 +22,15 @@ def save(fig, path: str | Path, dpi: int = 110) -> Path:
     plt.close(fig)
     tmp.replace(path)
     return path
+
+
+def data_uri(fig, dpi: int = 110) -> str:
+    """``fig`` as a PNG ``data:`` URI (and closed): a figure embedded in a self-contained HTML
+    file needs no file beside it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def small_multiples(n: int, max_cols: int, width: float, height: float):

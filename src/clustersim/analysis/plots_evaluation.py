@@ -12,6 +12,11 @@ from clustersim.conf import STEPS_PER_YEAR
 
 
 def effects_figure(over_time: pd.DataFrame, summary: pd.DataFrame, path: str | Path) -> Path:
+    """:func:`effects_plot` saved to ``path``."""
+    return save(effects_plot(over_time, summary), path)
+
+
+def effects_plot(over_time: pd.DataFrame, summary: pd.DataFrame):
     """Additional jobs in the target region over time with the 95% CI band (and the change in
     the other regions), one panel per policy; the shaded span is the support window."""
     names = list(summary.scenario)
@@ -44,4 +49,4 @@ def effects_figure(over_time: pd.DataFrame, summary: pd.DataFrame, path: str | P
     for ax in axes[:, 0]:
         ax.set_ylabel("additional jobs vs twin")
     fig.suptitle("Policy minus no-policy twin: mean and 95% CI over replications; grey: support")
-    return save(fig, path)
+    return fig

@@ -17,6 +17,7 @@ import time
 from clustersim.cli.compose import compose
 from clustersim.conf import ConfigError
 from clustersim.experiment.evaluation import evaluate
+from clustersim.experiment.evaluation.brief import sensitivity_ranking, write_brief
 from clustersim.experiment.evaluation.pairing import DEFAULT_REPLICATIONS, check_options
 from clustersim.observe.recording import check_folder
 
@@ -49,6 +50,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years-after", type=float, default=5.0)
     parser.add_argument("--out", default="results/evaluation")
     parser.add_argument("--no-figure", action="store_true")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="also write brief.html: the policy brief, one self-contained page",
+    )
+    parser.add_argument(
+        "--sensitivity",
+        metavar="FOLDER",
+        help="with --report: the --out folder of a clustersim-sensitivity run, whose most "
+        "influential parameters the brief lists",
+    )
     args = parser.parse_intermixed_args(argv)  # overrides before, between or after options
     # --policies takes every word after it: overrides written there (n_firms=500) are overrides
     overrides = [*args.overrides, *(p for p in args.policies if "=" in p)]
@@ -61,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             name=lambda key: "--" + key.replace("_", "-"),
         )
         check_folder(args.out, "--out")
+        if args.sensitivity is not None:
+            if not args.report:
+                raise ConfigError("--sensitivity: only used with --report")
+            sensitivity_ranking(args.sensitivity)  # refuse a folder without indices first
         scenarios = {name: compose([*overrides, f"policy={name}"]) for name in policies}
         t0 = time.perf_counter()
         ev = evaluate(
@@ -83,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     print(ev.format())
     out = ev.write(args.out, figure=not args.no_figure)
     print(f"wrote {out}/table.parquet|csv, over_time, summary, effects.png in {wall:.1f} s")
+    if args.report:
+        print(f"wrote {write_brief(ev, scenarios, out / 'brief.html', args.sensitivity)}")
     return 0
 
 

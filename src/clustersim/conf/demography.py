@@ -28,9 +28,25 @@ class EntryConfig:
         20,
         source="L538-539; Arthur 1990",
     )
-    cost_aversion: float = param(2.0, "Weight of wage plus rent in location choice", 0, 100)
+    cost_aversion: float = param(
+        2.0,
+        "Weight of wage plus rent in location choice",
+        0,
+        100,
+        source=(
+            "calibrated: costs (wage plus rent, in base wages) weigh twice a unit of amenity "
+            "in location utility (congestion, L1711-1718)"
+        ),
+    )
     near_firm_share: float = param(
-        0.7, "Share of start-ups locating next to an existing firm", 0, 1
+        0.7,
+        "Share of start-ups locating next to an existing firm",
+        0,
+        1,
+        source=(
+            "calibrated: most founders start near firms they know (Figueiredo, Guimarães & "
+            "Woodward 2002: founders locate near home); pattern: agglomeration emerges"
+        ),
     )
     spinoffs: bool = param(True, "Switch spin-offs on or off", source="L3752-3759; Klepper 2007")
     spinoff_rate: float = param(
@@ -49,7 +65,16 @@ class EntryConfig:
     spinoff_distance: float = param(
         2.0, "Spread (km) of a spin-off's location around its parent", 0, 1e4, source="Klepper 2007"
     )
-    initial_size: float = param(5.0, "Median employees of a new firm", 1, 1e5)
+    initial_size: float = param(
+        5.0,
+        "Median employees of a new firm",
+        1,
+        1e5,
+        source=(
+            "Criscuolo, Gal & Menon 2014 (OECD DynEmp: start-ups employ a few workers); "
+            "Cabral & Mata 2003 for the spread"
+        ),
+    )
     entry_size_sd: float = param(
         0.8,
         "Spread (sd of log employees) of new firms' sizes: right-skewed, lognormal",
@@ -63,15 +88,47 @@ class EntryConfig:
 class FinanceConfig:
     """Banks, venture capital and public seed funds (L1404-1460, L4316-4403)."""
 
-    banks_per_region: int = param(1, "Banks per region", 0, 20)
-    vcs: int = param(1, "Venture capitalists, placed in the focal region first", 0, 20)
-    seed_funds: int = param(0, "Public seed funds in the focal region", 0, 20)
+    banks_per_region: int = param(
+        1,
+        "Banks per region",
+        0,
+        20,
+        source=(
+            "calibrated: one regional house bank per region (relationship lending, Petersen &"
+            " Rajan 1994; L1404-1460)"
+        ),
+    )
+    vcs: int = param(
+        1,
+        "Venture capitalists, placed in the focal region first",
+        0,
+        20,
+        source=(
+            "calibrated: one VC fund, in the focal region; venture capital is rare and "
+            "concentrated (L1404-1440)"
+        ),
+    )
+    seed_funds: int = param(
+        0,
+        "Public seed funds in the focal region",
+        0,
+        20,
+        source=(
+            "calibrated: none by default; the seed-finance instrument adds public seed "
+            "capital (L4371-4403)"
+        ),
+    )
     bank_capital: float = param(
         60.0,
         "A bank's equity (cash units) for an industry of 300 initial firms, in proportion to "
         "n_firms; it lends while equity covers capital_ratio of its loans",
         0,
         1e9,
+        source=(
+            "calibrated: equity that lets a bank fund most viable entrants at the capital "
+            "ratio; pattern: entrants refused funding (docs/validation.md: too little "
+            "turnover)"
+        ),
     )
     vc_capital: float = param(
         400.0,
@@ -79,14 +136,25 @@ class FinanceConfig:
         "invested, returned by exits and lost by failures",
         0,
         1e9,
+        source=("calibrated: a fund that can hold a few dozen tickets at once (L1404-1440)"),
     )
     seed_capital: float = param(
         20.0,
         "A public seed fund's budget per quarter for 300 initial firms, in proportion to n_firms",
         0,
         1e9,
+        source=("calibrated: two tickets a quarter when switched on (L4371-4403)"),
     )
-    ticket: float = param(10.0, "Finance one new firm needs", 0, 1e6)
+    ticket: float = param(
+        10.0,
+        "Finance one new firm needs",
+        0,
+        1e6,
+        source=(
+            "calibrated: a start-up needs about two quarters of its wage bill at the initial "
+            "size (5 employees x 1)"
+        ),
+    )
     interest_rate: float = param(
         0.02,
         "Quarterly interest on firms' loans and overdrafts",
@@ -116,6 +184,11 @@ class FinanceConfig:
         "Debt per employee a lender accepts without a relationship (the firm's assets)",
         0,
         1e4,
+        source=(
+            "calibrated: lenders accept debt of four wage-quarters per employee without a "
+            "relationship (assets per worker); relationship lending raises it (Petersen & "
+            "Rajan 1994)"
+        ),
     )
     recovery: float = param(
         0.55,
@@ -173,7 +246,16 @@ class FinanceConfig:
     seed_threshold: float = param(
         0.35, "Quality a public seed fund needs", 0, 10, source="L4371-4403"
     )
-    screening_noise: float = param(0.25, "Noise of a naive screener's quality estimate", 0, 10)
+    screening_noise: float = param(
+        0.25,
+        "Noise of a naive screener's quality estimate",
+        0,
+        10,
+        source=(
+            "calibrated: a naive screener's estimate errs by a quarter of a quality unit; VCs"
+            " screen better (vc_skill) (L1404-1460)"
+        ),
+    )
     memory: float = param(
         10.0,
         "Quarters over which financiers average their deal flow and their write-offs",

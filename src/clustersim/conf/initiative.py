@@ -28,7 +28,11 @@ class InitiativeConfig:
         source="L2988-2993, L3013-3017, L4404-4414",
     )
     start_step: int = param(
-        20, "Step at which an engineered or re-engineered initiative starts", 0, 100000
+        20,
+        "Step at which an engineered or re-engineered initiative starts",
+        0,
+        100000,
+        source=("calibrated: year 5, once the industry has a base to organise (L2961-3050)"),
     )
     organic_degree: float = param(
         2.0,
@@ -128,7 +132,14 @@ class InitiativeConfig:
         source="L3344-3355",
     )
     recruit_rate: float = param(
-        0.1, "Quarterly chance that a non-member core actor is approached", 0, 1
+        0.1,
+        "Quarterly chance that a non-member core actor is approached",
+        0,
+        1,
+        source=(
+            "calibrated: a core actor is approached about once in two and a half years; "
+            "recruitment takes years (L3092-3096)"
+        ),
     )
     min_members: int = param(
         5,

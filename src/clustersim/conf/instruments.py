@@ -39,7 +39,16 @@ class BrokerParams(InstrumentParams):
     introductions: float = param(
         4.0, "Introductions per quarter at intensity 1", 0, 1e4, source="L2122-2126"
     )
-    unit_cost: float = param(0.5, "Cost of one introduction", 0, 1e6)
+    unit_cost: float = param(
+        0.5,
+        "Cost of one introduction",
+        0,
+        1e6,
+        source=(
+            "calibrated: an introduction costs half a wage-quarter of facilitator time "
+            "(L3092-3096: brokering is time-consuming)"
+        ),
+    )
     facilitator_cost: float = param(
         4.0,
         "Running cost of the platform and facilitator per quarter at intensity 1; a shortfall "
@@ -56,7 +65,14 @@ class BrokerParams(InstrumentParams):
         source="L1892-1894, L2124-2127",
     )
     tie_subsidy: float = param(
-        0.5, "Share of the cost of forming a tie that the programme pays", 0, 1
+        0.5,
+        "Share of the cost of forming a tie that the programme pays",
+        0,
+        1,
+        source=(
+            "calibrated: half, so firms still bear part of a tie's cost and choose ties for "
+            "their value"
+        ),
     )
     endorsement: float = param(
         0.1,
@@ -72,7 +88,16 @@ class BrokerParams(InstrumentParams):
         1,
         source="L3793-3797, L7770-7779",
     )
-    candidates: int = param(8, "Core firms weighed for one missing-link introduction", 1, 1000)
+    candidates: int = param(
+        8,
+        "Core firms weighed for one missing-link introduction",
+        1,
+        1000,
+        source=(
+            "calibrated: the broker weighs a handful of core firms per introduction (Crespo, "
+            "Suire & Vicente 2014)"
+        ),
+    )
 
 
 @dataclass
@@ -86,7 +111,16 @@ class DemandSideParams(InstrumentParams):
         1e9,
         source="L2197-2201",
     )
-    unit_cost: float = param(1.0, "Price the government pays per unit of demand", 0, 1e6)
+    unit_cost: float = param(
+        1.0,
+        "Price the government pays per unit of demand",
+        0,
+        1e6,
+        source=(
+            "calibrated: the government pays the market price of one unit (procurement at "
+            "arm's length, L2180-2231)"
+        ),
+    )
     sophistication: float = param(
         0.5,
         "How demanding the buyer is: suppliers learn toward its specification in proportion "
@@ -128,9 +162,30 @@ class TrainingParams(InstrumentParams):
         choices=("employed", "unemployed"),
         source="L2255-2258",
     )
-    trainees: float = param(30.0, "Workers trained per quarter at intensity 1", 0, 1e7)
-    unit_cost: float = param(0.5, "Cost of training one worker (a wage is 1 a quarter)", 0, 1e6)
-    gain: float = param(0.3, "Share of a trainee's skill gap one course closes", 0, 1)
+    trainees: float = param(
+        30.0,
+        "Workers trained per quarter at intensity 1",
+        0,
+        1e7,
+        source=(
+            "calibrated: 30 workers a quarter at intensity 1, a small share of a region's "
+            "pool (L2240-2290)"
+        ),
+    )
+    unit_cost: float = param(
+        0.5,
+        "Cost of training one worker (a wage is 1 a quarter)",
+        0,
+        1e6,
+        source=("calibrated: a course costs half a quarter's wage (L2240-2290)"),
+    )
+    gain: float = param(
+        0.3,
+        "Share of a trainee's skill gap one course closes",
+        0,
+        1,
+        source=("calibrated: a course closes 30 % of the skill gap (L2240-2290)"),
+    )
     employability: float = param(
         0.5,
         "Share of trained unemployed whose skill reaches the industry's labour pool",
@@ -139,7 +194,14 @@ class TrainingParams(InstrumentParams):
         source="L2255-2258",
     )
     sme_size: float = param(
-        50.0, "Employees under which a firm counts as an SME (employed targeting)", 1, 1e7
+        50.0,
+        "Employees under which a firm counts as an SME (employed targeting)",
+        1,
+        1e7,
+        source=(
+            "L2254-2258 (programmes for employed workers in SMEs); SME threshold of 50 "
+            "employees (small enterprises, EU 2003/361/EC)"
+        ),
     )
 
 
@@ -154,7 +216,13 @@ class FDIParams(InstrumentParams):
         choices=("complementary", "frontier"),
         source="L2325-2329, L7150-7152",
     )
-    arrivals: float = param(0.5, "MNE arrivals per year at intensity 1", 0, 1000)
+    arrivals: float = param(
+        0.5,
+        "MNE arrivals per year at intensity 1",
+        0,
+        1000,
+        source=("calibrated: one affiliate every two years at intensity 1 (L2300-2364)"),
+    )
     size: float = param(60.0, "Employees of an arriving affiliate", 1, 1e6, source="L8279-8281")
     knowledge: float = param(
         3.0,
@@ -163,9 +231,33 @@ class FDIParams(InstrumentParams):
         1000,
         source="L2319-2322 (higher productivity of foreign-owned firms)",
     )
-    unit_cost: float = param(20.0, "One-off grant per arrival", 0, 1e9)
-    incentive: float = param(2.0, "Incentive paid to each affiliate per quarter of support", 0, 1e9)
-    suppliers: int = param(4, "Local firms an affiliate links to as suppliers", 0, 1000)
+    unit_cost: float = param(
+        20.0,
+        "One-off grant per arrival",
+        0,
+        1e9,
+        source=(
+            "calibrated: a one-off grant of two tickets per arrival (investment incentives, "
+            "L2320-2327)"
+        ),
+    )
+    incentive: float = param(
+        2.0,
+        "Incentive paid to each affiliate per quarter of support",
+        0,
+        1e9,
+        source=("calibrated: two wage-quarters a quarter while support lasts (L2320-2327)"),
+    )
+    suppliers: int = param(
+        4,
+        "Local firms an affiliate links to as suppliers",
+        0,
+        1000,
+        source=(
+            "calibrated: each affiliate sources from a few local suppliers (Chihuahua's weak "
+            "local links, L8262-8445; Javorcik 2004)"
+        ),
+    )
     local_content: float = param(
         0.2, "Share of an affiliate's sales it buys inside the region", 0, 1, source="L8288-8290"
     )
@@ -181,6 +273,10 @@ class FDIParams(InstrumentParams):
         "Advantage in productivity-adjusted cost another region needs to attract a relocation",
         0,
         10,
+        source=(
+            "calibrated: footloose affiliates move for a 5 % cost advantage (L2320-2327; "
+            "Chihuahua, L8262-8445)"
+        ),
     )
 
 
@@ -195,6 +291,7 @@ class FrameworkParams(InstrumentParams):
         "target",
         "Regions the reform covers: the target region, or all (a national reform)",
         choices=("target", "all"),
+        source="L2365-2409 (framework conditions are mostly national)",
     )
     enforcement: float = param(
         0.2, "Rise of contract enforcement (capped at 1)", 0, 1, source="L2372-2377"
@@ -236,10 +333,41 @@ class IncubatorParams(InstrumentParams):
         choices=("startups", "academic"),
         source="L2159-2163, L6360-6371",
     )
-    places: float = param(8.0, "Tenants at once at intensity 1", 0, 1e6)
-    unit_cost: float = param(1.0, "Services per tenant per quarter", 0, 1e6)
-    cover: float = param(1.0, "Largest quarterly loss of a tenant the incubator covers", 0, 1e6)
-    years: float = param(3.0, "Years a tenant stays before it graduates", 0.25, 100)
+    places: float = param(
+        8.0,
+        "Tenants at once at intensity 1",
+        0,
+        1e6,
+        source=("calibrated: eight places at intensity 1, a small incubator (L2159-2195)"),
+    )
+    unit_cost: float = param(
+        1.0,
+        "Services per tenant per quarter",
+        0,
+        1e6,
+        source=(
+            "calibrated: services worth a wage-quarter per tenant per quarter (the services, "
+            "L2189-2195)"
+        ),
+    )
+    cover: float = param(
+        1.0,
+        "Largest quarterly loss of a tenant the incubator covers",
+        0,
+        1e6,
+        source=("calibrated: covers a tenant's loss up to a wage-quarter (L2159-2195)"),
+    )
+    years: float = param(
+        3.0,
+        "Years a tenant stays before it graduates",
+        0.25,
+        100,
+        source=(
+            "calibrated: tenants graduate after three years, past the early exit hazard "
+            "(docs/validation.md: hazard falls with age; L5064: three years a minimum for "
+            "results)"
+        ),
+    )
     interaction: float = param(
         0.5,
         "Share of tenants that link to the region's university",
@@ -285,7 +413,13 @@ class SeedFinanceParams(InstrumentParams):
         choices=("co_invest", "grant"),
         source="L4371-4377, L1443-1448",
     )
-    capital: float = param(20.0, "Public capital for the fund per quarter at intensity 1", 0, 1e9)
+    capital: float = param(
+        20.0,
+        "Public capital for the fund per quarter at intensity 1",
+        0,
+        1e9,
+        source=("calibrated: two tickets a quarter at intensity 1 (L4371-4403)"),
+    )
     threshold: float = param(
         0.45,
         "Quality the fund asks (the VCs ask finance.vc_threshold)",

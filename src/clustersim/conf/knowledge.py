@@ -12,12 +12,66 @@ from clustersim.conf.params import param
 class KnowledgeConfig:
     """Technology space, innovation and the four spillover channels."""
 
-    dims: int = param(2, "Dimensions of the technology space", 1, 8)
-    initial_spread: float = param(0.35, "Spread of initial firm positions around demand", 0, 10)
-    initial_stock: float = param(1.0, "Median initial knowledge stock of a firm", 0.001, 1e6)
-    depreciation: float = param(0.01, "Quarterly depreciation of knowledge stocks", 0, 1)
-    rd_intensity: float = param(0.05, "Mean share of sales spent on R&D", 0, 1)
-    rd_sd: float = param(0.02, "Spread of R&D intensity across firms", 0, 1)
+    dims: int = param(
+        2,
+        "Dimensions of the technology space",
+        1,
+        8,
+        source=(
+            "calibrated: the smallest space in which niches have neighbours in several "
+            "directions (Frenken 2006, technological distance); sweeps can raise it"
+        ),
+    )
+    initial_spread: float = param(
+        0.35,
+        "Spread of initial firm positions around demand",
+        0,
+        10,
+        source=(
+            "calibrated: initial firms within about a third of a niche width of demand, so "
+            "they start viable and diverse (related variety, Frenken, van Oort & Verburg "
+            "2007)"
+        ),
+    )
+    initial_stock: float = param(
+        1.0,
+        "Median initial knowledge stock of a firm",
+        0.001,
+        1e6,
+        source="calibrated: the unit of knowledge; the frontier starts at it",
+    )
+    depreciation: float = param(
+        0.01,
+        "Quarterly depreciation of knowledge stocks",
+        0,
+        1,
+        source=(
+            "calibrated: knowledge erodes 4 % a year, below the 15 % usual for R&D capital "
+            "(Hall, Mairesse & Mohnen 2010) because the stock also holds production know-how;"
+            " pattern: knowledge stays bounded by the frontier over 1,000 years "
+            "(docs/validation.md)"
+        ),
+    )
+    rd_intensity: float = param(
+        0.05,
+        "Mean share of sales spent on R&D",
+        0,
+        1,
+        source=(
+            "Cohen 2010 (R&D of a few per cent of sales in R&D-performing manufacturing "
+            "firms); L1277-1343"
+        ),
+    )
+    rd_sd: float = param(
+        0.02,
+        "Spread of R&D intensity across firms",
+        0,
+        1,
+        source=(
+            "calibrated: R&D intensity differs widely between firms of one industry (Cohen "
+            "2010); sd of 0.02 around 0.05 keeps it positive for almost all firms"
+        ),
+    )
     incremental_rate: float = param(
         6.0,
         "Incremental-innovation hazard per unit of R&D intensity and absorptive capacity",
@@ -41,7 +95,16 @@ class KnowledgeConfig:
         10,
         source="Nelson & Phelps 1966; Klepper 1996",
     )
-    incremental_search: float = param(0.03, "Local-search step in technology space", 0, 10)
+    incremental_search: float = param(
+        0.03,
+        "Local-search step in technology space",
+        0,
+        10,
+        source=(
+            "calibrated: local search moves a firm a few per cent of a niche width per "
+            "innovation (Nelson & Winter 1982, local search)"
+        ),
+    )
     recombination: float = param(
         1.0,
         "Widening of the local-search radius per unit of cognitive distance to last "
@@ -60,11 +123,36 @@ class KnowledgeConfig:
         100,
         source="L1368-1403, L3752-3759",
     )
-    radical_jump: float = param(0.35, "Size of a radical jump in technology space", 0, 10)
-    radical_gain: float = param(
-        0.25, "Mean knowledge gain of a radical innovation (log), up to the frontier", 0, 5
+    radical_jump: float = param(
+        0.35,
+        "Size of a radical jump in technology space",
+        0,
+        10,
+        source=(
+            "calibrated: a radical innovation moves a firm about a third of a niche width, "
+            "like the initial spread, so it can reach a new niche (L1675-1686)"
+        ),
     )
-    young_age: int = param(20, "Age (quarters) under which a firm counts as young", 0, 1000)
+    radical_gain: float = param(
+        0.25,
+        "Mean knowledge gain of a radical innovation (log), up to the frontier",
+        0,
+        5,
+        source=(
+            "calibrated: a radical innovation raises knowledge by about 28 % (log 0.25), "
+            "capped by the frontier (Nelson & Phelps 1966)"
+        ),
+    )
+    young_age: int = param(
+        20,
+        "Age (quarters) under which a firm counts as young",
+        0,
+        1000,
+        source=(
+            "calibrated: 5 years, the age up to which firms count as young in firm-dynamics "
+            "studies (Haltiwanger, Jarmin & Miranda 2013)"
+        ),
+    )
     absorptive_base: float = param(
         0.2, "Absorptive capacity with no R&D", 0, 1, source="L1553-1554"
     )
@@ -95,7 +183,16 @@ class KnowledgeConfig:
     proximity_range: float = param(
         5.0, "Distance (km) over which the proximity kernel decays", 0.01, 1e4, source="L831-834"
     )
-    proximity_contacts: int = param(2, "Random chance meetings per firm per quarter", 0, 50)
+    proximity_contacts: int = param(
+        2,
+        "Random chance meetings per firm per quarter",
+        0,
+        50,
+        source=(
+            "calibrated: a few chance meetings a quarter with nearby firms (face-to-face "
+            "buzz, Storper & Venables 2004); pattern: P4 localised spillovers"
+        ),
+    )
     mobility_spillover: float = param(
         0.01,
         "Strength of the labour-mobility channel (0 switches off)",

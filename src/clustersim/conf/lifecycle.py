@@ -16,16 +16,34 @@ class LifecycleConfig:
     """
 
     window: int = param(
-        8, "Steps over which growth, entry/exit rates and core drift are measured", 1, 400
+        8,
+        "Steps over which growth, entry/exit rates and core drift are measured",
+        1,
+        400,
+        source=(
+            "calibrated: two years of growth and turnover, long enough to smooth quarterly "
+            "noise (Menzel & Fornahl 2010 stages)"
+        ),
     )
     dwell: int = param(
-        4, "Steps a new stage must persist before the classifier switches (hysteresis)", 1, 400
+        4,
+        "Steps a new stage must persist before the classifier switches (hysteresis)",
+        1,
+        400,
+        source=(
+            "calibrated: a stage must last a year before the classifier switches; pattern: P1"
+            " stage sequence (docs/validation.md)"
+        ),
     )
     band: float = param(
         0.25,
         "Hysteresis band: once in a stage, its entry threshold is relaxed by this share",
         0,
         0.95,
+        source=(
+            "calibrated: a 25 % hysteresis band keeps the classifier from flickering at "
+            "thresholds; pattern: P1 stage sequence"
+        ),
     )
     core_radius: float = param(
         0.5,

@@ -46,7 +46,14 @@ class RelocationConfig:
     """Incumbents moving their establishment to another region (only moves between regions are
     modelled; most real moves are within a region and leave the model's geography unchanged)."""
 
-    enabled: bool = param(True, "Switch incumbents' relocation between regions on or off")
+    enabled: bool = param(
+        True,
+        "Switch incumbents' relocation between regions on or off",
+        source=(
+            "run control: switches a mechanism off for experiments (Pellenbarg, van Wissen & "
+            "van Dijk 2002 for the mechanism)"
+        ),
+    )
     review_rate: float = param(
         0.02,
         "Quarterly chance a firm reviews its location (about 8% a year, the order of all "

@@ -12,10 +12,25 @@ class MarketConfig:
     """Demand, competition and firm accounts."""
 
     demand_per_firm: float = param(
-        15.0, "Initial world demand per initial firm (output units per quarter)", 0.01, 1e6
+        15.0,
+        "Initial world demand per initial firm (output units per quarter)",
+        0.01,
+        1e6,
+        source=(
+            "calibrated: 15 units a quarter per initial firm, which employs about 9 workers a"
+            " firm at the start: a small-firm industry that grows with demand (L1102-1162); "
+            "pattern: employment follows demand to saturation (docs/validation.md, 300 years)"
+        ),
     )
     demand_growth: float = param(
-        0.005, "Quarterly growth of world demand while the market is young", -0.1, 0.2
+        0.005,
+        "Quarterly growth of world demand while the market is young",
+        -0.1,
+        0.2,
+        source=(
+            "calibrated: 2 % a year while the market is young, the order of manufacturing "
+            "output growth; the traditional-sector preset lowers it"
+        ),
     )
     demand_saturation: float = param(
         10.0,
@@ -27,7 +42,16 @@ class MarketConfig:
     demand_drift: float = param(
         0.004, "Quarterly random drift of demand in technology space", 0, 1, source="L1675-1686"
     )
-    fit_width: float = param(1.0, "Width of the demand niche in technology space", 0.01, 10)
+    fit_width: float = param(
+        1.0,
+        "Width of the demand niche in technology space",
+        0.01,
+        10,
+        source=(
+            "calibrated: the unit of distance in technology space; knowledge positions and "
+            "shocks are measured in niche widths (lock-in pattern P8 is read in these units)"
+        ),
+    )
     selection: float = param(
         3.0,
         "Exponent of competitiveness in market shares (elasticity of substitution minus one)",
@@ -35,7 +59,16 @@ class MarketConfig:
         20,
         source="L959-971",
     )
-    target_margin: float = param(0.1, "Profit margin firms size their workforce for", 0, 0.9)
+    target_margin: float = param(
+        0.1,
+        "Profit margin firms size their workforce for",
+        0,
+        0.9,
+        source=(
+            "calibrated: a 10 % operating margin, the order of manufacturing firms' margins; "
+            "it sets the free-entry bound (docs/validation.md)"
+        ),
+    )
     hiring_cost: float = param(
         3.0,
         "Convex cost of changing employment: a quarter's adjustment costs hiring_cost / 2 x "
@@ -45,7 +78,17 @@ class MarketConfig:
         1000,
         source="Hamermesh & Pfann 1996; calibrated: 3 closes a quarter of the gap a quarter",
     )
-    fixed_cost: float = param(0.6, "Fixed cost per firm per quarter", 0, 1e4)
+    fixed_cost: float = param(
+        0.6,
+        "Fixed cost per firm per quarter",
+        0,
+        1e4,
+        source=(
+            "calibrated: overheads of 0.6 wage-quarters a quarter, so the smallest viable "
+            "firm sells fixed_cost / target_margin = 6 (Melitz 2003 cutoff); pattern: the "
+            "free-entry bound on firm numbers (docs/validation.md)"
+        ),
+    )
     knowledge_elasticity: float = param(
         0.35, "Elasticity of productivity to the knowledge stock", 0, 2, source="L1277-1660"
     )
@@ -111,9 +154,26 @@ class MarketConfig:
         source="Klepper 1996",
     )
     hiring_skill_rate: float = param(
-        0.05, "Quarterly pull of firm skill toward its labour pool", 0, 1
+        0.05,
+        "Quarterly pull of firm skill toward its labour pool",
+        0,
+        1,
+        source=(
+            "calibrated: a firm's skill moves 5 % a quarter (about a fifth a year) toward its"
+            " region's as staff turn over"
+        ),
     )
-    initial_cash: float = param(4.0, "Initial cash per employee", 0, 1e4)
+    initial_cash: float = param(
+        4.0,
+        "Initial cash per employee",
+        0,
+        1e4,
+        source=(
+            "calibrated: a year of wages per employee as a buffer, so initial firms do not "
+            "fail in their first quarters; pattern: exit hazard falls with age (Evans 1987; "
+            "docs/validation.md)"
+        ),
+    )
     appeal_persistence: float = param(
         0.9,
         "Annual autocorrelation of a firm's log demand shifter (appeal: customer base, brand, "

@@ -85,6 +85,26 @@ def preset_groups(
     return out
 
 
+def preset_description(group: str, name: str, folder: Path | None = None) -> str:
+    """The first sentence of a preset file's header comment (each preset opens by saying what
+    it is and where in the Whitebook it comes from); "" when the file or comment is missing."""
+    path = Path(folder or preset_dir()) / group / f"{name}.yaml"
+    if not path.is_file():
+        return ""
+    words = []
+    for line in path.read_text().splitlines():
+        text = line.strip()
+        if not text.startswith("#") or text.startswith("# -"):
+            if words:
+                break
+            continue
+        if "@package" not in text:
+            words.append(text.lstrip("#").strip())
+    head = " ".join(words)
+    end = head.find(". ")
+    return head if end < 0 else head[: end + 1]
+
+
 def check_preset(group: str, name: Any, groups: Mapping[str, list[str]]) -> None:
     """Refuse a preset ``name`` that is not one of ``groups[group]``'s files (a path such as
     ``../policy/broker`` included), listing the allowed names and the closest one."""

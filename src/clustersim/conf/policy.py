@@ -24,7 +24,14 @@ class GovernmentConfig:
     """
 
     budget: float = param(
-        0.0, "Budget per year (cash units); unspent money lapses at the year's end", 0, 1e12
+        0.0,
+        "Budget per year (cash units); unspent money lapses at the year's end",
+        0,
+        1e12,
+        source=(
+            "calibrated: 0 (no policy); policy presets set budgets in wage-quarters "
+            "(Scotland's initiative: GBP 25M over 3-5 years, L7655)"
+        ),
     )
     information_quality: float = param(
         0.8,
@@ -74,11 +81,37 @@ class ProgrammeConfig:
         choices=POLICY_INSTRUMENTS,
         source="L2090-2445",
     )
-    level: str = param("regional", "Government that funds the programme", choices=GOVERNMENT_LEVELS)
-    start_year: float = param(5.0, "Year the programme starts (4 steps a year)", 0, 1000)
-    duration_years: float = param(10.0, "Years the support lasts before its exit", 0, 1000)
+    level: str = param(
+        "regional",
+        "Government that funds the programme",
+        choices=GOVERNMENT_LEVELS,
+        source="L3793-4246 (Table 3: which government runs which instrument)",
+    )
+    start_year: float = param(
+        5.0,
+        "Year the programme starts (4 steps a year)",
+        0,
+        1000,
+        source=("calibrated: year 5, once an industry exists to support (L2961-3050)"),
+    )
+    duration_years: float = param(
+        10.0,
+        "Years the support lasts before its exit",
+        0,
+        1000,
+        source=(
+            "L7667 (Scotland: self-sustainable after 5 years of public support) and L5064 "
+            "(three years a minimum for results); 10 years covers both"
+        ),
+    )
     intensity: float = param(
-        1.0, "Multiplier of the instrument's dose (0 = off: no draws, no effect)", 0, 1000
+        1.0,
+        "Multiplier of the instrument's dose (0 = off: no draws, no effect)",
+        0,
+        1000,
+        source=(
+            "run control: scales the instrument's dose; 1 is each instrument's documented default"
+        ),
     )
     exit: str = param(
         "abrupt",
@@ -86,10 +119,25 @@ class ProgrammeConfig:
         choices=("abrupt", "taper"),
         source="exit strategy, L3940-3943",
     )
-    taper_years: float = param(2.0, "Years over which a tapered exit phases support out", 0, 1000)
-    weight: float = param(1.0, "Weight in its government's budget split (split=weighted)", 0, 1e6)
+    taper_years: float = param(
+        2.0,
+        "Years over which a tapered exit phases support out",
+        0,
+        1000,
+        source=("calibrated: two years of tapering (exit strategy, L3940-3943)"),
+    )
+    weight: float = param(
+        1.0,
+        "Weight in its government's budget split (split=weighted)",
+        0,
+        1e6,
+        source="calibrated: equal weights unless a preset says otherwise",
+    )
     params: dict[str, Any] = param(
-        None, "Instrument-specific parameters (see docs/policies.md)", factory=dict
+        None,
+        "Instrument-specific parameters (see docs/policies.md)",
+        factory=dict,
+        source=("run control: the instrument's own parameters, each with its source below"),
     )
 
     def window(self) -> tuple[int, int]:
@@ -102,8 +150,19 @@ class ProgrammeConfig:
 class PolicyConfig:
     """The policy mix: governments, their programmes and how budgets are split."""
 
-    name: str = param("none", "Label of the policy preset")
-    region: int = param(-1, "Target region of every programme; -1 = the focal region", -1, 63)
+    name: str = param(
+        "none", "Label of the policy preset", source="run control: a label the policy preset sets"
+    )
+    region: int = param(
+        -1,
+        "Target region of every programme; -1 = the focal region",
+        -1,
+        63,
+        source=(
+            "run control: -1 targets the focal region; the target of place-based policy "
+            "(L2090-2445)"
+        ),
+    )
     contest: bool = param(
         False,
         "Choose the target region at the first programme's start by a contest among applicant "
@@ -115,6 +174,10 @@ class PolicyConfig:
         "How a government splits its yearly budget among its open programmes: by weight, "
         "equally, or first come first served in the order listed",
         choices=("weighted", "equal", "priority"),
+        source=(
+            "calibrated: budgets split by programme weight; equal and first-come splits are "
+            "the alternatives a sweep can compare"
+        ),
     )
     extension_years: float = param(
         2.0,
@@ -135,10 +198,17 @@ class PolicyConfig:
         False,
         "Log natural events (ties formed, entries, exits, innovations, skills) for matching "
         "funded actions against a no-policy twin; draws nothing",
+        source=(
+            "run control: a log for the evaluation's deadweight matching (L5213-5215); draws "
+            "nothing"
+        ),
     )
     regional: GovernmentConfig = field(default_factory=GovernmentConfig)
     national: GovernmentConfig = field(default_factory=GovernmentConfig)
     donor: GovernmentConfig = field(default_factory=GovernmentConfig)
     programmes: dict[str, ProgrammeConfig] = param(
-        None, "Named programmes of the mix (empty = no policy)", factory=dict
+        None,
+        "Named programmes of the mix (empty = no policy)",
+        factory=dict,
+        source="run control: the mix a policy preset defines (L2090-2445)",
     )

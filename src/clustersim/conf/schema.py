@@ -21,29 +21,116 @@ from clustersim.conf.world import ShockConfig, WorldConfig
 class OutputConfig:
     """Where and what a run writes."""
 
-    dir: str = param("results/run", "Folder the run writes into")
-    snapshot_steps: list[int] = param(
-        None, "Steps with firm and tie snapshots (-1 = last)", -1, 100000, factory=lambda: [-1]
+    dir: str = param(
+        "results/run", "Folder the run writes into", source="run control: where files go"
     )
-    figures: bool = param(True, "Draw the run's figures")
-    write: bool = param(True, "Write files; off keeps results in memory only")
+    snapshot_steps: list[int] = param(
+        None,
+        "Steps with firm and tie snapshots (-1 = last)",
+        -1,
+        100000,
+        factory=lambda: [-1],
+        source="run control: which steps are written as snapshots",
+    )
+    figures: bool = param(
+        True, "Draw the run's figures", source="run control: whether figures are drawn"
+    )
+    write: bool = param(
+        True,
+        "Write files; off keeps results in memory only",
+        source="run control: whether files are written",
+    )
 
 
 @dataclass
 class Config:
     """One clustersim run: a scenario, a seed and a replication index."""
 
-    seed: int = param(0, "Root seed; replications draw children of it", 0, 2**63 - 1)
-    replication: int = param(0, "Replication index (child of the root seed)", 0, 10**6)
-    replications: int = param(4, "Replications the CLI runs per job", 1, 10**5)
-    years: int = param(40, "Simulated years (4 steps each)", 1, 1000)
-    n_firms: int = param(300, "Initial firms", 1, 10**7)
-    engine: str = param("numba", "Step engine", choices=("numba", "reference"))
-    scenario_name: str = param("default", "Label of the scenario preset")
-    sector_name: str = param("generic", "Label of the sector preset")
-    circumstance_name: str = param("none", "Label of the specific-circumstance preset")
-    process_name: str = param("none", "Label of the clustering-process (entry route) preset")
-    initial_mne_share: float = param(0.0, "Share of initial firms that are foreign MNEs", 0, 1)
+    seed: int = param(
+        0,
+        "Root seed; replications draw children of it",
+        0,
+        2**63 - 1,
+        source=(
+            "run control: the root of every random stream (world.streams); results are "
+            "reported over replications, not one seed"
+        ),
+    )
+    replication: int = param(
+        0,
+        "Replication index (child of the root seed)",
+        0,
+        10**6,
+        source="run control: which child stream of the seed a run draws",
+    )
+    replications: int = param(
+        4,
+        "Replications the CLI runs per job",
+        1,
+        10**5,
+        source="run control: how many replications the CLI runs per job",
+    )
+    years: int = param(
+        40,
+        "Simulated years (4 steps each)",
+        1,
+        1000,
+        source=(
+            "calibrated: 40 years spans a cluster's life cycle from emergence to maturity "
+            "(L1102-1162; Styria's automotive cluster grew over decades, L7731-7733); "
+            "pattern: P1 stage sequence in docs/validation.md"
+        ),
+    )
+    n_firms: int = param(
+        300,
+        "Initial firms",
+        1,
+        10**7,
+        source=(
+            "calibrated: a regional industry of a few hundred firms, as in the cases (Styria "
+            "~200 firms, L7731-7733; Tucson optics ~200, L6740-6746); pattern: scale "
+            "consistency across 300 / 1,000 / 3,000 firms (docs/validation.md)"
+        ),
+    )
+    engine: str = param(
+        "numba",
+        "Step engine",
+        choices=("numba", "reference"),
+        source=(
+            "run control: two engines of the same rules that agree bit for bit "
+            "(tests/test_engines.py)"
+        ),
+    )
+    scenario_name: str = param(
+        "default",
+        "Label of the scenario preset",
+        source="run control: a label the scenario preset sets",
+    )
+    sector_name: str = param(
+        "generic",
+        "Label of the sector preset",
+        source="run control: a label the sector preset sets",
+    )
+    circumstance_name: str = param(
+        "none",
+        "Label of the specific-circumstance preset",
+        source="run control: a label the circumstance preset sets",
+    )
+    process_name: str = param(
+        "none",
+        "Label of the clustering-process (entry route) preset",
+        source="run control: a label the process preset sets",
+    )
+    initial_mne_share: float = param(
+        0.0,
+        "Share of initial firms that are foreign MNEs",
+        0,
+        1,
+        source=(
+            "calibrated: 0, a domestic industry; presets raise it where the book describes "
+            "foreign-led clusters (Chihuahua, L8262-8445; Catalonia, L7500-7553)"
+        ),
+    )
     world: WorldConfig = field(default_factory=WorldConfig)
     market: MarketConfig = field(default_factory=MarketConfig)
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)

@@ -11,7 +11,16 @@ from clustersim.conf.params import param
 class TrustConfig:
     """Ties and trust."""
 
-    search_rate: float = param(0.25, "Quarterly chance that an open firm searches a partner", 0, 1)
+    search_rate: float = param(
+        0.25,
+        "Quarterly chance that an open firm searches a partner",
+        0,
+        1,
+        source=(
+            "calibrated: an open firm looks for a partner about once a year; pattern: P5 "
+            "small-world network (clustering 13x random; Kogut & Belinky 2008)"
+        ),
+    )
     friend_of_friend: float = param(
         0.5,
         "Share of searches through partners' partners (closing triangles)",
@@ -19,18 +28,69 @@ class TrustConfig:
         1,
         source="L959-1062",
     )
-    university_search: float = param(0.1, "Share of searches aimed at a local university", 0, 1)
-    tie_cost: float = param(0.05, "Cash cost of forming a tie", 0, 1e4)
-    tie_value: float = param(1.0, "Expected value scale of a tie, compared with its cost", 0, 1e4)
-    max_degree: int = param(12, "Most ties one firm keeps", 1, 200)
+    university_search: float = param(
+        0.1,
+        "Share of searches aimed at a local university",
+        0,
+        1,
+        source=(
+            "calibrated: one search in ten aims at the local university (university-industry "
+            "links, L941-951)"
+        ),
+    )
+    tie_cost: float = param(
+        0.05,
+        "Cash cost of forming a tie",
+        0,
+        1e4,
+        source=(
+            "calibrated: forming a tie costs a twentieth of a wage-quarter, small against its"
+            " expected value, so trust and opportunism, not cost, decide (transaction costs, "
+            "L786-813)"
+        ),
+    )
+    tie_value: float = param(
+        1.0,
+        "Expected value scale of a tie, compared with its cost",
+        0,
+        1e4,
+        source="calibrated: the unit against which tie cost is weighed",
+    )
+    max_degree: int = param(
+        12,
+        "Most ties one firm keeps",
+        1,
+        200,
+        source=(
+            "calibrated: a firm keeps at most about a dozen active partnerships; pattern: P5 "
+            "small world (docs/validation.md)"
+        ),
+    )
     project_rate: float = param(
         0.3, "Quarterly chance a tie runs a joint project", 0, 1, source="L3097-3100"
     )
     trust_gain: float = param(
         0.15, "Share of the gap to full trust closed by a success", 0, 1, source="L1001-1002"
     )
-    trust_decay: float = param(0.02, "Quarterly trust decay without interaction", 0, 1)
-    failure_loss: float = param(0.05, "Trust lost after a failed project", 0, 1)
+    trust_decay: float = param(
+        0.02,
+        "Quarterly trust decay without interaction",
+        0,
+        1,
+        source=(
+            "calibrated: trust fades about 8 % a year without interaction (L959-1062); "
+            "pattern: P5 small world"
+        ),
+    )
+    failure_loss: float = param(
+        0.05,
+        "Trust lost after a failed project",
+        0,
+        1,
+        source=(
+            "calibrated: a failed project costs a little trust, a betrayal much more (L1895-1899)"
+        ),
+    )
     betrayal_drop: float = param(
         0.6, "Share of trust lost after an opportunistic act", 0, 1, source="L1895-1899"
     )
@@ -40,7 +100,13 @@ class TrustConfig:
     opportunism_mean: float = param(
         0.08, "Mean firm opportunism (chance per project)", 0, 1, source="L1895-1899"
     )
-    drop_trust: float = param(0.1, "Trust under which a tie is dropped", 0, 1)
+    drop_trust: float = param(
+        0.1,
+        "Trust under which a tie is dropped",
+        0,
+        1,
+        source="calibrated: ties end when trust falls to a tenth (L959-1062)",
+    )
     closed_community: bool = param(
         False,
         "Closed community: new ties start from the in-group and out-group levels below",

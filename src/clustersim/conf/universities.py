@@ -11,9 +11,35 @@ from clustersim.conf.params import param
 class UniversityConfig:
     """Universities and research institutes (L941-951, L4247-4315)."""
 
-    count: int = param(1, "Universities, placed in the focal region first, then round-robin", 0, 50)
-    knowledge: float = param(3.0, "Initial knowledge stock of a university", 0, 1e6)
-    growth: float = param(0.005, "Quarterly growth of a university's knowledge", 0, 1)
+    count: int = param(
+        1,
+        "Universities, placed in the focal region first, then round-robin",
+        0,
+        50,
+        source=(
+            "calibrated: one university in the focal region (L941-951; knowledge-based "
+            "clusters, L1164-1275)"
+        ),
+    )
+    knowledge: float = param(
+        3.0,
+        "Initial knowledge stock of a university",
+        0,
+        1e6,
+        source=(
+            "calibrated: a university starts at three times a median firm's knowledge (L941-951)"
+        ),
+    )
+    growth: float = param(
+        0.005,
+        "Quarterly growth of a university's knowledge",
+        0,
+        1,
+        source=(
+            "calibrated: university knowledge grows 2 % a year, half the frontier's pace "
+            "(knowledge.frontier_growth), so firms can outgrow it"
+        ),
+    )
     openness: float = param(
         0.5, "Openness to industry ('third mission')", 0, 1, source="L4247-4315"
     )

@@ -12,10 +12,35 @@ from clustersim.conf.params import param
 class FocalRegionConfig:
     """Multipliers that make the focal region differ from the others (circumstance presets)."""
 
-    labour_pool: float = param(1.0, "Labour-pool multiplier of the focal region", 0.01, 100)
-    amenity: float = param(0.0, "Amenity added to the focal region's location utility", -5, 5)
+    labour_pool: float = param(
+        1.0,
+        "Labour-pool multiplier of the focal region",
+        0.01,
+        100,
+        source=(
+            "calibrated: 1 (no difference); circumstance presets scale it (rural pools are "
+            "small, L4741-4743)"
+        ),
+    )
+    amenity: float = param(
+        0.0,
+        "Amenity added to the focal region's location utility",
+        -5,
+        5,
+        source=(
+            "calibrated: 0 (no difference); circumstance presets set it (rural regions lose "
+            "the young, L4750-4752)"
+        ),
+    )
     contract_enforcement: float = param(
-        1.0, "Contract-enforcement multiplier (framework quality) of the focal region", 0, 2
+        1.0,
+        "Contract-enforcement multiplier (framework quality) of the focal region",
+        0,
+        2,
+        source=(
+            "calibrated: 1 (no difference); the framework instrument and presets change it "
+            "(framework conditions, L2365-2409)"
+        ),
     )
     bonding: float = param(
         1.0,
@@ -31,13 +56,24 @@ class FocalRegionConfig:
         2,
         source="Box 1, L786-813",
     )
-    skill: float = param(1.0, "Initial workforce-skill multiplier of the focal region", 0.1, 2)
+    skill: float = param(
+        1.0,
+        "Initial workforce-skill multiplier of the focal region",
+        0.1,
+        2,
+        source=("calibrated: 1 (no difference); circumstance presets scale it (L4750-4752)"),
+    )
     initial_firm_share: float = param(
         -1.0,
         "Share of initial firms placed in the focal region, the rest in the other regions (0: "
         "the focal region starts empty); -1 spreads all of them evenly over the landscape",
         -1,
         1,
+        source=(
+            "calibrated: -1 spreads firms evenly, so agglomeration must emerge "
+            "(docs/validation.md: agglomeration from a scattered start); presets with an "
+            "existing base set a share (L3040-3050)"
+        ),
     )
 
 
@@ -103,18 +139,56 @@ class MigrationConfig:
 class WorldConfig:
     """Landscape, regions and labour markets ."""
 
-    n_regions: int = param(4, "Number of regions on the landscape", 1, 64)
-    focal_region: int = param(0, "Index of the focal region, where policies act", 0, 63)
-    size: float = param(100.0, "Side length of the square landscape (km)", 1, 10000)
+    n_regions: int = param(
+        4,
+        "Number of regions on the landscape",
+        1,
+        64,
+        source=(
+            "calibrated: the fewest regions in which a focal region can gain or lose firms to"
+            " several others (displacement, L5213-5215); pattern: agglomeration emerges from "
+            "a scattered start (docs/validation.md)"
+        ),
+    )
+    focal_region: int = param(
+        0,
+        "Index of the focal region, where policies act",
+        0,
+        63,
+        source=(
+            "run control: which region is called focal; regions are alike unless the focal "
+            "multipliers differ"
+        ),
+    )
+    size: float = param(
+        100.0,
+        "Side length of the square landscape (km)",
+        1,
+        10000,
+        source=(
+            "calibrated: a 100 km square holds four regions of commuting size (50 km across);"
+            " pattern: knowledge ties concentrate at short distances (P4; Jaffe, Trajtenberg "
+            "& Henderson 1993)"
+        ),
+    )
     labour_pool_per_firm: float = param(
         80.0,
         "Workers available to the industry per initial firm, shared equally by the regions "
         "(6,000 a region for 300 firms in 4 regions), so larger runs keep the same tightness",
         0.01,
         1e6,
+        source=(
+            "calibrated: a pool well above the ~15 employees per firm the default reaches at "
+            "year 40 (docs/validation.md), so wages rise with concentration without binding "
+            "at the start (congestion, L1711-1718)"
+        ),
     )
     base_wage: float = param(
-        1.0, "Wage per worker per quarter at zero labour-market tightness", 0.01, 100
+        1.0,
+        "Wage per worker per quarter at zero labour-market tightness",
+        0.01,
+        100,
+        source="calibrated: the numeraire; every cost is in wage-quarters",
     )
     wage_tightness: float = param(
         0.8,
@@ -123,7 +197,16 @@ class WorldConfig:
         20,
         source="congestion, L1711-1718",
     )
-    base_rent: float = param(0.15, "Land rent per worker per quarter in an empty region", 0, 100)
+    base_rent: float = param(
+        0.15,
+        "Land rent per worker per quarter in an empty region",
+        0,
+        100,
+        source=(
+            "calibrated: rent a modest share of the wage bill in an empty region (15 %), "
+            "rising with density (L1711-1718)"
+        ),
+    )
     rent_density: float = param(
         0.6,
         "Rent rise per unit of regional employment relative to the labour pool",
@@ -131,7 +214,16 @@ class WorldConfig:
         20,
         source="congestion, L1711-1718",
     )
-    amenity_sd: float = param(0.2, "Spread of regional amenities (location-utility units)", 0, 5)
+    amenity_sd: float = param(
+        0.2,
+        "Spread of regional amenities (location-utility units)",
+        0,
+        5,
+        source=(
+            "calibrated: regions differ a little in amenities (Roback 1982), less than wage "
+            "and rent gaps once an industry concentrates"
+        ),
+    )
     contract_enforcement: float = param(
         0.6,
         "Share of an opportunist's gain that the courts claw back",
@@ -153,8 +245,26 @@ class WorldConfig:
         1,
         source="Box 1, L786-813; L2966-2977",
     )
-    initial_skill: float = param(0.4, "Initial workforce skill in every region", 0, 1)
-    skill_decay: float = param(0.005, "Quarterly erosion of regional skill without graduates", 0, 1)
+    initial_skill: float = param(
+        0.4,
+        "Initial workforce skill in every region",
+        0,
+        1,
+        source=(
+            "calibrated: a middling workforce (0.4 on the 0-1 scale) that training and "
+            "graduates can raise (L2240-2290, L941-951)"
+        ),
+    )
+    skill_decay: float = param(
+        0.005,
+        "Quarterly erosion of regional skill without graduates",
+        0,
+        1,
+        source=(
+            "calibrated: skills erode slowly, 2 % a year, without graduates to renew them "
+            "(L941-951; skill obsolescence, de Grip & van Loo 2002)"
+        ),
+    )
     focal: FocalRegionConfig = field(default_factory=FocalRegionConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)
 
@@ -164,6 +274,20 @@ class ShockConfig:
     """Technology and market shocks that move demand (L1675-1686, L1150-1154)."""
 
     steps: list[int] = param(
-        None, "Steps at which demand jumps in technology space", 0, 100000, factory=list
+        None,
+        "Steps at which demand jumps in technology space",
+        0,
+        100000,
+        factory=list,
+        source=("calibrated: none by default; experiments place technology shocks (L1675-1686)"),
     )
-    size: float = param(0.8, "Distance of each jump in technology space", 0, 100)
+    size: float = param(
+        0.8,
+        "Distance of each jump in technology space",
+        0,
+        100,
+        source=(
+            "calibrated: a jump of 0.8 niche widths, enough that far-off firms lose their "
+            "market (pattern: shock hits firms far from the new demand, docs/validation.md)"
+        ),
+    )

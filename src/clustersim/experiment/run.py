@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from clustersim.conf import Config, coerce, config_digest, to_dict
@@ -40,7 +41,9 @@ def git_revision() -> str:
 
 @dataclass
 class RunResult:
-    """A finished run: tidy time series, final state, snapshots and metadata."""
+    """A finished run: tidy time series, final state, snapshots, metadata and the event logs
+    (``events``: births, exits, relocations, the policy actions paid, the universities;
+    :mod:`clustersim.observe.events`)."""
 
     config: Config
     timeseries: pd.DataFrame
@@ -49,6 +52,7 @@ class RunResult:
     snapshots: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
     ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
     metadata: dict = field(default_factory=dict)
+    events: dict[str, pd.DataFrame] = field(default_factory=dict)
     model: object | None = field(default=None, repr=False)
 
     @property
@@ -56,15 +60,42 @@ class RunResult:
         return self.metadata["run_id"]
 
     def write(self, folder: str | Path | None = None) -> Path:
-        """Write the time series, snapshots, config and metadata atomically under ``folder``."""
+        """Write the time series, snapshots, event logs, config and metadata atomically under
+        ``folder``."""
         out = Path(folder or self.config.output.dir)
         write_parquet(self.timeseries, out / "timeseries.parquet")
         for step, tables in self.snapshots.items():
             for name, df in tables.items():
                 write_parquet(df, out / "snapshots" / f"{name}_step{step:05d}.parquet")
+        for name, df in self.events.items():
+            write_parquet(df, out / "events" / f"{name}.parquet")
         write_json(to_dict(self.config), out / "config.json")
         write_json(self.metadata, out / "metadata.json")
         return out
+
+
+def event_tables(model) -> dict[str, pd.DataFrame]:
+    """The run's firm events, the policy actions paid (one row per payment: ``a`` is the firm
+    for actions on a firm; see ``institutions.policies.government``) and where the
+    universities are."""
+    from clustersim.institutions.policies.government import RECORD_FIELDS
+
+    mix = getattr(model, "policy", None)
+    uni = model.universities
+    return {
+        **model.recorder.events.tables(),
+        "policy_actions": (
+            mix.spend_table() if mix is not None else pd.DataFrame(columns=list(RECORD_FIELDS))
+        ),
+        "universities": pd.DataFrame(
+            {
+                "university": np.arange(len(uni.region)),
+                "region": uni.region.copy(),
+                "x": uni.x.copy(),
+                "y": uni.y.copy(),
+            }
+        ),
+    }
 
 
 def run(config: Config | dict | None = None, *, keep_model: bool = False) -> RunResult:
@@ -107,5 +138,6 @@ def run(config: Config | dict | None = None, *, keep_model: bool = False) -> Run
         snapshots=model.recorder.snapshots,
         ledger=pd.DataFrame(model.ledger),
         metadata=meta,
+        events=event_tables(model),
         model=model if keep_model else None,
     )

@@ -52,6 +52,7 @@ from clustersim.mechanisms import universities
 from clustersim.mechanisms.demography import entry, finance, relocation
 from clustersim.mechanisms.market import demand
 from clustersim.model.engine import make_engine
+from clustersim.observe.events import EXIT_REASONS
 from clustersim.observe.recording import Recorder
 from clustersim.observe.reporters import MODEL_REPORTERS
 from clustersim.world import regions
@@ -68,6 +69,10 @@ from clustersim.world.state import (
     region_of,
 )
 from clustersim.world.streams import APPEAL, CONTACTS, INNOVATION, SEARCH, TIES, Streams
+
+EXIT_LOSSES, EXIT_DEBT, EXIT_REMOVED = (
+    EXIT_REASONS.index(r) for r in ("losses", "debt", "removed")
+)
 
 
 class ClusterModel(mesa.Model):
@@ -88,8 +93,9 @@ class ClusterModel(mesa.Model):
             reporters). False sets it to None (assign a DataCollector to collect again); the
             array recorder (``self.recorder``) records either way, and is what
             ``clustersim.run`` returns.
-        model_reporters, agent_reporters, agenttype_reporters: added to that DataCollector, as
-            its own arguments (``agenttype_reporters={Firm: {"employees": "emp"}}``).
+        model_reporters: added to that DataCollector, as its own argument.
+        agent_reporters: likewise.
+        agenttype_reporters: likewise (``agenttype_reporters={Firm: {"employees": "emp"}}``).
         **overrides: parameters merged over ``config`` and validated: dotted
             (``**{"market.selection": 3}``), double underscore (``market__selection=3``) or nested
             (``world={"n_regions": 6}``); a string for a preset group (``policy="broker"``,
@@ -103,12 +109,12 @@ class ClusterModel(mesa.Model):
         self,
         config: Config | dict | None = None,
         *,
-        rng=None,
+        rng: int | np.random.Generator | np.random.SeedSequence | None = None,
         collect: bool | int = True,
         model_reporters: dict | None = None,
         agent_reporters: dict | None = None,
         agenttype_reporters: dict | None = None,
-        **overrides,
+        **overrides: object,
     ):
         cfg = copy.deepcopy(configure(config, rng, overrides))
         seed_seq = np.random.SeedSequence(cfg.seed, spawn_key=(cfg.replication,))
@@ -295,7 +301,7 @@ class ClusterModel(mesa.Model):
         dead, insolvent = self.engine.exits(self)
         np.add.at(self.step_counts["insolvencies"], f.region[dead[insolvent]], 1)
         ledger["exit_cash"] = float(f.cash[dead].sum())
-        self._remove_firms(dead)
+        self._remove_firms(dead, np.where(insolvent, EXIT_DEBT, EXIT_LOSSES))
         self._reindex()
         self._lap("exits")
         self._call("before_entry")
@@ -327,7 +333,7 @@ class ClusterModel(mesa.Model):
         agents and ties go at once and the spatial index is rebuilt."""
         slots = np.asarray(slots, dtype=np.int64)
         self.transfers -= float(self.firms.cash[slots].sum())
-        self._remove_firms(slots)
+        self._remove_firms(slots, np.full(len(slots), EXIT_REMOVED))
         self._reindex()
 
     def relocate_firm(self, slot: int, x: float, y: float, region: int) -> None:
@@ -339,15 +345,18 @@ class ClusterModel(mesa.Model):
     def relocate_firms(self, slots, x, y, region) -> None:
         """:meth:`relocate_firm` for distinct ``slots`` at once (arrays)."""
         f = self.firms
+        self.recorder.events.moved(self, slots, region)
         np.add.at(self.step_counts["relocations_out"], f.region[slots], 1)
         np.add.at(self.step_counts["relocations_in"], region, 1)
         f.x[slots], f.y[slots], f.region[slots] = x, y, region
 
-    def _remove_firms(self, slots: np.ndarray) -> None:
-        """The one way out: every firm that leaves is counted as an exit of its region."""
+    def _remove_firms(self, slots: np.ndarray, reasons: np.ndarray) -> None:
+        """The one way out: every firm that leaves is counted as an exit of its region and
+        logged with its reason (a code of ``observe.events.EXIT_REASONS``)."""
         if len(slots) == 0:
             return
         f = self.firms
+        self.recorder.events.exited(self, slots, reasons)
         np.add.at(self.step_counts["exits"], f.region[slots], 1)
         finance.write_off(self, slots)
         for s in slots:

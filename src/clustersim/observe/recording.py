@@ -18,13 +18,16 @@ import pandas as pd
 from numba import njit
 
 from clustersim.conf import ConfigError
+from clustersim.observe.events import FirmEvents
 from clustersim.observe.kernels import spread
 from clustersim.world.state import (
     FINANCIER_KINDS,
     ORIGINS,
     SPILL_CHANNELS,
     STEP_COUNTS,
+    TIE_FINANCIER,
     TIE_FIRM,
+    TIE_UNIVERSITY,
 )
 
 
@@ -62,6 +65,7 @@ class Recorder:
         self.blocks: list[dict[str, np.ndarray]] = []
         self.snapshots: dict[int, dict[str, pd.DataFrame]] = {}
         self.snapshot_steps = set(model.cfg.output.snapshot_steps)
+        self.events = FirmEvents()  # births, exits, relocations (observe.events)
         self.record(model, initial=True)
 
     def record(self, model, initial: bool = False) -> None:
@@ -109,6 +113,7 @@ class Recorder:
             for key, value in hook.columns(model).items():
                 row[key] = _column(value, n_reg)
         self.blocks.append(row)
+        self.events.record(model)
         last = model.cfg.steps
         if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
             self.snapshots[model.t] = {"firms": firm_table(model), "ties": tie_table(model)}
@@ -151,6 +156,7 @@ def firm_table(model) -> pd.DataFrame:
     cols = {"slot": live, "uid": f.uid[live], "parent": f.parent[live]}
     for name in (
         "region",
+        "born",
         "x",
         "y",
         "emp",
@@ -178,6 +184,21 @@ def firm_table(model) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def partner_region(model) -> np.ndarray:
+    """Per tie: the region of its second endpoint (a firm, a university or a financier)."""
+    t = model.ties
+    kind, b = t.view("kind"), t.view("b")
+    out = np.full(len(b), -1, dtype=np.int64)
+    for k, regions in (
+        (TIE_FIRM, model.firms.region),
+        (TIE_UNIVERSITY, model.universities.region),
+        (TIE_FINANCIER, model.financiers.region),
+    ):
+        mine = kind == k
+        out[mine] = regions[b[mine]]
+    return out
+
+
 def tie_table(model) -> pd.DataFrame:
     """Edge list with trust. ``b`` is a firm uid (kind firm), or a university/financier index."""
     t, f = model.ties, model.firms
@@ -197,6 +218,7 @@ def tie_table(model) -> pd.DataFrame:
             "age": t.view("age").copy(),
             "successes": t.view("successes").copy(),
             "a_region": f.region[t.view("a")],
+            "b_region": partner_region(model),
         }
     )
 

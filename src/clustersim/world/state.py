@@ -70,8 +70,9 @@ FIRM_FLOAT = (
 )
 FIRM_INT = ("region", "age", "origin", "born", "inc", "rad")
 # references, -1 for none: the firm's id and its parent's; the financier slots of its lender
-# (the bank holding its loan and overdraft) and of its investor (the VC holding a stake)
-FIRM_ID = ("uid", "parent", "lender", "investor")
+# (the bank holding its loan and overdraft), of its investor (the VC holding a stake) and of its
+# funder (the financier whose ticket founded it; -1 for initial firms and MNE affiliates)
+FIRM_ID = ("uid", "parent", "lender", "investor", "funder")
 FIRM_BOOL = ("alive", "is_mne", "member", "vc_backed")
 
 

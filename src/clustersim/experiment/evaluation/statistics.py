@@ -15,7 +15,7 @@ from scipy import stats
 
 from clustersim.analysis.stats import fieller_ratio_ci, mean_ci_n
 from clustersim.conf import STEPS_PER_YEAR
-from clustersim.experiment.evaluation.deadweight import deadweight
+from clustersim.experiment.evaluation.deadweight import KEYED_ACTIONS, deadweight
 from clustersim.experiment.evaluation.record import Record
 from clustersim.experiment.evaluation.report import Evaluation, mode
 
@@ -83,6 +83,9 @@ def _pair(p: Record, t: Record, years_after: float, window: int):
         )
     out["cost"] = float(p.spend.amount.sum()) if len(p.spend) else 0.0
     out["deadweight"], out["keyed_actions"] = deadweight(p, t, window)
+    # spend on what has no firm or tie to match in the twin (a facilitator, procurement, ...)
+    unkeyed = float(p.spend.amount[~p.spend.action.isin(KEYED_ACTIONS)].sum()) if out["cost"] else 0
+    out["unmatchable_spend_share"] = unkeyed / out["cost"] if out["cost"] > 0 else np.nan
     if "stage" in p.ts.columns:
         for rec, key in ((p, "stage"), (t, "stage_twin")):
             out[key] = rec.ts[(rec.ts.region == r) & (rec.ts.step == last)]["stage"].iloc[0]
@@ -200,6 +203,7 @@ def assess(scenarios, pairs, years_after: float, window_years: float) -> Evaluat
                 / STEPS_PER_YEAR,
                 "stage": mode([m["stage"] for m in meas if "stage" in m]),
                 "stage_twin": mode([m["stage_twin"] for m in meas if "stage_twin" in m]),
+                "unmatchable_spend_share": _nanmean([m["unmatchable_spend_share"] for m in meas]),
                 "replications": len(meas),
                 "variance_reduction": gain,
                 "unpaired_replications": len(meas) * gain,
@@ -213,6 +217,11 @@ def assess(scenarios, pairs, years_after: float, window_years: float) -> Evaluat
         replicates=pd.DataFrame(replicates),
         years_after=years_after,
     )
+
+
+def _nanmean(x) -> float:
+    x = np.asarray(x, dtype=float)
+    return float(np.mean(x[np.isfinite(x)])) if np.isfinite(x).any() else np.nan
 
 
 def _over_time(name: str, diffs: list[pd.DataFrame]) -> pd.DataFrame:

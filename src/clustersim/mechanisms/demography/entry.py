@@ -431,7 +431,7 @@ def place_firms(
         "stake",
     ):
         getattr(f, name)[s] = 0.0
-    f.lender[s], f.investor[s] = finance.house_banks(model)[region], -1
+    f.lender[s], f.investor[s], f.funder[s] = finance.house_banks(model)[region], -1, -1
     f.credit_line[s] = model.cfg.finance.collateral * np.asarray(emp, dtype=float)
     f.appeal[s] = appeal
     f.vc_backed[s] = f.member[s] = False

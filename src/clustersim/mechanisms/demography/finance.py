@@ -167,6 +167,7 @@ def fund(model, slots: np.ndarray, k: np.ndarray) -> None:
     stake (and its management support) or a seed grant. A firm banks with its funder if that is
     a bank, else with its region's house bank. Tickets are booked in order."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
+    f.funder[slots] = k
     bank = fin.kind[k] == BANK
     vc = fin.kind[k] == VC
     f.lender[slots] = np.where(bank, k, house_banks(model)[f.region[slots]])
