@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,20 +27,6 @@ from clustersim.viz import assets, launch
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "results" / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--disable-default-apps",
-]
 HARMLESS = "usermeta"  # TypeError when a Vega chart is replaced mid-redraw
 TIMEOUT_MS = 90_000
 
@@ -91,16 +76,8 @@ def stop_server(proc, log) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("chromium is not installed (`make test` installs it with apt)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
+def browser(chromium):
+    return chromium
 
 
 def _text(page, css: str) -> str:
