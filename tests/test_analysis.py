@@ -60,8 +60,8 @@ def test_sensitivity_refuses_bad_factors_by_name(capsys):
         ConfigError, match=r"market.selection=50: out of range; allowed: float in \[0, 20\]"
     ):
         factor("market.selection", 1, 50)
-    with pytest.raises(ConfigError, match="trust.closed_community: a bool parameter"):
-        factor("trust.closed_community", 0, 1)
+    with pytest.raises(ConfigError, match="entry.spinoffs: a bool parameter"):
+        factor("entry.spinoffs", 0, 1)
     with pytest.raises(SystemExit):
         main(["--param", "n_firms=10", "--out", "x"])
     assert "expected key=lo:hi" in capsys.readouterr().err

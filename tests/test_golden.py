@@ -23,7 +23,10 @@ CASES = {
     "package": ({"policy": "package"}, {}),
     "seed_finance": ({"policy": "seed_finance"}, {}),
     "reengineered": ({"process": "reengineered"}, {}),
-    "biotech_closed": ({"sector": "biotech"}, {"trust.closed_community": True}),
+    "biotech_closed": (  # a closed community in every region (L2966-2977)
+        {"sector": "biotech"},
+        {"world.bonding_trust": 0.8, "world.bridging_trust": 0.1},
+    ),
 }
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 

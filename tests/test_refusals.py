@@ -30,8 +30,8 @@ API = {
         ["world.n_region: unknown key", "did you mean 'n_regions'?"],
     ),
     "bool=2": (
-        lambda: make_config(**{"trust.closed_community": 2}),
-        ["trust.closed_community=2", "must be true or false"],
+        lambda: make_config(**{"entry.spinoffs": 2}),
+        ["entry.spinoffs=2", "must be true or false"],
     ),
     "preset path": (
         lambda: ClusterModel(sector="../policy/broker"),
@@ -118,7 +118,7 @@ EV = ["n_firms=30", "years=6", "--no-figure"]  # small, should a refusal ever fa
 CLI = {
     "typo": (["n_firm=3"], ["n_firm: unknown key", "did you mean 'n_firms'?"]),
     "group typo": (["sectr=biotech"], ["sectr: unknown key", "did you mean 'sector'?"]),
-    "bool=2": (["trust.closed_community=2"], ["trust.closed_community=2", "true or false"]),
+    "bool=2": (["entry.spinoffs=2"], ["entry.spinoffs=2", "true or false"]),
     "preset path": (["sector=../policy/broker"], ["sector='../policy/broker'", "allowed:"]),
     "not an int": (["n_firms=abc"], ["n_firms='abc'", "allowed: int in [1, 1e+07]"]),
     "years=6.5": (["years=6.5"], ["years=6.5", "must be an integer; allowed: int in [1"]),

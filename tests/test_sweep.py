@@ -46,7 +46,7 @@ def test_basic_and_joblib_launchers_give_identical_datasets(tmp_path):
     pd.testing.assert_frame_equal(a, b)
     # every parameter is a column, the varied ones take their swept values
     assert set(a["param.market.selection"]) == {2.0, 4.0}
-    assert {"param.world.n_regions", "param.trust.closed_community", "job"} <= set(a.columns)
+    assert {"param.world.n_regions", "param.entry.spinoffs", "job"} <= set(a.columns)
     # the progress bar counted every job
     assert "4/4" in basic.stderr
     # rows equal the same run made in-process

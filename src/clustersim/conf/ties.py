@@ -107,24 +107,15 @@ class TrustConfig:
         1,
         source="calibrated: ties end when trust falls to a tenth (L959-1062)",
     )
-    closed_community: bool = param(
-        False,
-        "Closed community: new ties start from the in-group and out-group levels below",
-        source="L2966-2977",
-    )
-    closed_in_group: float = param(
-        0.8, "Starting trust inside a closed community", 0, 1, source="L2966-2977"
-    )
-    closed_out_group: float = param(
-        0.1, "Starting trust toward outsiders of a closed community", 0, 1, source="L2966-2977"
-    )
     pipeline_rate: float = param(
         0.0,
         "Global pipelines: chance that a searching firm looks at a firm of another region, per "
         "unit of its need for outside knowledge (the larger of its local partners' redundancy, "
         "1 - their mean cognitive distance / knowledge.optimal_distance, and the fall of its "
-        "demand fit since a year ago caused by the market's move). 1: the chance equals the "
-        "need, with no friction beyond the tie's value and cost; 0 (the default until the W4 "
+        "demand fit since a year ago caused by the market's move), times the share of its "
+        "region's search that may go outside (bridging / bonding trust, at most 1: a closed "
+        "community looks outside less). 1: the chance equals need x share, with no friction "
+        "beyond the tie's value and cost; 0 (the default until the W4 "
         "and P4 trade-off in docs/validation.md is settled) switches pipelines off, with "
         "their premium and upkeep: the model before pipelines",
         0,

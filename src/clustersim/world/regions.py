@@ -29,9 +29,6 @@ def build(cfg, rng: np.random.Generator, focal: int) -> RegionArrays:
     reg.bonding[focal] = min(1.0, reg.bonding[focal] * f.bonding)
     reg.bridging[focal] = min(1.0, reg.bridging[focal] * f.bridging)
     reg.skill[focal] = min(1.0, reg.skill[focal] * f.skill)
-    if cfg.trust.closed_community:
-        reg.bonding[:] = cfg.trust.closed_in_group
-        reg.bridging[:] = cfg.trust.closed_out_group
     reg.base_skill[:] = reg.skill
     reg.base_pool[:] = reg.pool
     reg.commute = commuting_weights(reg, w.migration.commute_range)

@@ -75,8 +75,9 @@ MECHANISMS = (
     ),
     Mechanism(
         "closed community",
-        "new ties start from in-group and out-group trust",
-        lambda c: c.trust.closed_community,
+        "the target region trusts insiders more and outsiders less than by default "
+        "(world.focal.bonding > 1, bridging < 1)",
+        lambda c: c.world.focal.bonding > 1 and c.world.focal.bridging < 1,
     ),
     Mechanism(
         "government failure",

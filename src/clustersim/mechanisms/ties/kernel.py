@@ -204,6 +204,15 @@ def _linked(start, nbr, i, code):
 
 
 @njit(cache=True)
+def outward(bonding, bridging):
+    """The share of a region's search that may go outside: its trust in outsiders relative to
+    insiders, bridging / bonding, at most 1. A closed community (high in-group, low out-group
+    trust, L2966-2977) looks outside less, an open one as much as inside (Putnam 2000: bridging
+    social capital; Bathelt, Malmberg & Maskell 2004)."""
+    return min(1.0, bridging / bonding) if bonding > 0.0 else 1.0
+
+
+@njit(cache=True)
 def pipeline_need(i, start, nbr, region, kpos, optimal_distance, demand_then, demand, width):
     """How much firm ``i`` needs knowledge from outside its region, in [0, 1]: the larger of
     the redundancy of its local partners (how far their mean cognitive distance falls short of
@@ -280,7 +289,8 @@ def search(
     searcher's region (the broker policy lowers the cost and raises awareness, L2098-2179).
     Pipelines (Bathelt, Malmberg & Maskell 2004): a searching firm whose local knowledge has
     become redundant or whose market has moved away (``pipeline_need``) looks, with chance
-    ``pipeline_rate`` x need, at a random firm of another region instead. With pipelines on,
+    ``pipeline_rate`` x need x its region's ``outward`` share, at a random firm of another region
+    instead. With pipelines on,
     every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more.
     Returns the number of new ties written to ``new_*``.
     """
@@ -305,7 +315,8 @@ def search(
             need = pipeline_need(
                 i, start, nbr, region, kpos, optimal_distance, demand_then, demand, fit_width
             )
-            distant = u_pipe[i] < pipeline_rate * need
+            share = outward(region_bonding[r], region_bridging[r])
+            distant = u_pipe[i] < pipeline_rate * need * share
         ch = u_channel[i]
         if distant:
             count = region_start[r + 1] - region_start[r]

@@ -123,6 +123,12 @@ def chance_neighbour(model, firm: Firm, u1: float, u2: float) -> int | None:
     return int(pick(here, u2)) if len(here) else None
 
 
+def outward(bonding: float, bridging: float) -> float:
+    """The share of a region's search that may go outside: trust in outsiders relative to
+    insiders, at most 1 (a closed community looks outside less, L2966-2977)."""
+    return min(1.0, bridging / bonding) if bonding > 0.0 else 1.0
+
+
 def pipeline_need(model, start, nbr, firm: Firm) -> float:
     """How much a firm needs knowledge from outside its region, in [0, 1] (Bathelt, Malmberg &
     Maskell 2004): the larger of the redundancy of its local partners, i.e. how far their mean
@@ -260,6 +266,7 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
     u_pick1, u_pick2 = u_pick1.tolist(), u_pick2.tolist()
     u_pipe, u_pick3 = u_pipe.tolist(), u_pick3.tolist()
     rate = tc.pipeline_rate
+    bonding, bridging = reg.bonding.tolist(), reg.bridging.tolist()
     unis = universities(m)
     firms = live_firms(m)
     degree = {f.slot: int(start[f.slot + 1] - start[f.slot]) for f in firms}
@@ -273,7 +280,9 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
         cost = tc.tie_cost * cost_factor[r]
         if degree[s] >= tc.max_degree or firm.cash < cost:
             continue
-        distant = rate > 0.0 and u_pipe[s] < rate * pipeline_need(m, start, nbr, firm)
+        distant = rate > 0.0 and u_pipe[s] < rate * pipeline_need(m, start, nbr, firm) * outward(
+            bonding[r], bridging[r]
+        )
         ch = u_channel[s]
         if distant:
             k = distant_firm(m, firm, u_pick3[s])
