@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from test_accounting import assert_firm_counts_reconcile, assert_ledger_balances
 
@@ -134,8 +134,10 @@ def _property(data) -> None:
         cfg = compose([*sized, *data.draw(instrument_overrides(cfg))])
     except ConfigError as e:  # refused up front: the message names a key
         assert "=" in str(e) or "." in str(e), str(e)
+        event("refused up front")  # counted by --hypothesis-show-statistics
         return
     check_run(cfg)
+    event("ran clean")
 
 
 def fuzz(examples: int) -> settings:
