@@ -17,7 +17,7 @@ help:
 	@echo "                then five policies against their no-policy twins (results/evaluation)"
 	@echo "make test       the default test suite (installs everything first)"
 	@echo "make test-slow  the long validation tests"
-	@echo "make test-ray   a sweep through Hydra's Ray launcher (own venv .venv-ray, loopback Ray)"
+	@echo "make test-ray   sweeps through Hydra's Ray launcher (own venv .venv-ray): local Ray, and two nodes, one killed"
 	@echo "make studies    every study in experiments/ (figures and summary.md in results/)"
 	@echo "make bench      speed of whole runs (300 to 100k firms), sub-steps, reference ratio, sweeps"
 	@echo "make bench-crn  how much noise the paired twin removes (common random numbers)"

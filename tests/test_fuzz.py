@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from test_accounting import assert_firm_counts_reconcile, assert_ledger_balances
 
@@ -134,8 +134,10 @@ def _property(data) -> None:
         cfg = compose([*sized, *data.draw(instrument_overrides(cfg))])
     except ConfigError as e:  # refused up front: the message names a key
         assert "=" in str(e) or "." in str(e), str(e)
+        event("refused up front")  # counted by --hypothesis-show-statistics
         return
     check_run(cfg)
+    event("ran clean")
 
 
 def fuzz(examples: int) -> settings:
@@ -161,3 +163,24 @@ def test_random_valid_configs_run_clean(data):
 @given(st.data())
 def test_random_valid_configs_run_clean_many(data):
     _property(data)
+
+
+# Valid configs that crashed or wrote NaN (issue 15), each fixed where it failed: the
+# initiative's per-firm arrays grow with the firms it admits; spin-off chances when no firm sells;
+# graduates fill at most the whole skill gap of a region in a quarter.
+FOUND = {
+    "initiative admits a firm born after it": "process=reengineered initiative.break_step=8 "
+    "entry.startup_rate=0.1 n_firms=150 years=20",
+    "no firm sells": "policy=fdi market.fixed_cost=10000 n_firms=100 years=10",
+    "framework at full intensity": "policy=framework policy.programmes.framework.intensity=400 "
+    "policy.programmes.framework.params.scope=all n_firms=100 years=10",
+    "more graduates than workers": "universities.count=50 universities.graduates=0.5 "
+    "n_firms=100 years=10",
+    "steep scale economies": "market.scale_economies=2 knowledge.rd_sd=0.5 n_firms=100 years=10",
+}
+
+
+@pytest.mark.parametrize("engine", ["numba", "reference"])
+@pytest.mark.parametrize("case", sorted(FOUND))
+def test_configs_found_failing_run_clean(case, engine):
+    check_run(compose([*FOUND[case].split(), f"engine={engine}", "output.write=false"]))

@@ -5,15 +5,18 @@ is allowed, no traceback, and nothing left behind in the working folder."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import pytest
 
 from clustersim import ConfigError, make_config, run
 from clustersim.cli.check import check_overrides
 from clustersim.cli.run import _checked_argv
+from clustersim.conf import iter_params
 from clustersim.model.model import ClusterModel
 
 API = {
@@ -55,6 +58,19 @@ def test_api_refuses_by_key_value_and_allowed(case, tmp_path, monkeypatch):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("where", ["output.dir", "out_dir"])
+def test_simulate_refuses_an_output_path_under_a_file_before_any_run(where, tmp_path, monkeypatch):
+    from clustersim.experiment import jobs
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken.txt").write_text("a file where a folder is asked for")
+    monkeypatch.setattr(jobs, "replicate", lambda cfg: pytest.fail("ran before the check"))
+    cfg = make_config(years=1, n_firms=5, **{"output.dir": "taken.txt/run"})
+    with pytest.raises(ConfigError, match=rf"{where}='taken.txt/run': 'taken.txt' is a file"):
+        jobs.simulate(cfg, out_dir="taken.txt/run" if where == "out_dir" else None)
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.txt"]
+
+
 def test_integral_floats_of_int_fields_run_as_ints():
     """pandas rows and JSON designs give 6.0 for 6: validation makes it an int the model runs."""
     np = pytest.importorskip("numpy")
@@ -90,7 +106,7 @@ RUNNER = textwrap.dedent(
     from clustersim.cli import evaluate, run
 
     results = []
-    for prog, argv in json.loads(sys.argv[1]):
+    for prog, argv in json.loads(sys.stdin.read()):
         GlobalHydra.instance().clear()
         before = set(Path(".").rglob("*"))
         err = io.StringIO()
@@ -149,6 +165,16 @@ CLI = {
     "ev jobs 0": (["-j", "0"], ["--jobs=0", "allowed: an integer >= 1"]),
     "ev out is a file": (["--out", "taken.txt"], ["--out='taken.txt'", "existing file; allowed"]),
     "ev out under a file": (["--out", "taken.txt/ev"], ["--out='taken.txt/ev'", "is a file"]),
+    "run dir is a file": (["hydra.run.dir=taken.txt"], ["hydra.run.dir='taken.txt'", "allowed"]),
+    "run dir under a file": (["hydra.run.dir=taken.txt/r"], ["'taken.txt' is a file; allowed"]),
+    "sweep dir is a file": (
+        ["-m", "seed=0,1", "hydra.sweep.dir=taken.txt"],
+        ["hydra.sweep.dir='taken.txt'", "an existing file; allowed"],
+    ),
+    "sweep dir under a file": (
+        ["-m", "seed=0,1", "hydra.sweep.dir=taken.txt/s"],
+        ["hydra.sweep.dir='taken.txt/s'", "'taken.txt' is a file; allowed"],
+    ),
 }
 
 
@@ -166,7 +192,8 @@ def cli_results(tmp_path_factory):
     (cwd / "taken.txt").write_text("a file where a folder is asked for")
     cases = [_prog_argv(case) for case in CLI]
     proc = subprocess.run(
-        [sys.executable, "-c", RUNNER, json.dumps(cases)],
+        [sys.executable, "-c", RUNNER],
+        input=json.dumps(cases),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -200,4 +227,138 @@ def test_multirun_refuses_a_bad_job_before_any_runs(tmp_path):
     assert "job 1 of 3 (world.focal_region=5)" in proc.stderr
     assert "allowed: int in [0, 3]" in proc.stderr and "Traceback" not in proc.stderr
     assert "sweep jobs" not in proc.stderr  # no progress bar: nothing was launched
+    assert not any(tmp_path.iterdir())
+
+
+# ---------------------------------------------------------------- every parameter, every way
+def _bad_values(default: Any, meta: dict) -> list[Any]:
+    """Values a parameter must refuse, by its kind: each side of its range, a fraction for an
+    int, NaN and infinities for a float, text, a flag for a number, a number for text."""
+    lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
+    if isinstance(default, bool):
+        return [2, "yes", 0.5]
+    if choices:
+        return ["nope", 3]
+    if isinstance(default, str):
+        return [5]
+    if isinstance(default, list):
+        return [[lo - 1], [hi + 1], ["x"], 5]
+    if isinstance(default, dict):
+        return [5]
+    if isinstance(default, int):
+        return [lo - 1, hi + 1, lo + 0.5, "abc", True]
+    return [lo - 1, hi + 1, math.nan, math.inf, -math.inf, "abc", True]
+
+
+def _typo(key: str) -> tuple[str, str]:
+    """``key`` with the middle letter of its last part dropped, and that part."""
+    *head, name = key.split(".")
+    i = len(name) // 2
+    return ".".join([*head, name[:i] + name[i + 1 :]]), name
+
+
+def _bad_inputs() -> list[tuple[str, Any, list[str]]]:
+    """(dotted key, bad value, what its refusal must say) for every parameter of the schema:
+    its key and value (an item of a list by index) and what is allowed; a typo of every key
+    with the closest valid key suggested."""
+    cases = []
+    for key, default, field in iter_params():
+        for value in _bad_values(default, field.metadata):
+            named = (
+                f"{key}[0]={value[0]!r}"
+                if isinstance(value, list) and isinstance(default, list)
+                else f"{key}={value!r}"
+            )
+            allowed = "true or false" if isinstance(default, bool) else "allowed: "
+            cases.append((key, value, [named, allowed]))
+        typo, name = _typo(key)
+        cases.append((typo, 1, [f"{typo}: unknown key", f"did you mean {name!r}?"]))
+    return cases
+
+
+BAD = _bad_inputs()
+
+
+def test_the_battery_covers_every_parameter():
+    keys = {key for key, _, _ in iter_params()}
+    assert keys <= {k for k, _, _ in BAD} and len(BAD) > 6 * len(keys)
+
+
+@pytest.mark.parametrize("key", sorted({k for k, _, _ in BAD}))
+def test_api_refuses_every_bad_value_of_every_key(key, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for k, value, needles in BAD:
+        if k != key:
+            continue
+        with pytest.raises(ConfigError) as err:
+            make_config(**{key: value})
+        for needle in needles:
+            assert needle in str(err.value), (value, str(err.value))
+    assert not any(tmp_path.iterdir())
+
+
+def _override(key: str, value: Any) -> str:
+    """``value`` as a command line writes it (Hydra reads it back as ``value``)."""
+
+    def text(v):
+        if isinstance(v, bool):
+            return str(v).lower()
+        if isinstance(v, list):
+            return "[" + ",".join(map(text, v)) + "]"
+        return str(v)  # nan, inf and -inf read back as floats
+
+    return f"{key}={text(value)}"
+
+
+def _battery(prog: str, inputs: list) -> list[tuple[str, list[str]]]:
+    small = ["years=1", "n_firms=5", "replications=1"]  # should a refusal ever fail to happen
+    if prog == "clustersim":
+        return [("clustersim", [_override(k, v), *small]) for k, v, _ in inputs]
+    ev = [*small[:2], "-r", "2", "--no-figure", "--policies", "broker"]
+    return [("clustersim-evaluate", [_override(k, v), *ev]) for k, v, _ in inputs]
+
+
+def _run_battery(cases, cwd) -> list[dict]:
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER],
+        input=json.dumps(cases),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def _assert_refused(cases, results) -> None:
+    """Exit code 2, the key, value and allowed values named, no traceback, nothing left; all
+    failures listed at once, so that a regression shows its extent."""
+    needles = {_override(k, v): n for k, v, n in BAD}
+    failed = []
+    for (prog, argv), res in zip(cases, results, strict=True):
+        err = res["stderr"]
+        ok = (
+            res["code"] == 2
+            and "Traceback" not in err
+            and "HYDRA_FULL_ERROR" not in err
+            and all(n in err for n in needles[argv[0]])
+            and not res["left"]
+        )
+        if not ok:
+            failed.append((prog, argv[0], res["code"], err[-300:], res["left"][:3]))
+    assert not failed, f"{len(failed)} of {len(cases)} refusals wrong: {failed[:10]}"
+
+
+# Both commands check overrides with cli.check.check_overrides: the default suite sends every
+# bad input through one of them, alternately (one process, ~10 s), the slow suite through both.
+@pytest.mark.parametrize(
+    "both", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["alternately", "both"]
+)
+def test_command_lines_refuse_every_bad_value_of_every_key(both, tmp_path):
+    if both:
+        cases = _battery("clustersim", BAD) + _battery("clustersim-evaluate", BAD)
+    else:
+        cases = _battery("clustersim", BAD[::2]) + _battery("clustersim-evaluate", BAD[1::2])
+    _assert_refused(cases, _run_battery(cases, tmp_path))
     assert not any(tmp_path.iterdir())

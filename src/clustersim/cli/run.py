@@ -97,8 +97,8 @@ def _task(cfg) -> None:
 def main() -> None:
     import hydra
 
+    sys.argv[1:] = _checked_argv(sys.argv[1:])  # first: a refusal needs no schema in Hydra
     register_configs()
-    sys.argv[1:] = _checked_argv(sys.argv[1:])
     app = hydra.main(version_base="1.3", config_path=config_dir(), config_name="config")(_task)
     app()
 

@@ -20,7 +20,8 @@ import yaml
 
 from clustersim.analysis.stats import fmt
 from clustersim.cli.compose import compose
-from clustersim.conf import make_config
+from clustersim.conf import ConfigError, make_config
+from clustersim.observe.recording import check_folder
 
 
 def _deep_merge(a: dict, b: dict) -> dict:
@@ -120,6 +121,10 @@ def load(name: str, argv: list[str] | None = None, here: Path | None = None) -> 
     if args.replications:
         design["replications"] = args.replications
     out = Path(args.out or Path("results") / name)
+    try:  # before the first run, not after the last
+        check_folder(out, "--out")
+    except ConfigError as err:
+        parser.error(str(err))
     return Study(name, design, out, args.jobs, args.smoke, list(args.set))
 
 

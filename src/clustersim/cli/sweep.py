@@ -24,6 +24,7 @@ from clustersim.cli.run import refuse
 from clustersim.conf import Config, ConfigError, coerce
 from clustersim.conf.merge import configure
 from clustersim.experiment.sweep import warm_numba_cache
+from clustersim.observe.recording import check_folder
 
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 
@@ -123,6 +124,7 @@ class CheckCallback(Callback):
 
         try:
             coerce(_task_part(config))  # resolves interpolations, which may fail too
+            _check_output(config, "run")
         except OmegaConfBaseException as err:
             refuse(ConfigError(hydra_reason(err)))
         except ConfigError as err:
@@ -131,8 +133,18 @@ class CheckCallback(Callback):
     def on_multirun_start(self, config, **kwargs) -> None:
         try:
             check_jobs(config)
+            _check_output(config, "sweep")
         except ConfigError as err:
             refuse(err)
+
+
+def _check_output(config, mode: str) -> None:
+    """Refuse ``hydra.<mode>.dir`` if results cannot be written there (a file, a path under a
+    file, a folder not writable), before Hydra makes it and the runs start."""
+    from hydra.core.hydra_config import HydraConfig
+
+    HydraConfig.instance().set_config(config)  # for ${hydra:...} in the folder's name
+    check_folder(str(config.hydra[mode].dir), f"hydra.{mode}.dir")
 
 
 class Progress:

@@ -177,19 +177,26 @@ def validate(cfg, prefix: str = "", cross_fields: bool = True) -> None:
                 raise ConfigError(f"{key}={value!r}: must be a {tp.__name__} section")
             validate(value, key + ".")
         elif getattr(tp, "__origin__", None) is list:
-            if not isinstance(value, list):
-                raise ConfigError(f"{key}={value!r}: must be a list")
             (item_tp,) = tp.__args__
+            if not isinstance(value, list):
+                meta = f.metadata
+                allowed = _allowed_text(item_tp, meta.get("lo"), meta.get("hi"), None)
+                raise ConfigError(f"{key}={value!r}: must be a list; allowed: a list of {allowed}")
             items = [_check_value(f"{key}[{i}]", v, f, item_tp) for i, v in enumerate(value)]
             if any(a is not b for a, b in zip(items, value, strict=True)):
                 setattr(cfg, f.name, items)
         elif getattr(tp, "__origin__", None) is dict:
+            item = tp.__args__[1].__name__ if _dict_of_sections(tp) else None
             if not isinstance(value, dict):
-                raise ConfigError(f"{key}={value!r}: must be a mapping")
+                of = f"names to {item} sections" if item else "keys to values"
+                raise ConfigError(f"{key}={value!r}: must be a mapping; allowed: {of}")
             if _dict_of_sections(tp):
                 for k, section in value.items():
                     if not isinstance(section, tp.__args__[1]):
-                        raise ConfigError(f"{key}.{k}={section!r}: must be a section")
+                        raise ConfigError(
+                            f"{key}.{k}={section!r}: must be a section; allowed: a mapping of "
+                            f"{item} keys"
+                        )
                     validate(section, f"{key}.{k}.")
         else:
             checked = _check_value(key, value, f, tp)

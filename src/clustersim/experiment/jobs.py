@@ -14,7 +14,7 @@ from clustersim.conf import Config, coerce, to_dict
 from clustersim.experiment.run import RunResult, run
 from clustersim.observe.indicators import concentration
 from clustersim.observe.lifecycle import stage_summary
-from clustersim.observe.recording import write_json, write_parquet
+from clustersim.observe.recording import check_folder, write_json, write_parquet
 
 
 def replicate(cfg: Config, replications: int | None = None) -> list[RunResult]:
@@ -79,6 +79,8 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
     """Run, write and summarise a scenario's replications; returns the combined time series."""
     cfg = coerce(config)
     out = Path(out_dir or cfg.output.dir)
+    if cfg.output.write:  # a folder that cannot be written is refused before the runs
+        check_folder(out, "out_dir" if out_dir else "output.dir")
     t0 = time.perf_counter()
     results = replicate(cfg)
     ts = pd.concat([r.timeseries for r in results], ignore_index=True)

@@ -26,6 +26,7 @@ import pandas as pd
 from clustersim.analysis.outcomes import OUTCOMES, check_outcomes
 from clustersim.conf import ConfigError, iter_params, make_config
 from clustersim.experiment.batch import outcomes_of, run_many
+from clustersim.observe.recording import check_folder
 
 METHODS = ("sobol", "morris")
 
@@ -275,7 +276,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         factors = [parse_factor(p) for p in args.param]
         base = _parse_set(args.set)
-        make_config(base)  # refuse a bad fixed value before any run
+        make_config(base)  # refuse a bad fixed value, or output folder, before any run
+        check_folder(args.out, "--out")
         indices = sensitivity(
             args.method,
             factors,

@@ -133,6 +133,7 @@ class ClusterInitiative(mesa.Agent):
             self._leave(model, self.members(model))
 
     def _join(self, model, slots: np.ndarray) -> None:
+        self._fit(model)  # firms born since the last look may join
         self.member_uid[slots] = model.firms.uid[slots]
         self.ret[slots] = self.gross[slots] = 0.0
         self.bad[slots] = 0

@@ -33,12 +33,14 @@ def build(model) -> UniversityArrays:
 
 def update(model) -> None:
     """Universities grow their knowledge, up to the technology frontier, and their graduates
-    raise regional skill, which decays back toward its base (L941-951). No random numbers."""
+    raise regional skill, which decays back toward its base (L941-951). Graduates fill at most
+    the whole skill gap in a quarter (many universities in one region cannot train more than
+    its pool: skill is a share and stays at most 1). No random numbers."""
     uni, ucfg, reg = model.universities, model.cfg.universities, model.regions
     uni.kstock = np.minimum(
         uni.kstock * (1.0 + ucfg.growth), np.maximum(uni.kstock, model.frontier)
     )
-    grads = np.bincount(uni.region, ucfg.graduates * uni.openness, minlength=reg.n)
+    grads = np.minimum(np.bincount(uni.region, ucfg.graduates * uni.openness, minlength=reg.n), 1.0)
     reg.skill += grads * (1.0 - reg.skill) - model.cfg.world.skill_decay * (
         reg.skill - reg.base_skill
     )

@@ -88,7 +88,8 @@ class Broker(Instrument):
         n = int(self.carry)
         self.carry -= n
         if self.p.unit_cost > 0:
-            n = min(n, int(self.budget_left() // self.p.unit_cost))
+            affordable = self.budget_left() // self.p.unit_cost  # inf for a tiny unit cost
+            n = min(n, int(affordable)) if affordable < n else n
         if n > 0:
             self._introduce(model, n)
 

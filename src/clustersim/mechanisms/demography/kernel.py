@@ -10,12 +10,14 @@ def spinoff_parents(
 ):
     """Profitable firms spawn spin-off candidates, the more often the larger their sales relative
     to the average firm (capped at 10x): successful firms breed more spin-offs (L1532-1550,
-    L3752-3759; Klepper 2007). Returns how many parents were written to ``out``."""
+    L3752-3759; Klepper 2007). When no firm sells (a profit from subsidies alone), each is the
+    average firm. Returns how many parents were written to ``out``."""
     k = 0
     for i in range(alive.shape[0]):
         if not alive[i] or profit[i] <= 0.0:
             continue
-        if u_spin[i] < spinoff_rate * min(10.0, (sales[i] / mean_sales) ** success_elasticity):
+        relative = sales[i] / mean_sales if mean_sales > 0.0 else 1.0
+        if u_spin[i] < spinoff_rate * min(10.0, relative**success_elasticity):
             out[k] = i
             k += 1
     return k

@@ -9,8 +9,10 @@ from clustersim.mechanisms.common.reference import live_firms
 
 def spinoff_chance(sales: float, mean_sales: float, rate: float, elasticity: float) -> float:
     """Successful firms breed more spin-offs: the chance grows with sales relative to the average
-    firm, capped at 10x (L1532-1550, L3752-3759; Klepper 2007)."""
-    return rate * min(10.0, (sales / mean_sales) ** elasticity)
+    firm, capped at 10x (L1532-1550, L3752-3759; Klepper 2007). When no firm sells (a
+    profit from subsidies alone), each is the average firm."""
+    relative = sales / mean_sales if mean_sales > 0.0 else 1.0
+    return rate * min(10.0, relative**elasticity)
 
 
 def insolvent(firm) -> bool:
