@@ -115,8 +115,8 @@ class TrustConfig:
         "demand fit since a year ago caused by the market's move), times the share of its "
         "region's search that may go outside (bridging / bonding trust, at most 1: a closed "
         "community looks outside less). 1: the chance equals need x share, with no friction "
-        "beyond the tie's value and cost; 0 (the default until the W4 "
-        "and P4 trade-off in docs/validation.md is settled) switches pipelines off, with "
+        "beyond the tie's value and cost; 0 (the default until the P4 "
+        "trade-off in docs/validation.md is settled) switches pipelines off, with "
         "their premium and upkeep: the model before pipelines",
         0,
         1,
