@@ -31,17 +31,25 @@ def distance(x, y):
 
 
 @njit(cache=True)
+def weighted_positions(n_reg, live, region, emp, kpos):
+    """Per region: its live firms' employment and their employment-weighted position sums,
+    added in slot order."""
+    wsum = np.zeros(n_reg)
+    wpos = np.zeros((n_reg, kpos.shape[1]))
+    for s in live:
+        r = region[s]
+        wsum[r] += emp[s]
+        for d in range(kpos.shape[1]):
+            wpos[r, d] += emp[s] * kpos[s, d]
+    return wsum, wpos
+
+
+@njit(cache=True)
 def cores(n_reg, live, region, emp, kpos, demand):
     """Employment-weighted core of every region (the demand position where a region employs
     no one) and each live firm's distance from its region's core."""
     dims = kpos.shape[1]
-    wsum = np.zeros(n_reg)
-    wpos = np.zeros((n_reg, dims))
-    for s in live:
-        r = region[s]
-        wsum[r] += emp[s]
-        for d in range(dims):
-            wpos[r, d] += emp[s] * kpos[s, d]
+    wsum, wpos = weighted_positions(n_reg, live, region, emp, kpos)
     core = np.empty((n_reg, dims))
     for r in range(n_reg):
         for d in range(dims):
@@ -88,13 +96,7 @@ def spread(n_reg, live, region, emp, kpos, demand):
     technology space (Menzel & Fornahl 2010's heterogeneity; the centre of a region without
     employment is the origin) and from world demand."""
     dims = kpos.shape[1]
-    wsum = np.zeros(n_reg)
-    wpos = np.zeros((n_reg, dims))
-    for s in live:
-        r = region[s]
-        wsum[r] += emp[s]
-        for d in range(dims):
-            wpos[r, d] += emp[s] * kpos[s, d]
+    wsum, wpos = weighted_positions(n_reg, live, region, emp, kpos)
     for r in range(n_reg):
         wsum[r] = max(wsum[r], 1e-12)
         for d in range(dims):

@@ -152,24 +152,16 @@ def differences(c: Comparison) -> pd.DataFrame:
     return out
 
 
-def fmt_value(measure: str, x: float) -> str:
+def fmt_measure(measure: str, x: float, diff: bool = False) -> str:
+    """A measure's value (or, with ``diff``, a signed difference; local knowledge in %)."""
     if x is None or x != x:
         return "n/a"
+    sign = "+" if diff else ""
     if measure == "tie_density":
-        return f"{x:.3f}"
+        return f"{x:{sign}.3f}"
     if measure == "local_knowledge":
-        return f"{x:.2f}"
-    return f"{x:,.0f}"
-
-
-def fmt_diff(measure: str, x: float) -> str:
-    if x is None or x != x:
-        return "n/a"
-    if measure == "tie_density":
-        return f"{x:+.3f}"
-    if measure == "local_knowledge":
-        return f"{100 * x:+.1f} %"
-    return f"{x:+,.0f}"
+        return f"{100 * x:+.1f} %" if diff else f"{x:.2f}"
+    return f"{x:{sign},.0f}"
 
 
 def year_label(year: float) -> str:
@@ -211,8 +203,8 @@ def summary_lines(c: Comparison) -> list[tuple[str, str]]:
             out.append(
                 (
                     f"cs-cmp-{k} cs-cmp-{k}-y{tag}",
-                    f"{label} ({unit}): with policy {fmt_value(k, a)}, without (twin) "
-                    f"{fmt_value(k, b)}, difference {fmt_diff(k, diff)}",
+                    f"{label} ({unit}): with policy {fmt_measure(k, a)}, without (twin) "
+                    f"{fmt_measure(k, b)}, difference {fmt_measure(k, diff, diff=True)}",
                 )
             )
         out.append((f"cs-cmp-spend cs-cmp-spend-y{tag}", spend_line(c, year)))
@@ -224,8 +216,9 @@ def summary_lines(c: Comparison) -> list[tuple[str, str]]:
                     (
                         f"cs-cmp-seeds cs-cmp-seeds-{k}-y{tag}",
                         f"Over seeds {seeds[0]}-{seeds[-1]} at year {y}: "
-                        f"{MEASURES[k][0].lower()} difference {fmt_diff(k, x.mean())} on "
-                        f"average (sd {fmt_value(k, x.std(ddof=1))}; positive in "
+                        f"{MEASURES[k][0].lower()} difference "
+                        f"{fmt_measure(k, x.mean(), diff=True)} on "
+                        f"average (sd {fmt_measure(k, x.std(ddof=1))}; positive in "
                         f"{int((x > 0).sum())} of {len(x)})",
                     )
                 )
@@ -242,8 +235,8 @@ def seed_table(c: Comparison, year: float) -> pd.DataFrame:
     for k, (label, _) in MEASURES.items():
         if k == "firms":
             continue
-        cols[f"{label}: policy"] = [fmt_value(k, x) for x in s[f"{k}_policy"]]
-        cols[f"{label}: twin"] = [fmt_value(k, x) for x in s[f"{k}_twin"]]
-        cols[f"{label}: difference"] = [fmt_diff(k, x) for x in d[k]]
+        cols[f"{label}: policy"] = [fmt_measure(k, x) for x in s[f"{k}_policy"]]
+        cols[f"{label}: twin"] = [fmt_measure(k, x) for x in s[f"{k}_twin"]]
+        cols[f"{label}: difference"] = [fmt_measure(k, x, diff=True) for x in d[k]]
     cols["spend"] = [f"{x:,.1f}" for x in s.spend]
     return pd.DataFrame(cols)

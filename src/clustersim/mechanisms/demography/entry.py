@@ -335,41 +335,12 @@ def draw_traits(model, uid: np.ndarray):
     return rd, opportunism, openness, z[:, 1]
 
 
-def place_firm(
-    model,
-    uid,
-    x,
-    y,
-    region,
-    kstock,
-    kpos,
-    emp,
-    origin,
-    parent_slot,
-    rd,
-    opportunism,
-    openness,
-    cash,
-    is_mne=False,
-    counted=True,
-    appeal=0.0,
-) -> int:
+def place_firm(model, uid, x, y, region, kstock, kpos, emp, origin, parent_slot, *rest, **options):
     """Put one new firm (and its agent) into a free slot; returns the slot. The one way in for
-    hooks (an MNE affiliate, say): :func:`place_firms` for a single firm."""
+    hooks (an MNE affiliate, say): :func:`place_firms` for a single firm (the same arguments,
+    ``rest`` being its traits and cash, ``options`` the keywords)."""
     one = [np.atleast_1d(v) for v in (uid, x, y, region, kstock, emp, origin, parent_slot)]
-    slots = place_firms(
-        model,
-        *one[:5],
-        np.reshape(kpos, (1, -1)),
-        *one[5:],
-        rd,
-        opportunism,
-        openness,
-        cash,
-        is_mne=is_mne,
-        counted=counted,
-        appeal=appeal,
-    )
+    slots = place_firms(model, *one[:5], np.reshape(kpos, (1, -1)), *one[5:], *rest, **options)
     return int(slots[0])
 
 
