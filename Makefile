@@ -10,7 +10,7 @@ PYTHON_BIN ?= $(shell \
 	    && { command -v $$p 2>/dev/null || echo $$p; break; }; \
 	done)
 
-.PHONY: run test test-slow test-ray studies test-browser bench bench-crn lint app assets browser-deps docs clean help
+.PHONY: run test test-slow test-ray studies test-browser bench bench-crn lint app assets chromium browser-deps docs worksheets clean help
 
 help:
 	@echo "make run        default scenario: simulate, summarise, write results/ and figures;"
@@ -24,6 +24,7 @@ help:
 	@echo "make app        the teaching app in the browser (EXERCISE=lock_in: an exercise)"
 	@echo "make lint       ruff"
 	@echo "make docs       the documentation site (docs/ and the docstrings) into site/, strict"
+	@echo "make worksheets the teaching worksheets as PDFs in results/worksheets/ (headless Chromium)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_BIN)" ]; then \
@@ -73,11 +74,13 @@ ASSETS := .cache/solara-assets
 assets: $(STAMP)
 	@$(PY) -m clustersim.viz.assets $(ASSETS)
 
-# Headless Chromium for the browser test, installed with apt only when it is missing.
-browser-deps: assets
+# Headless Chromium (browser tests, worksheet PDFs), installed with apt only when it is missing.
+chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
+
+browser-deps: assets chromium
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_engines.py --figure docs/figures/bench.png
@@ -89,6 +92,10 @@ bench-crn: $(STAMP)
 # MkDocs with mkdocstrings; --strict: a warning (a broken docstring, a missing page) fails it.
 docs: $(STAMP)
 	$(PY) -m mkdocs build --strict
+
+# The teaching worksheets (docs/teaching/) as PDFs for printing, from the built site.
+worksheets: docs chromium
+	$(PY) -m clustersim.viz.worksheets --site site --out results/worksheets
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks experiments

@@ -17,27 +17,12 @@ def small_config():
     return make_config(n_firms=80, years=10, replications=1, **{"output.figures": False})
 
 
-# Headless Chromium as the project's browser notes launch it (Debian's chromium, no sandbox).
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--disable-default-apps",
-]
-
-
 @pytest.fixture(scope="module")
 def chromium():
     """A headless Chromium driven by Playwright; skipped where chromium is not installed."""
     import shutil
+
+    from clustersim.viz.worksheets import CHROMIUM_FLAGS
 
     exe = shutil.which("chromium")
     if exe is None:

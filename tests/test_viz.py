@@ -411,6 +411,19 @@ def test_policy_twin_matches_a_run_without_policy_and_shares_its_past(config_dir
     assert again.frame().equals(m.frame())
 
 
+def test_the_comparison_needs_a_policy(config_dir):
+    """No policy preset and no policy change: the page says so instead of comparing a run with
+    itself; a policy switched on (even queued) or a policy preset makes it comparable."""
+    m = AppModel(**SMALL, exercise="crowding")
+    m.request_shock()
+    m.step()
+    assert not comparison.has_policy(m)
+    m.request_switch("broker", True)
+    assert comparison.has_policy(m)
+    assert comparison.has_policy(AppModel(**SMALL, preset_policy="broker"))
+    assert not comparison.has_policy(AppModel(**SMALL, preset_policy="none"))
+
+
 def test_policy_interventions_are_told_apart():
     assert comparison.is_policy(Intervention(3, "policy.programmes"))
     assert comparison.is_policy(Intervention(3, "policy.regional.budget"))

@@ -135,7 +135,7 @@ def Readouts(model: AppModel, tick: int):
         ("cs-density", f"Tie density {_fmt(r.tie_density, 3)}"),
         ("cs-innovations", f"Innovations (last year) {r.innovations_year}"),
         ("cs-heterogeneity", f"Knowledge heterogeneity {_fmt(r.heterogeneity, 3)}"),
-        ("cs-external", f"External-tie share {_fmt(r.external_share)}"),
+        ("cs-external", f"External-tie share {_fmt(r.external_share, 3)}"),
     ]
     if r.policy_spend_year is not None:
         items.append(
@@ -172,7 +172,7 @@ def Explanation(model: AppModel, tick: int):
     rules = explain.rules_in_play(ts, model.cfg.shocks.steps, model.regions.critical_mass, running)
     notes += [("Rule at work", rule) for rule in rules]
     for heading, note in notes:
-        with solara.Div(classes=["cs-note"], style={"margin-top": "6px"}):
+        with solara.Div(classes=["cs-note"], style={"margin-top": "4px", "font-size": "0.9em"}):
             solara.Text(f"{heading}: ", style={"font-weight": "bold"})
             solara.Text(f"{note.title}. {note.text} ", classes=["cs-note-text"])
             solara.Text(f"({note.source})", style={"color": "#666", "font-size": "0.85em"})
@@ -190,15 +190,10 @@ def StatusCard(model: AppModel, tick: int):
             solara.Text(
                 f"Exercise: {title} (worksheet docs/teaching/{model.setup.exercise}.md)",
                 classes=["cs-exercise"],
-                style={"font-style": "italic", "display": "block"},
+                style={"font-style": "italic", "display": "block", "font-size": "0.85em"},
             )
         Readouts(model, tick)
         Explanation(model, tick)
-        owner, text = message.value
-        if text and owner == id(model):  # messages about an older model are dropped
-            solara.Text(
-                text, classes=["cs-message"], style={"color": "#b35900", "display": "block"}
-            )
 
 
 @solara.component
@@ -236,8 +231,18 @@ def _table_html(df) -> str:
 
 
 @solara.component
-def CompareTab(model: AppModel):
-    """The same seed with and without the chosen policy, at the comparison's years."""
+def CompareTab(model: AppModel, tick: int):
+    """The same seed with and without the chosen policy, at the comparison's years; a plain
+    message instead when no policy is set (the twin would be the same run)."""
+    if not comparison.has_policy(model):
+        solara.Info(
+            "There is no policy to compare: this set-up has no policy instrument, so the run "
+            "and its no-policy twin are the same and every difference would be zero. Switch an "
+            "instrument on under Intervene (or choose a policy preset and press Reset), then "
+            "come back here.",
+            classes=["cs-no-policy"],
+        )
+        return
     result = run_comparison.value if run_comparison.finished else None
     years = ", ".join(f"{y:g}" for y in comparison.report_years(model.cfg.years))
     solara.Text(
@@ -384,6 +389,11 @@ def TimeCard(model: AppModel, tick: int, redraw, reset, player: Player):
             classes=["cs-time"],
             style={"font-weight": "bold", "display": "block"},
         )
+        owner, text = message.value
+        if text and owner == id(model):  # messages about an older model are dropped
+            solara.Text(
+                text, classes=["cs-message"], style={"color": "#b35900", "display": "block"}
+            )
         pauses = presets.checkpoints(model.setup.exercise)
         if pauses:
             solara.Text(
@@ -582,4 +592,4 @@ def Page():
         with solara.lab.Tab("Watch the cluster"):
             WatchTab(model, tick)
         with solara.lab.Tab("Compare with the no-policy twin"):
-            CompareTab(model)
+            CompareTab(model, tick)

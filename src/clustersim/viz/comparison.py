@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from clustersim.conf import STEPS_PER_YEAR
+from clustersim.institutions.policies.mix import effective_programmes
 from clustersim.viz import presets
 from clustersim.viz.live import (
     AppModel,
@@ -47,6 +48,13 @@ SPEND_UNIT = "cash units (1 = a worker's base wage for a quarter)"
 
 def is_policy(iv: Intervention) -> bool:
     return iv.key == POLICY_KEY or iv.key.startswith(POLICY_KEY + ".")
+
+
+def has_policy(model: AppModel) -> bool:
+    """Whether a twin differs from the run at all: a programme from the policy preset, or a
+    policy change among the interventions (queued ones included)."""
+    changes = [*model.interventions, *model._pending]
+    return bool(effective_programmes(model.cfg.policy)) or any(map(is_policy, changes))
 
 
 def twin_setup(setup: Setup) -> Setup:

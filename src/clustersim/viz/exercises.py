@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clustersim.viz import comparison
-from clustersim.viz.live import AppModel
+from clustersim.conf import STEPS_PER_YEAR
+from clustersim.viz import comparison, presets
+from clustersim.viz.live import AppModel, readout
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,13 @@ def shock_response(model: AppModel) -> dict:
     """How the focal cluster takes the exercise's technology shock: employment just before it,
     the lowest point after it (relative to before) and when, employment five years on and at
     the end; five years on, the share of employment in firms founded after the shock and the mean
-    distance to demand in technology space of those newcomers and of the incumbents."""
+    distance to demand in technology space of those newcomers and of the incumbents; and the
+    numbers the status card shows at each of the exercise's checkpoints
+    (:func:`checkpoint_readouts`)."""
     nan = float("nan")
     shock = model.cfg.shocks.steps[0]
-    model.run(shock - model.t)
-    model.run(20)
+    later = shock + 5 * STEPS_PER_YEAR
+    seen = checkpoint_readouts(model, until=later)
     fa = model.firms
     live = fa.live
     focal = fa.region[live] == model.focal
@@ -47,7 +50,7 @@ def shock_response(model: AppModel) -> dict:
     new = fa.born[live] >= shock
     newcomers = emp[focal & new].sum() / max(emp[focal].sum(), 1e-12)
     dist = np.sqrt(((fa.kpos[live] - model.demand) ** 2).sum(axis=1))
-    model.run(model.cfg.steps - model.t)
+    seen |= checkpoint_readouts(model, until=model.cfg.steps)
     ts = model.frame()
     f = ts[ts["region"] == model.focal].set_index("step")
     pre = float(f["employment"].loc[shock - 3 : shock].mean())
@@ -56,14 +59,34 @@ def shock_response(model: AppModel) -> dict:
         "pre_employment": pre,
         "trough": float(after.min()) / pre,
         "quarters_to_trough": int(after.idxmin()) - shock,
-        "after_5y": float(after.loc[shock + 20]) / pre,
+        "after_5y": float(after.loc[later]) / pre,
         "at_end": float(after.iloc[-1]) / pre,
         "newcomer_share_5y": float(newcomers),
         "newcomer_distance_5y": float(dist[focal & new].mean()) if (focal & new).any() else nan,
         "incumbent_distance_5y": float(dist[focal & ~new].mean()) if (focal & ~new).any() else nan,
         "heterogeneity_before": float(f["knowledge_heterogeneity"].loc[shock]),
         "external_share_before": float(f["external_tie_share"].loc[shock]),
+        **seen,
     }
+
+
+# What a worksheet asks students to note from the status card at a checkpoint (Readout fields).
+READ_AT_CHECKPOINTS = ("employment", "heterogeneity", "external_share")
+
+
+def checkpoint_readouts(model: AppModel, until: int) -> dict:
+    """Run ``model`` to step ``until``, stopping at each of its exercise's checkpoints on the
+    way to read the status card's numbers (:func:`clustersim.viz.live.readout`):
+    ``<field>_y<year>`` for each field of :data:`READ_AT_CHECKPOINTS`."""
+    out = {}
+    for year in presets.checkpoints(model.setup.exercise):
+        step = round(year * STEPS_PER_YEAR)
+        if model.t < step <= until:
+            model.run(step - model.t)
+            r = readout(model)
+            out |= {f"{k}_y{year:g}": float(getattr(r, k)) for k in READ_AT_CHECKPOINTS}
+    model.run(until - model.t)
+    return out
 
 
 def policy_effect(model: AppModel) -> dict:
@@ -140,6 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     df = measure(args.exercise, args.seeds)
     print(f"{args.exercise}: mean ± sd over seeds 0-{args.seeds - 1}")
     print(summary(df).to_string())
+    first_seed = df[df.seed == 0].set_index("run").drop(columns="seed")
+    print("seed 0 (the app's default), what the app shows for it:")
+    print(first_seed.T.round(4).to_string())
     first, *others = list(CONTRASTS[args.exercise].runs)
     a = df[df.run == first].set_index("seed").drop(columns="run")
     for other in others:
