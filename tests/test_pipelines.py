@@ -82,6 +82,32 @@ def test_redundant_local_knowledge_raises_the_chance_of_a_distant_tie(midrun, en
 
 
 @pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
+def test_a_closed_community_looks_outside_less(midrun, engine):
+    """Openness is a property of the region: with every local partner redundant, the focal
+    region's firms look outside in proportion to their trust in outsiders relative to insiders
+    (bridging / bonding: 0.35 / 0.55 by default, 0.1 / 0.8 in a closed community)."""
+    model, state = midrun
+    f, reg, focal = model.firms, model.regions, model.focal
+    members = f.live[f.region[f.live] == focal]
+    then, trust = model.demand_past[0], (reg.bonding[focal], reg.bridging[focal])
+    model.demand_past[0] = model.demand.copy()
+    counts = {}
+    for case, (bonding, bridging) in {"open": trust, "closed": (0.8, 0.1)}.items():
+        reg.bonding[focal], reg.bridging[focal] = bonding, bridging
+        far = 0
+        for seed in range(5):
+            _reset(model, state, tie_value=1e4, pipeline_rate=1.0)
+            f.kpos[members] = f.kpos[members].mean(axis=0)
+            (a, b, kind, _), _ = _search(model, engine, seed)
+            far += int((_distant(model, a, b, kind) & (f.region[a] == focal)).sum())
+        counts[case] = far
+    reg.bonding[focal], reg.bridging[focal] = trust
+    model.demand_past[0] = then
+    _reset(model, state, tie_value=1.0)
+    assert counts["closed"] < 0.5 * counts["open"], counts
+
+
+@pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
 def test_a_market_shift_raises_the_chance_of_a_distant_tie(midrun, engine):
     """A year ago demand sat on the firms' mean technology; now it has moved two niche widths
     away (a market shift: the fit of firms near the centre falls) or not at all."""
@@ -109,14 +135,17 @@ def test_distant_ties_cost_more_to_form(midrun, engine):
     """Each searcher pays tie_cost for a local tie and (1 + pipeline_premium) tie_cost for an
     extra-regional one (regional cost factors are 1 here)."""
     model, state = midrun
-    _reset(model, state, tie_value=1e4, pipeline_rate=1.0, pipeline_premium=1.0)
     f, tc = model.firms, model.cfg.trust
-    (a, b, kind, _), before = _search(model, engine, 1)
-    far = _distant(model, a, b, kind)
-    assert far.sum() > 0 and (~far).sum() > 0
-    paid = before[a] - f.cash[a]
-    np.testing.assert_allclose(paid[~far], tc.tie_cost, rtol=1e-12)
-    np.testing.assert_allclose(paid[far], 2.0 * tc.tie_cost, rtol=1e-12)
+    local = distant = 0
+    for seed in range(5):
+        _reset(model, state, tie_value=1e4, pipeline_rate=1.0, pipeline_premium=1.0)
+        (a, b, kind, _), before = _search(model, engine, seed)
+        far = _distant(model, a, b, kind)
+        paid = before[a] - f.cash[a]
+        np.testing.assert_allclose(paid[~far], tc.tie_cost, rtol=1e-12)
+        np.testing.assert_allclose(paid[far], 2.0 * tc.tie_cost, rtol=1e-12)
+        local, distant = local + (~far).sum(), distant + far.sum()
+    assert distant > 0 and local > 0, (distant, local)
     _reset(model, state, tie_value=1.0)
 
 
@@ -172,11 +201,14 @@ def test_rate_zero_reproduces_the_model_before_pipelines(case):
 
 
 def test_pipelines_raise_the_external_share():
-    """Same seed, pipelines off and on: the focal region's ties leave it more often."""
-    shares = []
-    for rate in (0.0, 1.0):
-        res = run(make_config(seed=1, n_firms=80, years=10, **{"trust.pipeline_rate": rate}))
-        ts = res.timeseries
-        last = ts[(ts.step == ts.step.max()) & ts.is_focal]
-        shares.append(float(last["external_tie_share"].iloc[0]))
-    assert shares[1] > shares[0], shares
+    """Same seeds, pipelines off and on: the leading region's ties leave it more often, in
+    every one of four default-size runs at year 20 (measured 0.17, 0.08, 0.15, 0.34 off;
+    0.26, 0.11, 0.16, 0.43 on)."""
+    shares = np.zeros((2, 4))
+    for i, rate in enumerate((0.0, 1.0)):
+        for seed in range(4):
+            cfg = make_config(seed=seed, years=20, **{"trust.pipeline_rate": rate})
+            ts = run(cfg).timeseries
+            last = ts[ts.step == ts.step.max()]
+            shares[i, seed] = last.loc[last["employment"].idxmax(), "external_tie_share"]
+    assert (shares[1] > shares[0]).all(), shares
