@@ -167,7 +167,8 @@ def test_random_valid_configs_run_clean_many(data):
 
 # Valid configs that crashed or wrote NaN (issue 15), each fixed where it failed: the
 # initiative's per-firm arrays grow with the firms it admits; spin-off chances when no firm sells;
-# graduates fill at most the whole skill gap of a region in a quarter.
+# graduates fill at most the whole skill gap of a region in a quarter; a birth without any
+# financier in the world is logged as unfunded.
 FOUND = {
     "initiative admits a firm born after it": "process=reengineered initiative.break_step=8 "
     "entry.startup_rate=0.1 n_firms=150 years=20",
@@ -177,6 +178,8 @@ FOUND = {
     "more graduates than workers": "universities.count=50 universities.graduates=0.5 "
     "n_firms=100 years=10",
     "steep scale economies": "market.scale_economies=2 knowledge.rd_sd=0.5 n_firms=100 years=10",
+    "no financier at all (the event log's funding)": "finance.banks_per_region=0 finance.vcs=0 "
+    "finance.seed_funds=0 n_firms=60 years=4",
 }
 
 

@@ -85,9 +85,8 @@ class FirmEvents:
         self.slot_uid[new] = f.uid[new]
         if len(new):
             funder = f.funder[new]
-            kind = np.where(
-                funder >= 0, model.financiers.kind[np.maximum(funder, 0)], len(FUNDING) - 1
-            )
+            kind = np.full(len(new), len(FUNDING) - 1)  # not funded: initial firms, affiliates
+            kind[funder >= 0] = model.financiers.kind[funder[funder >= 0]]
             self.rows["births"].append(
                 {
                     "step": np.full(len(new), step),
