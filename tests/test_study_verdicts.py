@@ -73,12 +73,16 @@ def test_stage_targeting_verdict(tmp_path):
 
 
 def test_packages_verdict(tmp_path):
-    """Full design's 40 replications: the package is not shown to be more than the sum of its
-    parts at either horizon (the claim's synergy is not found; at the run's end the estimate is
-    negative, ~-115 jobs, but its interval reaches zero), while each instrument alone adds jobs."""
+    """Full design's 40 replications, and not stable there: the package is never more than the
+    sum of its parts (the claim's synergy), but whether it is less while the support lasts
+    depends on the seed set (seed 0: -24.2 [-58.2, 9.8], inconclusive; seed 1: -59.6 [-116.9,
+    -2.4], against the claim), so at support end only the negative sign and the absence of
+    support for the claim are asserted. At the run's end both seed sets read inconclusive.
+    Each instrument alone adds jobs."""
     eff = run_study("packages", tmp_path, 40)
-    for when in ("support end", "run end"):
-        assert_verdict(eff, f"package - sum of singles ({when})", 0, +1)
+    row = eff.set_index("effect").loc["package - sum of singles (support end)"]
+    assert float(row["estimate [95% CI]"].split()[0]) < 0 and "supports" not in row["reading"]
+    assert_verdict(eff, "package - sum of singles (run end)", 0, +1)
     for factor in "BTD":
         assert_verdict(eff, f"main effect {factor} (support end)", +1, 0)
 
