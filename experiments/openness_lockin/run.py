@@ -36,18 +36,52 @@ def paired(runs: pd.DataFrame, column: str, by: str, a: str, b: str) -> tuple:
     return paired_diff_ci(*(s.sort_index().to_numpy() for s in (x, y)))
 
 
+def shock_step(st) -> int:
+    """The shock's step: P8's year, or 2 years before the end of a shorter (smoke) run."""
+    return min(lp.SHOCK_YEAR * 4, 4 * int(st.design["base"]["years"]) - 8)
+
+
+def measure(st, sizes=lp.SHOCK_SIZES) -> pd.DataFrame:
+    """One row per shocked run: every openness arm x diversity level x shock size, each with
+    its loss against the same seed without the shock."""
+    parts = []
+    for level, overrides in st.design["diversity"].items():
+        df = shock_response(
+            st.config(overrides), ARMS, sizes, shock_step(st), st.replications, st.jobs, True
+        )
+        parts.append(df.assign(diversity=level))
+    return pd.concat(parts, ignore_index=True)
+
+
+def effects(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per shock size, the paired effects of openness and diversity, each read by ``verdict``
+    (positive = closed, or less diverse, clusters lose more)."""
+    rows = []
+    for size, g in runs.groupby("size"):
+        for label, column, by, a, b in (
+            ("loss closed - open", "loss", "arm", "closed", "open"),
+            ("declined closed - open", "declined", "arm", "closed", "open"),
+            ("loss low - high diversity", "loss", "diversity", "low", "high"),
+        ):
+            est = paired(g.assign(declined=g["declined"].astype(float)), column, by, a, b)
+            rows.append(
+                {
+                    "shock size": size,
+                    "effect": label,
+                    "estimate [95% CI]": fmt(est, 3),
+                    "reading": verdict(est, +1),
+                    "_est": est,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def main(argv: list[str] | None = None) -> None:
     st = load(NAME, argv)
     d = st.design
     years = int(d["base"]["years"])
-    step = min(lp.SHOCK_YEAR * 4, 4 * years - 8)
-    parts = []
-    for level, overrides in d["diversity"].items():
-        df = shock_response(
-            st.config(overrides), ARMS, lp.SHOCK_SIZES, step, st.replications, st.jobs, True
-        )
-        parts.append(df.assign(diversity=level))
-    runs = pd.concat(parts, ignore_index=True)
+    step = shock_step(st)
+    runs = measure(st)
     st.write_table(runs, "runs.csv")
 
     rows = []
@@ -64,24 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     table = pd.DataFrame(rows)
 
-    effects = []
-    for size, g in runs.groupby("size"):
-        for label, column, by, a, b in (
-            ("loss closed - open", "loss", "arm", "closed", "open"),
-            ("declined closed - open", "declined", "arm", "closed", "open"),
-            ("loss low - high diversity", "loss", "diversity", "low", "high"),
-        ):
-            est = paired(g.assign(declined=g["declined"].astype(float)), column, by, a, b)
-            effects.append(
-                {
-                    "shock size": size,
-                    "effect": label,
-                    "estimate [95% CI]": fmt(est, 3),
-                    "reading": verdict(est, +1),
-                    "_est": est,
-                }
-            )
-    eff = pd.DataFrame(effects)
+    eff = effects(runs)
     st.write_table(eff.drop(columns="_est"), "effects.csv")
 
     fig, ax = plt.subplots(figsize=(7, 4.4))
