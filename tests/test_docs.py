@@ -18,18 +18,22 @@ def test_parameter_table_is_current():
     assert current == table(), "run: python -m clustersim.conf.paramdoc > docs/parameters.md"
 
 
-def test_documentation_site_builds_strictly(tmp_path):
-    """`make docs`: MkDocs over docs/ and the docstrings, every warning an error."""
+def build_site(out) -> None:
+    """`make docs` into ``out``: MkDocs over docs/ and the docstrings, every warning an error."""
     pytest.importorskip("mkdocs")
     pytest.importorskip("mkdocstrings_handlers.python")
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_documentation_site_builds_strictly(tmp_path):
+    build_site(tmp_path)
     api = (tmp_path / "api" / "experiment" / "index.html").read_text()
     assert "clustersim.experiment.evaluation.brief.write_brief" in api
     assert (tmp_path / "guide-analysts" / "index.html").is_file()

@@ -190,17 +190,8 @@ def _prog_argv(case: str) -> tuple[str, list[str]]:
 def cli_results(tmp_path_factory):
     cwd = tmp_path_factory.mktemp("refusals")
     (cwd / "taken.txt").write_text("a file where a folder is asked for")
-    cases = [_prog_argv(case) for case in CLI]
-    proc = subprocess.run(
-        [sys.executable, "-c", RUNNER],
-        input=json.dumps(cases),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return dict(zip(CLI, json.loads(proc.stdout.splitlines()[-1]), strict=True))
+    results = _run_battery([_prog_argv(case) for case in CLI], cwd)
+    return dict(zip(CLI, results, strict=True))
 
 
 @pytest.mark.parametrize("case", list(CLI))

@@ -4,12 +4,11 @@ holds the worksheet and not the site's navigation. Needs Chromium: marked browse
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
+from test_docs import build_site
 
 from clustersim.conf import ConfigError
 from clustersim.viz import presets, worksheets
@@ -20,16 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    pytest.importorskip("mkdocs")
     out = tmp_path_factory.mktemp("site")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    build_site(out)
     return out
 
 
