@@ -34,7 +34,7 @@ GOLDEN = {
     "biotech_closed": "e792a168a35d3a90",
     "default": "a8da99f201aee884",
     "fdi": "acc5e4e028f769d2",
-    "package": "138289dc14b97702",
+    "package": "8edd77d6fedd423c",
     "reengineered": "336d00d6ff9cc266",
     "reference": "118e00a6ea5dc2ca",
     "seed_finance": "0f35c7247189996c",
@@ -47,7 +47,7 @@ ADDED = ["born", "b_region"]
 
 EVENTS_GOLDEN = {
     "fdi": "d295988c0a12a425",
-    "package": "514d2e116767aeb3",
+    "package": "de202440d53e4821",
     "reference": "6e040c1f45f0355f",
 }
 

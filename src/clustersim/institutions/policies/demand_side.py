@@ -56,12 +56,13 @@ class DemandSide(Instrument):
     def after_market(self, model) -> None:
         if self.volume <= 0:
             return
-        f, mk = model.firms, model.cfg.market
+        f = model.firms
         members = model.index.region_members(self.region)
         members = members[f.alive[members]]
-        weight = (f.prod[members] * f.fit[members]) ** mk.selection
-        if len(members) == 0 or weight.sum() <= 0:
+        if len(members) == 0:
             return  # nobody to buy from: nothing delivered, nothing paid
+        # each member's share of the region's public demand, as the market kernel gave it
+        weight = np.exp(model.log_weight[members] - model.market_lse[1 + self.region])
         self.reserved = 0.0
         self.pay(model, self.volume * self.p.unit_cost, "procurement", x=self.volume)
         public = self.volume * weight / weight.sum()
