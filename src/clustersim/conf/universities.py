@@ -41,7 +41,56 @@ class UniversityConfig:
         ),
     )
     openness: float = param(
-        0.5, "Openness to industry ('third mission')", 0, 1, source="L4247-4315"
+        0.5,
+        "Openness to industry of a university without third-stream income; its technology "
+        "transfer closes the rest of the gap to 1 in proportion to third-stream income's share "
+        "of its budget",
+        0,
+        1,
+        source="L4247-4315",
+    )
+    decide: bool = param(
+        True,
+        "Universities set their research agenda and transfer effort from their budget (False: "
+        "a fixed agenda and openness, the passive universities before issue 13)",
+        source="L4247-4315; Siegel, Waldman & Link 2003",
+    )
+    core_funding: float = param(
+        60.0,
+        "A university's public core funding per quarter for 300 initial firms, in proportion "
+        "to n_firms (wage-quarters)",
+        0.01,
+        1e9,
+        source=(
+            "calibrated: academic research about a quarter of business R&D (OECD Main Science "
+            "and Technology Indicators: higher-education R&D about 0.4 % of GDP, business R&D "
+            "about 1.5 %); the default industry's R&D is about 250 a quarter at the start"
+        ),
+    )
+    contract_research: float = param(
+        0.1,
+        "Share of a tied firm's R&D spending it contracts to the university, at full trust on "
+        "the tie (the university's industry income)",
+        0,
+        1,
+        source=(
+            "Mansfield 1995 (firms draw on academic research through consulting and contracts);"
+            " calibrated: industry then pays for 5-10 % of the university's budget in the "
+            "default scenario, the OECD business share of higher-education R&D (about 6 %)"
+        ),
+    )
+    agenda_speed: float = param(
+        0.025,
+        "Quarterly pull of a university's research agenda toward its target: its industry "
+        "partners' knowledge, weighted by industry's share of its budget, else its academic "
+        "home (0 fixes the agenda)",
+        0,
+        1,
+        source=(
+            "Blumenthal et al. 1996; Azoulay, Ding & Stuart 2009 (industry funding and "
+            "commercial ties move academic research toward industry's problems); calibrated: "
+            "an agenda turns over in about a decade, two cohorts of doctoral students"
+        ),
     )
     graduates: float = param(
         0.02,

@@ -76,8 +76,9 @@ class RunResult:
 
 def event_tables(model) -> dict[str, pd.DataFrame]:
     """The run's firm events, the policy actions paid (one row per payment: ``a`` is the firm
-    for actions on a firm; see ``institutions.policies.government``) and where the
-    universities are."""
+    for actions on a firm; see ``institutions.policies.government``) and the universities:
+    where they are and, at the end, their openness, budget shares and how far their research
+    agenda has moved from its academic home (``mechanisms.universities``)."""
     from clustersim.institutions.policies.government import RECORD_FIELDS
 
     mix = getattr(model, "policy", None)
@@ -93,6 +94,10 @@ def event_tables(model) -> dict[str, pd.DataFrame]:
                 "region": uni.region.copy(),
                 "x": uni.x.copy(),
                 "y": uni.y.copy(),
+                "openness": uni.openness.copy(),
+                "industry_share": uni.industry / (uni.core + uni.industry + uni.programme),
+                "programme_share": uni.programme / (uni.core + uni.industry + uni.programme),
+                "agenda_moved": np.linalg.norm(uni.kpos - uni.home, axis=1),
             }
         ),
     }

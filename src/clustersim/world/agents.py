@@ -67,11 +67,21 @@ class Firm(_SlotAgent):
 
 
 class University(_SlotAgent):
-    """University or research institute: knowledge, openness, graduates (L941-951, L4247-4315)."""
+    """University or research institute: knowledge, research agenda, budget, openness,
+    graduates (L941-951, L4247-4315; ``mechanisms.universities``)."""
 
     locals().update(
-        _views("universities", floats=("x", "y", "kstock", "openness"), ints=("region",))
+        _views(
+            "universities",
+            floats=("x", "y", "kstock", "openness", "core", "industry", "programme"),
+            ints=("region",),
+        )
     )
+
+    @property
+    def industry_share(self) -> float:
+        """Industry's share of its budget: what pulls its agenda toward its partners."""
+        return self.industry / (self.core + self.industry + self.programme)
 
     @property
     def kpos(self):

@@ -238,6 +238,11 @@ class UniversityArrays:
         self.kstock = np.zeros(n)
         self.kpos = np.zeros((n, dims))
         self.openness = np.zeros(n)
+        self.home = np.zeros((n, dims))  # the academic agenda it returns to without industry
+        self.core = np.zeros(n)  # public core funding per quarter
+        self.industry = np.zeros(n)  # contract research from tied firms (smoothed)
+        self.programme = np.zeros(n)  # policy programmes it delivers (smoothed)
+        self.programme_now = np.zeros(n)  # programme money received this quarter
 
 
 class FinancierArrays:

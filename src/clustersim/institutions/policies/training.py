@@ -7,6 +7,11 @@ Each quarter the programme trains ``trainees`` workers at ``unit_cost`` each; a 
   by employment; their firm's workforce skill rises at once, then drifts back toward the labour
   pool's level as workers turn over (``market.hiring_skill_rate``), so the gain needs the pool
   or continued training to last;
+Where the region has a university, it delivers the courses: the money paid becomes its programme
+income, which funds its technology transfer (``mechanisms.universities``; "universities and other
+public or private training institutions providing educational services tailored to the specific
+needs of SMEs", L2252-2253).
+
 * ``unemployed``: trainees come from the labour pool; only ``employability`` of them carry
   their skill into the industry, and it reaches firms only through hiring. The Whitebook finds
   programmes for the employed more successful (L2255-2258).
@@ -28,6 +33,7 @@ import numpy as np
 from clustersim.conf.instruments import TrainingParams
 from clustersim.institutions.policies.base import Instrument
 from clustersim.institutions.policies.targeting import lobby_order
+from clustersim.mechanisms import universities
 
 
 class Training(Instrument):
@@ -54,6 +60,7 @@ class Training(Instrument):
         paid = self.pay(model, n * p.unit_cost, "pool_training", r)
         if paid <= 0:
             return
+        universities.receive(model, r, paid)
         n = paid / p.unit_cost if p.unit_cost > 0 else n
         reg.skill[r] += p.gain * p.employability * min(1.0, n / reg.pool[r]) * (1 - reg.skill[r])
         self._set_level(float(reg.skill[r]))
@@ -80,6 +87,7 @@ class Training(Instrument):
             paid = self.pay(model, k * p.unit_cost, "training", int(f.uid[s]))
             if paid <= 0:
                 break
+            universities.receive(model, self.region, paid)
             k = paid / p.unit_cost if p.unit_cost > 0 else k
             f.skill[s] += p.gain * (k / f.emp[s]) * (1 - f.skill[s])
             self._set_level(float(f.skill[s]))
