@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from clustersim import make_config
@@ -49,16 +50,22 @@ def test_p1_most_replications_pass_emerging_developing_mature_in_order():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="P2 not reproduced: the firm count tracks demand and keeps rising (docs/validation.md)",
+    reason="P2 not reproduced: by default the firm count tracks demand and keeps rising; with "
+    "closure on expected profit and the product life cycle it falls, but without the rise before "
+    "(docs/validation.md)",
 )
 def test_p2_shakeout_in_a_new_technology():
-    """A new industry: 30 founding firms, demand growing 8 % a year (Gort & Klepper 1982)."""
+    """A new industry: 30 founding firms, demand growing 8 % a year (Gort & Klepper 1982). In
+    at least 80 % of the runs the count rises by a third or more, then falls by 30 % or more
+    from its peak while output grows."""
     cfg = make_config(seed=7, n_firms=30, **{"market.demand_growth": 0.02})
-    measures = [shakeout(ts) for ts in replicate(cfg, 6)]
-    drops = np.array([m["drop"] for m in measures])
-    growth = np.array([m["output_growth_after_peak"] for m in measures])
-    assert np.median(drops) >= 0.3, f"firm count falls by {drops.round(2)} from its peak"
-    assert (growth[drops >= 0.3] > 1.0).all()
+    measures = pd.DataFrame([shakeout(ts) for ts in replicate(cfg, 10)])
+    shakeouts = (
+        (measures["rise"] >= 1 / 3)
+        & (measures["drop"] >= 0.3)
+        & (measures["output_growth_after_peak"] > 1.0)
+    )
+    assert shakeouts.mean() >= 0.8, measures.round(2)
 
 
 @pytest.mark.xfail(

@@ -43,9 +43,11 @@ def stage_order(runs: list[pd.DataFrame]) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- P2
 def shakeout(ts: pd.DataFrame, smooth_years: int = 2) -> dict:
-    """The industry's firm count (all regions, smoothed over ``smooth_years``): its peak, the
-    drop from the peak to the end, and output growth from the peak to the end (Gort & Klepper
-    1982: firms rise, peak and fall by half or more while output keeps growing)."""
+    """The industry's firm count (all regions, smoothed over ``smooth_years``): its rise from
+    the start to its peak, the drop from the peak to the end, and output growth from the peak
+    to the end (Gort & Klepper 1982: firms rise, peak and fall by half or more while output
+    keeps growing). A count that only falls from the start (the founding cohort thinning out)
+    has no rise: its peak is the start, not a shake-out."""
     world = ts.groupby("step")[["firms", "output"]].sum()
     firms = world["firms"].rolling(smooth_years * STEPS_PER_YEAR, min_periods=1).mean()
     peak = int(firms.to_numpy().argmax())
@@ -53,6 +55,7 @@ def shakeout(ts: pd.DataFrame, smooth_years: int = 2) -> dict:
     return {
         "peak_year": peak / STEPS_PER_YEAR,
         "peak_firms": float(firms.iloc[peak]),
+        "rise": float(firms.iloc[peak] / firms.iloc[0] - 1.0),
         "end_firms": float(firms.iloc[-1]),
         "drop": float(1.0 - firms.iloc[-1] / firms.iloc[peak]),
         "output_growth_after_peak": float(out[-1] / max(out[max(peak, 1)], 1e-12)),

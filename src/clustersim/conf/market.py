@@ -59,6 +59,21 @@ class MarketConfig:
         20,
         source="L959-971",
     )
+    standardisation: float = param(
+        0.0,
+        "Rise of selection (elasticity of substitution minus one), as a multiple of its initial "
+        "value, as the market matures (0 switches the product life cycle off): selection x (1 + "
+        "standardisation x maturity), maturity = how far demand has come from its start to "
+        "saturation; the margin falls with the Dixit-Stiglitz markup, as 1 / sigma",
+        0,
+        10,
+        source=(
+            "Abernathy & Utterback 1978; Utterback & Suarez 1993 (a dominant design "
+            "standardises the product and competition turns to price); Klepper 1997; off by "
+            "default (docs/validation.md: 2, sigma from 4 to 10, costs the life-cycle pattern "
+            "P1)"
+        ),
+    )
     target_margin: float = param(
         0.1,
         "Profit margin firms size their workforce for",
@@ -121,10 +136,20 @@ class MarketConfig:
         1,
         source="L1159-1160, L1675-1719",
     )
+    closure: str = param(
+        "net_worth",
+        "When an owner closes a firm: net_worth, when net worth + exit_horizon x expected "
+        "profit < 0, the expectation learned from realised profit from a break-even prior; "
+        "expected_profit, when expected sustainable profit (margin x sales - fixed cost - "
+        "interest + aid) < 0, from the founder's expected profit as prior, whatever cash the "
+        "firm holds",
+        choices=("net_worth", "expected_profit"),
+        source="Hopenhayn 1992; Jovanovic 1982; Hamermesh & Pfann 1996 (adjustment losses pass)",
+    )
     exit_horizon: float = param(
         8.0,
-        "Quarters of expected profit an owner weighs against net worth: a firm closes when net "
-        "worth + exit_horizon x expected profit < 0",
+        "Quarters of expected profit an owner weighs against net worth (closure net_worth): a "
+        "firm closes when net worth + exit_horizon x expected profit < 0",
         0,
         400,
         source="Hopenhayn 1992; calibrated: two years, the horizon of the former 8-quarter rule",

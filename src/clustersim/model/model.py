@@ -130,6 +130,7 @@ class ClusterModel(mesa.Model):
         self.demand = np.zeros(self.dims)  # world demand's position in technology space
         self.initial_demand = cfg.market.demand_per_firm * cfg.n_firms
         self.demand_total = self.initial_demand
+        self.selection, self.margin = demand.competition(cfg.market, 1.0)  # toughen as it matures
         self.log_frontier = 0.0  # log of best-practice knowledge; set by the initial firms
         self.market_lse = np.full(1 + n_reg, -np.inf)  # log-sum-exp of market weights: world,
         self.log_weight = np.zeros(0)  # then each region; and each slot's log weight
@@ -145,6 +146,7 @@ class ClusterModel(mesa.Model):
         self.funded = np.zeros((n_kinds, n_reg), dtype=np.int64)  # deals by financier kind
         self.refused = np.zeros((n_kinds, n_reg), dtype=np.int64)  # refusals by financier kind
         self.transfers = 0.0  # net cash hooks move into live firms this step (fees < 0)
+        self.aid = np.zeros(0)  # aid policies pay firms this quarter, by slot (add_aid)
         self.timings: dict[str, float] | None = None  # a dict: CPU seconds by sub-step (_lap)
         self._lap_start = 0.0
         self.regions = regions.build(cfg, self.rng, self.focal)
@@ -220,6 +222,14 @@ class ClusterModel(mesa.Model):
             self.universities.region,
         )
 
+    def add_aid(self, slots, amounts) -> None:
+        """Book aid a policy paid firms this quarter; their owners count on it while it lasts
+        (``finance.settle``). Slots added since the step began extend the record."""
+        slots = np.asarray(slots, dtype=np.int64)
+        if len(self.aid) < self.firms.capacity:
+            self.aid = np.concatenate([self.aid, np.zeros(self.firms.capacity - len(self.aid))])
+        np.add.at(self.aid, slots, amounts)
+
     def _tie_costs(self) -> float:
         """This quarter's tie costs before regional subsidies (which policies book as
         transfers): formation of the new ties, the pipeline premium of the new extra-regional
@@ -249,6 +259,7 @@ class ClusterModel(mesa.Model):
         self.tie_counts[:] = 0
         ledger = {"step": self.t + 1, "cash_before": float(f.cash[f.alive].sum())}
         self.transfers = 0.0
+        self.aid = np.zeros(f.capacity)
         for tally in (*self.step_counts.values(), self.funded, self.refused):
             tally[:] = 0  # from the start: hooks of every phase may add, remove or move firms
         self.demand_past = [*self.demand_past, self.demand.copy()][-STEPS_PER_YEAR:]

@@ -86,7 +86,8 @@ class Instrument(StepHook):
 
     def grant(self, model, slots: np.ndarray, amounts: np.ndarray, action: str) -> np.ndarray:
         """Pay cash to firms in slot order until the budget runs out; books the transfer in the
-        ledger (``model.transfers``) and each firm's profit. Returns the amounts granted."""
+        ledger (``model.transfers``), each firm's profit and the aid its owner counts on
+        (``model.aid``). Returns the amounts granted."""
         f = model.firms
         out = np.zeros(len(slots))
         for i, s in enumerate(slots):
@@ -96,6 +97,7 @@ class Instrument(StepHook):
             out[i] = got
         f.cash[slots] += out
         f.profit[slots] += out
+        model.add_aid(slots, out)
         model.transfers += float(out.sum())
         return out
 

@@ -175,7 +175,8 @@ class Government(mesa.Agent):
                 break
             self.aid_left -= amount
             f.cash[s] += amount
-            f.profit[s] += amount  # the firm's expectation counts the aid (finance.settle)
+            f.profit[s] += amount
+            model.add_aid([s], [amount])  # the firm's expectation counts the aid
             given += amount
             self._record("defensive_aid", "defensive_aid", "aid", amount, f.uid[s], -1, 0.0)
         model.transfers += given

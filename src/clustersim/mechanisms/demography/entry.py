@@ -190,7 +190,7 @@ def expected_sales(model, cands: Candidates) -> np.ndarray:
         + np.log(reg.agglo[r])
     )
     log_fit = -((cands.kpos - model.demand) ** 2).sum(axis=1) / (2 * m.fit_width**2)
-    w = m.selection * (log_prod + log_fit) + appeal.expected_log_appeal(m)
+    w = model.selection * (log_prod + log_fit) + appeal.expected_log_appeal(m)
     lse = model.market_lse
     sales = model.demand_total * np.exp(w - np.logaddexp(lse[0], w))
     return sales + reg.public_demand[r] * np.exp(w - np.logaddexp(lse[1 + r], w))
@@ -203,8 +203,10 @@ def enter(model) -> float:
     A would-be firm enters when it expects a profit: its expected sales, at the workforce they
     pay for, leave a margin that covers the fixed cost (the zero-profit cutoff of Melitz 2003;
     Hopenhayn 1992), so entry dries up as incumbents grow more competitive (Klepper 1996); then
-    a financier must fund it. Entrants differ in knowledge (drawn with the candidate) and in
-    size, lognormal around ``entry.initial_size`` (Cabral & Mata 2003).
+    a financier must fund it. With ``market.closure = expected_profit`` the profit it expects
+    is its owner's prior, which experience then revises (``finance.settle``; Jovanovic 1982).
+    Entrants differ in knowledge (drawn with
+    the candidate) and in size, lognormal around ``entry.initial_size`` (Cabral & Mata 2003).
 
     Draws: the start-up and university spin-off counts and each candidate's attributes; one
     uniform per firm (does it spawn a spin-off?), if ``entry.spinoffs``; one normal per
@@ -220,7 +222,8 @@ def enter(model) -> float:
     parts.append(university_spinoffs(model))
     cands = Candidates.concat(parts)
     cands.kstock = np.minimum(cands.kstock, model.frontier)
-    viable = expected_sales(model, cands) * cfg.market.target_margin > cfg.market.fixed_cost
+    prior = expected_sales(model, cands) * model.margin - cfg.market.fixed_cost
+    viable = prior > 0.0
     score = quality(model, cands.kstock, cands.kpos)
     noise = model.streams.normals(FINANCE, t, cands.uid, 1)[:, 0]
     funder = np.full(len(cands), -1, dtype=np.int64)
@@ -248,6 +251,7 @@ def enter(model) -> float:
         *(t[c] for t in traits),
         cash=cfg.finance.ticket,
         appeal=born_appeal[c],
+        expected_profit=prior[c] if cfg.market.closure == "expected_profit" else 0.0,
     )
     finance.fund(model, slots, k)
     model.ties.add(slots, k, np.full(len(c), TIE_FINANCIER), model.regions.bonding[r])
@@ -307,6 +311,11 @@ def initial_firms(model) -> None:
         cash=cfg.market.initial_cash * emp,
         is_mne=is_mne,
         counted=False,
+        expected_profit=(
+            model.margin * cfg.market.demand_per_firm - cfg.market.fixed_cost
+            if cfg.market.closure == "expected_profit"
+            else 0.0
+        ),
     )
 
 
@@ -362,13 +371,16 @@ def place_firms(
     is_mne=False,
     counted=True,
     appeal=0.0,
+    expected_profit=0.0,
 ) -> np.ndarray:
     """Put new firms (and their agents) into free slots, in order; returns the slots. The one
     way in for the set-up (``counted=False``), entrants and hooks alike, so every newcomer of
     the run is counted in ``model.step_counts`` by region and origin (:data:`COUNTED_AS`) and
     the firm counts reconcile. Arrays have one entry per firm; scalars apply to all. The caller
     books their cash. No random numbers. ``appeal`` is the log demand shifter at birth (0, the
-    incumbents' mean, unless drawn: :mod:`clustersim.mechanisms.common.appeal`)."""
+    incumbents' mean, unless drawn: :mod:`clustersim.mechanisms.common.appeal`);
+    ``expected_profit`` the owner's prior, what the founder expected to earn (Jovanovic 1982;
+    0, break-even, unless given)."""
     origin = np.asarray(origin, dtype=np.int64)
     region = np.asarray(region, dtype=np.int64)
     parent_slot = np.asarray(parent_slot, dtype=np.int64)
@@ -397,7 +409,6 @@ def place_firms(
         "competence",
         "absorb",
         "diversity",
-        "expected_profit",
         "loan",
         "stake",
     ):
@@ -405,6 +416,7 @@ def place_firms(
     f.lender[s], f.investor[s], f.funder[s] = finance.house_banks(model)[region], -1, -1
     f.credit_line[s] = model.cfg.finance.collateral * np.asarray(emp, dtype=float)
     f.appeal[s] = appeal
+    f.expected_profit[s] = expected_profit
     f.vc_backed[s] = f.member[s] = False
     for slot in s:
         model.agent_of[int(slot)] = Firm(model, int(slot))

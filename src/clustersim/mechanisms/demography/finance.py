@@ -183,11 +183,18 @@ def settle(model) -> float:
     """After the market: interest on loans and overdrafts, loan repayments, VCs' exits, each
     firm's profit expectation and credit line. Returns the cash firms paid to financiers.
 
-    The expectation starts at break-even (the firm entered expecting to cover its costs) and
-    learns from each quarter's profit after interest with weight 1 / (age + prior_quarters), at
-    least ``market.learning_floor``: a young firm learns fast what it is worth (Jovanovic 1982).
+    The expectation starts at the owner's prior and learns with weight 1 / (age +
+    prior_quarters), at least ``market.learning_floor``: a young firm learns fast what it is
+    worth (Jovanovic 1982). With ``market.closure = net_worth`` the prior is break-even and the
+    expectation learns each quarter's profit after interest. With ``expected_profit`` the prior
+    is the profit the founder expected and the expectation learns sustainable profit: the
+    margin on this quarter's sales, less the fixed cost and interest, plus the aid policies
+    paid the firm this quarter (``model.aid``), what it earns once its workforce has adjusted
+    (the losses of adjusting pass, Hamermesh & Pfann 1996).
     """
     f, fin, cfg, m = model.firms, model.financiers, model.cfg.finance, model.cfg.market
+    aid = np.zeros(f.capacity)  # firms placed since the step began have had none
+    aid[: len(model.aid)] = model.aid[: f.capacity]
     interest, repaid, margin = _settle(
         f.live,
         f.cash,
@@ -207,6 +214,11 @@ def settle(model) -> float:
         m.learning_floor,
         cfg.collateral,
         cfg.relationship_lending,
+        m.closure == "expected_profit",
+        f.sales,
+        aid,
+        model.margin,
+        m.fixed_cost,
     )
     fin.capital += margin
     _vc_exits(model)
@@ -233,6 +245,11 @@ def _settle(
     floor,
     collateral,
     relationship,
+    sustainable,
+    sales,
+    aid,
+    margin_rate,
+    fixed_cost,
 ):
     """:func:`settle`'s firm-level bookings in one pass over the live slots; returns each live
     firm's interest and repayment and each financier's margin (summed in slot order)."""
@@ -250,7 +267,11 @@ def _settle(
         if lender[s] >= 0:
             margin[lender[s]] += spread * debt
         weight = max(1.0 / max(age[s] + prior, 1.0), floor)
-        expected[s] += weight * ((profit[s] - interest[i]) - expected[s])
+        if sustainable:
+            learned = margin_rate * sales[s] - fixed_cost - interest[i] + aid[s]
+        else:
+            learned = profit[s] - interest[i]
+        expected[s] += weight * (learned - expected[s])
         credit_line[s] = collateral * emp[s] * (1.0 + relationship * trust[s])
     return interest, repaid, margin
 

@@ -24,18 +24,25 @@ def spinoff_parents(
 
 
 @njit(cache=True)
-def exits(alive, cash, loan, credit_line, expected_profit, exit_horizon, out, insolvent):
-    """Exit from the firm's financial state. The lender calls in a debt (loan plus overdraft)
-    beyond the credit line; the owner closes a firm whose net worth plus ``exit_horizon``
-    quarters of expected profit is negative (Hopenhayn 1992). Returns how many slots were
-    written to ``out``; ``insolvent`` marks the lenders' cases."""
+def exits(alive, cash, loan, credit_line, expected_profit, horizon, on_expected, out, insolvent):
+    """Exit. The lender calls in a debt (loan plus overdraft) beyond the credit line: a thinly
+    funded firm fails on its cash. The owner closes a firm whose net worth plus ``horizon``
+    quarters of expected profit is negative or, with ``on_expected`` (``market.closure =
+    expected_profit``), whose expected sustainable profit is negative, whatever cash earlier
+    profits left in it (Hopenhayn 1992). Returns how many slots were written to ``out``;
+    ``insolvent`` marks the lenders' cases."""
     k = 0
     for i in range(alive.shape[0]):
         if not alive[i]:
             continue
         debt = loan[i] + max(0.0, -cash[i])
         broke = debt > credit_line[i]
-        if broke or cash[i] - loan[i] + exit_horizon * expected_profit[i] < 0.0:
+        value = (
+            expected_profit[i]
+            if on_expected
+            else (cash[i] - loan[i] + horizon * expected_profit[i])
+        )
+        if broke or value < 0.0:
             out[k] = i
             insolvent[k] = broke
             k += 1
@@ -66,6 +73,7 @@ def step_exits(m) -> tuple[np.ndarray, np.ndarray]:
         f.credit_line,
         f.expected_profit,
         m.cfg.market.exit_horizon,
+        m.cfg.market.closure == "expected_profit",
         out,
         insolvent,
     )

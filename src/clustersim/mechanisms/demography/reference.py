@@ -22,7 +22,11 @@ def insolvent(firm) -> bool:
 
 def closes(firm, c) -> bool:
     """The owner closes a firm whose net worth plus ``exit_horizon`` quarters of expected
-    profit is negative: staying is worth less than leaving (Hopenhayn 1992)."""
+    profit is negative or, with ``closure = expected_profit``, whose expected sustainable profit
+    is negative, whatever cash earlier profits left in it: staying is worth less than leaving
+    (Hopenhayn 1992)."""
+    if c.closure == "expected_profit":
+        return firm.expected_profit < 0.0
     return firm.cash - firm.loan + c.exit_horizon * firm.expected_profit < 0.0
 
 

@@ -1,5 +1,7 @@
 """World demand: its total grows, its position in technology space drifts, and a technology
-shock makes it jump (L1675-1686, L1150-1154). Firms sell by their fit to it (market kernels)."""
+shock makes it jump (L1675-1686, L1150-1154). Firms sell by their fit to it (market kernels).
+As the market matures its product standardises and competition toughens (the product life
+cycle, :func:`competition`)."""
 
 from __future__ import annotations
 
@@ -22,8 +24,31 @@ def update(model) -> None:
     if mk.demand_growth > 0.0:
         room = 1.0 - model.demand_total / (mk.demand_saturation * model.initial_demand)
     model.demand_total *= 1.0 + mk.demand_growth * room
+    model.selection, model.margin = competition(mk, model.demand_total / model.initial_demand)
     drift = model.streams.normals(DEMAND, t, WORLD, model.dims)[0]
     model.demand = model.demand + mk.demand_drift * drift
     if t in sh.steps:
         z = model.streams.normals(SHOCK, t, WORLD, model.dims)[0]
         model.demand = model.demand + sh.size * z / np.linalg.norm(z)
+
+
+def maturity(mk, demand_ratio: float) -> float:
+    """How far a growing market has come from its start (0) to saturation (1); a market that
+    does not grow stays where it started (0)."""
+    if mk.demand_growth <= 0.0 or mk.demand_saturation <= 1.0:
+        return 0.0
+    return min(max((demand_ratio - 1.0) / (mk.demand_saturation - 1.0), 0.0), 1.0)
+
+
+def competition(mk, demand_ratio: float) -> tuple[float, float]:
+    """This quarter's selection (the elasticity of substitution sigma, minus one) and margin.
+
+    A new product is differentiated; as its market diffuses a dominant design standardises it
+    and competition turns from product features to price (Abernathy & Utterback 1978; Utterback
+    & Suarez 1993; Klepper 1997). So sigma - 1 rises with maturity, by ``standardisation``
+    times its start, and the margin falls with the Dixit-Stiglitz markup, in proportion to
+    1 / sigma: cost differences weigh more in shares, and the least competitive firms and
+    would-be entrants no longer cover their fixed cost."""
+    selection = mk.selection * (1.0 + mk.standardisation * maturity(mk, demand_ratio))
+    margin = mk.target_margin * (1.0 + mk.selection) / (1.0 + selection)
+    return selection, margin

@@ -51,7 +51,8 @@ def market(
 ):
     """One quarter of market competition, accounts and hiring.
 
-    Appeal, the log demand shifter, first takes its AR(1) step: rho x appeal + sigma x z, held
+    ``selection`` and ``target_margin`` are this quarter's (``demand.competition``). Appeal, the
+    log demand shifter, first takes its AR(1) step: rho x appeal + sigma x z, held
     within +-bound (a numerical guard). Productivity = knowledge^elasticity x (1 + skill effect
     x skill) x regional agglomeration x (1 + VC competence). Demand is differentiated
     (Dixit-Stiglitz): a firm's share is its competitiveness (productivity x fit to
@@ -145,9 +146,9 @@ def step_market(m, appeal_z) -> None:
         c.knowledge_elasticity,
         c.skill_effect,
         c.fit_width,
-        c.selection,
+        m.selection,
         c.fixed_cost,
-        c.target_margin,
+        m.margin,
         c.hiring_cost,
         c.hiring_skill_rate,
         m.log_weight,

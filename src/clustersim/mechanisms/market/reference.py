@@ -21,11 +21,13 @@ def log_productivity(kstock: float, skill: float, agglo: float, competence: floa
     )
 
 
-def workforce_change(sales: float, rd: float, emp: float, cash: float, unit: float, c) -> float:
+def workforce_change(
+    sales: float, rd: float, emp: float, cash: float, unit: float, margin: float, c
+) -> float:
     """Log change of employment toward the workforce that sales pay for at the target margin:
     a convex (quadratic) adjustment cost makes the firm close 1 / (1 + hiring_cost) of the log
     gap (Hamermesh & Pfann 1996). No growth without cash to finance it."""
-    desired = max(1.0, sales * (1.0 - rd - c.target_margin) / unit)
+    desired = max(1.0, sales * (1.0 - rd - margin) / unit)
     g = (math.log(desired) - math.log(emp)) / (1.0 + c.hiring_cost)
     return 0.0 if g > 0.0 and cash <= 0.0 else g
 
@@ -48,7 +50,8 @@ def step_market(m, appeal_z) -> None:
     AR(1) step with the normal ``appeal_z[slot]``, held within the numerical guard.
 
     Demand is differentiated (Dixit-Stiglitz): a firm's share is its competitiveness
-    (productivity x fit to demand)^selection x exp(appeal) over the sum of all firms', so rivalry
+    (productivity x fit to demand)^selection x exp(appeal), with this quarter's selection and
+    margin (``demand.competition``), over the sum of all firms', so rivalry
     rewards productivity, fit and appeal (L959-971) and the least competitive cannot cover their
     fixed cost (Melitz 2003). Shares come from log weights through the log-sum-exp, so no weight
     overflows. Public procurement adds demand bought inside a region, shared the same way among
@@ -71,7 +74,7 @@ def step_market(m, appeal_z) -> None:
         firm.prod, firm.fit = math.exp(log_prod), math.exp(log_fit)
         a = rho * firm.appeal + sigma * float(appeal_z[firm.slot])
         firm.appeal = min(max(a, -bound), bound)
-        w = c.selection * (log_prod + log_fit) + firm.appeal
+        w = m.selection * (log_prod + log_fit) + firm.appeal
         m.log_weight[firm.slot] = w
         weights.append(w)
         by_region[r].append(w)
@@ -83,7 +86,7 @@ def step_market(m, appeal_z) -> None:
         if public[r] > 0.0:
             sales += public[r] * math.exp(w - lse[1 + r])
         emp, unit = firm.emp, wage[r] + rent[r]
-        g = workforce_change(sales, firm.rd, emp, firm.cash, unit, c)
+        g = workforce_change(sales, firm.rd, emp, firm.cash, unit, m.margin, c)
         adjusting = 0.5 * c.hiring_cost * unit * emp * g * g
         profit = sales - unit * emp - firm.rd * sales - c.fixed_cost - adjusting
         firm.sales, firm.profit = sales, profit
