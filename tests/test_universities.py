@@ -13,10 +13,11 @@ from clustersim.viz.presets import compose
 from clustersim.world.state import TIE_UNIVERSITY
 
 QUIET = {"output.write": False, "output.figures": False}
+DECIDE = {**QUIET, "universities.decide": True}
 
 
 def _model(years: int = 12, **overrides) -> ClusterModel:
-    model = ClusterModel(make_config(years=years, n_firms=120, **QUIET, **overrides))
+    model = ClusterModel(make_config(years=years, n_firms=120, **{**DECIDE, **overrides}))
     model.run()
     return model
 
@@ -83,7 +84,7 @@ def test_a_region_without_a_university_buys_its_courses_elsewhere():
 
 def _university_path(policy: str | None, years: int = 15) -> list[tuple[float, float, float]]:
     choices = {"policy": policy} if policy else {}
-    cfg = compose(choices, overrides={"years": years, **QUIET}).config
+    cfg = compose(choices, overrides={"years": years, **DECIDE}).config
     model = ClusterModel(cfg)
     path = []
     for _ in range(years):
@@ -108,16 +109,14 @@ def test_an_rd_subsidy_raises_the_universitys_contract_income():
 
 
 def test_no_university_runs_clean():
-    res = run(make_config(years=5, n_firms=60, **QUIET, **{"universities.count": 0}))
+    res = run(make_config(years=5, n_firms=60, **{**DECIDE, "universities.count": 0}))
     assert len(res.events["universities"]) == 0
     assert np.isfinite(res.timeseries.select_dtypes("number").to_numpy()).all()
 
 
 def test_passive_universities_ignore_their_budget():
-    cfg = compose(
-        {"policy": "training"},
-        overrides={"years": 12, **QUIET, "universities.decide": False},
-    ).config
+    """The default: universities keep their agenda and openness whatever they are paid."""
+    cfg = compose({"policy": "training"}, overrides={"years": 12, **QUIET}).config
     model = ClusterModel(cfg)
     model.run()
     uni = model.universities

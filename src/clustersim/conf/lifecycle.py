@@ -76,11 +76,14 @@ class LifecycleConfig:
         source="L1143-1144, L1067-1101",
     )
     mature_external: float = param(
-        0.02,
+        0.05,
         "Share of core actors' ties that leave the region in a mature cluster",
         0,
         1,
-        source="L1144-1145",
+        source=(
+            "L1144-1145; a priori: one tie in twenty leaves the region (P1 holds: 60 % of 30 "
+            "runs in order, the same sequences as at 2 %; docs/lifecycle.md)"
+        ),
     )
     mature_creation: float = param(
         0.02,

@@ -50,9 +50,10 @@ class UniversityConfig:
         source="L4247-4315",
     )
     decide: bool = param(
-        True,
-        "Universities set their research agenda and transfer effort from their budget (False: "
-        "a fixed agenda and openness, the passive universities before issue 13)",
+        False,
+        "Universities set their research agenda and transfer effort from their budget (False, "
+        "the default: a fixed agenda and openness; docs/validation.md has what deciding "
+        "changes)",
         source="L4247-4315; Siegel, Waldman & Link 2003",
     )
     core_funding: float = param(

@@ -8,7 +8,8 @@ Each quarter the programme trains ``trainees`` workers at ``unit_cost`` each; a 
   pool's level as workers turn over (``market.hiring_skill_rate``), so the gain needs the pool
   or continued training to last;
 Where the region has a university, it delivers the courses: the money paid becomes its programme
-income, which funds its technology transfer (``mechanisms.universities``; "universities and other
+income, which, with ``universities.decide``, funds its technology transfer
+(``mechanisms.universities``; "universities and other
 public or private training institutions providing educational services tailored to the specific
 needs of SMEs", L2252-2253).
 
