@@ -202,6 +202,9 @@ def walk(
                 _not_covered(page, note)
             shots.append(_shot(page, exercise, n, f"year{year:g}"))
         assert set(readouts) | set(rules) <= set(checkpoints), (readouts, rules, checkpoints)
+        if checkpoints:  # the run-to slider offers only years still ahead
+            ahead = _number(_text(page, ".cs-slider-target .cs-slider-value"))
+            assert ahead >= int(checkpoints[-1]) + 1, (ahead, checkpoints[-1])
         # colour by founding (lock_in) or origin (fdi): the legend is drawn on the canvas
         _select(page, "colour firms by", "founded after the shock?")
         page.get_by_role("tab", name="Compare with the no-policy twin").click()

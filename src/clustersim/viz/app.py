@@ -425,22 +425,25 @@ def TimeCard(model: AppModel, tick: int, redraw, reset, player: Player):
                 classes=["cs-step-year"],
             )
             solara.Button("Reset", on_click=reset, classes=["cs-reset"])
+        # a run only goes forward: the slider starts at the next whole year
+        first = min(int(model.cfg.years), model.t // STEPS_PER_YEAR + 1)
+        shown = max(target, first)
         ValueSlider(
             "Run to",
             "",
-            target,
+            shown,
             set_target,
-            1,
+            first,
             int(model.cfg.years),
             1,
             "cs-slider-target",
             fmt="year {}",
         )
         solara.Button(
-            f"Run to year {target}",
+            f"Run to year {shown}",
             color="primary",
-            on_click=lambda: play(round(target * STEPS_PER_YEAR)),
-            disabled=playing or model.finished or model.t >= target * STEPS_PER_YEAR,
+            on_click=lambda: play(round(shown * STEPS_PER_YEAR)),
+            disabled=playing or model.finished or model.t >= shown * STEPS_PER_YEAR,
             classes=["cs-run-to"],
         )
         solara.Select("Speed", value=speed, values=list(SPEEDS), dense=True)
