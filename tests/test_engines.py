@@ -63,13 +63,16 @@ CONFIGS = {
         "finance.vcs": 2,
         "finance.seed_funds": 1,
     },
-    # a closed community in three regions, frequent spin-offs, and every region lever moved
+    # a closed community in three regions (its own search radius in the focal one), frequent
+    # spin-offs, and every region lever moved
     "closed_levers": {
         "n_firms": 80,
         "years": 8,
         "world.n_regions": 3,
         "world.bonding_trust": 0.8,
         "world.bridging_trust": 0.1,
+        "world.search_radius": 2,  # a wider reach everywhere, the focal region its own cell only
+        "world.focal.search_radius": 0,
         "trust.opportunism_mean": 0.2,
         "entry.spinoff_rate": 0.03,
         "universities.count": 2,

@@ -1,6 +1,7 @@
 """Global pipelines (issue 13; Bathelt, Malmberg & Maskell 2004): firms whose local knowledge has
 become redundant, or whose market has moved away, search partners in other regions, and such
-ties cost more to form and to keep up (``trust.pipeline_*``)."""
+ties cost more to form and to keep up (``trust.pipeline_*``). A region's openness sets how much
+of that search may go outside and how far its chance search reaches."""
 
 from __future__ import annotations
 
@@ -105,6 +106,37 @@ def test_a_closed_community_looks_outside_less(midrun, engine):
     model.demand_past[0] = then
     _reset(model, state, tie_value=1.0)
     assert counts["closed"] < 0.5 * counts["open"], counts
+
+
+@pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
+def test_a_region_meets_partners_within_its_search_radius(midrun, engine):
+    """Chance partner search reaches ``search_radius`` grid cells around a firm's own cell: the
+    focal region's firms meet partners in their own cell only at radius 0 (a closed community,
+    ``world.focal.search_radius``), up to two cells away at 2; the other regions keep 1."""
+    model, state = midrun
+    f, reg, ix, focal = model.firms, model.regions, model.index, model.focal
+    reach = {}
+    for radius in (0, 2):
+        reg.search_radius[focal] = radius
+        found = []
+        for seed in range(5):
+            _reset(model, state, tie_value=1e4, pipeline_rate=0.0)
+            start, nbr = engine.adjacency(model)
+            u = np.random.default_rng(seed).random((6, f.capacity))
+            u[0], u[1] = 0.0, 0.999  # every firm searches, by a chance meeting
+            a, b, kind, _ = engine.search(model, start, nbr, *u)
+            a, b = a[kind == TIE_FIRM], b[kind == TIE_FIRM]
+            ca, cb = ix.cell_of[a], ix.cell_of[b]
+            cells = np.maximum(abs(ca % ix.ncx - cb % ix.ncx), abs(ca // ix.ncx - cb // ix.ncx))
+            found.append((f.region[a] == focal, cells))
+        mine = np.concatenate([c[m] for m, c in found])
+        others = np.concatenate([c[~m] for m, c in found])
+        reach[radius] = (len(mine), mine.max(), others.max())
+    reg.search_radius[focal] = 1
+    _reset(model, state, tie_value=1.0)
+    assert reach[0][0] > 10 and reach[0][1] == 0, reach
+    assert reach[2][0] > 10 and reach[2][1] == 2, reach
+    assert reach[0][2] == reach[2][2] == 1, reach
 
 
 @pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])

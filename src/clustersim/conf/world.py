@@ -10,7 +10,8 @@ from clustersim.conf.params import param
 
 @dataclass
 class FocalRegionConfig:
-    """Multipliers that make the focal region differ from the others (circumstance presets)."""
+    """Multipliers (and one override, the search radius) that make the focal region differ from
+    the others (circumstance presets)."""
 
     labour_pool: float = param(
         1.0,
@@ -55,6 +56,18 @@ class FocalRegionConfig:
         0,
         2,
         source="Box 1, L786-813",
+    )
+    search_radius: int = param(
+        -1,
+        "Reach of the focal region's chance partner search, in grid cells around a firm's own "
+        "(0: its own cell only); -1: as in the other regions (world.search_radius)",
+        -1,
+        5,
+        source=(
+            "L2966-2977: a closed community meets those it already knows, nearby (bonding "
+            "against bridging social capital, Putnam 2000; weak ties reach further, "
+            "Granovetter 1973)"
+        ),
     )
     skill: float = param(
         1.0,
@@ -244,6 +257,18 @@ class WorldConfig:
         0,
         1,
         source="Box 1, L786-813; L2966-2977",
+    )
+    search_radius: int = param(
+        1,
+        "Reach of chance partner search in every region, in grid cells around a firm's own "
+        "(a cell is 2 x knowledge.proximity_range across; 1: the 3x3 cells around it)",
+        0,
+        5,
+        source=(
+            "calibrated: partners met by chance within about three proximity ranges (15 km at "
+            "the default), a commuting distance; pattern: P4, knowledge ties concentrate at "
+            "short distances (Jaffe, Trajtenberg & Henderson 1993)"
+        ),
     )
     initial_skill: float = param(
         0.4,

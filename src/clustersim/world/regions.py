@@ -21,6 +21,7 @@ def build(cfg, rng: np.random.Generator, focal: int) -> RegionArrays:
     reg.enforcement[:] = w.contract_enforcement
     reg.bonding[:] = w.bonding_trust
     reg.bridging[:] = w.bridging_trust
+    reg.search_radius[:] = w.search_radius
     reg.skill[:] = w.initial_skill
     f = w.focal
     reg.pool[focal] *= f.labour_pool
@@ -28,6 +29,8 @@ def build(cfg, rng: np.random.Generator, focal: int) -> RegionArrays:
     reg.enforcement[focal] = min(1.0, reg.enforcement[focal] * f.contract_enforcement)
     reg.bonding[focal] = min(1.0, reg.bonding[focal] * f.bonding)
     reg.bridging[focal] = min(1.0, reg.bridging[focal] * f.bridging)
+    if f.search_radius >= 0:
+        reg.search_radius[focal] = f.search_radius
     reg.skill[focal] = min(1.0, reg.skill[focal] * f.skill)
     reg.base_skill[:] = reg.skill
     reg.base_pool[:] = reg.pool

@@ -213,6 +213,7 @@ class RegionArrays:
         self.enforcement = np.zeros(n)
         self.bonding = np.zeros(n)
         self.bridging = np.zeros(n)
+        self.search_radius = np.ones(n, dtype=np.int64)  # chance partner search, in grid cells
         self.skill = np.zeros(n)
         self.base_skill = np.zeros(n)  # skill without graduates, to which it decays back
         self.wage = np.zeros(n)

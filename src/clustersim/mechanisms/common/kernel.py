@@ -41,13 +41,15 @@ def demand_fit(kpos, i: int, demand, width: float) -> float:
 
 
 @njit(cache=True)
-def chance_neighbour(cell_of, cell_start, cell_order, ncx, ncy, i, u_cell, u_member):
-    """A random firm of a random cell in the 3x3 neighbourhood of firm ``i``'s cell (possibly
-    ``i`` itself), or -1 when the draw falls off the landscape or on an empty cell."""
+def chance_neighbour(cell_of, cell_start, cell_order, ncx, ncy, i, u_cell, u_member, radius=1):
+    """A random firm of a random cell within ``radius`` cells of firm ``i``'s cell (the 3x3
+    neighbourhood at radius 1, its own cell alone at 0; possibly ``i`` itself), or -1 when the
+    draw falls off the landscape or on an empty cell."""
     c = cell_of[i]
-    k = int(u_cell * 9.0)
-    nx = c % ncx + k % 3 - 1
-    ny = c // ncx + k // 3 - 1
+    side = 2 * radius + 1
+    k = int(u_cell * float(side * side))
+    nx = c % ncx + k % side - radius
+    ny = c // ncx + k // side - radius
     if nx < 0 or ny < 0 or nx >= ncx or ny >= ncy:
         return -1
     cell = ny * ncx + nx

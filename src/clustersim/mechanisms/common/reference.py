@@ -87,12 +87,13 @@ def pick(items, u: float):
     return items[int(u * len(items))]
 
 
-def neighbour_cell(index, cell: int, u: float) -> int | None:
-    """The cell of the 3x3 neighbourhood of ``cell`` that the uniform draw ``u`` points at, or
-    None when it falls off the landscape."""
-    k = int(u * 9.0)
-    nx = cell % index.ncx + k % 3 - 1
-    ny = cell // index.ncx + k // 3 - 1
+def neighbour_cell(index, cell: int, u: float, radius: int = 1) -> int | None:
+    """The cell within ``radius`` cells of ``cell`` (its 3x3 neighbourhood at radius 1) that
+    the uniform draw ``u`` points at, or None when it falls off the landscape."""
+    side = 2 * radius + 1
+    k = int(u * float(side * side))
+    nx = cell % index.ncx + k % side - radius
+    ny = cell // index.ncx + k // side - radius
     if nx < 0 or ny < 0 or nx >= index.ncx or ny >= index.ncy:
         return None
     return ny * index.ncx + nx

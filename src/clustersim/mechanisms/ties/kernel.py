@@ -255,6 +255,7 @@ def search(
     region_bonding,
     region_bridging,
     region_search_factor,
+    region_search_radius,
     region_tie_cost_factor,
     u_search,
     u_channel,
@@ -282,7 +283,8 @@ def search(
     new_trust,
 ):
     """Each open firm may search one partner: through a partner's partner (closing a triangle),
-    a local university, or a chance neighbour in the 3x3 cell neighbourhood. It links when the
+    a local university, or a chance neighbour within its region's ``search_radius`` cells (the
+    3x3 cell neighbourhood by default; a closed community searches nearer). It links when the
     expected value (learning x starting trust) beats the tie cost, and pays that cost
     (L959-1062). New ties start from in-group (same region) or out-group trust (L2966-2977).
     ``region_search_factor`` and ``region_tie_cost_factor`` scale search and cost by the
@@ -361,7 +363,15 @@ def search(
                 continue
         else:
             k = chance_neighbour(
-                cell_of, cell_start, cell_order, ncx, ncy, i, u_pick1[i], u_pick2[i]
+                cell_of,
+                cell_start,
+                cell_order,
+                ncx,
+                ncy,
+                i,
+                u_pick1[i],
+                u_pick2[i],
+                region_search_radius[r],
             )
             if k < 0:
                 continue
@@ -474,6 +484,7 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
         reg.bonding,
         reg.bridging,
         reg.search_factor,
+        reg.search_radius,
         reg.tie_cost_factor,
         u_search,
         u_channel,

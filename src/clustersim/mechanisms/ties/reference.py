@@ -114,9 +114,10 @@ def friend_of_friend(model, start, nbr, firm: Firm, u1: float, u2: float) -> int
 
 
 def chance_neighbour(model, firm: Firm, u1: float, u2: float) -> int | None:
-    """A random firm of a random cell in the 3x3 neighbourhood."""
+    """A random firm of a random cell within the firm's region's search radius."""
     ix = model.index
-    cell = neighbour_cell(ix, int(ix.cell_of[firm.slot]), u1)
+    radius = int(model.regions.search_radius[firm.region])
+    cell = neighbour_cell(ix, int(ix.cell_of[firm.slot]), u1, radius)
     if cell is None:
         return None
     here = bucket(ix.cell_order, ix.cell_start, cell)
