@@ -100,10 +100,11 @@ def test_openness_lockin_verdict(tmp_path):
     """Not stable within the budget, so the largest affordable test: 40 of 50 replications at
     one shock size (2 niche widths, where the full run's diversity effect is tightest), through
     the study's own measurement. The full run (50 replications, sizes 1-4) finds openness not
-    distinguishable from zero at every size and low diversity losing 0.13-0.15 more at sizes
-    2-4. At 40 replications openness reads the same on two seed sets, but the diversity effect's
-    interval excludes zero on one and not on the other (seed 1: 0.041 [-0.172, 0.254]), so only
-    its sign is asserted; all four sizes would cost ~2.5x this test."""
+    distinguishable from zero at sizes 2-4 (+0.026 [0.002, 0.050] at size 1) and low diversity
+    losing 0.12-0.15 more at sizes 2-4. With the trust-only closed community, at 40
+    replications, openness read the same on two seed sets but the diversity effect's interval
+    excluded zero on one and not on the other (seed 1: 0.041 [-0.172, 0.254]), so only its sign
+    is asserted; all four sizes would cost ~2.5x this test."""
     mod = _load("openness_lockin")
     st = mod.load(mod.NAME, ["--replications", "40", "--jobs", "2", "--out", str(tmp_path)])
     eff = mod.effects(mod.measure(st, sizes=(2.0,))).set_index("effect")

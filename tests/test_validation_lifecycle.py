@@ -106,6 +106,12 @@ def lock_in():
     return shock_response(make_config(seed=21), arms, radical, 4 * SHOCK_YEAR, 32, n_jobs=2)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="P8 not reproduced once a closed community also meets partners only nearby (issue "
+    "13): closed - open loss -0.002 [-0.078, 0.074]; with its trust culture alone +0.076 "
+    "[0.004, 0.148]: fewer ties, less converged knowledge (docs/validation.md, P8 and study 5)",
+)
 def test_p8_closed_clusters_lose_more_to_a_radical_shock(lock_in):
     df = lock_in.set_index(["size", "replication", "arm"]).unstack("arm")
     ext, het = df["pre_external_share"], df["pre_heterogeneity"]

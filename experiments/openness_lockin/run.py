@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> None:
             f"## Hypothesis\n\n{d['claim']}",
             "## Design\n\n"
             "Openness of the focal region (a closed community: in-group trust 0.8, outsiders "
-            "0.1; open: the defaults 0.55 and 0.35) x knowledge diversity (`knowledge."
+            "0.1, chance partners met in a firm's own grid cell only; open: the defaults 0.55 "
+            "and 0.35 and the 3x3 cells around it) x knowledge diversity (`knowledge."
             f"convergence` {d['diversity']['low']['knowledge.convergence']} vs "
             f"{d['diversity']['high']['knowledge.convergence']}) x a demand shock of each size "
             f"{list(lp.SHOCK_SIZES)} (widths of the demand niche) at year {step // 4}, each "

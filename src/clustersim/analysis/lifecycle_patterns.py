@@ -87,9 +87,11 @@ def threshold(df: pd.DataFrame) -> dict:
 # ----------------------------------------------------------------------------- P8
 # One definition of openness, of the shock range and of the outcome for P8, the life-cycle
 # study and study 5 (experiments/openness_lockin), so their verdicts can be compared.
-CLOSED_COMMUNITY = {  # the focal region as a closed community: in-group trust 0.8, outsiders 0.1
+CLOSED_COMMUNITY = {  # the focal region as a closed community (L2966-2977): in-group trust 0.8,
+    # outsiders 0.1, and chance partners met in a firm's own grid cell only (Granovetter 1973)
     "world.focal.bonding": 0.8 / 0.55,  # of the default bonding trust 0.55
-    "world.focal.bridging": 0.1 / 0.35,  # of the default bridging trust 0.35 (L2966-2977)
+    "world.focal.bridging": 0.1 / 0.35,  # of the default bridging trust 0.35
+    "world.focal.search_radius": 0,  # of the default 1, the 3x3 cells around it
 }
 SHOCK_SIZES = (1.0, 2.0, 3.0, 4.0)  # demand jumps, in widths of the demand niche (L1675-1686)
 SHOCK_YEAR = 25  # the default cluster is mature by then in most runs (P1)
