@@ -1,12 +1,15 @@
-"""The industrial-dynamics measures (clustersim.analysis.industry) on panels with known answers."""
+"""The industrial-dynamics measures (clustersim.analysis.industry) on panels with known answers,
+and the cross-industry entry-exit correlation of the model's industries."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from clustersim.analysis import industry
+from clustersim.experiment.industry import measure_sectors
 
 
 def _panel(years: dict[int, list[int]], emp=1.0, born=None) -> pd.DataFrame:
@@ -60,3 +63,42 @@ def test_growth_of_laplace_shocks_has_excess_kurtosis_three_and_no_size_effect()
     g = industry.growth(p)
     assert g["excess_kurtosis"] == pytest.approx(3.0, abs=0.5)
     assert abs(g["sd_size_slope"]) < 0.05 and abs(g["gibrat_slope"]) < 0.01
+
+
+def test_across_industries_correlates_the_industries_mean_rates():
+    """Five industries whose exit rate is half their entry rate, with replication noise that
+    averages out: the correlation of their means is 1, the pooled one below it; reversed, -1.
+    The Fisher-z interval of r over n industries is tanh(atanh(r) +- 1.96 / sqrt(n - 3))."""
+    entry = np.repeat([0.01, 0.02, 0.03, 0.05, 0.08], 2)
+    noise = np.tile([-0.002, 0.002], 5)
+    rates = pd.DataFrame(
+        {"industry": np.repeat(list("abcde"), 2), "entry_rate": entry, "exit_rate": entry / 2}
+    )
+    rates["exit_rate"] += noise
+    a = industry.across_industries(rates)
+    assert a["industries"] == 5 and a["corr"] == pytest.approx(1.0)
+    assert a["corr_pooled"] < a["corr"]
+    b = industry.across_industries(rates.assign(exit_rate=0.1 - rates["exit_rate"]))
+    assert b["corr"] == pytest.approx(-1.0)
+    wobbly = rates.assign(exit_rate=rates["exit_rate"] + [0, 0, 0.01, 0.01, 0, 0, 0.02, 0.02, 0, 0])
+    c = industry.across_industries(wobbly)
+    half = 1.959964 / np.sqrt(2)
+    assert c["corr_lo"] == pytest.approx(np.tanh(np.arctanh(c["corr"]) - half))
+    assert c["corr_hi"] == pytest.approx(np.tanh(np.arctanh(c["corr"]) + half))
+    assert c["corr_lo"] < c["corr"] < c["corr_hi"]
+    few = industry.across_industries(rates[rates["industry"] < "d"])
+    assert np.isnan(few["corr_lo"]) and np.isnan(few["corr_hi"])
+
+
+def test_the_model_industries_with_more_entry_have_more_exit():
+    """The sector presets as industries (3 replications, years 21-40): their mean entry and
+    exit rates correlate positively, and over every industry and replication the correlation
+    is significant (Dunne, Roberts & Samuelson 1988; Geroski 1995). Measured at this design:
+    0.94 and 0.90 (p = 5e-6) at seed 0, 0.77 and 0.79 (p = 4e-4) at seed 1; the experiment's
+    6 replications of 60 years give 0.91 [0.13, 0.99] (docs/validation.md)."""
+    rates = measure_sectors(replications=3, years=40, burn_in=20, n_jobs=2)
+    assert set(rates["industry"]) == {"automotive", "biotech", "creative", "generic", "traditional"}
+    a = industry.across_industries(rates)
+    assert a["corr"] > 0, a
+    r, p = stats.pearsonr(rates["entry_rate"], rates["exit_rate"])
+    assert r > 0 and p < 0.01, (r, p)

@@ -4,8 +4,10 @@ The measures compare the model with stylised facts of firm demography and growth
 not built to produce (they are not in ``docs/validation.md``'s pattern list by design; the
 mechanisms come from their own sources):
 
-* entry and exit are common, and the entry and exit rates move together (Geroski 1995;
-  Dunne, Roberts & Samuelson 1988);
+* entry and exit are common, and industries with more entry have more exit (Geroski 1995;
+  Dunne, Roberts & Samuelson 1988: a correlation across industries, :func:`across_industries`);
+  over the years within one industry, entry is procyclical and exit about acyclical (Lee &
+  Mukoyama 2015), so that correlation is weak;
 * the hazard of exit falls with age: most entrants that fail, fail young (Evans 1987;
   Bartelsman, Scarpetta & Schivardi 2005: 20-40 % of entrants gone within two years, 40-50 %
   surviving beyond seven);
@@ -32,7 +34,7 @@ from scipy import stats
 
 def demography(panel: pd.DataFrame) -> dict:
     """Yearly entry and exit rates (firms entering or leaving between two snapshots over the
-    firms at the first) and their correlation across years."""
+    firms at the first) and their correlation across years, within the industry."""
     years = np.sort(panel["year"].unique())
     by_year = {y: set(g) for y, g in panel.groupby("year")["uid"]}
     entry, exit_ = [], []
@@ -127,3 +129,21 @@ def regularities(panel: pd.DataFrame) -> dict:
         **growth(panel),
         **productivity_dispersion(panel),
     }
+
+
+def across_industries(rates: pd.DataFrame, by: str = "industry", level: float = 0.95) -> dict:
+    """Do industries with more entry have more exit (Geroski 1995; Dunne, Roberts & Samuelson
+    1988)? ``rates`` has one row per industry and replication with ``entry_rate`` and
+    ``exit_rate`` (as :func:`demography` gives them) and the industry in column ``by``.
+    Returns the number of industries, the correlation of their mean rates with its Fisher-z
+    interval (``corr_lo``, ``corr_hi``; NaN with fewer than 4 industries) and the correlation
+    over every industry and replication (``corr_pooled``)."""
+    means = rates.groupby(by)[["entry_rate", "exit_rate"]].mean()
+    n = len(means)
+    r = float(np.corrcoef(means["entry_rate"], means["exit_rate"])[0, 1]) if n > 2 else np.nan
+    lo = hi = np.nan
+    if n > 3 and abs(r) < 1.0:
+        half = stats.norm.ppf(0.5 + level / 2) / np.sqrt(n - 3)
+        lo, hi = (float(np.tanh(np.arctanh(r) + d)) for d in (-half, half))
+    pooled = float(np.corrcoef(rates["entry_rate"], rates["exit_rate"])[0, 1])
+    return {"industries": n, "corr": r, "corr_lo": lo, "corr_hi": hi, "corr_pooled": pooled}

@@ -11,6 +11,7 @@ import pandas as pd
 
 from clustersim.analysis.industry import regularities
 from clustersim.conf import STEPS_PER_YEAR, Config, make_config
+from clustersim.conf.merge import load_preset, preset_groups
 from clustersim.experiment.batch import run_many
 
 PANEL_COLUMNS = ("uid", "region", "emp", "prod", "kstock", "sales", "age", "is_mne")
@@ -37,6 +38,23 @@ def _after(panel: pd.DataFrame, burn_in: int) -> dict:
     return regularities(panel[panel["year"] > burn_in])
 
 
+def _replications(replications: int, years: int, seed: int, preset=None, **overrides) -> list:
+    base = make_config(
+        preset,
+        years=years,
+        seed=seed,
+        **{"output.write": False, "output.figures": False},
+        **overrides,
+    )
+    return [dataclasses.replace(base, replication=r) for r in range(replications)]
+
+
+def _measure(cfgs: list, burn_in: int, n_jobs: int, progress: bool) -> pd.DataFrame:
+    reduce = partial(_after, burn_in=burn_in)
+    out = run_many(cfgs, reduce, n_jobs=n_jobs, progress=progress, simulate=firm_panel)
+    return pd.DataFrame(out)
+
+
 def measure_industry(
     replications: int = 10,
     years: int = 60,
@@ -49,16 +67,30 @@ def measure_industry(
     """One row of :func:`clustersim.analysis.industry.regularities` per replication of the
     default scenario (with ``overrides``), measured on the years after ``burn_in`` (the
     scattered start is not an industry in equilibrium)."""
-    base = make_config(
-        years=years,
-        seed=seed,
-        **{"output.write": False, "output.figures": False},
-        **(overrides or {}),
-    )
-    cfgs = [dataclasses.replace(base, replication=r) for r in range(replications)]
-    reduce = partial(_after, burn_in=burn_in)
-    out = run_many(cfgs, reduce, n_jobs=n_jobs, progress=progress, simulate=firm_panel)
-    return pd.DataFrame(out)
+    cfgs = _replications(replications, years, seed, **(overrides or {}))
+    return _measure(cfgs, burn_in, n_jobs, progress)
+
+
+def measure_sectors(
+    replications: int = 6,
+    years: int = 60,
+    burn_in: int = 20,
+    seed: int = 0,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """:func:`measure_industry` for each sector preset, the model's industries (``sector=*``:
+    generic, automotive, biotech, creative, traditional), in one batch: one row per sector and
+    replication, the sector in column ``industry``. The same seeds in every sector."""
+    sectors = preset_groups()["sector"]
+    cfgs = [
+        c
+        for s in sectors
+        for c in _replications(replications, years, seed, load_preset("sector", s))
+    ]
+    out = _measure(cfgs, burn_in, n_jobs, progress)
+    out.insert(0, "industry", np.repeat(sectors, replications))
+    return out
 
 
 def long_run(cfg: Config, every: int = 10) -> pd.DataFrame:
