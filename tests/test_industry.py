@@ -102,3 +102,26 @@ def test_the_model_industries_with_more_entry_have_more_exit():
     assert a["corr"] > 0, a
     r, p = stats.pearsonr(rates["entry_rate"], rates["exit_rate"])
     assert r > 0 and p < 0.01, (r, p)
+
+
+def test_agglomeration_elasticities_are_read_within_years():
+    """Regions whose productivity is employment^0.05 and wage employment^0.03, each year scaled
+    by a common factor (the industry's growth): the within-year elasticities are exactly 0.05
+    and 0.03, whatever the common trend."""
+    rows = []
+    for year, trend in ((1, 1.0), (2, 1.7), (3, 2.9)):
+        for region, (firms, emp) in enumerate(((4, 10.0), (2, 55.0), (3, 300.0))):
+            for k in range(firms):
+                rows.append(
+                    {
+                        "year": year,
+                        "uid": 100 * region + k,
+                        "region": region,
+                        "emp": emp * trend / firms,
+                        "prod": 2.0 * trend * (emp * trend) ** 0.05,
+                        "wage": 1.5 * trend * (emp * trend) ** 0.03,
+                    }
+                )
+    a = industry.agglomeration(pd.DataFrame(rows))
+    assert a["prod_density_elasticity"] == pytest.approx(0.05)
+    assert a["wage_density_elasticity"] == pytest.approx(0.03)

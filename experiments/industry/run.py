@@ -57,6 +57,16 @@ FACTS = {
     "gibrat_slope": ("negative", "Evans 1987", (-np.inf, 0.0)),
     "ratio_90_10": ("about 1.9 (TFP)", "Syverson 2004, 2011", (1.5, 3.0)),
     "persistence_5y": ("positive, high", "Syverson 2011", (0.3, 1.0)),
+    "prod_density_elasticity": (
+        "0.02-0.11 (doubling density: +3-8 %)",
+        "Ciccone & Hall 1996; Rosenthal & Strange 2004; Melo, Graham & Noland 2009",
+        (0.02, 0.11),
+    ),
+    "wage_density_elasticity": (
+        "about 0.03 (0.02-0.08, with and without sorting)",
+        "Combes, Duranton & Gobillon 2008; Combes & Gobillon 2015",
+        (0.02, 0.08),
+    ),
 }
 
 

@@ -18,11 +18,16 @@ mechanisms come from their own sources):
   about -0.15 to -0.2 of log sd on log size);
 * small firms grow faster than large ones, against Gibrat's law, among survivors (Evans 1987);
 * productivity differs persistently among firms of one industry (Syverson 2011: the 90/10
-  ratio of total factor productivity within US manufacturing industries is about 2).
+  ratio of total factor productivity within US manufacturing industries is about 2);
+* denser places are more productive and pay more: the elasticity of productivity with respect
+  to employment density is a few per cent (Ciccone & Hall 1996: 0.05; Rosenthal & Strange
+  2004: doubling size raises productivity 3-8 %; Melo, Graham & Noland 2009: mean 0.058), that
+  of wages about 0.03 once workers' sorting is controlled for (Combes, Duranton & Gobillon
+  2008; Combes & Gobillon 2015).
 
 Input: ``panel``, one row per live firm and year with columns ``year``, ``uid``, ``emp``,
-``prod`` and ``born`` (quarter of birth), for example from
-:func:`clustersim.experiment.industry.firm_panel`.
+``prod`` and ``born`` (quarter of birth), and for :func:`agglomeration` ``region`` and
+``wage`` (its region's wage), for example from :func:`clustersim.experiment.industry.firm_panel`.
 """
 
 from __future__ import annotations
@@ -120,6 +125,26 @@ def productivity_dispersion(panel: pd.DataFrame, year: int | None = None) -> dic
     return {"ratio_90_10": float(q90 / q10), "persistence_5y": float(rho)}
 
 
+def agglomeration(panel: pd.DataFrame) -> dict:
+    """Elasticities of a region's employment-weighted mean productivity and of its wage with
+    respect to its employment, within years (each year's regions against each other, so the
+    industry's growth over time does not count). Regions of equal area (the default tiling)
+    make employment and employment density the same regressor."""
+    p = panel.assign(weighted=panel["prod"] * panel["emp"])
+    regions = p.groupby(["year", "region"]).agg(
+        emp=("emp", "sum"), weighted=("weighted", "sum"), wage=("wage", "first")
+    )
+    regions = regions.assign(prod=regions["weighted"] / regions["emp"])
+    logs = np.log(regions[["emp", "prod", "wage"]])
+    within = logs - logs.groupby(level="year").transform("mean")
+    x = within["emp"].to_numpy()
+    xx = float(x @ x)
+    out = {}
+    for y in ("prod", "wage"):
+        out[f"{y}_density_elasticity"] = float(x @ within[y].to_numpy() / xx) if xx else np.nan
+    return out
+
+
 def regularities(panel: pd.DataFrame) -> dict:
     """Every measure above, in one flat dictionary."""
     return {
@@ -128,6 +153,7 @@ def regularities(panel: pd.DataFrame) -> dict:
         **size_distribution(panel),
         **growth(panel),
         **productivity_dispersion(panel),
+        **agglomeration(panel),
     }
 
 

@@ -19,7 +19,8 @@ PANEL_COLUMNS = ("uid", "region", "emp", "prod", "kstock", "sales", "age", "is_m
 
 def firm_panel(cfg: Config) -> pd.DataFrame:
     """Run ``cfg`` and snapshot every live firm at each year's end: one row per firm and year
-    with ``year``, ``born`` (quarter of birth) and :data:`PANEL_COLUMNS`."""
+    with ``year``, ``born`` (quarter of birth), :data:`PANEL_COLUMNS` and ``wage``, its
+    region's wage."""
     from clustersim.model.model import ClusterModel
     from clustersim.observe.recording import firm_table
 
@@ -30,6 +31,7 @@ def firm_panel(cfg: Config) -> pd.DataFrame:
         t = firm_table(model)[list(PANEL_COLUMNS)]
         t.insert(0, "year", year)
         t.insert(1, "born", model.t - t["age"])
+        t["wage"] = model.regions.wage[t["region"].to_numpy()]
         rows.append(t)
     return pd.concat(rows, ignore_index=True)
 
