@@ -125,3 +125,20 @@ def test_agglomeration_elasticities_are_read_within_years():
     a = industry.agglomeration(pd.DataFrame(rows))
     assert a["prod_density_elasticity"] == pytest.approx(0.05)
     assert a["wage_density_elasticity"] == pytest.approx(0.03)
+
+
+def test_spinoff_advantage_compares_the_survival_of_spinoffs_and_startups():
+    """Entrants born in year 2 (quarter 8), observed until year 8: of two spin-offs one lives
+    past age 5; of four start-ups one does. Firms born before the first snapshot are not
+    entrants."""
+    born = {1: -40, 10: 8, 11: 8, 20: 8, 21: 8, 22: 8, 23: 8}
+    origin = {1: "initial", 10: "spinoff", 11: "spinoff"} | dict.fromkeys(
+        (20, 21, 22, 23), "startup"
+    )
+    life = {1: 8, 10: 8, 11: 3, 20: 8, 21: 2, 22: 4, 23: 6}
+    years = {
+        y: [u for u, end in life.items() if y >= 2 - (u == 1) and y <= end] for y in range(1, 9)
+    }
+    p = _panel(years, born=born).assign(origin=lambda d: d["uid"].map(origin))
+    s = industry.spinoff_advantage(p)
+    assert s == {"survive_spinoff_5y": 0.5, "survive_startup_5y": 0.25}

@@ -17,6 +17,7 @@ mechanisms come from their own sources):
   Bottazzi & Secchi 2006) and their dispersion falls with size (Stanley et al. 1996: slope
   about -0.15 to -0.2 of log sd on log size);
 * small firms grow faster than large ones, against Gibrat's law, among survivors (Evans 1987);
+* spin-offs outlive de novo start-ups (Klepper 2002; Agarwal, Echambadi, Franco & Sarkar 2004);
 * productivity differs persistently among firms of one industry (Syverson 2011: the 90/10
   ratio of total factor productivity within US manufacturing industries is about 2);
 * denser places are more productive and pay more: the elasticity of productivity with respect
@@ -26,8 +27,9 @@ mechanisms come from their own sources):
   2008; Combes & Gobillon 2015).
 
 Input: ``panel``, one row per live firm and year with columns ``year``, ``uid``, ``emp``,
-``prod`` and ``born`` (quarter of birth), and for :func:`agglomeration` ``region`` and
-``wage`` (its region's wage), for example from :func:`clustersim.experiment.industry.firm_panel`.
+``prod`` and ``born`` (quarter of birth), for :func:`agglomeration` ``region`` and ``wage``
+(its region's wage), for :func:`spinoff_advantage` ``origin``; for example from
+:func:`clustersim.experiment.industry.firm_panel`.
 """
 
 from __future__ import annotations
@@ -52,22 +54,29 @@ def demography(panel: pd.DataFrame) -> dict:
     return {"entry_rate": float(entry.mean()), "exit_rate": float(exit_.mean()), "corr": corr}
 
 
+def _entrants(panel: pd.DataFrame) -> pd.DataFrame:
+    """Firms born after the first snapshot: birth year, last year seen (and origin, if the
+    panel has it)."""
+    extra = {"origin": ("origin", "first")} if "origin" in panel else {}
+    seen = panel.groupby("uid").agg(born=("born", "first"), last_year=("year", "max"), **extra)
+    seen["born_year"] = seen["born"] / 4.0
+    return seen[seen["born_year"] > panel["year"].min()]
+
+
+def _survive(entrants: pd.DataFrame, age: int, last: int) -> float:
+    """Share of the entrants observed for at least ``age`` years that lived that long."""
+    cohort = entrants[entrants["born_year"] + age <= last]
+    alive = cohort["last_year"] >= cohort["born_year"] + age
+    return float(alive.mean()) if len(cohort) else np.nan
+
+
 def survival(panel: pd.DataFrame, ages=(2, 5, 7)) -> dict:
     """Share of entrants still alive ``a`` years after birth, over the cohorts born after the
     first snapshot and observed for at least ``a`` years; and the yearly exit hazard of firms
     up to 5 years old against older ones."""
-    first, last = panel["year"].min(), panel["year"].max()
-    seen = panel.groupby("uid").agg(born=("born", "first"), last_year=("year", "max"))
-    seen["born_year"] = seen["born"] / 4.0
-    entrants = seen[seen["born_year"] > first]
-    out = {}
-    for a in ages:
-        cohort = entrants[entrants["born_year"] + a <= last]
-        out[f"survive_{a}y"] = (
-            float((cohort["last_year"] >= cohort["born_year"] + a).mean())
-            if len(cohort)
-            else np.nan
-        )
+    last = panel["year"].max()
+    entrants = _entrants(panel)
+    out = {f"survive_{a}y": _survive(entrants, a, last) for a in ages}
     nxt = panel[["year", "uid"]].assign(year=panel["year"] - 1, alive_next=True)
     p = panel[panel["year"] < last].merge(nxt, on=["year", "uid"], how="left")
     p["exits"] = p["alive_next"].isna()
@@ -75,6 +84,17 @@ def survival(panel: pd.DataFrame, ages=(2, 5, 7)) -> dict:
     out["hazard_young"] = float(p.loc[young, "exits"].mean())
     out["hazard_old"] = float(p.loc[~young, "exits"].mean())
     return out
+
+
+def spinoff_advantage(panel: pd.DataFrame, age: int = 5) -> dict:
+    """``age``-year survival of spin-offs and of de novo start-ups (``origin`` column): spin-offs
+    inherit their parent's know-how and outlive other entrants (Klepper 2002; Agarwal,
+    Echambadi, Franco & Sarkar 2004; Klepper & Sleeper 2005)."""
+    entrants, last = _entrants(panel), panel["year"].max()
+    return {
+        f"survive_{o}_{age}y": _survive(entrants[entrants["origin"] == o], age, last)
+        for o in ("spinoff", "startup")
+    }
 
 
 def size_distribution(panel: pd.DataFrame, year: int | None = None, tail: float = 0.1) -> dict:
@@ -154,6 +174,7 @@ def regularities(panel: pd.DataFrame) -> dict:
         **growth(panel),
         **productivity_dispersion(panel),
         **agglomeration(panel),
+        **spinoff_advantage(panel),
     }
 
 

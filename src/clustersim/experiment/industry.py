@@ -14,7 +14,7 @@ from clustersim.conf import STEPS_PER_YEAR, Config, make_config
 from clustersim.conf.merge import load_preset, preset_groups
 from clustersim.experiment.batch import run_many
 
-PANEL_COLUMNS = ("uid", "region", "emp", "prod", "kstock", "sales", "age", "is_mne")
+PANEL_COLUMNS = ("uid", "region", "emp", "prod", "kstock", "sales", "age", "is_mne", "origin")
 
 
 def firm_panel(cfg: Config) -> pd.DataFrame:
