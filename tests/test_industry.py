@@ -142,3 +142,22 @@ def test_spinoff_advantage_compares_the_survival_of_spinoffs_and_startups():
     p = _panel(years, born=born).assign(origin=lambda d: d["uid"].map(origin))
     s = industry.spinoff_advantage(p)
     assert s == {"survive_spinoff_5y": 0.5, "survive_startup_5y": 0.25}
+
+
+def test_innovation_concentration_compares_innovations_and_output_over_regions():
+    """Two regions over two years (8 steps): every innovation in region 0, output shared evenly
+    (normalised Herfindahl 1 against 0); steps before ``from_year`` are left out."""
+    rows = [
+        {
+            "step": step,
+            "region": region,
+            "innovations_incremental": 3 * (region == 0),
+            "innovations_radical": 1 * (region == 0),
+            "output": 5.0 if step >= 4 else 50.0 * (region == 0),
+        }
+        for step in range(8)
+        for region in (0, 1)
+    ]
+    c = industry.innovation_concentration(pd.DataFrame(rows), from_year=1)
+    assert c == {"innovation_hhi": 1.0, "output_hhi": 0.0}
+    assert industry.innovation_concentration(pd.DataFrame(rows))["output_hhi"] == 0.5

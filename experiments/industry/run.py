@@ -17,7 +17,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from clustersim.analysis.industry import across_industries
+from clustersim.analysis.industry import across_industries, innovation_concentration
 from clustersim.analysis.stats import mean_ci_n, paired_diff_ci
 from clustersim.cli.study import load, md_table
 from clustersim.experiment.batch import run_many
@@ -156,6 +156,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     st.write_table(reg, "regularities.csv")
     facts = facts_table(reg)
+    panel_cfg = st.config({"years": pn["years"]})
+    series = run_many(
+        [dataclasses.replace(panel_cfg, replication=r) for r in range(st.replications)],
+        n_jobs=st.jobs,
+    )
+    geo = pd.DataFrame([innovation_concentration(ts, pn["burn_in"]) for ts in series])
+    geo_diff = paired_diff_ci(geo["innovation_hhi"], geo["output_hhi"])
     sec = measure_sectors(d["sectors"]["replications"], pn["years"], pn["burn_in"], n_jobs=st.jobs)
     st.write_table(sec, "sectors.csv")
     across = across_industries(sec)
@@ -194,6 +201,12 @@ def main(argv: list[str] | None = None) -> None:
             + ").\n"
             + "- Industries with more entry have more exit (interval above zero): "
             + ("yes" if positive else "no")
+            + ".\n"
+            + "- Innovation more concentrated over regions than output (Audretsch & Feldman "
+            + f"1996): normalised Herfindahl {geo['innovation_hhi'].mean():.3f} against "
+            + f"{geo['output_hhi'].mean():.3f}, paired difference {geo_diff[0]:.3f} "
+            + f"[{geo_diff[1]:.3f}, {geo_diff[2]:.3f}]: "
+            + ("yes" if geo_diff[1] > 0 else "no")
             + ".",
             "![industry](figures/industry.png)",
         ]

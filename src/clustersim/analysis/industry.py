@@ -24,7 +24,9 @@ mechanisms come from their own sources):
   to employment density is a few per cent (Ciccone & Hall 1996: 0.05; Rosenthal & Strange
   2004: doubling size raises productivity 3-8 %; Melo, Graham & Noland 2009: mean 0.058), that
   of wages about 0.03 once workers' sorting is controlled for (Combes, Duranton & Gobillon
-  2008; Combes & Gobillon 2015).
+  2008; Combes & Gobillon 2015);
+* innovation is more concentrated in space than production (Audretsch & Feldman 1996), read
+  on the recorded time series by :func:`innovation_concentration`.
 
 Input: ``panel``, one row per live firm and year with columns ``year``, ``uid``, ``emp``,
 ``prod`` and ``born`` (quarter of birth), for :func:`agglomeration` ``region`` and ``wage``
@@ -37,6 +39,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from clustersim.observe.indicators import concentration
 
 
 def demography(panel: pd.DataFrame) -> dict:
@@ -194,3 +198,20 @@ def across_industries(rates: pd.DataFrame, by: str = "industry", level: float = 
         lo, hi = (float(np.tanh(np.arctanh(r) + d)) for d in (-half, half))
     pooled = float(np.corrcoef(rates["entry_rate"], rates["exit_rate"])[0, 1])
     return {"industries": n, "corr": r, "corr_lo": lo, "corr_hi": hi, "corr_pooled": pooled}
+
+
+def innovation_concentration(ts: pd.DataFrame, from_year: int = 0) -> dict:
+    """Normalised Herfindahl index over regions of the year's innovations (incremental and
+    radical, counted as events, as Audretsch & Feldman 1996 count them) and of its output
+    (value added), averaged over the years from ``from_year``; ``ts`` is a recorded time
+    series (one row per step and region)."""
+    ts = ts[ts["step"] >= from_year * 4].assign(
+        year=lambda d: d["step"] // 4,
+        innovations=lambda d: d["innovations_incremental"] + d["innovations_radical"],
+    )
+    per_year = ts.groupby(["year", "region"])[["innovations", "output"]].sum().groupby("year")
+    hhi = per_year.agg(lambda x: concentration(x.to_numpy()))
+    return {
+        "innovation_hhi": float(hhi["innovations"].mean()),
+        "output_hhi": float(hhi["output"].mean()),
+    }
