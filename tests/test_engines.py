@@ -217,13 +217,12 @@ def rule_inputs(model, method: str) -> tuple:
     """The random draws (and adjacency) each rule takes, drawn the way ``ClusterModel.step``
     does; spin-off draws are scaled down so that many firms spawn."""
     rng = np.random.default_rng(11)
-    n, ne, dims = model.firms.capacity, model.ties.n, model.dims
+    n, ne = model.firms.capacity, model.ties.n
     contacts = model.cfg.knowledge.proximity_contacts
     if method == "market":
         return (rng.normal(size=n),)
-    if method == "innovate":
-        z = rng.normal(size=(2, n, dims))
-        return rng.random(n), rng.random(n), z[0], z[1], rng.normal(size=n)
+    if method == "innovate":  # the normals come from the stream key, drawn by the rule
+        return rng.random(n), rng.random(n), np.uint64(rng.integers(2**63))
     if method == "projects":
         return np.ones(ne, dtype=np.bool_), *rng.random((4, ne))
     if method == "spillovers":

@@ -283,8 +283,8 @@ class ClusterModel(mesa.Model):
         self._lap("finance")
         n, dims, t, draw = f.capacity, self.dims, self.t, self.streams
         u = draw.uniforms(INNOVATION, t, f.uid, 2, where=f.alive)  # empty slots draw nothing
-        z = draw.normals(INNOVATION, t, f.uid, 2 * dims + 1, where=f.alive)
-        self.engine.innovate(self, *columns(u), z[:, :dims], z[:, dims:-1], z[:, -1])
+        # the normals of an innovation's steps are drawn by the rule, for innovating firms only
+        self.engine.innovate(self, *columns(u), draw.key(INNOVATION, t))
         self._lap("innovate")
         self.dk = np.zeros(n)
         self.dpos = np.zeros((n, dims))

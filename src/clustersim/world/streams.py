@@ -103,20 +103,33 @@ def uniforms(k, ids, n, active):
     return out
 
 
+@njit(cache=True, inline="always")
+def identity_hash(k, identity):
+    """The hash every draw of ``identity`` under key ``k`` starts from."""
+    return mix(k ^ np.uint64(identity))
+
+
+@njit(cache=True, inline="always")
+def normal_at(h, j):
+    """The ``j``-th standard normal of the identity hashed ``h``: Box-Muller from two uniforms
+    of its own (indices past those ``uniforms`` uses, so an identity's uniforms and normals are
+    independent). Kernels that need a draw only when an event happens call it there."""
+    u1 = _unit(mix(h ^ (_NORMAL_OFFSET + np.uint64(2 * j))))
+    u2 = _unit(mix(h ^ (_NORMAL_OFFSET + np.uint64(2 * j + 1))))
+    return math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
+
+
 @njit(cache=True)
 def normals(k, ids, n, active):
-    """``out[i, j]``: standard normals by Box-Muller from two uniforms of their own (indices past
-    those ``uniforms`` uses, so an identity's uniforms and normals are independent); zeros where
-    ``active`` is false."""
+    """``out[i, j]``: the ``j``-th standard normal of identity ``ids[i]`` (:func:`normal_at`);
+    zeros where ``active`` is false."""
     out = np.zeros((ids.shape[0], n))
     for i in range(ids.shape[0]):
         if not active[i]:
             continue
-        h = mix(k ^ np.uint64(ids[i]))
+        h = identity_hash(k, ids[i])
         for j in range(n):
-            u1 = _unit(mix(h ^ (_NORMAL_OFFSET + np.uint64(2 * j))))
-            u2 = _unit(mix(h ^ (_NORMAL_OFFSET + np.uint64(2 * j + 1))))
-            out[i, j] = math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
+            out[i, j] = normal_at(h, j)
     return out
 
 

@@ -2,10 +2,12 @@
 
 import math
 
+import numpy as np
 from numba import njit
 
 from clustersim.mechanisms.common.kernel import demand_fit
 from clustersim.mechanisms.innovation import LOG_PUBLIC_KNOWLEDGE
+from clustersim.world.streams import identity_hash, normal_at
 
 
 @njit(cache=True)
@@ -21,11 +23,10 @@ def innovate(
     kpos,
     demand,
     region_complacency,
+    uid,
     u_inc,
     u_rad,
-    z_inc,
-    z_rad,
-    z_gain,
+    key,
     fit_width,
     absorptive_base,
     absorptive_rd,
@@ -57,10 +58,16 @@ def innovate(
     firm received last quarter (``diversity``): recombining distant knowledge explores further
     (Fleming 2001; March 1991). Radical: a rare jump in technology space, more likely in young
     firms and damped by regional complacency (L1159-1160, L1368-1403).
+
+    Draws: ``u_inc``, ``u_rad`` per slot; the normals of a firm's steps only when it innovates,
+    from its identity under ``key`` (the stream's counter-based draws, so the same values as
+    ``streams.normals`` would give for every firm: 0..dims-1 the incremental step, dims..2dims-1
+    the radical jump, 2dims its gain).
     """
     n = alive.shape[0]
     floor = math.exp(log_frontier + LOG_PUBLIC_KNOWLEDGE)
     dims = kpos.shape[1]
+    step = np.empty(dims)
     for i in range(n):
         inc_count[i] = 0
         rad_count[i] = 0
@@ -71,6 +78,7 @@ def innovate(
         ) * (0.5 + 0.5 * skill[i])
         young = age[i] < young_age
         p_inc = 1.0 - math.exp(-incremental_rate * rd[i] * absorb[i] * (0.5 if young else 1.0))
+        h = identity_hash(key, uid[i])  # draws: normals 0..dims-1 incremental, then radical
         if u_inc[i] < p_inc:
             scale = (emp[i] / initial_size) ** scale_economies
             log_k = math.log(kstock[i])
@@ -79,10 +87,11 @@ def innovate(
             before = demand_fit(kpos, i, demand, fit_width)
             search = incremental_search * (1.0 + recombination * diversity[i])
             for d in range(dims):
-                kpos[i, d] += search * z_inc[i, d]
+                step[d] = search * normal_at(h, d)
+                kpos[i, d] += step[d]
             if demand_fit(kpos, i, demand, fit_width) < before:
                 for d in range(dims):  # local search keeps only improvements
-                    kpos[i, d] -= search * z_inc[i, d]
+                    kpos[i, d] -= step[d]
             inc_count[i] = 1
         bonus = radical_entrant_bonus if young else 1.0
         p_rad = 1.0 - math.exp(
@@ -90,16 +99,17 @@ def innovate(
         )
         if u_rad[i] < p_rad:
             for d in range(dims):
-                kpos[i, d] += radical_jump * z_rad[i, d]
+                kpos[i, d] += radical_jump * normal_at(h, dims + d)
             log_k = math.log(kstock[i])
             ceiling = max(log_k, log_frontier)  # a radical step reaches the frontier at most
-            kstock[i] = math.exp(min(log_k + radical_gain * abs(z_gain[i]), ceiling))
+            gain = radical_gain * abs(normal_at(h, 2 * dims))
+            kstock[i] = math.exp(min(log_k + gain, ceiling))
             rad_count[i] = 1
         kstock[i] = max(kstock[i] * (1.0 - depreciation), floor)
 
 
 # ---------------------------------------------------------------- engine sub-steps
-def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
+def step_innovate(m, u_inc, u_rad, key) -> None:
     f, k = m.firms, m.cfg.knowledge
     innovate(
         f.alive,
@@ -113,11 +123,10 @@ def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
         f.kpos,
         m.demand,
         m.regions.complacency,
+        f.uid,
         u_inc,
         u_rad,
-        z_inc,
-        z_rad,
-        z_gain,
+        key,
         m.cfg.market.fit_width,
         k.absorptive_base,
         k.absorptive_rd,

@@ -6,6 +6,7 @@ import math
 
 from clustersim.mechanisms.common.reference import chance, demand_fit, live_firms
 from clustersim.mechanisms.innovation import LOG_PUBLIC_KNOWLEDGE
+from clustersim.world.streams import normals
 
 
 def absorptive_capacity(rd: float, skill: float, k) -> float:
@@ -44,7 +45,7 @@ def radical_gain(kstock: float, log_frontier: float, z: float, k) -> float:
     return math.exp(min(log_k + k.radical_gain * abs(z), ceiling))
 
 
-def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
+def step_innovate(m, u_inc, u_rad, key) -> None:
     """Incremental and radical innovation (L1277-1403); per-firm counts go to ``inc``/``rad``.
 
     Knowledge is bounded by the technology frontier, best practice, which moves at its own
@@ -56,7 +57,9 @@ def step_innovate(m, u_inc, u_rad, z_inc, z_rad, z_gain) -> None:
     Radical: a rare jump, more likely in young firms, damped by regional complacency
     (L1159-1160). Absorptive capacity is refreshed first (L1553-1554).
     """
-    k, c = m.cfg.knowledge, m.cfg.market
+    k, c, f, dims = m.cfg.knowledge, m.cfg.market, m.firms, m.dims
+    z = normals(key, f.uid, 2 * dims + 1, f.alive)  # every live firm's, the kernel's values
+    z_inc, z_rad, z_gain = z[:, :dims], z[:, dims:-1], z[:, -1]
     demand = m.demand.tolist()
     complacency = m.regions.complacency.tolist()
     u_inc, u_rad, z_gain = u_inc.tolist(), u_rad.tolist(), z_gain.tolist()
