@@ -19,18 +19,21 @@ because that is what a user waits for.
    (the engines follow the same trajectory: ``tests/test_engines.py``).
 4. **Sweep throughput**: a Sobol' study (``clustersim-sensitivity``, 8 factors, N = 8, so 80 runs
    of 500 firms x 40 years, ``--jobs 2``), wall time of the whole command.
+5. **Threads**: at 100,000 firms, the same quarters from one warm state (year 5) with
+   ``threads`` = 1 and 2, wall time (threads share the work, so CPU time would not show it).
 
 The labour pool grows with the number of firms (``world.labour_pool_per_firm``), so a large run
 has the labour-market tightness of the default scenario. Writes ``results/bench/engines.csv``
 (runs), ``substeps.csv``, ``reference.csv``, ``sweep.csv`` and a figure (``engines.png``, or
-``--figure``: ``make bench`` draws ``docs/figures/bench.png``), and prints the tables the README
-shows.
+``--figure``: ``make bench`` draws ``docs/figures/bench.png``), ``threads.csv`` and prints the
+tables the README shows.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import statistics
 import subprocess
 import sys
@@ -144,6 +147,24 @@ def reference_ratio(sizes: list[int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def threads_speedup(n_firms: int = 100_000, warm_years: int = 5, quarters: int = 8) -> pd.DataFrame:
+    """Wall seconds of the same ``quarters`` from one warm state with 1 and with 2 threads."""
+    warm = bench_model(n_firms, warm_years + 3)
+    warm.run(4 * warm_years)
+    rows = []
+    for threads in (1, 2):
+        model = copy.deepcopy(warm)
+        model.cfg = dataclasses.replace(model.cfg, threads=threads)
+        model.engine = make_engine("numba", threads)
+        model.run(1)  # compile or load the parallel kernels before the clock starts
+        t0 = time.perf_counter()
+        model.run(quarters)
+        rows.append({"firms": n_firms, "threads": threads, "wall_s": time.perf_counter() - t0})
+    df = pd.DataFrame(rows)
+    df["speedup"] = df["wall_s"].iloc[0] / df["wall_s"]
+    return df
+
+
 def sweep_throughput() -> pd.DataFrame:
     """Wall time of a small Sobol' study through the command users run."""
     runs = SOBOL_N * (len(SOBOL) + 2)
@@ -207,6 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(RUNS))
     parser.add_argument("--reference", type=int, nargs="*", default=list(REFERENCE))
     parser.add_argument("--no-sweep", action="store_true", help="skip the Sobol' study")
+    parser.add_argument("--no-threads", action="store_true", help="skip the threads' speed-up")
     parser.add_argument("--out", type=Path, default=Path("results/bench"))
     parser.add_argument("--figure", type=Path, help="where the figure goes (default: in --out)")
     parser.add_argument(
@@ -217,7 +239,9 @@ def main(argv: list[str] | None = None) -> None:
     runs, shares = whole_runs(args.sizes)
     ref = reference_ratio([n for n in args.reference if n in REFERENCE])
     sweep = None if args.no_sweep else sweep_throughput()
-    for name, df in (("engines", runs), ("substeps", shares), ("reference", ref), ("sweep", sweep)):
+    threads = None if args.no_threads else threads_speedup()
+    tables = {"engines": runs, "substeps": shares, "reference": ref, "sweep": sweep}
+    for name, df in {**tables, "threads": threads}.items():
         if df is not None:
             atomic_write(args.out / f"{name}.csv", lambda tmp, df=df: df.to_csv(tmp, index=False))
     baseline = pd.read_csv(args.baseline) if args.baseline else None
@@ -226,9 +250,10 @@ def main(argv: list[str] | None = None) -> None:
         print(runs.to_string(index=False))
         print(shares.pivot(index="substep", columns="firms", values="share").to_string())
         print(ref.to_string(index=False))
-        if sweep is not None:
-            print(sweep.to_string(index=False))
-    print(f"wrote {args.out}/engines.csv, substeps.csv, reference.csv, sweep.csv and the figure")
+        for df in (sweep, threads):
+            if df is not None:
+                print(df.to_string(index=False))
+    print(f"wrote the tables to {args.out} and the figure")
 
 
 if __name__ == "__main__":

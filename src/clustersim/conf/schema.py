@@ -101,6 +101,18 @@ class Config:
             "(tests/test_engines.py)"
         ),
     )
+    threads: int = param(
+        1,
+        "Threads of the numba kernels that work firm by firm (innovation, spillovers, the "
+        "market's per-firm passes; numba prange), at most the machine's cores; any count gives "
+        "the same results. Worth it from about 10,000 firms",
+        1,
+        256,
+        source=(
+            "run control: the parallel kernels keep each firm's arithmetic and every sum's "
+            "order (tests/test_threads.py)"
+        ),
+    )
     scenario_name: str = param(
         "default",
         "Label of the scenario preset",

@@ -233,6 +233,11 @@ def _check_cross_fields(cfg: Config) -> None:
             f"its corrective action; allowed: int in [0, {ini.start_step - 1}] "
             f"(initiative.start_step={ini.start_step})"
         )
+    if cfg.threads > 1 and cfg.engine != "numba":
+        raise ConfigError(
+            f"threads={cfg.threads}: only the numba engine runs kernels in parallel; allowed: "
+            f"threads=1 with engine={cfg.engine}, or engine=numba"
+        )
     if cfg.trust.friend_of_friend + cfg.trust.university_search > 1:
         raise ConfigError(
             "trust.friend_of_friend + trust.university_search="

@@ -62,5 +62,11 @@ class ReferenceEngine(Engine):
 ENGINES = {cls.name: cls for cls in (NumbaEngine, ReferenceEngine)}
 
 
-def make_engine(name: str) -> Engine:
+def make_engine(name: str, threads: int = 1) -> Engine:
+    """The engine ``name``; with ``threads`` > 1 the numba kernels that work firm by firm run
+    in parallel on that many threads, at most numba's (the machine's cores)."""
+    if threads > 1:
+        import numba
+
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     return ENGINES[name]()

@@ -123,7 +123,7 @@ class ClusterModel(mesa.Model):
         self.cfg = cfg
         self.dims = cfg.knowledge.dims
         self.t = 0
-        self.engine = make_engine(cfg.engine)
+        self.engine = make_engine(cfg.engine, cfg.threads)
         self.streams = Streams(cfg.seed, cfg.replication)  # every draw of the step
         self.focal = cfg.world.focal_region
         n_reg, n_kinds = cfg.world.n_regions, len(FINANCIER_KINDS)

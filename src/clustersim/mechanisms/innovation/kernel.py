@@ -2,16 +2,14 @@
 
 import math
 
-import numpy as np
-from numba import njit
+from numba import prange
 
-from clustersim.mechanisms.common.kernel import demand_fit
+from clustersim.mechanisms.common.kernel import demand_fit, serial_and_parallel, threaded
 from clustersim.mechanisms.innovation import LOG_PUBLIC_KNOWLEDGE
 from clustersim.world.streams import identity_hash, normal_at
 
 
-@njit(cache=True)
-def innovate(
+def _innovate(
     alive,
     region,
     emp,
@@ -67,8 +65,7 @@ def innovate(
     n = alive.shape[0]
     floor = math.exp(log_frontier + LOG_PUBLIC_KNOWLEDGE)
     dims = kpos.shape[1]
-    step = np.empty(dims)
-    for i in range(n):
+    for i in prange(n):
         inc_count[i] = 0
         rad_count[i] = 0
         if not alive[i]:
@@ -87,11 +84,10 @@ def innovate(
             before = demand_fit(kpos, i, demand, fit_width)
             search = incremental_search * (1.0 + recombination * diversity[i])
             for d in range(dims):
-                step[d] = search * normal_at(h, d)
-                kpos[i, d] += step[d]
+                kpos[i, d] += search * normal_at(h, d)
             if demand_fit(kpos, i, demand, fit_width) < before:
                 for d in range(dims):  # local search keeps only improvements
-                    kpos[i, d] -= step[d]
+                    kpos[i, d] -= search * normal_at(h, d)
             inc_count[i] = 1
         bonus = radical_entrant_bonus if young else 1.0
         p_rad = 1.0 - math.exp(
@@ -108,10 +104,13 @@ def innovate(
         kstock[i] = max(kstock[i] * (1.0 - depreciation), floor)
 
 
+INNOVATE = serial_and_parallel(_innovate)
+
+
 # ---------------------------------------------------------------- engine sub-steps
 def step_innovate(m, u_inc, u_rad, key) -> None:
     f, k = m.firms, m.cfg.knowledge
-    innovate(
+    threaded(m, INNOVATE)(
         f.alive,
         f.region,
         f.emp,

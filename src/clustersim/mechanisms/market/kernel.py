@@ -4,72 +4,47 @@ firm's appeal, its persistent demand shifter, moves first (``mechanisms.common.a
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from clustersim.mechanisms.common import appeal as appeal_rule
-from clustersim.mechanisms.common.kernel import log_demand_fit
+from clustersim.mechanisms.common.kernel import log_demand_fit, serial_and_parallel, threaded
 
 
-@njit(cache=True)
-def market(
+def _weigh(
     alive,
     region,
-    emp,
-    cash,
     prod,
-    rd,
     skill,
     kstock,
     competence,
-    sales,
-    profit,
     fit,
-    age,
     kpos,
     demand,
-    demand_total,
-    region_public_demand,
-    region_wage,
-    region_rent,
     region_agglo,
     region_skill,
     knowledge_elasticity,
     skill_effect,
     fit_width,
     selection,
-    fixed_cost,
-    target_margin,
-    hiring_cost,
     hiring_skill_rate,
     log_weight,
-    lse,
     appeal,
     appeal_z,
     appeal_rho,
     appeal_sigma,
     appeal_bound,
 ):
-    """One quarter of market competition, accounts and hiring.
+    """Each firm's log weight in the market, firm by firm.
 
-    ``selection`` and ``target_margin`` are this quarter's (``demand.competition``). Appeal, the
-    log demand shifter, first takes its AR(1) step: rho x appeal + sigma x z, held
-    within +-bound (a numerical guard). Productivity = knowledge^elasticity x (1 + skill effect
-    x skill) x regional agglomeration x (1 + VC competence). Demand is differentiated
-    (Dixit-Stiglitz): a firm's share is its competitiveness (productivity x fit to
-    demand)^selection x exp(appeal) over the sum of all firms', so rivals coexist, the least
-    competitive cannot cover their fixed cost (Melitz 2003), and rivalry rewards productivity,
-    fit and appeal (L959-971). Shares are computed from log weights with the
-    log-sum-exp (``lse[0]`` for the world market, ``lse[1 + r]`` for region r's public demand,
-    L2180-2231), so no weight overflows at any selection. Firms then move toward the workforce
-    their sales pay for at the target margin against a convex adjustment cost (Hamermesh &
-    Pfann 1996), which gives partial adjustment in logs; a firm without cash cannot finance
-    growth.
+    ``selection`` is this quarter's (``demand.competition``). Appeal, the log demand shifter,
+    first takes its AR(1) step: rho x appeal + sigma x z, held within +-bound (a numerical
+    guard). Productivity = knowledge^elasticity x (1 + skill effect x skill) x regional
+    agglomeration x (1 + VC competence). Demand is differentiated (Dixit-Stiglitz): a firm's
+    share is its competitiveness (productivity x fit to demand)^selection x exp(appeal) over
+    the sum of all firms', so rivals coexist, the least competitive cannot cover their fixed
+    cost (Melitz 2003), and rivalry rewards productivity, fit and appeal (L959-971).
     """
-    n = alive.shape[0]
-    n_regions = region_public_demand.shape[0]
-    top = -np.inf
-    top_r = np.full(n_regions, -np.inf)
-    for i in range(n):
+    for i in prange(alive.shape[0]):
         if not alive[i]:
             continue
         r = region[i]
@@ -86,18 +61,55 @@ def market(
         a = appeal_rho * appeal[i] + appeal_sigma * appeal_z[i]
         appeal[i] = min(max(a, -appeal_bound), appeal_bound)
         log_weight[i] = selection * (log_prod + log_fit) + appeal[i]
-        top = max(top, log_weight[i])
-        top_r[r] = max(top_r[r], log_weight[i])
+
+
+@njit(cache=True)
+def log_sum_exp(alive, region, log_weight, lse):
+    """``lse[0]``, the log-sum-exp of the log weights over the world market, and ``lse[1 + r]``
+    over region r's public demand (L2180-2231), so no weight overflows at any selection. Serial,
+    in firm order: the sums are the same whatever computed the weights."""
+    n_regions = lse.shape[0] - 1
+    top = -np.inf
+    top_r = np.full(n_regions, -np.inf)
+    for i in range(alive.shape[0]):
+        if alive[i]:
+            top = max(top, log_weight[i])
+            top_r[region[i]] = max(top_r[region[i]], log_weight[i])
     total = 0.0
     total_r = np.zeros(n_regions)
-    for i in range(n):
+    for i in range(alive.shape[0]):
         if alive[i]:
             total += math.exp(log_weight[i] - top)
             total_r[region[i]] += math.exp(log_weight[i] - top_r[region[i]])
     lse[0] = top + math.log(total) if total > 0.0 else -np.inf
     for r in range(n_regions):
         lse[1 + r] = top_r[r] + math.log(total_r[r]) if total_r[r] > 0.0 else -np.inf
-    for i in range(n):
+
+
+def _trade(
+    alive,
+    region,
+    emp,
+    cash,
+    rd,
+    sales,
+    profit,
+    age,
+    demand_total,
+    region_public_demand,
+    region_wage,
+    region_rent,
+    fixed_cost,
+    target_margin,
+    hiring_cost,
+    log_weight,
+    lse,
+):
+    """Sales by share of the market, accounts and hiring, firm by firm. ``target_margin`` is
+    this quarter's (``demand.competition``). Firms move toward the workforce their sales pay
+    for at the target margin against a convex adjustment cost (Hamermesh & Pfann 1996), which
+    gives partial adjustment in logs; a firm without cash cannot finance growth."""
+    for i in prange(alive.shape[0]):
         if not alive[i]:
             continue
         r = region[i]
@@ -116,46 +128,56 @@ def market(
         age[i] += 1
 
 
+WEIGH = serial_and_parallel(_weigh)
+TRADE = serial_and_parallel(_trade)
+
+
 # ---------------------------------------------------------------- engine sub-steps
 def step_market(m, appeal_z) -> None:
     f, reg, c = m.firms, m.regions, m.cfg.market
     rho, sigma, bound = appeal_rule.process(c)
     m.log_weight = np.zeros(f.capacity)
-    market(
+    threaded(m, WEIGH)(
         f.alive,
         f.region,
-        f.emp,
-        f.cash,
         f.prod,
-        f.rd,
         f.skill,
         f.kstock,
         f.competence,
-        f.sales,
-        f.profit,
         f.fit,
-        f.age,
         f.kpos,
         m.demand,
-        m.demand_total,
-        reg.public_demand,
-        reg.wage,
-        reg.rent,
         reg.agglo,
         reg.skill,
         c.knowledge_elasticity,
         c.skill_effect,
         c.fit_width,
         m.selection,
-        c.fixed_cost,
-        m.margin,
-        c.hiring_cost,
         c.hiring_skill_rate,
         m.log_weight,
-        m.market_lse,
         f.appeal,
         appeal_z,
         rho,
         sigma,
         bound,
+    )
+    log_sum_exp(f.alive, f.region, m.log_weight, m.market_lse)
+    threaded(m, TRADE)(
+        f.alive,
+        f.region,
+        f.emp,
+        f.cash,
+        f.rd,
+        f.sales,
+        f.profit,
+        f.age,
+        m.demand_total,
+        reg.public_demand,
+        reg.wage,
+        reg.rent,
+        c.fixed_cost,
+        m.margin,
+        c.hiring_cost,
+        m.log_weight,
+        m.market_lse,
     )

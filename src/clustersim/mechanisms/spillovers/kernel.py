@@ -8,14 +8,20 @@ the same accumulators ``dk`` (knowledge offered, recorded by channel in ``volume
 
 import math
 
-from numba import njit
+import numpy as np
+from numba import njit, prange
 
-from clustersim.mechanisms.common.kernel import chance_neighbour, cognitive_learning, tech_distance
+from clustersim.mechanisms.common.kernel import (
+    chance_neighbour,
+    cognitive_learning,
+    serial_and_parallel,
+    tech_distance,
+    threaded,
+)
 from clustersim.world.state import SPILL_MOBILITY, SPILL_PROXIMITY
 
 
-@njit(cache=True)
-def proximity_and_mobility(
+def _proximity_and_mobility(
     alive,
     region,
     x,
@@ -43,19 +49,21 @@ def proximity_and_mobility(
     convergence,
     dk,
     dpos,
-    volume,
+    gain_proximity,
+    gain_mobility,
 ):
     """Chance meetings in the 3x3 cell neighbourhood and workers moving within a region.
 
     O(N x contacts): each firm meets ``u_cell.shape[1]`` random neighbours (the 'cafeteria effect',
     L831-834), weighted by a kernel that decays with geographic distance, and receives knowledge
-    from a random firm of its labour pool via hired workers (L775-778, L6511-6513).
-    ``volume[channel, region]`` sums the knowledge received.
+    from a random firm of its labour pool via hired workers (L775-778, L6511-6513). Each firm
+    writes only its own accumulators and its gains per contact (``gain_proximity``) and by
+    mobility (``gain_mobility``), which :func:`tally` adds into ``volume`` in firm order.
     """
     n = alive.shape[0]
     dims = kpos.shape[1]
     contacts = u_cell.shape[1]
-    for i in range(n):
+    for i in prange(n):
         if not alive[i]:
             continue
         r = region[i]
@@ -75,7 +83,7 @@ def proximity_and_mobility(
                 )
                 gain = proximity_spillover * learn * kstock[j]
                 dk[i] += gain
-                volume[SPILL_PROXIMITY, r] += gain
+                gain_proximity[i, m] = gain
                 for d in range(dims):
                     dpos[i, d] += convergence * learn * (kpos[j, d] - kpos[i, d])
         if mobility_spillover > 0.0:
@@ -88,9 +96,25 @@ def proximity_and_mobility(
                 rate = mobility_rate * region_mobility_factor[r]
                 gain = mobility_spillover * rate * learn * kstock[j]
                 dk[i] += gain
-                volume[SPILL_MOBILITY, r] += gain
+                gain_mobility[i] = gain
                 for d in range(dims):
                     dpos[i, d] += convergence * rate * learn * (kpos[j, d] - kpos[i, d])
+
+
+PROXIMITY_AND_MOBILITY = serial_and_parallel(_proximity_and_mobility)
+
+
+@njit(cache=True)
+def tally(alive, region, gain_proximity, gain_mobility, volume):
+    """``volume[channel, region]`` += each firm's gains, in firm and contact order (the order
+    of the serial loop, so the sums are the same however the gains were computed)."""
+    for i in range(alive.shape[0]):
+        if not alive[i]:
+            continue
+        r = region[i]
+        for m in range(gain_proximity.shape[1]):
+            volume[SPILL_PROXIMITY, r] += gain_proximity[i, m]
+        volume[SPILL_MOBILITY, r] += gain_mobility[i]
 
 
 @njit(cache=True)
@@ -110,7 +134,9 @@ def apply(alive, kstock, kpos, dk, dpos, frontier):
 # ---------------------------------------------------------------- engine sub-steps
 def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
     f, ix, k = m.firms, m.index, m.cfg.knowledge
-    proximity_and_mobility(
+    gain_proximity = np.zeros(u_cell.shape)
+    gain_mobility = np.zeros(f.capacity)
+    threaded(m, PROXIMITY_AND_MOBILITY)(
         f.alive,
         f.region,
         f.x,
@@ -138,8 +164,10 @@ def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
         k.convergence,
         m.dk,
         m.dpos,
-        m.volume,
+        gain_proximity,
+        gain_mobility,
     )
+    tally(f.alive, f.region, gain_proximity, gain_mobility, m.volume)
 
 
 def step_apply_knowledge(m) -> None:
