@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     rates = sec.groupby("industry")[["entry_rate", "exit_rate"]].mean().reset_index()
     positive = across["corr_lo"] > 0
     finite = int(growth["not_finite"].sum()) == 0
-    panel = firm_panel(st.config({"years": pn["years"]}))
+    panel = firm_panel(panel_cfg)
     _figure(runs, panel, theta, st.path("figures/industry.png"))
     first = runs[runs["replication"] == 0].drop(columns="replication")
     st.write_summary(

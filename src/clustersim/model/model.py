@@ -224,11 +224,15 @@ class ClusterModel(mesa.Model):
 
     def add_aid(self, slots, amounts) -> None:
         """Book aid a policy paid firms this quarter; their owners count on it while it lasts
-        (``finance.settle``). Slots added since the step began extend the record."""
-        slots = np.asarray(slots, dtype=np.int64)
+        (``finance.settle``)."""
+        np.add.at(self.aid_paid(), np.asarray(slots, dtype=np.int64), amounts)
+
+    def aid_paid(self) -> np.ndarray:
+        """This quarter's aid by slot, over every slot (firms placed since the step began, in
+        slots the arrays grew for, have had none)."""
         if len(self.aid) < self.firms.capacity:
             self.aid = np.concatenate([self.aid, np.zeros(self.firms.capacity - len(self.aid))])
-        np.add.at(self.aid, slots, amounts)
+        return self.aid
 
     def _tie_costs(self) -> float:
         """This quarter's tie costs before regional subsidies (which policies book as

@@ -205,8 +205,8 @@ def enter(model) -> float:
     Hopenhayn 1992), so entry dries up as incumbents grow more competitive (Klepper 1996); then
     a financier must fund it. With ``market.closure = expected_profit`` the profit it expects
     is its owner's prior, which experience then revises (``finance.settle``; Jovanovic 1982).
-    Entrants differ in knowledge (drawn with
-    the candidate) and in size, lognormal around ``entry.initial_size`` (Cabral & Mata 2003).
+    Entrants differ in knowledge (drawn with the candidate) and in size, lognormal around
+    ``entry.initial_size`` (Cabral & Mata 2003).
 
     Draws: the start-up and university spin-off counts and each candidate's attributes; one
     uniform per firm (does it spawn a spin-off?), if ``entry.spinoffs``; one normal per

@@ -193,8 +193,7 @@ def settle(model) -> float:
     (the losses of adjusting pass, Hamermesh & Pfann 1996).
     """
     f, fin, cfg, m = model.firms, model.financiers, model.cfg.finance, model.cfg.market
-    aid = np.zeros(f.capacity)  # firms placed since the step began have had none
-    aid[: len(model.aid)] = model.aid[: f.capacity]
+    aid = model.aid_paid()
     interest, repaid, margin = _settle(
         f.live,
         f.cash,
