@@ -74,6 +74,7 @@ def test_ray_sweep_equals_in_process_runs_and_resumes(tmp_path):
 
 # ------------------------------------------------------------------ two nodes, one killed
 def _free_ports(n: int) -> list[int]:
+    """``n`` distinct free ports chosen by the kernel, all in its ephemeral range."""
     socks = [socket.socket() for _ in range(n)]
     for s in socks:
         s.bind(("127.0.0.1", 0))
@@ -83,14 +84,43 @@ def _free_ports(n: int) -> list[int]:
     return ports
 
 
-def _node_args(ports: list[int]) -> list[str]:
+WORKER_PORTS = 60  # per node: one CPU needs a handful of workers; Ray wants a range
+
+
+def _worker_blocks(n: int) -> list[int]:
+    """First ports of ``n`` disjoint blocks of WORKER_PORTS consecutive free ports, below the
+    kernel's ephemeral range: the nodes' single ports (from _free_ports) and the ports Ray picks
+    for itself come from that range, so they cannot fall inside a worker range."""
+    low = 32768
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low = int(f.read().split()[0])
+    starts, start = [], 20000
+    while len(starts) < n and start + WORKER_PORTS <= low:
+        block = range(start, start + WORKER_PORTS)
+        if all(_port_is_free(p) for p in block):
+            starts.append(start)
+        start += WORKER_PORTS + secrets.randbelow(WORKER_PORTS)  # runs in parallel rarely meet
+    assert len(starts) == n, f"no {n} free blocks of {WORKER_PORTS} ports below {low}"
+    return starts
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _node_args(ports: list[int], worker_low: int) -> list[str]:
     """Ports of one node's own services, so that two nodes share a machine."""
     names = ["node-manager", "object-manager", "metrics-export", "runtime-env-agent"]
     names += ["dashboard-agent-listen", "dashboard-agent-grpc"]
-    low = ports[len(names)]
-    return [f"--{n}-port={p}" for n, p in zip(names, ports, strict=False)] + [
-        f"--min-worker-port={low}",
-        f"--max-worker-port={low + 200}",
+    assert len(ports) == len(names)
+    return [f"--{n}-port={p}" for n, p in zip(names, ports, strict=True)] + [
+        f"--min-worker-port={worker_low}",
+        f"--max-worker-port={worker_low + WORKER_PORTS - 1}",
     ]
 
 
@@ -144,13 +174,19 @@ def two_nodes():
     }
     # short temp dirs: Ray's unix sockets live there, and socket paths are limited to ~107 bytes
     dirs = [tempfile.mkdtemp(prefix="rh"), tempfile.mkdtemp(prefix="rn")]
-    port, client, *ports = _free_ports(17)
+    port, client, *ports = _free_ports(14)
+    head_workers, node_workers = _worker_blocks(2)
     common = ["--num-cpus=1", "--node-ip-address=127.0.0.1", "--object-store-memory=80000000"]
     common += ["--disable-usage-stats"]
     head = [ray, "start", "--head", f"--port={port}", f"--ray-client-server-port={client}"]
-    head += ["--include-dashboard=false", f"--temp-dir={dirs[0]}", *common, *_node_args(ports[:7])]
+    head += [
+        "--include-dashboard=false",
+        f"--temp-dir={dirs[0]}",
+        *common,
+        *_node_args(ports[:6], head_workers),
+    ]
     node = [ray, "start", f"--address=127.0.0.1:{port}", f"--temp-dir={dirs[1]}", *common]
-    node += _node_args(ports[7:])
+    node += _node_args(ports[6:], node_workers)
     try:
         for cmd in (head, node):
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
