@@ -91,7 +91,6 @@ def _worker_blocks(n: int) -> list[int]:
     """First ports of ``n`` disjoint blocks of WORKER_PORTS consecutive free ports, below the
     kernel's ephemeral range: the nodes' single ports (from _free_ports) and the ports Ray picks
     for itself come from that range, so they cannot fall inside a worker range."""
-    low = 32768
     with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
         low = int(f.read().split()[0])
     starts, start = [], 20000
@@ -117,7 +116,6 @@ def _node_args(ports: list[int], worker_low: int) -> list[str]:
     """Ports of one node's own services, so that two nodes share a machine."""
     names = ["node-manager", "object-manager", "metrics-export", "runtime-env-agent"]
     names += ["dashboard-agent-listen", "dashboard-agent-grpc"]
-    assert len(ports) == len(names)
     return [f"--{n}-port={p}" for n, p in zip(names, ports, strict=True)] + [
         f"--min-worker-port={worker_low}",
         f"--max-worker-port={worker_low + WORKER_PORTS - 1}",
