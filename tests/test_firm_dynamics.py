@@ -115,7 +115,7 @@ def test_debt_pays_interest_to_the_lender_and_losses_drain_its_equity():
     assert k >= 0 and fin.kind[k] == BANK
     f.cash[s], f.loan[s] = -10.0, 5.0
     before_cash, before_capital = f.cash.copy(), fin.capital.copy()
-    paid = finance.settle(m)
+    paid, _ = finance.settle(m)
     rate = m.cfg.finance.interest_rate
     assert f.cash[s] == pytest.approx(before_cash[s] - rate * 15.0)
     assert paid >= rate * 15.0
@@ -128,6 +128,39 @@ def test_debt_pays_interest_to_the_lender_and_losses_drain_its_equity():
     recovered = m.cfg.finance.recovery * m.cfg.finance.collateral * 1.0
     assert fin.capital[k] == pytest.approx(max(0.0, capital - (owed - recovered)))
     assert fin.losses[k] > 0
+
+
+def test_owners_take_cash_above_the_buffer_unless_a_loan_or_a_stake_is_outstanding():
+    """Payouts (Lintner 1956; Smith & Warner 1979): a firm without a loan or a VC stake pays
+    ``payout_rate`` of its cash above ``cash_buffer`` per employee to its owner; one with a loan
+    or a stake, or below its buffer, pays nothing; the ledger books what left."""
+    m = small()
+    m.run(4)
+    f, c = m.firms, m.cfg.market
+    free, indebted, backed, poor = f.live[:4]
+    for s in (free, indebted, backed, poor):
+        f.emp[s], f.loan[s], f.investor[s], f.cash[s] = 10.0, 0.0, -1, 100.0
+    f.loan[indebted] = 1000.0  # more than one instalment: still owed after this quarter
+    f.investor[backed] = int(np.flatnonzero(m.financiers.kind == VC)[0])
+    f.cash[poor] = c.cash_buffer * 10.0 - 1.0
+    before = f.cash.copy()
+    _, paid = finance.settle(m)
+    rate = m.cfg.finance.interest_rate
+    buffer = c.cash_buffer * 10.0
+    assert f.cash[free] == pytest.approx(100.0 - c.payout_rate * (100.0 - buffer))
+    assert f.cash[backed] == before[backed]
+    assert f.cash[poor] == before[poor]
+    instalment = m.cfg.finance.repayment * m.cfg.finance.ticket
+    assert f.cash[indebted] == pytest.approx(100.0 - rate * 1000.0 - instalment)  # no payout
+    assert paid >= c.payout_rate * (100.0 - buffer)
+    m.step()
+    assert m.ledger[-1]["payouts"] < 0.0
+
+
+def test_without_payouts_a_profitable_firm_keeps_its_cash():
+    m = small(**{"market.payout_rate": 0.0})
+    m.run(8)
+    assert all(row["payouts"] == 0.0 for row in m.ledger)
 
 
 def test_a_vc_invests_its_fund_and_sells_its_stakes():
@@ -152,13 +185,12 @@ def test_capital_does_not_refill_for_free():
 
 
 @pytest.mark.slow
-def test_a_thousand_years_stay_finite_bounded_and_cost_the_same_per_firm():
-    """1,000 years at the default size (~40 s). Every value stays finite; the firm count settles
-    in a band; the engine's CPU time per firm-year in years 900-1,000 is within 1.5x of years
-    100-200, and the process's peak memory by year 1,000 within 1.2x of that by year 200, so
-    nothing in the engine grows with time but the firms and the record. Time per simulated
-    year itself follows the firm count, which the model lets rise ~2.8x over those centuries
-    (docs/validation.md); the test prints both ratios."""
+def test_a_thousand_years_stay_finite_bounded_and_cost_the_same_per_year():
+    """1,000 years at the default size (~15 s). Every value stays finite; the firm count settles
+    in a band once demand has saturated (owners' payouts keep loss-making firms from living on
+    a hoard for centuries: docs/validation.md); the engine's CPU time per simulated year in
+    years 900-1,000 is within 1.5x of years 100-200, and the process's peak memory by year
+    1,000 within 1.2x of that by year 200. The test prints the ratios."""
     resource = pytest.importorskip("resource")  # peak memory of the process (not on Windows)
     m = ClusterModel(make_config(years=1000), collect=False)
     counts, cpu, peak = [], [], {}
@@ -182,10 +214,10 @@ def test_a_thousand_years_stay_finite_bounded_and_cost_the_same_per_firm():
         f"CPU per year x{per_year:.2f}, per firm-year x{per_firm:.2f}, peak memory "
         f"x{memory:.2f}, firms {counts[early].mean():.0f} -> {counts[late].mean():.0f}"
     )
-    assert per_firm < 1.5
+    assert per_year < 1.5 and per_firm < 1.5
     assert memory < 1.2
-    late_counts = counts[800:]
-    assert late_counts.max() < 1.2 * late_counts.min()  # a band set by demand and the parameters
+    centuries = counts[300:].reshape(7, 100).mean(axis=1)  # demand has saturated by year 300
+    assert centuries.max() < 1.2 * centuries.min(), centuries  # a band, not a drift
     ts = m.recorder.frame()
     assert np.isfinite(
         ts.select_dtypes("number")

@@ -65,6 +65,12 @@ def test_clustering_processes_verdict(tmp_path):
     assert "engineered initiative is more publicly funded" in (tmp_path / "summary.md").read_text()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="not reproduced since owners take payouts (issue 12): earliest - latest broker 31.3 "
+    "[-40.0, 102.5] jobs over 15 replications; the verdict was fragile before (8 lost it on one "
+    "of two other seed sets; docs/validation.md, Payouts)",
+)
 def test_stage_targeting_verdict(tmp_path):
     """15 of 30 replications (8 lost the verdict on one of two other seed sets): the broker
     started in year 1 adds more jobs ten years on than the same broker started in year 30."""

@@ -146,6 +146,32 @@ class MarketConfig:
         choices=("net_worth", "expected_profit"),
         source="Hopenhayn 1992; Jovanovic 1982; Hamermesh & Pfann 1996 (adjustment losses pass)",
     )
+    payout_rate: float = param(
+        0.085,
+        "Share of its cash above the buffer (cash_buffer) an owner takes out of the firm each "
+        "quarter; none while a loan or a venture capitalist's stake is outstanding (0: the "
+        "firm keeps every profit)",
+        0,
+        1,
+        source=(
+            "Lintner 1956 (payouts adjust to their target by about 30 % a year: 1 - 0.7^(1/4) "
+            "= 0.085 a quarter); Jensen 1986 (free cash flow goes to the owners); Smith & "
+            "Warner 1979 (debt covenants restrict payouts); Kaplan & Stromberg 2003 (venture "
+            "contracts do too); docs/validation.md (Payouts)"
+        ),
+    )
+    cash_buffer: float = param(
+        4.0,
+        "Cash per employee an owner keeps in the firm as a precautionary buffer; payouts take "
+        "only what lies above it",
+        0,
+        1e4,
+        source=(
+            "Opler, Pinkowitz, Stulz & Williamson 1999 (firms hold a target cash buffer, "
+            "precautionary); calibrated: the buffer a firm of the set-up is given "
+            "(market.initial_cash, a year of wages per employee)"
+        ),
+    )
     exit_horizon: float = param(
         8.0,
         "Quarters of expected profit an owner weighs against net worth (closure net_worth): a "

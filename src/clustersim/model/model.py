@@ -283,7 +283,8 @@ class ClusterModel(mesa.Model):
         self._lap("market")
         self._call("after_market")
         self._lap("hooks")
-        ledger["financing"] = -finance.settle(self)
+        to_financiers, to_owners = finance.settle(self)
+        ledger["financing"], ledger["payouts"] = -to_financiers, -to_owners
         self._lap("finance")
         n, dims, t, draw = f.capacity, self.dims, self.t, self.streams
         u = draw.uniforms(INNOVATION, t, f.uid, 2, where=f.alive)  # empty slots draw nothing

@@ -225,15 +225,17 @@ def tie_table(model) -> pd.DataFrame:
 
 def expected_cash_after(ledger: pd.DataFrame) -> pd.Series:
     """Cash the ledger's flows imply at each step's end: cash before, plus profits, minus
-    interest and repayments paid to financiers, minus tie costs, minus the cash of exiting
-    firms, minus movers' relocation costs, plus entrants' finance and hooks' net transfers
-    (opportunists' gains and victims' losses cancel)."""
+    interest and repayments paid to financiers, minus owners' payouts, minus tie costs, minus
+    the cash of exiting firms, minus movers' relocation costs, plus entrants' finance and
+    hooks' net transfers (opportunists' gains and victims' losses cancel)."""
     transfers = ledger["policy_transfers"] if "policy_transfers" in ledger else 0.0
     moving = ledger["relocation_costs"] if "relocation_costs" in ledger else 0.0
+    payouts = ledger["payouts"] if "payouts" in ledger else 0.0
     return (
         ledger.cash_before
         + ledger.profit
         + ledger.financing
+        + payouts
         - ledger.tie_costs
         - ledger.exit_cash
         - moving

@@ -179,9 +179,17 @@ def fund(model, slots: np.ndarray, k: np.ndarray) -> None:
     np.add.at(fin.exposure, k[bank | vc], cfg.ticket)
 
 
-def settle(model) -> float:
-    """After the market: interest on loans and overdrafts, loan repayments, VCs' exits, each
-    firm's profit expectation and credit line. Returns the cash firms paid to financiers.
+def settle(model) -> tuple[float, float]:
+    """After the market: interest on loans and overdrafts, loan repayments, owners' payouts,
+    VCs' exits, each firm's profit expectation and credit line. Returns the cash firms paid to
+    financiers and the cash they paid out to their owners.
+
+    Owners take ``market.payout_rate`` of the cash above a buffer of ``market.cash_buffer`` per
+    employee out of the firm each quarter (Lintner 1956; Opler et al. 1999), unless a loan or a
+    VC's stake is outstanding (Smith & Warner 1979; Kaplan & Stromberg 2003). So a firm that
+    was profitable for decades does not hoard centuries of losses' worth of cash: once it
+    stops paying its way, its net worth runs down within years and its owner closes it
+    (:func:`clustersim.mechanisms.demography.kernel.exits`).
 
     The expectation starts at the owner's prior and learns with weight 1 / (age +
     prior_quarters), at least ``market.learning_floor``: a young firm learns fast what it is
@@ -194,7 +202,7 @@ def settle(model) -> float:
     """
     f, fin, cfg, m = model.firms, model.financiers, model.cfg.finance, model.cfg.market
     aid = model.aid_paid()
-    interest, repaid, margin = _settle(
+    interest, repaid, paid_out, margin = _settle(
         f.live,
         f.cash,
         f.loan,
@@ -218,10 +226,13 @@ def settle(model) -> float:
         aid,
         model.margin,
         m.fixed_cost,
+        f.investor,
+        m.payout_rate,
+        m.cash_buffer,
     )
     fin.capital += margin
     _vc_exits(model)
-    return float(interest.sum() + repaid.sum())
+    return float(interest.sum() + repaid.sum()), float(paid_out.sum())
 
 
 @njit(cache=True)
@@ -249,11 +260,15 @@ def _settle(
     aid,
     margin_rate,
     fixed_cost,
+    investor,
+    payout_rate,
+    cash_buffer,
 ):
     """:func:`settle`'s firm-level bookings in one pass over the live slots; returns each live
-    firm's interest and repayment and each financier's margin (summed in slot order)."""
+    firm's interest, repayment and payout and each financier's margin (summed in slot order)."""
     interest = np.empty(live.shape[0])
     repaid = np.empty(live.shape[0])
+    paid_out = np.zeros(live.shape[0])
     margin = np.zeros(n_fin)
     for i in range(live.shape[0]):
         s = live[i]
@@ -263,6 +278,9 @@ def _settle(
         repaid[i] = min(loan[s], min(max(0.0, cash[s]), instalment))
         cash[s] -= repaid[i]
         loan[s] -= repaid[i]
+        if loan[s] <= 0.0 and investor[s] < 0:  # no covenant holds the cash in
+            paid_out[i] = payout_rate * max(0.0, cash[s] - cash_buffer * emp[s])
+            cash[s] -= paid_out[i]
         if lender[s] >= 0:
             margin[lender[s]] += spread * debt
         weight = max(1.0 / max(age[s] + prior, 1.0), floor)
@@ -272,7 +290,7 @@ def _settle(
             learned = profit[s] - interest[i]
         expected[s] += weight * (learned - expected[s])
         credit_line[s] = collateral * emp[s] * (1.0 + relationship * trust[s])
-    return interest, repaid, margin
+    return interest, repaid, paid_out, margin
 
 
 def _trust_in_lender(model) -> np.ndarray:
