@@ -411,6 +411,16 @@ def test_policy_twin_matches_a_run_without_policy_and_shares_its_past(config_dir
     assert again.frame().equals(m.frame())
 
 
+def test_differences_that_round_to_zero_read_without_a_minus_sign():
+    assert comparison.fmt_measure("employment", -0.04, diff=True) == "+0"
+    assert comparison.fmt_measure("employment", -0.6, diff=True) == "-1"
+    assert comparison.fmt_measure("employment", 1234.4, diff=True) == "+1,234"
+    assert comparison.fmt_measure("tie_density", -0.0004, diff=True) == "+0.000"
+    assert comparison.fmt_measure("local_knowledge", -0.0004, diff=True) == "+0.0 %"
+    assert comparison.fmt_measure("local_knowledge", -0.02, diff=True) == "-2.0 %"
+    assert comparison.fmt_measure("employment", float("nan")) == "n/a"
+
+
 def test_the_comparison_needs_a_policy(config_dir):
     """No policy preset and no policy change: the page says so instead of comparing a run with
     itself; a policy switched on (even queued) or a policy preset makes it comparable."""

@@ -166,10 +166,15 @@ def fmt_measure(measure: str, x: float, diff: bool = False) -> str:
         return "n/a"
     sign = "+" if diff else ""
     if measure == "tie_density":
-        return f"{x:{sign}.3f}"
+        return f"{_unsigned_zero(x, 3):{sign}.3f}"
     if measure == "local_knowledge":
-        return f"{100 * x:+.1f} %" if diff else f"{x:.2f}"
-    return f"{x:{sign},.0f}"
+        return f"{_unsigned_zero(100 * x, 1):+.1f} %" if diff else f"{x:.2f}"
+    return f"{_unsigned_zero(x, 0):{sign},.0f}"
+
+
+def _unsigned_zero(x: float, digits: int) -> float:
+    """``x``, or +0.0 where it rounds to zero: a difference of -0.04 jobs reads "+0", not "-0"."""
+    return x if round(x, digits) != 0 else 0.0
 
 
 def year_label(year: float) -> str:
