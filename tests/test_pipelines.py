@@ -15,7 +15,7 @@ from clustersim import make_config, run
 from clustersim.model import ClusterModel
 from clustersim.model.engine import NumbaEngine, ReferenceEngine
 from clustersim.viz.presets import compose
-from clustersim.world.state import TIE_FIRM
+from clustersim.world.state import ORIGIN_MNE, TIE_FIRM
 
 SPEC = {
     "n_firms": 90,
@@ -140,6 +140,62 @@ def test_a_region_meets_partners_within_its_search_radius(midrun, engine):
 
 
 @pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
+def test_affiliates_of_multinationals_are_bridges(midrun, engine):
+    """The focal region's firms, relabelled as multinationals' affiliates, with no redundancy
+    and no market shift to push them: with ``mne_bridge`` 1 they look outside as a firm with
+    every local partner redundant would; at 0 they search like domestic firms."""
+    model, state = midrun
+    f, focal = model.firms, model.focal
+    members = f.live[f.region[f.live] == focal]
+    origin, then = f.origin.copy(), model.demand_past[0]
+    model.demand_past[0] = model.demand.copy()
+    f.origin[members] = ORIGIN_MNE
+    counts = {}
+    for bridge in (0.0, 1.0):
+        far = 0
+        for seed in range(5):
+            _reset(model, state, tie_value=1e4, pipeline_rate=1.0, mne_bridge=bridge)
+            (a, b, kind, _), _ = _search(model, engine, seed)
+            far += int((_distant(model, a, b, kind) & (f.region[a] == focal)).sum())
+        counts[bridge] = far
+    f.origin[:], model.demand_past[0] = origin, then
+    _reset(model, state, tie_value=1.0, mne_bridge=1.0)
+    assert counts[1.0] > 2 * max(counts[0.0], 1), counts
+
+
+@pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
+def test_universities_introduce_partners_from_other_regions(midrun, engine):
+    """Every firm searches through a partner's partner, none looks outside on its own (the
+    pipeline draw always fails). Without the bridge, with closed universities or without
+    pipelines, the only distant ties close triangles over partners' existing distant ties; with
+    open universities as bridges there are at least twice as many."""
+    model, state = midrun
+    f, u = model.firms, model.universities
+    openness = u.openness.copy()
+    counts = {}
+    for case, (rate, bridge, open_) in {
+        "bridge": (1.0, True, 1.0),
+        "closed universities": (1.0, True, 0.0),
+        "no bridge": (1.0, False, 1.0),
+        "no pipelines": (0.0, True, 1.0),
+    }.items():
+        u.openness[:] = open_
+        far = 0
+        for seed in range(20):
+            _reset(model, state, tie_value=1e4, pipeline_rate=rate, university_bridge=bridge)
+            start, nbr = engine.adjacency(model)
+            draws = np.random.default_rng(seed).random((6, f.capacity))
+            draws[0], draws[1], draws[4] = 0.0, 0.0, 1.0  # all search, by partners' partners
+            a, b, kind, _ = engine.search(model, start, nbr, *draws)
+            far += int(_distant(model, a, b, kind).sum())
+        counts[case] = far
+    u.openness[:] = openness
+    _reset(model, state, tie_value=1.0, pipeline_rate=1.0, university_bridge=True)
+    assert counts["closed universities"] == counts["no bridge"], counts
+    assert counts["bridge"] >= 2 * max(counts["no bridge"], counts["no pipelines"], 5), counts
+
+
+@pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
 def test_a_market_shift_raises_the_chance_of_a_distant_tie(midrun, engine):
     """A year ago demand sat on the firms' mean technology; now it has moved two niche widths
     away (a market shift: the fit of firms near the centre falls) or not at all."""
@@ -210,19 +266,25 @@ def test_distant_ties_cost_upkeep_local_ties_do_not(midrun, engine):
     np.testing.assert_allclose(paid[1.0][0], 0.5 * upkeep * ends, rtol=0, atol=1e-9)
 
 
-def test_engines_agree_with_pipelines():
-    cfg = {**SPEC, "trust.pipeline_premium": 2.0}
+@pytest.mark.parametrize("policy", ["none", "fdi"])
+def test_engines_agree_with_pipelines(policy):
+    """Both engines, pipelines on; with FDI the affiliates bridge too."""
+    over = {**SPEC, "trust.pipeline_premium": 2.0, "seed": 2, "years": 8 if policy == "fdi" else 5}
     runs = {}
     for engine in ("numba", "reference"):
-        model = ClusterModel(make_config(engine=engine, seed=2, **cfg))
+        model = ClusterModel(
+            compose({"policy": policy}, overrides={**over, "engine": engine}).config
+        )
         model.run()
         runs[engine] = outputs(model)
-    t = model.ties
+    t, f = model.ties, model.firms
     assert _distant(model, t.view("a"), t.view("b"), t.view("kind")).sum() > 0
+    if policy == "fdi":
+        assert (f.origin[f.live] == ORIGIN_MNE).sum() > 0
     for table in ("timeseries", "firms", "ties", "ledger"):
         assert_same(runs["reference"][table], runs["numba"][table], table)
     assert runs["numba"]["timeseries"]["external_tie_share"].max() > 0
-    assert_ledger_balances(runs["numba"]["ledger"], SPEC["years"] * 4)
+    assert_ledger_balances(runs["numba"]["ledger"], over["years"] * 4)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -122,6 +122,31 @@ class TrustConfig:
         1,
         source="Bathelt, Malmberg & Maskell 2004; Nooteboom 2000; Boschma 2005",
     )
+    mne_bridge: float = param(
+        1.0,
+        "With pipelines on, the least need for outside knowledge of a multinational's "
+        "affiliate: its parent's network gives it partners in other regions, which local "
+        "firms then reach through it as partners' partners (0: affiliates search like "
+        "domestic firms)",
+        0,
+        1,
+        source=(
+            "Bathelt, Malmberg & Maskell 2004 (multinationals build pipelines); Cantwell & "
+            "Iammarino 2003 (affiliates tie regional innovation systems to the corporate "
+            "network); 1: an affiliate is part of a network outside its region by definition"
+        ),
+    )
+    university_bridge: bool = param(
+        True,
+        "With pipelines on, a firm whose partner's-partner search lands on a university it is "
+        "tied to is introduced, with the university's openness as chance, to a firm of "
+        "another region through the university's academic network (false: the search ends "
+        "there, as without pipelines)",
+        source=(
+            "Owen-Smith & Powell 2004 (public research organisations carry knowledge between "
+            "distant firms); Bathelt, Malmberg & Maskell 2004"
+        ),
+    )
     pipeline_premium: float = param(
         1.0,
         "Extra cost of forming a tie with a firm of another region, in units of tie_cost (1: a "

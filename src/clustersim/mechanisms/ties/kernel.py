@@ -14,6 +14,7 @@ from clustersim.mechanisms.common.kernel import (
     tech_distance,
 )
 from clustersim.world.state import (
+    ORIGIN_MNE,
     SPILL_TIE,
     SPILL_UNIVERSITY,
     TIE_FINANCIER,
@@ -233,9 +234,23 @@ def pipeline_need(i, start, nbr, region, kpos, optimal_distance, demand_then, de
 
 
 @njit(cache=True)
+def _distant_firm(r, u, region_order, region_start):
+    """A random firm slot of a region other than ``r`` (slot order within regions), or -1."""
+    n_live = region_start[region_start.shape[0] - 1]
+    count = region_start[r + 1] - region_start[r]
+    if n_live - count == 0:
+        return -1
+    p = int(u * (n_live - count))
+    if p >= region_start[r]:
+        p += count
+    return region_order[p]
+
+
+@njit(cache=True)
 def search(
     alive,
     region,
+    origin,
     x,
     y,
     cash,
@@ -270,6 +285,8 @@ def search(
     region_start,
     pipeline_rate,
     pipeline_premium,
+    mne_bridge,
+    university_bridge,
     search_rate,
     friend_of_friend,
     university_search,
@@ -292,12 +309,13 @@ def search(
     Pipelines (Bathelt, Malmberg & Maskell 2004): a searching firm whose local knowledge has
     become redundant or whose market has moved away (``pipeline_need``) looks, with chance
     ``pipeline_rate`` x need x its region's ``outward`` share, at a random firm of another region
-    instead. With pipelines on,
-    every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more.
+    instead. With pipelines on, every new extra-regional tie costs ``pipeline_premium`` x
+    ``tie_cost`` more, and two bridges reach outside: a multinational's affiliate needs outside
+    knowledge at least ``mne_bridge``, and a university partner met in a partner's-partner search
+    introduces a firm of another region with its openness as chance (``university_bridge``).
     Returns the number of new ties written to ``new_*``.
     """
     n = alive.shape[0]
-    n_live = region_start[region_start.shape[0] - 1]
     deg = np.empty(n, dtype=np.int64)
     for i in range(n):
         deg[i] = start[i + 1] - start[i]
@@ -317,18 +335,14 @@ def search(
             need = pipeline_need(
                 i, start, nbr, region, kpos, optimal_distance, demand_then, demand, fit_width
             )
+            if origin[i] == ORIGIN_MNE:
+                need = max(need, mne_bridge)
             share = outward(region_bonding[r], region_bridging[r])
             distant = u_pipe[i] < pipeline_rate * need * share
         ch = u_channel[i]
         if distant:
-            count = region_start[r + 1] - region_start[r]
-            if n_live - count == 0:
-                continue
-            p = int(u_pick3[i] * (n_live - count))
-            if p >= region_start[r]:
-                p += count
-            k = region_order[p]
-            if not alive[k]:
+            k = _distant_firm(r, u_pick3[i], region_order, region_start)
+            if k < 0 or not alive[k]:
                 continue
         elif ch < friend_of_friend + university_search and ch >= friend_of_friend:
             count = uni_start[r + 1] - uni_start[r]
@@ -355,10 +369,14 @@ def search(
             if di == 0:
                 continue
             j = nbr[start[i] + int(u_pick1[i] * di)]
-            if j < 0:
-                continue
-            dj = start[j + 1] - start[j]
-            k = nbr[start[j] + int(u_pick2[i] * dj)]
+            if j < 0:  # a university partner: a bridge to another region, or nobody
+                bridge = pipeline_rate > 0.0 and university_bridge
+                if not bridge or u_pick2[i] >= uni_openness[-(j + 1)]:
+                    continue
+                k = _distant_firm(r, u_pick3[i], region_order, region_start)
+            else:
+                dj = start[j + 1] - start[j]
+                k = nbr[start[j] + int(u_pick2[i] * dj)]
             if k < 0 or not alive[k]:
                 continue
         else:
@@ -465,6 +483,7 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
     k = search(
         f.alive,
         f.region,
+        f.origin,
         f.x,
         f.y,
         f.cash,
@@ -499,6 +518,8 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
         ix.region_start,
         tc.pipeline_rate,
         tc.pipeline_premium,
+        tc.mne_bridge,
+        tc.university_bridge,
         tc.search_rate,
         tc.friend_of_friend,
         tc.university_search,

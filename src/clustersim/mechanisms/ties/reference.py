@@ -20,6 +20,7 @@ from clustersim.world.agents import Firm, University
 from clustersim.world.state import (
     BETRAYALS,
     DROPPED,
+    ORIGIN_MNE,
     PROJECTS,
     SPILL_TIE,
     SPILL_UNIVERSITY,
@@ -101,13 +102,19 @@ def opportunism(model, a: Firm, b: Firm, trust: float, u_a: float, u_b: float) -
     return trust
 
 
-def friend_of_friend(model, start, nbr, firm: Firm, u1: float, u2: float) -> int | None:
-    """A partner's partner: closing a triangle (L959-1062)."""
+def friend_of_friend(model, start, nbr, firm: Firm, u1: float, u2: float, u3: float) -> int | None:
+    """A partner's partner: closing a triangle (L959-1062). A university partner, with pipelines
+    on, is a bridge instead (``trust.university_bridge``): with its openness as chance it
+    introduces a firm of another region (Owen-Smith & Powell 2004)."""
     mine = partners(start, nbr, firm.slot)
     if not mine:
         return None
     j = pick(mine, u1)
     if j < 0:  # a university
+        tc = model.cfg.trust
+        bridge = tc.pipeline_rate > 0.0 and tc.university_bridge
+        if bridge and u2 < universities(model)[-(j + 1)].openness:
+            return distant_firm(model, firm, u3)
         return None
     k = pick(partners(start, nbr, j), u2)
     return k if k >= 0 and k in model.agent_of else None
@@ -146,7 +153,10 @@ def pipeline_need(model, start, nbr, firm: Firm) -> float:
             total += tech_distance(here, f.kpos[j].tolist())
         redundancy = max(0.0, 1.0 - total / len(local) / optimal)
     then, now = model.demand_past[0].tolist(), model.demand.tolist()
-    return max(redundancy, demand_fit(here, then, width) - demand_fit(here, now, width))
+    need = max(redundancy, demand_fit(here, then, width) - demand_fit(here, now, width))
+    if firm.origin == ORIGIN_MNE:  # a bridge: the parent's network reaches outside
+        need = max(need, model.cfg.trust.mne_bridge)
+    return need
 
 
 def distant_firm(model, firm: Firm, u: float) -> int | None:
@@ -258,7 +268,9 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
 
     Pipelines (Bathelt, Malmberg & Maskell 2004): with chance ``pipeline_rate`` x its
     ``pipeline_need`` a searching firm looks at a random firm of another region instead; with
-    pipelines on, every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more.
+    pipelines on, every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more,
+    and multinationals' affiliates and universities act as bridges (``pipeline_need``,
+    ``friend_of_friend``).
     """
     tc, reg, ix = m.cfg.trust, m.regions, m.index
     optimal = m.cfg.knowledge.optimal_distance
@@ -305,7 +317,7 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
             degree[s] += 1
             continue
         elif ch < fof:
-            k = friend_of_friend(m, start, nbr, firm, u_pick1[s], u_pick2[s])
+            k = friend_of_friend(m, start, nbr, firm, u_pick1[s], u_pick2[s], u_pick3[s])
         else:
             k = chance_neighbour(m, firm, u_pick1[s], u_pick2[s])
         if k is None or k == s or degree[k] >= tc.max_degree:
