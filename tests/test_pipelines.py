@@ -219,22 +219,33 @@ def test_a_market_shift_raises_the_chance_of_a_distant_tie(midrun, engine):
 
 
 @pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])
-def test_distant_ties_cost_more_to_form(midrun, engine):
+def test_distant_ties_cost_more_to_form_except_at_a_trade_fair(midrun, engine):
     """Each searcher pays tie_cost for a local tie and (1 + pipeline_premium) tie_cost for an
-    extra-regional one (regional cost factors are 1 here)."""
+    extra-regional one (regional cost factors are 1 here); in a trade fair's quarter (the
+    model stands at quarter 12: a fair with fairs every 4 quarters, none every 5) the
+    extra-regional one costs tie_cost too."""
     model, state = midrun
     f, tc = model.firms, model.cfg.trust
-    local = distant = 0
-    for seed in range(5):
-        _reset(model, state, tie_value=1e4, pipeline_rate=1.0, pipeline_premium=1.0)
-        (a, b, kind, _), before = _search(model, engine, seed)
-        far = _distant(model, a, b, kind)
-        paid = before[a] - f.cash[a]
-        np.testing.assert_allclose(paid[~far], tc.tie_cost, rtol=1e-12)
-        np.testing.assert_allclose(paid[far], 2.0 * tc.tie_cost, rtol=1e-12)
-        local, distant = local + (~far).sum(), distant + far.sum()
-    assert distant > 0 and local > 0, (distant, local)
-    _reset(model, state, tie_value=1.0)
+    assert model.t == 12
+    for every, premium in ((5, 1.0), (4, 0.0), (0, 1.0)):
+        local = distant = 0
+        for seed in range(5):
+            _reset(
+                model,
+                state,
+                tie_value=1e4,
+                pipeline_rate=1.0,
+                pipeline_premium=1.0,
+                fair_every=every,
+            )
+            (a, b, kind, _), before = _search(model, engine, seed)
+            far = _distant(model, a, b, kind)
+            paid = before[a] - f.cash[a]
+            np.testing.assert_allclose(paid[~far], tc.tie_cost, rtol=1e-12)
+            np.testing.assert_allclose(paid[far], (1.0 + premium) * tc.tie_cost, rtol=1e-12)
+            local, distant = local + (~far).sum(), distant + far.sum()
+        assert distant > 0 and local > 0, (every, distant, local)
+    _reset(model, state, tie_value=1.0, fair_every=4)
 
 
 @pytest.mark.parametrize("engine", [NumbaEngine(), ReferenceEngine()], ids=["numba", "reference"])

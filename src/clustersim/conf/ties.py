@@ -156,6 +156,18 @@ class TrustConfig:
         100,
         source="Bathelt, Malmberg & Maskell 2004; Storper & Venables 2004",
     )
+    fair_every: int = param(
+        4,
+        "With pipelines on, quarters from one trade fair to the next: in a fair's quarter a new "
+        "tie with a firm of another region costs no premium (0: no fairs)",
+        0,
+        400,
+        source=(
+            "Maskell, Bathelt & Malmberg 2006 (trade fairs as temporary clusters that build "
+            "pipelines); Bathelt & Schuldt 2008 (leading international fairs are annual or "
+            "biennial: 4, one a year)"
+        ),
+    )
     pipeline_upkeep: float = param(
         0.25,
         "Quarterly upkeep of a tie that leaves the region, in units of tie_cost, half to each "

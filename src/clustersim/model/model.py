@@ -51,6 +51,7 @@ from clustersim.conf.merge import configure
 from clustersim.mechanisms import universities
 from clustersim.mechanisms.demography import entry, finance, relocation
 from clustersim.mechanisms.market import demand
+from clustersim.mechanisms.ties import fairs
 from clustersim.model.engine import make_engine
 from clustersim.observe.events import EXIT_REASONS
 from clustersim.observe.recording import Recorder
@@ -243,7 +244,8 @@ class ClusterModel(mesa.Model):
         if tc.pipeline_rate > 0.0:
             reg = self.firms.region
             far = (kind == TIE_FIRM) & (reg[a] != reg[np.where(kind == TIE_FIRM, b, a)])
-            cost += int(far.sum()) * tc.pipeline_premium * tc.tie_cost + float(self.tie_upkeep[0])
+            premium = fairs.pipeline_premium(self) * tc.tie_cost
+            cost += int(far.sum()) * premium + float(self.tie_upkeep[0])
         return cost
 
     def _lap(self, name: str) -> None:

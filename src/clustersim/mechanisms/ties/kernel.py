@@ -13,6 +13,7 @@ from clustersim.mechanisms.common.kernel import (
     demand_fit,
     tech_distance,
 )
+from clustersim.mechanisms.ties import fairs
 from clustersim.world.state import (
     ORIGIN_MNE,
     SPILL_TIE,
@@ -310,9 +311,10 @@ def search(
     become redundant or whose market has moved away (``pipeline_need``) looks, with chance
     ``pipeline_rate`` x need x its region's ``outward`` share, at a random firm of another region
     instead. With pipelines on, every new extra-regional tie costs ``pipeline_premium`` x
-    ``tie_cost`` more, and two bridges reach outside: a multinational's affiliate needs outside
-    knowledge at least ``mne_bridge``, and a university partner met in a partner's-partner search
-    introduces a firm of another region with its openness as chance (``university_bridge``).
+    ``tie_cost`` more (none in a trade fair's quarter, ``fairs.pipeline_premium``), and two
+    bridges reach outside: a multinational's affiliate needs outside knowledge at least
+    ``mne_bridge``, and a university partner met in a partner's-partner search introduces a
+    firm of another region with its openness as chance (``university_bridge``).
     Returns the number of new ties written to ``new_*``.
     """
     n = alive.shape[0]
@@ -517,7 +519,7 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
         ix.region_order,
         ix.region_start,
         tc.pipeline_rate,
-        tc.pipeline_premium,
+        fairs.pipeline_premium(m),
         tc.mne_bridge,
         tc.university_bridge,
         tc.search_rate,

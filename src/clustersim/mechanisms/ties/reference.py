@@ -16,6 +16,7 @@ from clustersim.mechanisms.common.reference import (
     tech_distance,
     universities,
 )
+from clustersim.mechanisms.ties import fairs
 from clustersim.world.agents import Firm, University
 from clustersim.world.state import (
     BETRAYALS,
@@ -268,7 +269,8 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
 
     Pipelines (Bathelt, Malmberg & Maskell 2004): with chance ``pipeline_rate`` x its
     ``pipeline_need`` a searching firm looks at a random firm of another region instead; with
-    pipelines on, every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more,
+    pipelines on, every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more
+    (none in a trade fair's quarter),
     and multinationals' affiliates and universities act as bridges (``pipeline_need``,
     ``friend_of_friend``).
     """
@@ -278,7 +280,7 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
     u_search, u_channel = u_search.tolist(), u_channel.tolist()
     u_pick1, u_pick2 = u_pick1.tolist(), u_pick2.tolist()
     u_pipe, u_pick3 = u_pipe.tolist(), u_pick3.tolist()
-    rate = tc.pipeline_rate
+    rate, premium = tc.pipeline_rate, fairs.pipeline_premium(m)
     bonding, bridging = reg.bonding.tolist(), reg.bridging.tolist()
     unis = universities(m)
     firms = live_firms(m)
@@ -328,7 +330,7 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
         trust0 = starting_trust(m, r, other.region)
         pay = cost
         if rate > 0.0 and other.region != r:
-            pay = cost + tc.pipeline_premium * tc.tie_cost
+            pay = cost + premium * tc.tie_cost
         learning = cognitive_learning(
             tech_distance(firm.kpos.tolist(), other.kpos.tolist()), optimal
         )
