@@ -270,9 +270,8 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
     Pipelines (Bathelt, Malmberg & Maskell 2004): with chance ``pipeline_rate`` x its
     ``pipeline_need`` a searching firm looks at a random firm of another region instead; with
     pipelines on, every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more
-    (none in a trade fair's quarter),
-    and multinationals' affiliates and universities act as bridges (``pipeline_need``,
-    ``friend_of_friend``).
+    (none in a trade fair's quarter), and multinationals' affiliates and universities act as
+    bridges (``pipeline_need``, ``friend_of_friend``).
     """
     tc, reg, ix = m.cfg.trust, m.regions, m.index
     optimal = m.cfg.knowledge.optimal_distance
