@@ -238,17 +238,17 @@ def walk(
 # "Rule at work" line the worksheet asks students to read there (a regular expression).
 READOUTS = {
     "lock_in": {
-        19: {".cs-employment": "3,123", ".cs-heterogeneity": "0.175", ".cs-external": "0.004"},
-        25: {".cs-employment": "3,207"},
+        19: {".cs-employment": "3,134", ".cs-heterogeneity": "0.179", ".cs-external": "0.087"},
+        25: {".cs-employment": "3,244"},
     },
 }
-RULES = {"lock_in": {21: r"Rule at work: Lock-in\. Firms that learned"}}
+RULES = {"lock_in": {21: r"Rule at work: Complacency and lock-in\. Success raises"}}
 EXPECT = {
     "broker_empty": {".cs-cmp-employment-y15": "+0", ".cs-cmp-tie_density-y15": "+0.000"},
     "lock_in": {},  # no policy: the worksheet compares two sectors, not a twin
     "fdi_absorptive": {
-        ".cs-cmp-employment-y15": "+552",
-        ".cs-cmp-employment-y25": "+144",
+        ".cs-cmp-employment-y15": "+556",
+        ".cs-cmp-employment-y25": "+93",
         ".cs-cmp-affiliates-y15": "+10",
     },
 }

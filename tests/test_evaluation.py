@@ -297,8 +297,15 @@ def test_w4_the_broker_adds_lasting_output_where_a_base_exists(w4_broker):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="not reproduced since global pipelines are on by default (issue 13): +3.8 jobs in the "
+    "base against +0.1 in the empty region, p = 0.17; with pipelines off +6.7 against +0.1, "
+    "p = 0.03 (docs/validation.md, Global pipelines on by default)",
+)
 def test_w4_the_broker_adds_more_jobs_where_a_base_exists(w4_broker):
-    """Reproduced again once owners take payouts (issue 12); it was not since labour moved
-    (issue 13): -0.7 jobs in the base against +0.1 in the empty region, p = 0.59."""
+    """The broker's jobs, where a base exists, against a near-empty region. History: passed
+    with fixed labour pools, not with migration (-0.7 against +0.1, p = 0.59), again with
+    owners' payouts (issue 12), not with pipelines (issue 13)."""
     b, e = w4_broker["employment.policy_end"]
     assert welch_greater(b, e) < 0.05, (b.mean(), e.mean())

@@ -31,6 +31,17 @@ CASES = {
 SMALL = {"n_firms": 80, "years": 10, "replications": 1, "output.figures": False}
 
 GOLDEN = {
+    "biotech_closed": "2f66439bf32d72f6",
+    "default": "fd1099547bd49966",
+    "fdi": "c58dcc3dea5696db",
+    "package": "16563bc172b2d0c9",
+    "reengineered": "71a80bd6326dcb6f",
+    "reference": "f838effd39f8e7a4",
+    "seed_finance": "9f0a2553db419082",
+}
+# the hashes just before global pipelines became the default (trust.pipeline_rate, issue 13):
+# with the rate at 0 every output is bit-identical
+PRE_PIPELINES = {
     "biotech_closed": "486dea27ffaed421",
     "default": "d2bb0bc768a00510",
     "fdi": "bd02cd70cfaf4acd",
@@ -39,9 +50,10 @@ GOLDEN = {
     "reference": "bb5c8edcd427ccb4",
     "seed_finance": "e33854662989d290",
 }
+NO_PIPELINES = {"trust.pipeline_rate": 0.0}
 
 # the hashes just before owners took payouts (market.payout_rate, issue 12): with the rate at 0
-# every output but the ledger's new ``payouts`` column is bit-identical
+# (and pipelines off) every output but the ledger's new ``payouts`` column is bit-identical
 PRE_PAYOUTS = {
     "biotech_closed": "e792a168a35d3a90",
     "default": "a8da99f201aee884",
@@ -51,7 +63,7 @@ PRE_PAYOUTS = {
     "reference": "118e00a6ea5dc2ca",
     "seed_finance": "0f35c7247189996c",
 }
-NO_PAYOUTS = {"market.payout_rate": 0.0}
+NO_PAYOUTS = {"market.payout_rate": 0.0, **NO_PIPELINES}
 
 
 # Columns added to the snapshots after these hashes were pinned (issue 16): additions, left out
@@ -59,9 +71,10 @@ NO_PAYOUTS = {"market.payout_rate": 0.0}
 ADDED = ["born", "b_region"]
 
 # re-pinned when the universities table gained its end state (openness, budget shares, agenda)
+# and when pipelines became the default (issue 13)
 EVENTS_GOLDEN = {
-    "fdi": "5db6f1a680760023",
-    "package": "e22a541f6bc644d9",
+    "fdi": "1f2aa7c82bf5cbb0",
+    "package": "425712cb528a1804",
     "reference": "06d5328406e0c6f3",
 }
 
@@ -82,6 +95,13 @@ def test_outputs_match_golden_hash(case):
     choices, overrides = CASES[case]
     cfg = compose(choices, overrides={**SMALL, **overrides}).config
     assert digest(run(cfg)) == GOLDEN[case]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_without_pipelines_the_model_is_the_one_before_them(case):
+    choices, overrides = CASES[case]
+    cfg = compose(choices, overrides={**SMALL, **overrides, **NO_PIPELINES}).config
+    assert digest(run(cfg)) == PRE_PIPELINES[case]
 
 
 def before_payouts(res):

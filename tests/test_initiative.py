@@ -46,7 +46,7 @@ def test_engineered_initiative_goes_through_the_four_phases():
 def test_organic_initiative_emerges_when_links_and_identity_pass_their_thresholds():
     # 12.5 per firm: 1,500 employees, the threshold this 120-firm case was built on
     kw = {"initiative.route": "organic", "market.critical_mass": 12.5}
-    cfg = make_config(years=25, **BASE, **kw)  # links pass the thresholds in year 20
+    cfg = make_config(years=32, **BASE, **kw)  # links pass the thresholds in year 26
     res = run(cfg, keep_model=True)
     ini = res.model.initiatives[0]
     start = ini.events[1][0]

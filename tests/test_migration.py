@@ -22,7 +22,7 @@ OFF = {
     "world.migration.rate": 0.0,
     "world.migration.commute_range": 0.0,
     "universities.decide": False,  # universities that decide came after migration (issue 13)
-    **NO_PAYOUTS,  # and owners' payouts (issue 12)
+    **NO_PAYOUTS,  # and owners' payouts (issue 12), pipelines on by default (issue 13)
 }
 # the golden hashes of tests/test_golden.py just before labour could move: with
 # migration and commuting off (and universities passive) every output but the new

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from test_accounting import assert_ledger_balances
 from test_engines import assert_same, outputs
-from test_golden import CASES, GOLDEN, SMALL, digest
 
 from clustersim import make_config, run
 from clustersim.model import ClusterModel
@@ -296,13 +295,6 @@ def test_engines_agree_with_pipelines(policy):
         assert_same(runs["reference"][table], runs["numba"][table], table)
     assert runs["numba"]["timeseries"]["external_tie_share"].max() > 0
     assert_ledger_balances(runs["numba"]["ledger"], over["years"] * 4)
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_rate_zero_reproduces_the_model_before_pipelines(case):
-    choices, overrides = CASES[case]
-    over = {**SMALL, **overrides, "trust.pipeline_rate": 0.0, "lifecycle.mature_external": 0.02}
-    assert digest(run(compose(choices, overrides=over).config)) == GOLDEN[case]  # no pipelines
 
 
 def test_pipelines_raise_the_external_share():

@@ -55,26 +55,38 @@ def test_every_study_has_a_verdict_test():
     assert set(STUDIES) <= tested, set(STUDIES) - tested
 
 
-def test_clustering_processes_verdict(tmp_path):
-    """Full design's 40 replications: the engineered route's ~0.5-year lead to maturity is only
-    ~2.4 standard errors at 40, so fewer replications do not keep it. Who funds the initiative
-    follows the presets, so it holds at any count."""
-    eff = run_study("clustering_processes", tmp_path, 40)
-    assert_verdict(eff, "engineered - none: years to maturity", -1, 0)
-    assert_verdict(eff, "organic - none: years to maturity", 0, 0)
-    assert "engineered initiative is more publicly funded" in (tmp_path / "summary.md").read_text()
+@pytest.fixture(scope="module")
+def clustering_processes(tmp_path_factory):
+    """Full design's 40 replications: the engineered route's lead to maturity is a few tenths
+    of a year, too small for fewer replications to keep its sign."""
+    out = tmp_path_factory.mktemp("clustering_processes")
+    return run_study("clustering_processes", out, 40), (out / "summary.md").read_text()
+
+
+def test_clustering_processes_verdict(clustering_processes):
+    """Organic clustering matures no sooner than none; who funds the initiative follows the
+    presets, so it holds at any count."""
+    effects, summary = clustering_processes
+    assert_verdict(effects, "organic - none: years to maturity", 0, 0)
+    assert "engineered initiative is more publicly funded" in summary
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not reproduced since owners take payouts (issue 12): earliest - latest broker 31.3 "
-    "[-40.0, 102.5] jobs over 15 replications; the verdict was fragile before (8 lost it on one "
-    "of two other seed sets; docs/validation.md, Payouts)",
+    reason="not reproduced since global pipelines are on by default (issue 13): engineered - "
+    "none -0.65 [-1.52, 0.22] years over 40 replications; with pipelines off -0.49 [-0.90, "
+    "-0.09] (docs/validation.md, Global pipelines on by default)",
 )
+def test_clustering_processes_engineered_route_matures_sooner(clustering_processes):
+    effects, _ = clustering_processes
+    assert_verdict(effects, "engineered - none: years to maturity", -1, 0)
+
+
 def test_stage_targeting_verdict(tmp_path):
-    """15 of 30 replications (8 lost the verdict on one of two other seed sets): the broker
-    started in year 1 adds more jobs ten years on than the same broker started in year 30."""
-    eff = run_study("stage_targeting", tmp_path, 15)
+    """Full design's 30 replications: the broker started in year 1 adds more jobs ten years on
+    than the same broker started in year 30. With 15 the verdict was lost on one of two other seed
+    sets before owners took payouts, and on the test's own seeds after (31.3 [-40.0, 102.5])."""
+    eff = run_study("stage_targeting", tmp_path, 30)
     assert_verdict(eff, "earliest (start 1) - latest (start 30)", +1, 0)
 
 

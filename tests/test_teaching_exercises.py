@@ -53,7 +53,7 @@ def test_fdi_brings_jobs_fast_and_training_doubles_the_spend(fdi_runs):
 @pytest.mark.xfail(
     strict=True,
     reason="since labour moves (issue 13) wages even out and affiliates find no cheaper region: "
-    "8.0, 9.1 and 8.4 of 10 stay at year 25 (seeds 0-7); with fixed labour pools (measured "
+    "8.0, 9.0 and 8.4 of 10 stay at year 25 (seeds 0-7); with fixed labour pools (measured "
     "before owners' payouts) 7.8, 3.9 and 0.5 (docs/teaching/fdi_absorptive.md)",
 )
 def test_affiliates_leave_when_incentives_end(fdi_runs):

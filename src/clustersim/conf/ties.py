@@ -108,16 +108,16 @@ class TrustConfig:
         source="calibrated: ties end when trust falls to a tenth (L959-1062)",
     )
     pipeline_rate: float = param(
-        0.0,
+        1.0,
         "Global pipelines: chance that a searching firm looks at a firm of another region, per "
         "unit of its need for outside knowledge (the larger of its local partners' redundancy, "
         "1 - their mean cognitive distance / knowledge.optimal_distance, and the fall of its "
         "demand fit since a year ago caused by the market's move), times the share of its "
         "region's search that may go outside (bridging / bonding trust, at most 1: a closed "
         "community looks outside less). 1: the chance equals need x share, with no friction "
-        "beyond the tie's value and cost; 0 (the default until the P4 "
-        "trade-off in docs/validation.md is settled) switches pipelines off, with "
-        "their premium and upkeep: the model before pipelines",
+        "beyond the tie's value and cost (the default: a mature cluster keeps "
+        "relations outside, L1144-1145); 0 switches pipelines off, with their premium, "
+        "upkeep and bridges: the model before pipelines",
         0,
         1,
         source="Bathelt, Malmberg & Maskell 2004; Nooteboom 2000; Boschma 2005",
