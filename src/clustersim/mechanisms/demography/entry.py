@@ -21,6 +21,7 @@ import numpy as np
 from clustersim.mechanisms.common import appeal
 from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
+from clustersim.mechanisms.innovation import LOG_PUBLIC_KNOWLEDGE
 from clustersim.world.agents import Firm
 from clustersim.world.state import (
     ORIGIN_INITIAL,
@@ -38,6 +39,8 @@ from clustersim.world.streams import (
     TRAITS,
     UNIVERSITY_SPINOFFS,
 )
+
+PUBLIC_KNOWLEDGE = np.exp(LOG_PUBLIC_KNOWLEDGE)
 
 # the tallies of ``model.step_counts`` a firm placed during the run is counted in, by origin
 COUNTED_AS = {
@@ -221,7 +224,9 @@ def enter(model) -> float:
         parts.append(spinoffs(model, parents))
     parts.append(university_spinoffs(model))
     cands = Candidates.concat(parts)
-    cands.kstock = np.minimum(cands.kstock, model.frontier)
+    # between public knowledge and best practice: no founder knows less than what is codified
+    # (a parent or region with nothing to pass on), none more than the frontier
+    cands.kstock = np.clip(cands.kstock, model.frontier * PUBLIC_KNOWLEDGE, model.frontier)
     prior = expected_sales(model, cands) * model.margin - cfg.market.fixed_cost
     viable = prior > 0.0
     score = quality(model, cands.kstock, cands.kpos)
