@@ -18,10 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clustersim.mechanisms.common import appeal
+from clustersim.mechanisms.common import LOG_PUBLIC_KNOWLEDGE, appeal
 from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
-from clustersim.mechanisms.innovation import LOG_PUBLIC_KNOWLEDGE
 from clustersim.world.agents import Firm
 from clustersim.world.state import (
     ORIGIN_INITIAL,

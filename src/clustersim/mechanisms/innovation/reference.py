@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
+from clustersim.mechanisms.common import LOG_PUBLIC_KNOWLEDGE
 from clustersim.mechanisms.common.reference import chance, demand_fit, live_firms
-from clustersim.mechanisms.innovation import LOG_PUBLIC_KNOWLEDGE
 from clustersim.world.streams import normals
 
 
