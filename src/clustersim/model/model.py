@@ -40,6 +40,7 @@ Step order (one quarter), with the stream each sub-step reads and what its draws
 from __future__ import annotations
 
 import copy
+import math
 import time
 
 import mesa
@@ -49,6 +50,7 @@ from mesa.time import Priority, Schedule
 from clustersim.conf import STEPS_PER_YEAR, Config
 from clustersim.conf.merge import configure
 from clustersim.mechanisms import universities
+from clustersim.mechanisms.common import LOG_PUBLIC_KNOWLEDGE
 from clustersim.mechanisms.demography import entry, finance, relocation
 from clustersim.mechanisms.market import demand
 from clustersim.mechanisms.ties import fairs
@@ -207,6 +209,11 @@ class ClusterModel(mesa.Model):
     def frontier(self) -> float:
         """Best-practice knowledge: no firm's knowledge passes it (Nelson & Winter 1982)."""
         return float(np.exp(self.log_frontier))
+
+    @property
+    def public_knowledge(self) -> float:
+        """The least knowledge any firm or founder has: the codified share of best practice."""
+        return math.exp(self.log_frontier + LOG_PUBLIC_KNOWLEDGE)
 
     def mean_kstock(self, r: int) -> float:
         """Mean knowledge stock of region ``r`` (all live firms for r = -1)."""

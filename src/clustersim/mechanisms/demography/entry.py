@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clustersim.mechanisms.common import LOG_PUBLIC_KNOWLEDGE, appeal
+from clustersim.mechanisms.common import appeal
 from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
 from clustersim.world.agents import Firm
@@ -38,8 +38,6 @@ from clustersim.world.streams import (
     TRAITS,
     UNIVERSITY_SPINOFFS,
 )
-
-PUBLIC_KNOWLEDGE = np.exp(LOG_PUBLIC_KNOWLEDGE)
 
 # the tallies of ``model.step_counts`` a firm placed during the run is counted in, by origin
 COUNTED_AS = {
@@ -225,7 +223,7 @@ def enter(model) -> float:
     cands = Candidates.concat(parts)
     # between public knowledge and best practice: no founder knows less than what is codified
     # (a parent or region with nothing to pass on), none more than the frontier
-    cands.kstock = np.clip(cands.kstock, model.frontier * PUBLIC_KNOWLEDGE, model.frontier)
+    cands.kstock = np.clip(cands.kstock, model.public_knowledge, model.frontier)
     prior = expected_sales(model, cands) * model.margin - cfg.market.fixed_cost
     viable = prior > 0.0
     score = quality(model, cands.kstock, cands.kpos)

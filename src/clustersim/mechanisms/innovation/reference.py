@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-from clustersim.mechanisms.common import LOG_PUBLIC_KNOWLEDGE
 from clustersim.mechanisms.common.reference import chance, demand_fit, live_firms
 from clustersim.world.streams import normals
 
@@ -64,7 +63,7 @@ def step_innovate(m, u_inc, u_rad, key) -> None:
     complacency = m.regions.complacency.tolist()
     u_inc, u_rad, z_gain = u_inc.tolist(), u_rad.tolist(), z_gain.tolist()
     z_inc, z_rad = z_inc.tolist(), z_rad.tolist()
-    floor = math.exp(m.log_frontier + LOG_PUBLIC_KNOWLEDGE)
+    floor = m.public_knowledge
     m.firms.inc[:] = 0  # this quarter's counts, dead slots included
     m.firms.rad[:] = 0
     for firm in live_firms(m):
