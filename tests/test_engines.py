@@ -300,3 +300,20 @@ def test_engines_agree_when_owners_close_on_expected_profit():
     assert fast["timeseries"]["exits"].sum() > 0
     for table in ("timeseries", "firms", "ties", "ledger"):
         assert_same(ref[table], fast[table], table)
+
+
+def test_engines_agree_in_the_new_industry():
+    """``scenario=new_industry`` in both engines: pioneers in a full economy, the product life
+    cycle with its escalating fixed cost (Sutton 1991)."""
+    spec = {
+        "n_firms": 30,
+        "years": 8,
+        "world.economy_firms": 300,
+        "market.standardisation": 2.0,
+        "market.sunk_cost_escalation": 1.0,
+        "market.demand_growth": 0.02,
+    }
+    fast, ref = simulate("numba", spec), simulate("reference", spec)
+    assert fast["timeseries"]["entries"].sum() > 0 and fast["timeseries"]["exits"].sum() > 0
+    for table in ("timeseries", "firms", "ties", "ledger"):
+        assert_same(ref[table], fast[table], table)

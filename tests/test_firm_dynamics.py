@@ -62,6 +62,51 @@ def test_a_would_be_firm_enters_only_if_its_expected_margin_covers_the_fixed_cos
     assert counts.entries.sum() == 0 and counts.unviable.sum() > 0
 
 
+@pytest.mark.parametrize("escalation", [0.0, 0.5, 1.0])
+def test_the_fixed_cost_escalates_with_the_market_at_its_elasticity(escalation):
+    """Sutton's endogenous sunk costs: the fixed cost a firm pays, and a would-be firm expects
+    to pay, is market.fixed_cost x (demand / initial demand) ** sunk_cost_escalation."""
+    m = small(**{"market.demand_growth": 0.05, "market.sunk_cost_escalation": escalation})
+    m.run(12)
+    ratio = m.demand_total / m.initial_demand
+    assert ratio > 1.5
+    assert m.fixed_cost == pytest.approx(m.cfg.market.fixed_cost * ratio**escalation)
+    m.cfg.market.fixed_cost = 1e6  # escalated each quarter: nobody covers it, none viable
+    selling = int(m.firms.alive.sum())
+    m.step()
+    assert m.fixed_cost == pytest.approx(1e6 * (m.demand_total / m.initial_demand) ** escalation)
+    assert m.ledger[-1]["profit"] < -0.99 * selling * m.fixed_cost  # every firm paid it
+    m.run(4)
+    year = m.recorder.frame().query(f"step > {m.t - 5}")
+    assert year.entries.sum() == 0 and year.unviable.sum() > 0
+
+
+def test_with_escalation_the_market_supports_fewer_firms_as_it_grows():
+    """Doubling the market with the fixed cost fixed leaves room for more firms; with full
+    escalation the room grows far less (Sutton 1991). Same seed, same growth."""
+    grow = {"market.demand_growth": 0.03, "years": 20}
+    fixed = small(**grow)
+    fixed.run()
+    escalating = small(**grow, **{"market.sunk_cost_escalation": 1.0})
+    escalating.run()
+    assert escalating.demand_total == pytest.approx(fixed.demand_total)
+    assert escalating.firms.live.sum() < 0.8 * fixed.firms.live.sum()
+
+
+def test_a_new_industry_draws_on_the_whole_economy():
+    """world.economy_firms sizes labour pools, finance and university funding for an economy of
+    that many initial firms; the industry's demand and critical mass stay its own."""
+    own = ClusterModel(make_config(n_firms=30), collect=False)
+    born = ClusterModel(make_config(n_firms=30, **{"world.economy_firms": 300}), collect=False)
+    default = ClusterModel(make_config(n_firms=300), collect=False)
+    np.testing.assert_allclose(born.regions.pool, default.regions.pool)
+    np.testing.assert_allclose(born.regions.pool, 10 * own.regions.pool)
+    np.testing.assert_allclose(born.financiers.capital, default.financiers.capital)
+    np.testing.assert_allclose(born.universities.core, default.universities.core)
+    assert born.initial_demand == own.initial_demand == default.initial_demand / 10
+    assert born.regions.critical_mass == own.regions.critical_mass
+
+
 def test_entrants_differ_in_size_around_the_median():
     m = small()
     uid = np.arange(2000)

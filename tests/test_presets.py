@@ -1,4 +1,5 @@
-"""Sector, circumstance and clustering-process presets: parameters only, documented, runnable."""
+"""Scenario, sector, circumstance and clustering-process presets: parameters only, documented,
+runnable."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from clustersim.observe.lifecycle import stage_sequence
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "src" / "clustersim" / "conf" / "presets"
 GROUPS = {
+    "scenario": ("new_industry",),
     "sector": ("biotech", "automotive", "creative", "traditional"),
     "circumstance": (
         "small_open",
@@ -50,7 +52,11 @@ def test_preset_changes_parameters_and_cites_the_whitebook(group, name):
     comments = " ".join(line for line in text.splitlines() if line.startswith("#"))
     assert re.search(r"L\d{3,4}", comments), "each preset names the seed lines behind it"
     cfg = composed(f"{group}={name}")
-    label = {"sector": "sector_name", "circumstance": "circumstance_name"}.get(group)
+    label = {
+        "scenario": "scenario_name",
+        "sector": "sector_name",
+        "circumstance": "circumstance_name",
+    }.get(group)
     assert getattr(cfg, label or "process_name") == name
     changed = {
         k

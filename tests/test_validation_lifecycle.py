@@ -50,16 +50,18 @@ def test_p1_most_replications_pass_emerging_developing_mature_in_order():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="P2 not reproduced: by default the firm count tracks demand and keeps rising; with "
-    "closure on expected profit and the product life cycle it falls, but without the rise before "
-    "(docs/validation.md)",
+    reason="P2 in 19 of 30 runs, not 80 %: in the new industry the count falls from its peak by "
+    "a median 45 % (30 % or more in 26 runs) while output grows 8x, but the rise before it is "
+    "marginal (median 0.37, a third or more in 20 runs): the pioneers start near the free-entry "
+    "bound and the life cycle toughens competition from the start (docs/validation.md, P2)",
 )
 def test_p2_shakeout_in_a_new_technology():
-    """A new industry: 30 founding firms, demand growing 8 % a year (Gort & Klepper 1982). In
-    at least 80 % of the runs the count rises by a third or more, then falls by 30 % or more
-    from its peak while output grows."""
-    cfg = make_config(seed=7, n_firms=30, **{"market.demand_growth": 0.02})
-    measures = pd.DataFrame([shakeout(ts) for ts in replicate(cfg, 10)])
+    """The new industry (``scenario=new_industry``): 30 pioneers in a full economy, demand
+    growing 8 % a year, the product life cycle (Gort & Klepper 1982; Abernathy & Utterback 1978;
+    Sutton 1991). In at least 80 % of 30 runs the count rises by a third or more, then falls by
+    30 % or more from its peak while output grows."""
+    cfg = configure(None, overrides={"scenario": "new_industry", "seed": 7})
+    measures = pd.DataFrame([shakeout(ts) for ts in replicate(cfg, 30)])
     shakeouts = (
         (measures["rise"] >= 1 / 3)
         & (measures["drop"] >= 0.3)

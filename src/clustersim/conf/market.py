@@ -104,6 +104,22 @@ class MarketConfig:
             "free-entry bound on firm numbers (docs/validation.md)"
         ),
     )
+    sunk_cost_escalation: float = param(
+        0.0,
+        "Elasticity of the fixed cost to the market's size (world demand relative to its "
+        "start): 0 keeps it fixed, so the number of firms a market supports grows with the "
+        "market (exogenous sunk costs); 1 makes the outlays that keep a firm in the race "
+        "escalate in proportion to the market, so that number does not grow with it",
+        0,
+        1,
+        source=(
+            "Sutton 1991, 1998 (endogenous sunk costs: R&D and advertising outlays escalate "
+            "with market size, so concentration stays bounded as markets grow); Abernathy & "
+            "Utterback 1978 (the specific phase of a product's life: capital-intensive, "
+            "high-volume plants); off by default, on in the new-industry scenario "
+            "(docs/validation.md, P2)"
+        ),
+    )
     knowledge_elasticity: float = param(
         0.35, "Elasticity of productivity to the knowledge stock", 0, 2, source="L1277-1660"
     )

@@ -196,6 +196,21 @@ class WorldConfig:
             "at the start (congestion, L1711-1718)"
         ),
     )
+    economy_firms: int = param(
+        0,
+        "Initial firms of an established industry that the economy's labour pools, "
+        "financiers' capital and universities' funding are sized for; 0 sizes them for this "
+        "industry (n_firms). A new industry born in a full economy: n_firms=30 with "
+        "economy_firms=300 (its founders and finance come from the whole economy)",
+        0,
+        10_000_000,
+        source=(
+            "Klepper & Simons 2000 (most entrants of a new industry come from the economy "
+            "around it, diversifying firms from related industries and founders from other "
+            "firms' workforces); 0 keeps the scale rule: a larger run is the same economy, "
+            "larger (docs/ODD.md, Scale)"
+        ),
+    )
     base_wage: float = param(
         1.0,
         "Wage per worker per quarter at zero labour-market tightness",

@@ -16,6 +16,7 @@ import numpy as np
 
 from clustersim.conf import STEPS_PER_YEAR
 from clustersim.world.agents import University
+from clustersim.world.regions import economy_firms
 from clustersim.world.state import TIE_UNIVERSITY, UniversityArrays
 
 BUDGET_MEMORY = 1.0 / STEPS_PER_YEAR  # a university plans on the income of about a year
@@ -37,7 +38,7 @@ def build(model) -> UniversityArrays:
     uni.kpos[:] = model.cfg.knowledge.initial_spread * rng.normal(size=(ucfg.count, model.dims))
     uni.home[:] = uni.kpos
     uni.openness[:] = ucfg.openness
-    uni.core[:] = ucfg.core_funding * model.cfg.n_firms / 300
+    uni.core[:] = ucfg.core_funding * economy_firms(model.cfg) / 300
     for u in range(uni.n):
         University(model, u)
     return uni

@@ -134,6 +134,7 @@ class ClusterModel(mesa.Model):
         self.initial_demand = cfg.market.demand_per_firm * cfg.n_firms
         self.demand_total = self.initial_demand
         self.selection, self.margin = demand.competition(cfg.market, 1.0)  # toughen as it matures
+        self.fixed_cost = demand.fixed_cost(cfg.market, 1.0)  # and escalate with the market
         self.log_frontier = 0.0  # log of best-practice knowledge; set by the initial firms
         self.market_lse = np.full(1 + n_reg, -np.inf)  # log-sum-exp of market weights: world,
         self.log_weight = np.zeros(0)  # then each region; and each slot's log weight

@@ -8,6 +8,12 @@ import numpy as np
 from clustersim.world.state import RegionArrays, region_bounds
 
 
+def economy_firms(cfg) -> int:
+    """The initial firms the economy's labour pools, finance and universities are sized for:
+    ``world.economy_firms``, or the industry's own ``n_firms`` if it is 0."""
+    return cfg.world.economy_firms or cfg.n_firms
+
+
 def build(cfg, rng: np.random.Generator, focal: int) -> RegionArrays:
     """Regions tiling the landscape; the focal region's endowments scaled by ``world.focal``.
     Draws one normal per region (amenity)."""
@@ -16,7 +22,7 @@ def build(cfg, rng: np.random.Generator, focal: int) -> RegionArrays:
     for r, (x0, x1, y0, y1) in enumerate(region_bounds(w.n_regions, w.size)):
         reg.x0[r], reg.x1[r], reg.y0[r], reg.y1[r] = x0, x1, y0, y1
     reg.cx, reg.cy = (reg.x0 + reg.x1) / 2, (reg.y0 + reg.y1) / 2
-    reg.pool[:] = w.labour_pool_per_firm * cfg.n_firms / w.n_regions
+    reg.pool[:] = w.labour_pool_per_firm * economy_firms(cfg) / w.n_regions
     reg.amenity[:] = w.amenity_sd * rng.normal(size=w.n_regions)
     reg.enforcement[:] = w.contract_enforcement
     reg.bonding[:] = w.bonding_trust

@@ -224,7 +224,7 @@ def enter(model) -> float:
     # between public knowledge and best practice: no founder knows less than what is codified
     # (a parent or region with nothing to pass on), none more than the frontier
     cands.kstock = np.clip(cands.kstock, model.public_knowledge, model.frontier)
-    prior = expected_sales(model, cands) * model.margin - cfg.market.fixed_cost
+    prior = expected_sales(model, cands) * model.margin - model.fixed_cost
     viable = prior > 0.0
     score = quality(model, cands.kstock, cands.kpos)
     noise = model.streams.normals(FINANCE, t, cands.uid, 1)[:, 0]
@@ -314,7 +314,7 @@ def initial_firms(model) -> None:
         is_mne=is_mne,
         counted=False,
         expected_profit=(
-            model.margin * cfg.market.demand_per_firm - cfg.market.fixed_cost
+            model.margin * cfg.market.demand_per_firm - model.fixed_cost
             if cfg.market.closure == "expected_profit"
             else 0.0
         ),

@@ -31,6 +31,7 @@ import numpy as np
 from numba import njit
 
 from clustersim.world.agents import Financier
+from clustersim.world.regions import economy_firms
 from clustersim.world.state import BANK, SEED_FUND, TIE_FINANCIER, VC, FinancierArrays
 
 ASK_ORDER = (VC, BANK, SEED_FUND)
@@ -49,7 +50,7 @@ def build(model) -> FinancierArrays:
     ]
     rows += [(SEED_FUND, focal) for _ in range(fcfg.seed_funds)]
     fin = FinancierArrays(len(rows))
-    scale = model.cfg.n_firms / REFERENCE_FIRMS
+    scale = economy_firms(model.cfg) / REFERENCE_FIRMS
     spec = {
         BANK: (fcfg.bank_capital * scale, fcfg.bank_threshold, 0.0),
         VC: (fcfg.vc_capital * scale, fcfg.vc_threshold, fcfg.vc_skill),
@@ -225,7 +226,7 @@ def settle(model) -> tuple[float, float]:
         f.sales,
         aid,
         model.margin,
-        m.fixed_cost,
+        model.fixed_cost,
         f.investor,
         m.payout_rate,
         m.cash_buffer,

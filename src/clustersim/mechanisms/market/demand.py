@@ -24,7 +24,9 @@ def update(model) -> None:
     if mk.demand_growth > 0.0:
         room = 1.0 - model.demand_total / (mk.demand_saturation * model.initial_demand)
     model.demand_total *= 1.0 + mk.demand_growth * room
-    model.selection, model.margin = competition(mk, model.demand_total / model.initial_demand)
+    ratio = model.demand_total / model.initial_demand
+    model.selection, model.margin = competition(mk, ratio)
+    model.fixed_cost = fixed_cost(mk, ratio)
     drift = model.streams.normals(DEMAND, t, WORLD, model.dims)[0]
     model.demand = model.demand + mk.demand_drift * drift
     if t in sh.steps:
@@ -38,6 +40,20 @@ def maturity(mk, demand_ratio: float) -> float:
     if mk.demand_growth <= 0.0 or mk.demand_saturation <= 1.0:
         return 0.0
     return min(max((demand_ratio - 1.0) / (mk.demand_saturation - 1.0), 0.0), 1.0)
+
+
+def fixed_cost(mk, demand_ratio: float) -> float:
+    """This quarter's fixed cost per firm: ``market.fixed_cost`` times the market's size
+    relative to its start to the power ``market.sunk_cost_escalation``.
+
+    At 0 the fixed cost is given by the technology (exogenous sunk costs), so the number of
+    firms a market supports grows with it. Where firms compete by R&D or advertising outlays
+    whose return grows with the market, the outlays that keep a firm in the race escalate with
+    the market's size, and the number of firms it supports does not grow with it (endogenous
+    sunk costs, Sutton 1991, 1998); in a product's life cycle, the specific phase after a
+    dominant design is also one of capital-intensive, high-volume plants (Abernathy &
+    Utterback 1978). An elasticity of 1 is Sutton's full escalation."""
+    return mk.fixed_cost * demand_ratio**mk.sunk_cost_escalation
 
 
 def competition(mk, demand_ratio: float) -> tuple[float, float]:

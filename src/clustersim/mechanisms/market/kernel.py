@@ -175,7 +175,7 @@ def step_market(m, appeal_z) -> None:
         reg.public_demand,
         reg.wage,
         reg.rent,
-        c.fixed_cost,
+        m.fixed_cost,
         m.margin,
         c.hiring_cost,
         m.log_weight,

@@ -88,7 +88,7 @@ def step_market(m, appeal_z) -> None:
         emp, unit = firm.emp, wage[r] + rent[r]
         g = workforce_change(sales, firm.rd, emp, firm.cash, unit, m.margin, c)
         adjusting = 0.5 * c.hiring_cost * unit * emp * g * g
-        profit = sales - unit * emp - firm.rd * sales - c.fixed_cost - adjusting
+        profit = sales - unit * emp - firm.rd * sales - m.fixed_cost - adjusting
         firm.sales, firm.profit = sales, profit
         firm.cash += profit
         firm.emp = max(1.0, emp * math.exp(g))
