@@ -91,22 +91,59 @@ def part_p1(st: Setup) -> list[str]:
     ]
 
 
+# the new industry's two life-cycle mechanisms, one at a time (docs/validation.md, P2)
+P2_VARIANTS = {
+    "neither": {"market.standardisation": 0.0, "market.sunk_cost_escalation": 0.0},
+    "standardisation 2": {"market.sunk_cost_escalation": 0.0},
+    "escalation 1": {"market.standardisation": 0.0},
+    "both (scenario=new_industry)": {},
+}
+
+
 def part_p2(st: Setup) -> list[str]:
     lines = [
-        "## P2 shake-out (30 founding firms, demand +8 %/yr)",
+        "## P2 shake-out (scenario=new_industry: 30 pioneers in a full economy, demand +8 %/yr)",
         "",
-        "| market.scale_economies | median drop from peak | peak year | output x after peak |",
-        "|---|---|---|---|",
+        "| variant | runs | P2 passes | median rise | median drop | median peak year "
+        "| output x after peak |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for se in (0.25, 0.35, 0.45, 0.6):
-        kw = {"market.demand_growth": 0.02, "market.scale_economies": se}
-        cfg = make_config(seed=7, years=st.years, n_firms=30, **kw)
-        m = pd.DataFrame([lp.shakeout(ts) for ts in st.many(reps(cfg, st.n(10)))])
+    for name, kw in P2_VARIANTS.items():
+        overrides = {"scenario": "new_industry", "seed": 7, "years": st.years, **kw}
+        runs = st.many(reps(configure(None, overrides=overrides), st.n(10 if kw else 30)))
+        m = pd.DataFrame([lp.shakeout(ts) for ts in runs])
+        passes = proportion_ci(int(lp.is_shakeout(m).sum()), len(m))
         lines.append(
-            f"| {se} | {m['drop'].median():.2f} | {m['peak_year'].median():.1f} | "
+            f"| {name} | {len(m)} | {fmt(passes)} | {m['rise'].median():.2f} | "
+            f"{m['drop'].median():.2f} | {m['peak_year'].median():.1f} | "
             f"{m['output_growth_after_peak'].median():.3g} |"
         )
+    paths = pd.concat({r: lp.industry_path(ts) for r, ts in enumerate(runs)}, names=["run"])
+    paths.to_csv(_out("p2_paths.csv"))
+    _shakeout_figure(paths, lp.is_shakeout(m))
     return lines
+
+
+def _shakeout_figure(paths: pd.DataFrame, passes: pd.Series) -> None:
+    """The new industry's firms, entries and exits, and output by year: the median and the
+    10-90 % band over runs, and each run's firm count (dark if it passes P2)."""
+    by_year = paths.groupby("year")
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), constrained_layout=True)
+    for run, path in paths.groupby("run"):
+        shade = "black" if passes.iloc[run] else "silver"
+        axes[0].plot(path.index.get_level_values("year"), path["firms"], color=shade, lw=0.6)
+    axes[0].plot(by_year["firms"].median(), color="tab:red", lw=2, label="median")
+    axes[0].set(xlabel="year", ylabel="firms", title="firms (dark: the run passes P2)")
+    axes[0].legend(fontsize=8)
+    for col, colour in (("entries", "tab:blue"), ("exits", "tab:orange")):
+        axes[1].plot(by_year[col].mean(), color=colour, label=f"{col} a year (mean)")
+    axes[1].set(xlabel="year", ylabel="firms a year", title="entry and exit")
+    axes[1].legend(fontsize=8)
+    out = by_year["output"]
+    axes[2].fill_between(out.quantile(0.1).index, out.quantile(0.1), out.quantile(0.9), alpha=0.3)
+    axes[2].plot(out.median(), color="black")
+    axes[2].set(xlabel="year", ylabel="output", title="output (median, 10-90 %)")
+    save(fig, _out("figures/p2_shakeout.png"))
 
 
 def part_p7(st: Setup) -> list[str]:

@@ -62,6 +62,31 @@ def shakeout(ts: pd.DataFrame, smooth_years: int = 2) -> dict:
     }
 
 
+SHAKEOUT_RISE, SHAKEOUT_DROP = 1 / 3, 0.3  # P2's bars: a rise of a third, a fall of 30 %
+
+
+def is_shakeout(measures: pd.DataFrame) -> pd.Series:
+    """Per run (rows of :func:`shakeout`): the count rose by a third or more, then fell by 30 %
+    or more from its peak while output grew (P2)."""
+    return (
+        (measures["rise"] >= SHAKEOUT_RISE)
+        & (measures["drop"] >= SHAKEOUT_DROP)
+        & (measures["output_growth_after_peak"] > 1.0)
+    )
+
+
+def industry_path(ts: pd.DataFrame) -> pd.DataFrame:
+    """One run's industry (all regions) by year: firms at the year's end, entries and exits over
+    the year, output in its last quarter."""
+    world = ts.groupby("step")[["firms", "entries", "exits", "output"]].sum()
+    year = world.index.to_series() // STEPS_PER_YEAR
+    path = world.groupby(year).agg(
+        {"firms": "last", "entries": "sum", "exits": "sum", "output": "last"}
+    )
+    path.index.name = "year"
+    return path
+
+
 # ----------------------------------------------------------------------------- P7
 def threshold(df: pd.DataFrame) -> dict:
     """Long-run loss by dose; the largest step between neighbouring doses against the median
