@@ -58,3 +58,16 @@ def test_study_smoke_mode_writes_summary_tables_and_figures(name, tmp_path):
     assert figures and all(f.stat().st_size > 10_000 for f in figures)
     tables = list(tmp_path.glob("*.csv"))
     assert tables and all(len(pd.read_csv(t)) > 0 for t in tables)
+
+
+def test_lifecycle_study_measures_the_shakeout_in_the_new_industry(tmp_path):
+    """``experiments/lifecycle/run.py --parts p2``: one row per life-cycle variant, each with its
+    share of P2 passes and an interval, and the figure of the new industry."""
+    _load("lifecycle").main(["--smoke", "--parts", "p2", "--out", str(tmp_path)])
+    text = (tmp_path / "p2.md").read_text()
+    for variant in ("neither", "standardisation 2", "escalation 1", "scenario=new_industry"):
+        assert variant in text, variant
+    assert len(ESTIMATE.findall(text)) == 4
+    paths = pd.read_csv(tmp_path / "p2_paths.csv")
+    assert {"run", "year", "firms", "entries", "exits", "output"} <= set(paths.columns)
+    assert (tmp_path / "figures" / "p2_shakeout.png").stat().st_size > 10_000

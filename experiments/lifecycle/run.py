@@ -1,6 +1,7 @@
 """Life-cycle study: the patterns P1, P2, P7, P8 and W2, and how long each preset takes to mature.
 
     python experiments/lifecycle/run.py [--smoke] [--jobs 2] [--parts p1,p2,p7,p8,presets]
+                                        [--out results/lifecycle]
 
 Writes results/lifecycle/{<part>.md, summary.md, presets.csv, removal.csv, figures/}; a part can
 be re-run alone and summary.md gathers the latest of each. The measures are in
@@ -257,6 +258,9 @@ def part_presets(st: Setup) -> list[str]:
 
 
 def main(argv: list[str]) -> None:
+    global OUT
+    if "--out" in argv:
+        OUT = Path(argv[argv.index("--out") + 1])
     jobs = int(argv[argv.index("--jobs") + 1]) if "--jobs" in argv else 1
     parts = argv[argv.index("--parts") + 1].split(",") if "--parts" in argv else PARTS
     st = Setup("--smoke" in argv, jobs)
