@@ -122,7 +122,35 @@ def part_p2(st: Setup) -> list[str]:
     paths = pd.concat({r: lp.industry_path(ts) for r, ts in enumerate(runs)}, names=["run"])
     paths.to_csv(_out("p2_paths.csv"))
     _shakeout_figure(paths, lp.is_shakeout(m))
-    return lines
+    return lines + ["", *_p2_sensitivity(st)]
+
+
+def _p2_sensitivity(st: Setup) -> list[str]:
+    """P2 passes around the scenario's a-priori values (escalation 1, standardisation 2): a
+    sensitivity check, not a search (docs/validation.md, P2)."""
+    cells = {}
+    for esc in (0.5, 0.75, 1.0):
+        for std in (1.0, 2.0, 3.0):
+            kw = {"market.sunk_cost_escalation": esc, "market.standardisation": std}
+            overrides = {"scenario": "new_industry", "seed": 7, "years": st.years, **kw}
+            runs = st.many(reps(configure(None, overrides=overrides), st.n(30)))
+            m = pd.DataFrame([lp.shakeout(ts) for ts in runs])
+            cells[(esc, std)] = (
+                f"{int(lp.is_shakeout(m).sum())} of {len(m)} ({m['rise'].median():.2f}, "
+                f"{m['drop'].median():.2f}, {m['peak_year'].median():.0f})"
+            )
+    header = "| escalation (rows), standardisation (columns) | 1 | 2 | 3 |"
+    rows = [
+        f"| {esc} | " + " | ".join(cells[(esc, std)] for std in (1.0, 2.0, 3.0)) + " |"
+        for esc in (0.5, 0.75, 1.0)
+    ]
+    return [
+        "P2 passes (median rise, median drop, median peak year) around the a-priori values:",
+        "",
+        header,
+        "|---|---|---|---|",
+        *rows,
+    ]
 
 
 def _shakeout_figure(paths: pd.DataFrame, passes: pd.Series) -> None:
