@@ -144,12 +144,21 @@ def _p2_sensitivity(st: Setup) -> list[str]:
         f"| {esc} | " + " | ".join(cells[(esc, std)] for std in (1.0, 2.0, 3.0)) + " |"
         for esc in (0.5, 0.75, 1.0)
     ]
+    klepper = []  # the size premium of process innovation, Klepper's (1996) own channel
+    for se in (0.0, 0.25, 0.4, 0.6):
+        overrides = {"scenario": "new_industry", "seed": 7, "years": st.years}
+        overrides["market.scale_economies"] = se
+        runs = st.many(reps(configure(None, overrides=overrides), st.n(30)))
+        m = pd.DataFrame([lp.shakeout(ts) for ts in runs])
+        klepper.append(f"{se}: {int(lp.is_shakeout(m).sum())} of {len(m)}")
     return [
         "P2 passes (median rise, median drop, median peak year) around the a-priori values:",
         "",
         header,
         "|---|---|---|---|",
         *rows,
+        "",
+        "P2 passes by market.scale_economies (Klepper 1996): " + "; ".join(klepper),
     ]
 
 
