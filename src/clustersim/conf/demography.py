@@ -121,7 +121,8 @@ class FinanceConfig:
     bank_capital: float = param(
         60.0,
         "A bank's equity (cash units) for an industry of 300 initial firms, in proportion to "
-        "n_firms; it lends while equity covers capital_ratio of its loans",
+        "n_firms (or world.economy_firms); it lends while equity covers capital_ratio of its "
+        "loans",
         0,
         1e9,
         source=(
@@ -132,7 +133,8 @@ class FinanceConfig:
     )
     vc_capital: float = param(
         400.0,
-        "A VC fund's committed capital for 300 initial firms, in proportion to n_firms; it is "
+        "A VC fund's committed capital for 300 initial firms, in proportion to n_firms (or "
+        "world.economy_firms); it is "
         "invested, returned by exits and lost by failures",
         0,
         1e9,
@@ -140,7 +142,8 @@ class FinanceConfig:
     )
     seed_capital: float = param(
         20.0,
-        "A public seed fund's budget per quarter for 300 initial firms, in proportion to n_firms",
+        "A public seed fund's budget per quarter for 300 initial firms, in proportion to n_firms "
+        "(or world.economy_firms)",
         0,
         1e9,
         source=("calibrated: two tickets a quarter when switched on (L4371-4403)"),

@@ -59,7 +59,7 @@ class UniversityConfig:
     core_funding: float = param(
         60.0,
         "A university's public core funding per quarter for 300 initial firms, in proportion "
-        "to n_firms (wage-quarters)",
+        "to n_firms or world.economy_firms (wage-quarters)",
         0.01,
         1e9,
         source=(

@@ -186,8 +186,9 @@ class WorldConfig:
     )
     labour_pool_per_firm: float = param(
         80.0,
-        "Workers available to the industry per initial firm, shared equally by the regions "
-        "(6,000 a region for 300 firms in 4 regions), so larger runs keep the same tightness",
+        "Workers available to the industry per initial firm (of world.economy_firms when set), "
+        "shared equally by the regions (6,000 a region for 300 firms in 4 regions), so larger "
+        "runs keep the same tightness",
         0.01,
         1e6,
         source=(
