@@ -303,14 +303,17 @@ def test_engines_agree_when_owners_close_on_expected_profit():
 
 
 def test_engines_agree_in_the_new_industry():
-    """``scenario=new_industry`` in both engines: pioneers in a full economy, the product life
-    cycle with its escalating fixed cost (Sutton 1991)."""
+    """``scenario=new_industry`` in both engines: pioneers in a full economy, a dominant design
+    (here in year 3, taking 2 years) after which the product standardises and the fixed cost
+    escalates (Sutton 1991; Utterback & Suarez 1993)."""
     spec = {
         "n_firms": 30,
         "years": 8,
         "world.economy_firms": 300,
         "market.standardisation": 2.0,
         "market.sunk_cost_escalation": 1.0,
+        "market.dominant_design_year": 3.0,
+        "market.design_ramp": 2.0,
         "market.demand_growth": 0.02,
     }
     fast, ref = simulate("numba", spec), simulate("reference", spec)

@@ -93,6 +93,30 @@ def test_with_escalation_the_market_supports_fewer_firms_as_it_grows():
     assert escalating.firms.live.sum() < 0.8 * fixed.firms.live.sum()
 
 
+@pytest.mark.parametrize("ramp", [0.0, 4.0])
+def test_a_dominant_design_turns_the_life_cycle_at_its_year(ramp):
+    """Before market.dominant_design_year competition and the fixed cost are those of the
+    start; once the design has taken over (design_ramp years later) selection is standardised
+    and the fixed cost escalated in full (Utterback & Suarez 1993; Sutton 1991)."""
+    life_cycle = {
+        "market.demand_growth": 0.03,
+        "market.standardisation": 2.0,
+        "market.sunk_cost_escalation": 1.0,
+        "market.dominant_design_year": 3.0,
+        "market.design_ramp": ramp,
+    }
+    m = small(**life_cycle)
+    c = m.cfg.market
+    m.run(11)  # the update of year 2.5: before the design
+    assert m.demand_total > 1.3 * m.initial_demand
+    assert (m.selection, m.margin, m.fixed_cost) == (c.selection, c.target_margin, c.fixed_cost)
+    m.run(4 * int(ramp) + 2)  # past year 3 + ramp
+    ratio = m.demand_total / m.initial_demand
+    assert m.selection == pytest.approx(c.selection * (1 + c.standardisation))
+    assert m.margin == pytest.approx(c.target_margin * (1 + c.selection) / (1 + m.selection))
+    assert m.fixed_cost == pytest.approx(c.fixed_cost * ratio)
+
+
 def test_a_new_industry_draws_on_the_whole_economy():
     """world.economy_firms sizes labour pools, finance and university funding for an economy of
     that many initial firms; the industry's demand and critical mass stay its own."""

@@ -67,7 +67,7 @@ def test_lifecycle_study_measures_the_shakeout_in_the_new_industry(tmp_path):
     text = (tmp_path / "p2.md").read_text()
     for variant in ("neither", "standardisation 2", "escalation 1", "scenario=new_industry"):
         assert variant in text, variant
-    assert len(ESTIMATE.findall(text)) == 4
+    assert len(ESTIMATE.findall(text)) == 5
     paths = pd.read_csv(tmp_path / "p2_paths.csv")
     assert {"run", "year", "firms", "entries", "exits", "output"} <= set(paths.columns)
     assert (tmp_path / "figures" / "p2_shakeout.png").stat().st_size > 10_000

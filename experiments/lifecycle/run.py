@@ -93,11 +93,13 @@ def part_p1(st: Setup) -> list[str]:
 
 
 # the new industry's two life-cycle mechanisms, one at a time (docs/validation.md, P2)
+SMOOTH = {"market.dominant_design_year": 0.0}  # the life cycle follows the market's diffusion
 P2_VARIANTS = {
     "neither": {"market.standardisation": 0.0, "market.sunk_cost_escalation": 0.0},
-    "standardisation 2": {"market.sunk_cost_escalation": 0.0},
-    "escalation 1": {"market.standardisation": 0.0},
-    "both (scenario=new_industry)": {},
+    "standardisation 2, smooth": {"market.sunk_cost_escalation": 0.0, **SMOOTH},
+    "escalation 1, smooth": {"market.standardisation": 0.0, **SMOOTH},
+    "both, smooth": SMOOTH,
+    "both, dominant design in year 15 (scenario=new_industry)": {},
 }
 
 
@@ -125,38 +127,56 @@ def part_p2(st: Setup) -> list[str]:
     return lines + ["", *_p2_sensitivity(st)]
 
 
+def _p2_cell(st: Setup, kw: dict) -> str:
+    """P2 passes of 30 runs of the new industry with ``kw``, and the median rise, drop and
+    peak year."""
+    overrides = {"scenario": "new_industry", "seed": 7, "years": st.years, **kw}
+    runs = st.many(reps(configure(None, overrides=overrides), st.n(30)))
+    m = pd.DataFrame([lp.shakeout(ts) for ts in runs])
+    return (
+        f"{int(lp.is_shakeout(m).sum())} of {len(m)} ({m['rise'].median():.2f}, "
+        f"{m['drop'].median():.2f}, {m['peak_year'].median():.0f})"
+    )
+
+
+def _p2_grid(st: Setup, rows: tuple, cols: tuple, fixed: dict) -> list[str]:
+    """A table of :func:`_p2_cell` over two parameters, ``rows`` and ``cols`` each a key and
+    its values."""
+    (rkey, rvals), (ckey, cvals) = rows, cols
+    lines = [f"| {rkey} (rows), {ckey} (columns) | " + " | ".join(map(str, cvals)) + " |"]
+    lines.append("|---" * (len(cvals) + 1) + "|")
+    for rv in rvals:
+        cells = [_p2_cell(st, {**fixed, rkey: rv, ckey: cv}) for cv in cvals]
+        lines.append(f"| {rv} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def _p2_sensitivity(st: Setup) -> list[str]:
-    """P2 passes around the scenario's a-priori values (escalation 1, standardisation 2): a
-    sensitivity check, not a search (docs/validation.md, P2)."""
-    cells = {}
-    for esc in (0.5, 0.75, 1.0):
-        for std in (1.0, 2.0, 3.0):
-            kw = {"market.sunk_cost_escalation": esc, "market.standardisation": std}
-            overrides = {"scenario": "new_industry", "seed": 7, "years": st.years, **kw}
-            runs = st.many(reps(configure(None, overrides=overrides), st.n(30)))
-            m = pd.DataFrame([lp.shakeout(ts) for ts in runs])
-            cells[(esc, std)] = (
-                f"{int(lp.is_shakeout(m).sum())} of {len(m)} ({m['rise'].median():.2f}, "
-                f"{m['drop'].median():.2f}, {m['peak_year'].median():.0f})"
-            )
-    header = "| escalation (rows), standardisation (columns) | 1 | 2 | 3 |"
-    rows = [
-        f"| {esc} | " + " | ".join(cells[(esc, std)] for std in (1.0, 2.0, 3.0)) + " |"
-        for esc in (0.5, 0.75, 1.0)
+    """P2 passes around the scenario's values: a sensitivity check, not a search
+    (docs/validation.md, P2)."""
+    design = _p2_grid(
+        st,
+        ("market.dominant_design_year", (10.0, 15.0, 20.0)),
+        ("market.design_ramp", (0.0, 5.0, 10.0)),
+        {},
+    )
+    smooth = _p2_grid(
+        st,
+        ("market.sunk_cost_escalation", (0.5, 0.75, 1.0)),
+        ("market.standardisation", (1.0, 2.0, 3.0)),
+        SMOOTH,
+    )
+    klepper = [  # the size premium of process innovation, Klepper's (1996) own channel
+        f"{se}: {_p2_cell(st, {'market.scale_economies': se})}" for se in (0.0, 0.25, 0.4, 0.6)
     ]
-    klepper = []  # the size premium of process innovation, Klepper's (1996) own channel
-    for se in (0.0, 0.25, 0.4, 0.6):
-        overrides = {"scenario": "new_industry", "seed": 7, "years": st.years}
-        overrides["market.scale_economies"] = se
-        runs = st.many(reps(configure(None, overrides=overrides), st.n(30)))
-        m = pd.DataFrame([lp.shakeout(ts) for ts in runs])
-        klepper.append(f"{se}: {int(lp.is_shakeout(m).sum())} of {len(m)}")
     return [
-        "P2 passes (median rise, median drop, median peak year) around the a-priori values:",
+        "P2 passes (median rise, median drop, median peak year), around the dominant design:",
         "",
-        header,
-        "|---|---|---|---|",
-        *rows,
+        *design,
+        "",
+        "and with the smooth life cycle (no dominant design), around its a-priori values:",
+        "",
+        *smooth,
         "",
         "P2 passes by market.scale_economies (Klepper 1996): " + "; ".join(klepper),
     ]

@@ -104,6 +104,31 @@ class MarketConfig:
             "free-entry bound on firm numbers (docs/validation.md)"
         ),
     )
+    dominant_design_year: float = param(
+        0.0,
+        "Year in which a dominant design emerges and the product life cycle turns (0: no such "
+        "event; standardisation then follows the market's diffusion): from then, over "
+        "design_ramp years, selection rises by standardisation times its start and the fixed "
+        "cost's elasticity to the market rises from 0 to sunk_cost_escalation",
+        0,
+        1000,
+        source=(
+            "Abernathy & Utterback 1978; Anderson & Tushman 1990 (an era of ferment ends in a "
+            "dominant design); Utterback & Suarez 1993 (the number of firms rises until the "
+            "dominant design and falls after it); off by default, year 15 in the new-industry "
+            "scenario (docs/validation.md, P2)"
+        ),
+    )
+    design_ramp: float = param(
+        5.0,
+        "Years a dominant design takes to take over the industry once it emerges (0: at once)",
+        0,
+        100,
+        source=(
+            "calibrated: a few years for competitors to converge on the design (Anderson & "
+            "Tushman 1990); P2 passes at 5 and 10 (docs/validation.md)"
+        ),
+    )
     sunk_cost_escalation: float = param(
         0.0,
         "Elasticity of the fixed cost to the market's size (world demand relative to its "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from clustersim.conf import STEPS_PER_YEAR
 from clustersim.world.streams import DEMAND, SHOCK
 
 WORLD = np.zeros(1, np.int64)  # the identity of draws that concern the whole world
@@ -24,9 +25,9 @@ def update(model) -> None:
     if mk.demand_growth > 0.0:
         room = 1.0 - model.demand_total / (mk.demand_saturation * model.initial_demand)
     model.demand_total *= 1.0 + mk.demand_growth * room
-    ratio = model.demand_total / model.initial_demand
-    model.selection, model.margin = competition(mk, ratio)
-    model.fixed_cost = fixed_cost(mk, ratio)
+    ratio, years = model.demand_total / model.initial_demand, t / STEPS_PER_YEAR
+    model.selection, model.margin = competition(mk, ratio, years)
+    model.fixed_cost = fixed_cost(mk, ratio, years)
     drift = model.streams.normals(DEMAND, t, WORLD, model.dims)[0]
     model.demand = model.demand + mk.demand_drift * drift
     if t in sh.steps:
@@ -42,7 +43,18 @@ def maturity(mk, demand_ratio: float) -> float:
     return min(max((demand_ratio - 1.0) / (mk.demand_saturation - 1.0), 0.0), 1.0)
 
 
-def fixed_cost(mk, demand_ratio: float) -> float:
+def design_phase(mk, years: float) -> float:
+    """How far the dominant design has taken over (0 before ``market.dominant_design_year``, 1
+    once ``market.design_ramp`` years have passed since): the industry's era of ferment ends
+    with one design that competitors converge on, and competition and production change with
+    it (Abernathy & Utterback 1978; Anderson & Tushman 1990; Utterback & Suarez 1993)."""
+    since = years - mk.dominant_design_year
+    if mk.design_ramp <= 0.0:
+        return 1.0 if since >= 0.0 else 0.0
+    return min(max(since / mk.design_ramp, 0.0), 1.0)
+
+
+def fixed_cost(mk, demand_ratio: float, years: float = 0.0) -> float:
     """This quarter's fixed cost per firm: ``market.fixed_cost`` times the market's size
     relative to its start to the power ``market.sunk_cost_escalation``.
 
@@ -52,11 +64,16 @@ def fixed_cost(mk, demand_ratio: float) -> float:
     the market's size, and the number of firms it supports does not grow with it (endogenous
     sunk costs, Sutton 1991, 1998); in a product's life cycle, the specific phase after a
     dominant design is also one of capital-intensive, high-volume plants (Abernathy &
-    Utterback 1978). An elasticity of 1 is Sutton's full escalation."""
-    return mk.fixed_cost * demand_ratio**mk.sunk_cost_escalation
+    Utterback 1978). An elasticity of 1 is Sutton's full escalation. With a dominant design
+    (``market.dominant_design_year`` > 0) the escalation starts with it: the elasticity rises
+    from 0 to its value as the design takes over (:func:`design_phase`)."""
+    escalation = mk.sunk_cost_escalation
+    if mk.dominant_design_year > 0.0:
+        escalation *= design_phase(mk, years)
+    return mk.fixed_cost * demand_ratio**escalation
 
 
-def competition(mk, demand_ratio: float) -> tuple[float, float]:
+def competition(mk, demand_ratio: float, years: float = 0.0) -> tuple[float, float]:
     """This quarter's selection (the elasticity of substitution sigma, minus one) and margin.
 
     A new product is differentiated; as its market diffuses a dominant design standardises it
@@ -64,7 +81,13 @@ def competition(mk, demand_ratio: float) -> tuple[float, float]:
     & Suarez 1993; Klepper 1997). So sigma - 1 rises with maturity, by ``standardisation``
     times its start, and the margin falls with the Dixit-Stiglitz markup, in proportion to
     1 / sigma: cost differences weigh more in shares, and the least competitive firms and
-    would-be entrants no longer cover their fixed cost."""
-    selection = mk.selection * (1.0 + mk.standardisation * maturity(mk, demand_ratio))
+    would-be entrants no longer cover their fixed cost. With a dominant design
+    (``market.dominant_design_year`` > 0) the product standardises when that design takes over
+    (:func:`design_phase`), not gradually with the market's diffusion."""
+    if mk.dominant_design_year > 0.0:
+        standard = design_phase(mk, years)
+    else:
+        standard = maturity(mk, demand_ratio)
+    selection = mk.selection * (1.0 + mk.standardisation * standard)
     margin = mk.target_margin * (1.0 + mk.selection) / (1.0 + selection)
     return selection, margin
