@@ -112,9 +112,7 @@ def part_p2(st: Setup) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for name, kw in P2_VARIANTS.items():
-        overrides = {"scenario": "new_industry", "seed": 7, "years": st.years, **kw}
-        runs = st.many(reps(configure(None, overrides=overrides), st.n(10 if kw else 30)))
-        m = pd.DataFrame([lp.shakeout(ts) for ts in runs])
+        runs, m = _new_industry(st, kw, 10 if kw else 30)
         passes = proportion_ci(int(lp.is_shakeout(m).sum()), len(m))
         lines.append(
             f"| {name} | {len(m)} | {fmt(passes)} | {m['rise'].median():.2f} | "
@@ -127,12 +125,18 @@ def part_p2(st: Setup) -> list[str]:
     return lines + ["", *_p2_sensitivity(st)]
 
 
+def _new_industry(st: Setup, kw: dict, n: int) -> tuple[list, pd.DataFrame]:
+    """``n`` runs of ``scenario=new_industry`` (seed 7) with the overrides ``kw``, and their
+    shake-out measures."""
+    overrides = {"scenario": "new_industry", "seed": 7, "years": st.years, **kw}
+    runs = st.many(reps(configure(None, overrides=overrides), st.n(n)))
+    return runs, pd.DataFrame([lp.shakeout(ts) for ts in runs])
+
+
 def _p2_cell(st: Setup, kw: dict) -> str:
     """P2 passes of 30 runs of the new industry with ``kw``, and the median rise, drop and
     peak year."""
-    overrides = {"scenario": "new_industry", "seed": 7, "years": st.years, **kw}
-    runs = st.many(reps(configure(None, overrides=overrides), st.n(30)))
-    m = pd.DataFrame([lp.shakeout(ts) for ts in runs])
+    m = _new_industry(st, kw, 30)[1]
     return (
         f"{int(lp.is_shakeout(m).sum())} of {len(m)} ({m['rise'].median():.2f}, "
         f"{m['drop'].median():.2f}, {m['peak_year'].median():.0f})"

@@ -54,6 +54,17 @@ def design_phase(mk, years: float) -> float:
     return min(max(since / mk.design_ramp, 0.0), 1.0)
 
 
+def life_cycle(mk, demand_ratio: float, years: float) -> tuple[float, float]:
+    """How far the product has standardised, and the share of ``market.sunk_cost_escalation``
+    in force: with a dominant design (``market.dominant_design_year`` > 0) both follow its
+    take-over (:func:`design_phase`); without one, standardisation follows the market's
+    diffusion (:func:`maturity`) and escalation is in force from the start."""
+    if mk.dominant_design_year > 0.0:
+        phase = design_phase(mk, years)
+        return phase, phase
+    return maturity(mk, demand_ratio), 1.0
+
+
 def fixed_cost(mk, demand_ratio: float, years: float = 0.0) -> float:
     """This quarter's fixed cost per firm: ``market.fixed_cost`` times the market's size
     relative to its start to the power ``market.sunk_cost_escalation``.
@@ -67,10 +78,9 @@ def fixed_cost(mk, demand_ratio: float, years: float = 0.0) -> float:
     Utterback 1978). An elasticity of 1 is Sutton's full escalation. With a dominant design
     (``market.dominant_design_year`` > 0) the escalation starts with it: the elasticity rises
     from 0 to its value as the design takes over (:func:`design_phase`)."""
-    escalation = mk.sunk_cost_escalation
-    if mk.dominant_design_year > 0.0:
-        escalation *= design_phase(mk, years)
-    return mk.fixed_cost * demand_ratio**escalation
+    return mk.fixed_cost * demand_ratio ** (
+        mk.sunk_cost_escalation * life_cycle(mk, demand_ratio, years)[1]
+    )
 
 
 def competition(mk, demand_ratio: float, years: float = 0.0) -> tuple[float, float]:
@@ -84,10 +94,7 @@ def competition(mk, demand_ratio: float, years: float = 0.0) -> tuple[float, flo
     would-be entrants no longer cover their fixed cost. With a dominant design
     (``market.dominant_design_year`` > 0) the product standardises when that design takes over
     (:func:`design_phase`), not gradually with the market's diffusion."""
-    if mk.dominant_design_year > 0.0:
-        standard = design_phase(mk, years)
-    else:
-        standard = maturity(mk, demand_ratio)
+    standard = life_cycle(mk, demand_ratio, years)[0]
     selection = mk.selection * (1.0 + mk.standardisation * standard)
     margin = mk.target_margin * (1.0 + mk.selection) / (1.0 + selection)
     return selection, margin
