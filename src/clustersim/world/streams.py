@@ -62,6 +62,7 @@ ID_MASK = (1 << ID_BITS) - 1
     RELOCATION,
     APPEAL,
 ) = range(1, 14)
+N_MODEL_STREAMS = APPEAL + 1
 
 
 def stream_code(name: str) -> int:
@@ -84,6 +85,15 @@ def key(seed, stream, step):
     return mix(mix(mix(np.uint64(seed)) ^ np.uint64(stream)) ^ np.uint64(step))
 
 
+@njit(cache=True)
+def model_keys(seed, step):
+    """The keys of all the model's own streams (codes below ``N_MODEL_STREAMS``) in one step."""
+    out = np.empty(N_MODEL_STREAMS, np.uint64)
+    for stream in range(N_MODEL_STREAMS):
+        out[stream] = key(seed, np.uint64(stream), step)
+    return out
+
+
 @njit(cache=True, inline="always")
 def _unit(h):
     return float(h >> _S11) * _UNIT
@@ -92,10 +102,12 @@ def _unit(h):
 @njit(cache=True)
 def uniforms(k, ids, n, active):
     """``out[i, j]``: the ``j``-th uniform in [0, 1) of identity ``ids[i]`` under key ``k``
-    (zeros where ``active`` is false: empty slots draw nothing)."""
+    (zeros where ``active`` is false: empty slots draw nothing; an empty ``active``: all
+    draw)."""
     out = np.zeros((ids.shape[0], n))
+    every = active.shape[0] == 0
     for i in range(ids.shape[0]):
-        if not active[i]:
+        if not (every or active[i]):
             continue
         h = mix(k ^ np.uint64(ids[i]))
         for j in range(n):
@@ -122,10 +134,11 @@ def normal_at(h, j):
 @njit(cache=True)
 def normals(k, ids, n, active):
     """``out[i, j]``: the ``j``-th standard normal of identity ``ids[i]`` (:func:`normal_at`);
-    zeros where ``active`` is false."""
+    zeros where ``active`` is false (an empty ``active``: all draw)."""
     out = np.zeros((ids.shape[0], n))
+    every = active.shape[0] == 0
     for i in range(ids.shape[0]):
-        if not active[i]:
+        if not (every or active[i]):
             continue
         h = identity_hash(k, ids[i])
         for j in range(n):
@@ -198,8 +211,11 @@ def _erfinv(y):
     return x
 
 
-def _active(ids: np.ndarray, where) -> np.ndarray:
-    return np.ones(len(ids), np.bool_) if where is None else np.asarray(where, np.bool_)
+_EVERY = np.zeros(0, np.bool_)  # ``active`` for draws of every identity
+
+
+def _active(where) -> np.ndarray:
+    return _EVERY if where is None else np.asarray(where, np.bool_)
 
 
 class Streams:
@@ -208,13 +224,17 @@ class Streams:
     def __init__(self, seed: int, replication: int) -> None:
         self.seed = int(mix(np.uint64(seed)) ^ np.uint64(replication)) & 0xFFFFFFFFFFFFFFFF
         self._step, self._hooks = -1, {}  # this step's hook generators, by name
-        self._key_step, self._keys = -1, {}  # this step's keys, by stream
+        self._key_step, self._model_keys, self._keys = -1, np.empty(0, np.uint64), {}
 
     def key(self, stream: int, step: int) -> np.uint64:
         """The key of ``stream`` in ``step``, remembered for the step: a step asks for the same
-        few keys many times, and each compiled call costs microseconds of dispatch."""
+        few keys many times, and each compiled call costs microseconds of dispatch, so the
+        model's own streams get theirs in one call when the step changes."""
         if step != self._key_step:
             self._key_step, self._keys = step, {}
+            self._model_keys = model_keys(np.uint64(self.seed), np.uint64(step))
+        if stream < N_MODEL_STREAMS:
+            return self._model_keys[stream]
         k = self._keys.get(stream)
         if k is None:
             k = self._keys[stream] = np.uint64(
@@ -225,12 +245,12 @@ class Streams:
     def uniforms(self, stream: int, step: int, ids, n: int, where=None) -> np.ndarray:
         """``n`` uniforms per identity; rows where ``where`` is false stay zero (not drawn)."""
         ids = np.asarray(ids, np.int64)
-        return uniforms(self.key(stream, step), ids, n, _active(ids, where))
+        return uniforms(self.key(stream, step), ids, n, _active(where))
 
     def normals(self, stream: int, step: int, ids, n: int, where=None) -> np.ndarray:
         """``n`` standard normals per identity; rows where ``where`` is false stay zero."""
         ids = np.asarray(ids, np.int64)
-        return normals(self.key(stream, step), ids, n, _active(ids, where))
+        return normals(self.key(stream, step), ids, n, _active(where))
 
     def ids(self, stream: int, step: int, parents, counts) -> np.ndarray:
         return derived_ids(
