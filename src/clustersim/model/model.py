@@ -127,7 +127,7 @@ class ClusterModel(mesa.Model):
         self.dims = cfg.knowledge.dims
         self.t = 0
         self.engine = make_engine(cfg.engine, cfg.threads)
-        self.streams = Streams(cfg.seed, cfg.replication)  # every draw of the step
+        self.streams = Streams(cfg.seed, cfg.replication, cfg.threads)  # every draw of a step
         self.focal = cfg.world.focal_region
         n_reg, n_kinds = cfg.world.n_regions, len(FINANCIER_KINDS)
         self.demand = np.zeros(self.dims)  # world demand's position in technology space

@@ -31,7 +31,9 @@ import math
 import zlib
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
+
+from clustersim.world.parallel import serial_and_parallel
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -99,20 +101,23 @@ def _unit(h):
     return float(h >> _S11) * _UNIT
 
 
-@njit(cache=True)
-def uniforms(k, ids, n, active):
+def _uniforms(k, ids, n, active):
     """``out[i, j]``: the ``j``-th uniform in [0, 1) of identity ``ids[i]`` under key ``k``
     (zeros where ``active`` is false: empty slots draw nothing; an empty ``active``: all
     draw)."""
     out = np.zeros((ids.shape[0], n))
     every = active.shape[0] == 0
-    for i in range(ids.shape[0]):
+    for i in prange(ids.shape[0]):
         if not (every or active[i]):
             continue
         h = mix(k ^ np.uint64(ids[i]))
         for j in range(n):
             out[i, j] = _unit(mix(h ^ np.uint64(j)))
     return out
+
+
+UNIFORMS = serial_and_parallel(_uniforms)  # each identity's draws are its own: any thread
+uniforms = UNIFORMS[0]  # gives the same numbers
 
 
 @njit(cache=True, inline="always")
@@ -131,19 +136,22 @@ def normal_at(h, j):
     return math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
 
 
-@njit(cache=True)
-def normals(k, ids, n, active):
+def _normals(k, ids, n, active):
     """``out[i, j]``: the ``j``-th standard normal of identity ``ids[i]`` (:func:`normal_at`);
     zeros where ``active`` is false (an empty ``active``: all draw)."""
     out = np.zeros((ids.shape[0], n))
     every = active.shape[0] == 0
-    for i in range(ids.shape[0]):
+    for i in prange(ids.shape[0]):
         if not (every or active[i]):
             continue
         h = identity_hash(k, ids[i])
         for j in range(n):
             out[i, j] = normal_at(h, j)
     return out
+
+
+NORMALS = serial_and_parallel(_normals)
+normals = NORMALS[0]
 
 
 @njit(cache=True)
@@ -221,7 +229,8 @@ def _active(where) -> np.ndarray:
 class Streams:
     """The streams of one run: ``streams.uniforms(TIES, step, ids, 4)`` and so on."""
 
-    def __init__(self, seed: int, replication: int) -> None:
+    def __init__(self, seed: int, replication: int, threads: int = 1) -> None:
+        self._parallel = int(threads > 1)  # draws on numba's threads (the same numbers)
         self.seed = int(mix(np.uint64(seed)) ^ np.uint64(replication)) & 0xFFFFFFFFFFFFFFFF
         self._step, self._hooks = -1, {}  # this step's hook generators, by name
         self._key_step, self._model_keys, self._keys = -1, np.empty(0, np.uint64), {}
@@ -245,12 +254,12 @@ class Streams:
     def uniforms(self, stream: int, step: int, ids, n: int, where=None) -> np.ndarray:
         """``n`` uniforms per identity; rows where ``where`` is false stay zero (not drawn)."""
         ids = np.asarray(ids, np.int64)
-        return uniforms(self.key(stream, step), ids, n, _active(where))
+        return UNIFORMS[self._parallel](self.key(stream, step), ids, n, _active(where))
 
     def normals(self, stream: int, step: int, ids, n: int, where=None) -> np.ndarray:
         """``n`` standard normals per identity; rows where ``where`` is false stay zero."""
         ids = np.asarray(ids, np.int64)
-        return normals(self.key(stream, step), ids, n, _active(where))
+        return NORMALS[self._parallel](self.key(stream, step), ids, n, _active(where))
 
     def ids(self, stream: int, step: int, parents, counts) -> np.ndarray:
         return derived_ids(

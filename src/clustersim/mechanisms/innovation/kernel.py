@@ -5,7 +5,8 @@ import math
 from numba import prange
 
 from clustersim.mechanisms.common import LOG_PUBLIC_KNOWLEDGE
-from clustersim.mechanisms.common.kernel import demand_fit, serial_and_parallel, threaded
+from clustersim.mechanisms.common.kernel import demand_fit, threaded
+from clustersim.world.parallel import serial_and_parallel
 from clustersim.world.streams import identity_hash, normal_at
 
 

@@ -7,7 +7,8 @@ import numpy as np
 from numba import njit, prange
 
 from clustersim.mechanisms.common import appeal as appeal_rule
-from clustersim.mechanisms.common.kernel import log_demand_fit, serial_and_parallel, threaded
+from clustersim.mechanisms.common.kernel import log_demand_fit, threaded
+from clustersim.world.parallel import serial_and_parallel
 
 
 def _weigh(

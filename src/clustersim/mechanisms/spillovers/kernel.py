@@ -14,10 +14,10 @@ from numba import njit, prange
 from clustersim.mechanisms.common.kernel import (
     chance_neighbour,
     cognitive_learning,
-    serial_and_parallel,
     tech_distance,
     threaded,
 )
+from clustersim.world.parallel import serial_and_parallel
 from clustersim.world.state import SPILL_MOBILITY, SPILL_PROXIMITY
 
 
