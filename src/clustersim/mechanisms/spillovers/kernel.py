@@ -117,18 +117,20 @@ def tally(alive, region, gain_proximity, gain_mobility, volume):
         volume[SPILL_MOBILITY, r] += gain_mobility[i]
 
 
-@njit(cache=True)
-def apply(alive, kstock, kpos, dk, dpos, frontier):
+def _apply(alive, kstock, kpos, dk, dpos, frontier):
     """Apply the accumulated knowledge gains and position pulls. What a firm learns is worth
     the less the closer it already is to the frontier, which no one passes (Nelson & Phelps
     1966): ``dk`` is scaled by the remaining room ``1 - k / frontier``."""
-    for i in range(alive.shape[0]):
+    for i in prange(alive.shape[0]):
         if not alive[i]:
             continue
         room = max(0.0, 1.0 - kstock[i] / frontier)
         kstock[i] = min(kstock[i] + dk[i] * room, max(kstock[i], frontier))
         for d in range(kpos.shape[1]):
             kpos[i, d] += dpos[i, d]
+
+
+APPLY = serial_and_parallel(_apply)
 
 
 # ---------------------------------------------------------------- engine sub-steps
@@ -171,4 +173,4 @@ def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
 
 
 def step_apply_knowledge(m) -> None:
-    apply(m.firms.alive, m.firms.kstock, m.firms.kpos, m.dk, m.dpos, m.frontier)
+    threaded(m, APPLY)(m.firms.alive, m.firms.kstock, m.firms.kpos, m.dk, m.dpos, m.frontier)
