@@ -20,7 +20,8 @@ because that is what a user waits for.
 4. **Sweep throughput**: a Sobol' study (``clustersim-sensitivity``, 8 factors, N = 8, so 80 runs
    of 500 firms x 40 years, ``--jobs 2``), wall time of the whole command.
 5. **Threads**: at 100,000 firms, the same quarters from one warm state (year 5) with
-   ``threads`` = 1 and 2, wall time (threads share the work, so CPU time would not show it).
+   ``threads`` = 1 and 2, wall time (threads share the work, so CPU time would not show it):
+   the whole step and the sub-steps whose kernels run on the threads.
 
 The labour pool grows with the number of firms (``world.labour_pool_per_firm``), so a large run
 has the labour-market tightness of the default scenario. Writes ``results/bench/engines.csv``
@@ -48,6 +49,7 @@ from clustersim import make_config
 from clustersim.model.engine import make_engine
 from clustersim.model.model import ClusterModel
 from clustersim.observe.recording import atomic_write
+from clustersim.world.streams import Streams
 
 # firms -> (years, repeats) of the whole runs
 RUNS = {300: (40, 5), 1_000: (40, 3), 10_000: (40, 1), 100_000: (10, 1)}
@@ -65,6 +67,8 @@ SOBOL = {
     "market.fixed_cost": "0.5:0.7",
 }
 SOBOL_N, SOBOL_FIRMS, SOBOL_JOBS = 8, 500, 2
+# the sub-steps whose kernels run on numba's threads with ``threads`` > 1, draws included
+THREADED = ("market", "innovate", "spillovers")
 
 
 def bench_model(n_firms: int, years: int, engine: str = "numba") -> ClusterModel:
@@ -148,7 +152,8 @@ def reference_ratio(sizes: list[int]) -> pd.DataFrame:
 
 
 def threads_speedup(n_firms: int = 100_000, warm_years: int = 5, quarters: int = 8) -> pd.DataFrame:
-    """Wall seconds of the same ``quarters`` from one warm state with 1 and with 2 threads."""
+    """Wall seconds of the same ``quarters`` from one warm state with 1 and with 2 threads: the
+    whole step, and each sub-step whose kernels run on the threads (``THREADED``)."""
     warm = bench_model(n_firms, warm_years + 3)
     warm.run(4 * warm_years)
     rows = []
@@ -156,12 +161,19 @@ def threads_speedup(n_firms: int = 100_000, warm_years: int = 5, quarters: int =
         model = copy.deepcopy(warm)
         model.cfg = dataclasses.replace(model.cfg, threads=threads)
         model.engine = make_engine("numba", threads)
+        model.streams = Streams(model.cfg.seed, model.cfg.replication, threads)
         model.run(1)  # compile or load the parallel kernels before the clock starts
+        model.timings, model.clock = {}, time.perf_counter
         t0 = time.perf_counter()
         model.run(quarters)
-        rows.append({"firms": n_firms, "threads": threads, "wall_s": time.perf_counter() - t0})
+        wall = {"step": time.perf_counter() - t0}
+        wall.update({k: v for k, v in model.timings.items() if k in THREADED})
+        rows += [
+            {"firms": n_firms, "threads": threads, "part": k, "wall_s": v} for k, v in wall.items()
+        ]
     df = pd.DataFrame(rows)
-    df["speedup"] = df["wall_s"].iloc[0] / df["wall_s"]
+    one = df[df.threads == 1].set_index("part").wall_s
+    df["speedup"] = df.part.map(one) / df.wall_s
     return df
 
 

@@ -152,6 +152,7 @@ class ClusterModel(mesa.Model):
         self.transfers = 0.0  # net cash hooks move into live firms this step (fees < 0)
         self.aid = np.zeros(0)  # aid policies pay firms this quarter, by slot (add_aid)
         self.timings: dict[str, float] | None = None  # a dict: CPU seconds by sub-step (_lap)
+        self.clock = time.process_time  # what timings reads (perf_counter: wall, for threads)
         self._lap_start = 0.0
         self.regions = regions.build(cfg, self.rng, self.focal)
         self.universities = universities.build(self)
@@ -257,10 +258,11 @@ class ClusterModel(mesa.Model):
         return cost
 
     def _lap(self, name: str) -> None:
-        """Adds the CPU time since the last lap to ``timings[name]`` when timing is on (set
-        ``model.timings = {}``; ``benchmarks/bench_engines.py``); off, it costs one test."""
+        """Adds the CPU time (``clock``) since the last lap to ``timings[name]`` when timing is
+        on (set ``model.timings = {}``; ``benchmarks/bench_engines.py``); off, it costs one
+        test."""
         if self.timings is not None:
-            now = time.process_time()
+            now = self.clock()
             self.timings[name] = self.timings.get(name, 0.0) + now - self._lap_start
             self._lap_start = now
 
@@ -268,7 +270,7 @@ class ClusterModel(mesa.Model):
     def step(self) -> None:
         cfg, f = self.cfg, self.firms
         if self.timings is not None:
-            self._lap_start = time.process_time()
+            self._lap_start = self.clock()
         self.volume[:] = 0.0
         self.tie_counts[:] = 0
         ledger = {"step": self.t + 1, "cash_before": float(f.cash[f.alive].sum())}
