@@ -17,18 +17,25 @@ from clustersim.world.state import TIE_FIRM, TIE_UNIVERSITY
 
 
 @njit(cache=True, inline="always")
-def distance(x, y):
-    """Euclidean distance of two points, its squares added as ``np.sum(axis=1)`` adds a row of
-    fewer than 9 entries: in order below 8, pairwise at 8 (technology space has 1 to 8 dims)."""
-    d = x.shape[0]
-    if d == 8:
-        q = np.empty(8)
-        for j in range(8):
-            q[j] = (x[j] - y[j]) ** 2
-        return math.sqrt(((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7])))
+def _square(x, i, y, j, k):
+    return (x[i, k] - y[j, k]) ** 2
+
+
+@njit(cache=True, inline="always")
+def distance(x, i, y, j):
+    """Euclidean distance of the points ``x[i]`` and ``y[j]``, its squares added as
+    ``np.sum(axis=1)`` adds a row of fewer than 9 entries: in order below 8, pairwise at 8
+    (technology space has 1 to 8 dims). No allocation: inlined twice into one loop, an array
+    here cost that loop tenfold."""
+    if x.shape[1] == 8:
+        a = _square(x, i, y, j, 0) + _square(x, i, y, j, 1)
+        b = _square(x, i, y, j, 2) + _square(x, i, y, j, 3)
+        c = _square(x, i, y, j, 4) + _square(x, i, y, j, 5)
+        d = _square(x, i, y, j, 6) + _square(x, i, y, j, 7)
+        return math.sqrt((a + b) + (c + d))
     acc = 0.0
-    for j in range(d):
-        acc += (x[j] - y[j]) ** 2
+    for k in range(x.shape[1]):
+        acc += _square(x, i, y, j, k)
     return math.sqrt(acc)
 
 
@@ -123,7 +130,7 @@ def core_mask(n_reg, live, region, emp, kpos, demand, radius):
             core[r, d] = wpos[r, d] / wsum[r] if wsum[r] > 0 else demand[d]
     is_core = np.zeros(region.shape[0], dtype=np.bool_)
     for s in live:
-        if distance(kpos[s], core[region[s]]) <= radius:
+        if distance(kpos, s, core, region[s]) <= radius:
             is_core[s] = True
     return core, is_core
 
@@ -242,7 +249,7 @@ def region_sums(
         out[9, r] += float(rad[s])
         for d in range(dims):
             centre[r, d] += emp[s] * kpos[s, d]
-    weight = np.empty(n_reg)
+    weight, world = np.empty(n_reg), demand.reshape((1, dims))
     for r in range(n_reg):
         weight[r] = max(out[1, r], 1e-12)
         out[6, r] = out[2, r] / weight[r]
@@ -251,8 +258,8 @@ def region_sums(
             centre[r, d] /= weight[r]
     for s in live:
         r = region[s]
-        out[10, r] += emp[s] * distance(kpos[s], centre[r])
-        out[11, r] += emp[s] * distance(kpos[s], demand)
+        out[10, r] += emp[s] * distance(kpos, s, centre, r)
+        out[11, r] += emp[s] * distance(kpos, s, world, 0)
     for r in range(n_reg):
         out[10, r] /= weight[r]
         out[11, r] /= weight[r]

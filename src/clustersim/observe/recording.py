@@ -31,7 +31,7 @@ from clustersim.world.state import (
     TIE_UNIVERSITY,
 )
 
-# the rows of ``kernels.region_sums`` and of ``_network_columns``
+# the rows of ``kernels.region_sums``, of the regions' state and tallies and of ``_network_columns``
 _FIRM_SUMS = (
     "firms",
     "employment",
@@ -56,7 +56,11 @@ _NETWORK = (
     "trust_sd",
     "university_ties",
 )
-_FINANCE = tuple(f"{kind}_{name}" for name in FINANCIER_KINDS for kind in ("funded", "refused"))
+_REGION_STATE = ("skill", "wage", "rent", "labour_pool")
+_TALLIES = (
+    *STEP_COUNTS,
+    *(f"{kind}_{name}" for name in FINANCIER_KINDS for kind in ("funded", "refused")),
+)
 
 
 @njit(cache=True)
@@ -104,6 +108,10 @@ class Recorder:
             n_reg, f.live, f.region, f.emp, f.prod, f.sales, f.profit, f.cash, f.kstock, f.inc,
             f.rad, f.kpos, model.demand,
         )  # fmt: skip
+        state = np.array([reg.skill, reg.wage, reg.rent, reg.pool, *model.volume])  # copies
+        tallies = [model.step_counts[k] for k in STEP_COUNTS]
+        tallies += [x for deals in zip(model.funded, model.refused, strict=True) for x in deals]
+        tallies = np.zeros((len(tallies), n_reg)) if initial else np.array(tallies, float)
         region = np.arange(n_reg)
         row: dict[str, np.ndarray] = {
             "step": np.full(n_reg, model.t),
@@ -112,21 +120,10 @@ class Recorder:
             "is_focal": region == model.focal,
         }
         row.update(zip(_FIRM_SUMS[:8], sums[:8], strict=True))
-        row.update(
-            zip(
-                ("skill", "wage", "rent", "labour_pool"),
-                np.array([reg.skill, reg.wage, reg.rent, reg.pool]),
-                strict=True,
-            )
-        )
+        row.update(zip(_REGION_STATE, state[:4], strict=True))
         row.update(zip(_FIRM_SUMS[8:], sums[8:], strict=True))
-        if initial:
-            counts = np.zeros((len(STEP_COUNTS) + len(_FINANCE), n_reg))
-        else:
-            deals = np.stack([model.funded, model.refused], axis=1).reshape(-1, n_reg)
-            counts = np.vstack([[model.step_counts[k] for k in STEP_COUNTS], deals]).astype(float)
-        row.update(zip((*STEP_COUNTS, *_FINANCE), counts, strict=True))
-        row.update(zip((f"spill_{c}" for c in SPILL_CHANNELS), model.volume.copy(), strict=True))
+        row.update(zip(_TALLIES, tallies, strict=True))
+        row.update(zip((f"spill_{c}" for c in SPILL_CHANNELS), state[4:], strict=True))
         start, nbr = model.engine.adjacency(model)
         t = model.ties
         net = model.engine.network_stats(model, start, nbr)
