@@ -358,8 +358,8 @@ def classify(ts: pd.DataFrame, cfg: LifecycleConfig | None = None) -> pd.Series:
     cfg = cfg or LifecycleConfig()
     keys = [k for k in ("run_id", "region") if k in ts.columns]
     dims = sorted(c for c in ts.columns if c.startswith("core_k"))
-    index, ts = ts.index, ts.sort_values("step", kind="stable")
-    lanes = ts.groupby(keys, sort=False)
+    order = np.argsort(ts["step"].to_numpy(), kind="stable")
+    lanes = ts.iloc[order].groupby(keys, sort=False)
     lane, i = lanes.ngroup().to_numpy(), lanes.cumcount().to_numpy()
     shape = (i.max() + 1, lane.max() + 1)  # steps x lanes; a shorter lane's tail is never read
 
@@ -368,15 +368,15 @@ def classify(ts: pd.DataFrame, cfg: LifecycleConfig | None = None) -> pd.Series:
         out[i, lane] = values
         return out
 
-    need = ("firms", "employment", *_COUNTS, *RAW)
-    values = {k: table(ts[k].to_numpy(dtype=float)) for k in need}
-    values["core"] = table(ts[dims].to_numpy(dtype=float))
+    values = {k: table(ts[k].to_numpy(dtype=float)[order]) for k in (*_KEPT, *_RULE_INPUTS[:3])}
+    values["core"] = table(ts[dims].to_numpy(dtype=float)[order])
     tracker = Tracker(cfg, shape[1])
     codes = np.stack(
         [tracker.push({k: v[t] for k, v in values.items()})["stage"] for t in range(shape[0])]
     )
-    stages = _STAGE_NAMES[codes[i, lane]].astype(object)
-    return pd.Series(stages, index=ts.index).reindex(index)
+    stages = np.empty(len(ts), dtype=object)
+    stages[order] = _STAGE_NAMES[codes[i, lane]]
+    return pd.Series(stages, index=ts.index)
 
 
 def stage_sequence(stages) -> list[str]:
