@@ -17,25 +17,20 @@ from clustersim.world.state import TIE_FIRM, TIE_UNIVERSITY
 
 
 @njit(cache=True, inline="always")
-def _square(x, i, y, j, k):
-    return (x[i, k] - y[j, k]) ** 2
-
-
-@njit(cache=True, inline="always")
 def distance(x, i, y, j):
     """Euclidean distance of the points ``x[i]`` and ``y[j]``, its squares added as
     ``np.sum(axis=1)`` adds a row of fewer than 9 entries: in order below 8, pairwise at 8
-    (technology space has 1 to 8 dims). No allocation: inlined twice into one loop, an array
-    here cost that loop tenfold."""
+    (technology space has 1 to 8 dims). Scalars only: inlined twice into one loop, an array
+    here made that loop ten times slower."""
     if x.shape[1] == 8:
-        a = _square(x, i, y, j, 0) + _square(x, i, y, j, 1)
-        b = _square(x, i, y, j, 2) + _square(x, i, y, j, 3)
-        c = _square(x, i, y, j, 4) + _square(x, i, y, j, 5)
-        d = _square(x, i, y, j, 6) + _square(x, i, y, j, 7)
+        a = (x[i, 0] - y[j, 0]) ** 2 + (x[i, 1] - y[j, 1]) ** 2
+        b = (x[i, 2] - y[j, 2]) ** 2 + (x[i, 3] - y[j, 3]) ** 2
+        c = (x[i, 4] - y[j, 4]) ** 2 + (x[i, 5] - y[j, 5]) ** 2
+        d = (x[i, 6] - y[j, 6]) ** 2 + (x[i, 7] - y[j, 7]) ** 2
         return math.sqrt((a + b) + (c + d))
     acc = 0.0
     for k in range(x.shape[1]):
-        acc += _square(x, i, y, j, k)
+        acc += (x[i, k] - y[j, k]) ** 2
     return math.sqrt(acc)
 
 
@@ -47,15 +42,14 @@ def _block_sum(a, lo, n):
         for i in range(lo, lo + n):
             acc += a[i]
         return acc
-    r = a[lo : lo + 8].copy()
-    i = 8
-    while i < n - n % 8:
-        for j in range(8):
-            r[j] += a[lo + i + j]
-        i += 8
-    acc = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    for k in range(i, n):
-        acc += a[lo + k]
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    for i in range(lo + 8, lo + n - n % 8, 8):
+        r0, r1, r2, r3 = r0 + a[i], r1 + a[i + 1], r2 + a[i + 2], r3 + a[i + 3]
+        r4, r5, r6, r7 = r4 + a[i + 4], r5 + a[i + 5], r6 + a[i + 6], r7 + a[i + 7]
+    acc = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for k in range(lo + n - n % 8, lo + n):
+        acc += a[k]
     return acc
 
 
@@ -165,7 +159,7 @@ def core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust):
     return out, inside
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def ratio(num, den):
     """``num / den``, 0 where ``den`` is not positive (no NaN in outputs)."""
     return num / max(den, 1e-12) if den > 0 else 0.0
@@ -188,7 +182,7 @@ def region_indicators(n_reg, live, region, emp, kpos, demand, radius, ties, uni_
     sums, inside = core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust)
     # the core network alone: CSR of the internal core ties, clustering by the shared kernel
     start, nbr = adjacency(region.shape[0], n, ta, tb, tkind, inside)
-    clust = network_stats(n_reg, is_core, region, start, nbr, 0, a, b, kind, trust)[:, 4]
+    clust = network_stats(n_reg, is_core, region, start, nbr, 0, ta, tb, tkind, ttrust)[:, 4]
     dims = kpos.shape[1]
     out = np.zeros((15 + 2 * dims, n_reg))
     employment, n_core, linked = out[1], out[7], np.zeros(n_reg)

@@ -218,25 +218,30 @@ def _remember(h, filled, pos, row):
     (window + 1 steps) at ``pos``; per lane, with the oldest kept step: the mean firm count
     over the kept steps (numpy's mean of them in time order), the entries, exits and spin-offs
     of all kept steps but the oldest (added in time order), the new over the old firms,
-    employment and world totals (at least 1 each) and the core's move."""
-    size, lanes = h.shape[0], h.shape[1]
-    h[pos] = row
+    employment and world totals (at least 1 each) and the core's move. Scalar loops only:
+    array expressions here took seconds to compile."""
+    size, lanes, fields = h.shape
     oldest = (pos - filled + 1) % size
     firms = np.empty(filled)
     mean = np.empty(lanes)
     counts = np.zeros((lanes, 3))
     growth = np.empty((lanes, 4))
+    moved = np.empty((lanes, fields - 7))
     for i in range(lanes):
+        for k in range(fields):
+            h[pos, i, k] = row[i, k]
         for j in range(filled):
-            step = h[(oldest + j) % size, i]
-            firms[j] = step[0]
+            step = (oldest + j) % size
+            firms[j] = h[step, i, 0]
             if j > 0:
                 for k in range(3):
-                    counts[i, k] += step[4 + k]
+                    counts[i, k] += h[step, i, 4 + k]
         mean[i] = vector_sum(firms, 0, filled) / filled
         for k in range(4):
             growth[i, k] = max(row[i, k], 1.0) / max(h[oldest, i, k], 1.0)
-    return mean, counts, growth, row[:, 7:] - h[oldest, :, 7:]
+        for k in range(fields - 7):
+            moved[i, k] = row[i, 7 + k] - h[oldest, i, 7 + k]
+    return mean, counts, growth, moved
 
 
 @njit(cache=True)
