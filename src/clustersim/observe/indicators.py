@@ -5,16 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clustersim.observe.kernels import concentration as kernel_concentration
+
 
 def concentration(shares: np.ndarray) -> float:
-    """Normalised Herfindahl index of regional shares: 0 = spread evenly, 1 = all in one region."""
-    s = np.asarray(shares, dtype=float)
-    total = s.sum()
-    n = len(s)
-    if total <= 0 or n < 2:
-        return 0.0
-    h = ((s / total) ** 2).sum()
-    return float((h - 1.0 / n) / (1.0 - 1.0 / n))
+    """Normalised Herfindahl index of regional shares: 0 = spread evenly, 1 = all in one region
+    (``kernels.concentration``, which the life-cycle observer computes in its pass)."""
+    return float(kernel_concentration(np.ascontiguousarray(shares, dtype=float)))
 
 
 def location_quotient(ts: pd.DataFrame, region: int, column: str = "employment") -> pd.Series:

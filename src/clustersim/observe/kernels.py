@@ -1,8 +1,8 @@
 """Compiled passes for the observers (life-cycle indicators, recording): one loop over the live
 firms or the ties instead of a chain of numpy gathers and bincounts, which dominate the step of
-a small model. Each sum adds its terms in the order ``np.bincount`` does (slot or tie order), and
-:func:`distance` adds squares as numpy's row sums do, so the outputs are bit for bit those of
-the numpy formulas they replace."""
+a small model. Each sum adds its terms in the order ``np.bincount`` does (slot or tie order),
+:func:`distance` adds squares as numpy's row sums do and :func:`vector_sum` adds a vector as
+``ndarray.sum`` does, so the outputs are bit for bit those of the numpy formulas they replace."""
 
 from __future__ import annotations
 
@@ -11,23 +11,90 @@ import math
 import numpy as np
 from numba import njit
 
+from clustersim.mechanisms.ties.kernel import adjacency
+from clustersim.observe.network.kernel import network_stats
 from clustersim.world.state import TIE_FIRM, TIE_UNIVERSITY
 
 
 @njit(cache=True, inline="always")
-def distance(x, y):
-    """Euclidean distance of two points, its squares added as ``np.sum(axis=1)`` adds a row of
-    fewer than 9 entries: in order below 8, pairwise at 8 (technology space has 1 to 8 dims)."""
-    d = x.shape[0]
-    if d == 8:
-        q = np.empty(8)
-        for j in range(8):
-            q[j] = (x[j] - y[j]) ** 2
-        return math.sqrt(((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7])))
+def distance(x, i, y, j):
+    """Euclidean distance of the points ``x[i]`` and ``y[j]``, its squares added as
+    ``np.sum(axis=1)`` adds a row of fewer than 9 entries: in order below 8, pairwise at 8
+    (technology space has 1 to 8 dims). Scalars only: inlined twice into one loop, an array
+    here made that loop ten times slower."""
+    if x.shape[1] == 8:
+        a = (x[i, 0] - y[j, 0]) ** 2 + (x[i, 1] - y[j, 1]) ** 2
+        b = (x[i, 2] - y[j, 2]) ** 2 + (x[i, 3] - y[j, 3]) ** 2
+        c = (x[i, 4] - y[j, 4]) ** 2 + (x[i, 5] - y[j, 5]) ** 2
+        d = (x[i, 6] - y[j, 6]) ** 2 + (x[i, 7] - y[j, 7]) ** 2
+        return math.sqrt((a + b) + (c + d))
     acc = 0.0
-    for j in range(d):
-        acc += (x[j] - y[j]) ** 2
+    for k in range(x.shape[1]):
+        acc += (x[i, k] - y[j, k]) ** 2
     return math.sqrt(acc)
+
+
+@njit(cache=True)
+def _block_sum(a, lo, n):
+    """numpy's sum of at most 128 terms: in order below 8, else eight running sums."""
+    if n < 8:
+        acc = 0.0
+        for i in range(lo, lo + n):
+            acc += a[i]
+        return acc
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    for i in range(lo + 8, lo + n - n % 8, 8):
+        r0, r1, r2, r3 = r0 + a[i], r1 + a[i + 1], r2 + a[i + 2], r3 + a[i + 3]
+        r4, r5, r6, r7 = r4 + a[i + 4], r5 + a[i + 5], r6 + a[i + 6], r7 + a[i + 7]
+    acc = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for k in range(lo + n - n % 8, lo + n):
+        acc += a[k]
+    return acc
+
+
+@njit(cache=True)
+def vector_sum(a, lo, n):
+    """Sum of ``a[lo:lo + n]`` by numpy's pairwise summation (``ndarray.sum`` of a contiguous
+    vector): blocks of at most 128 terms, above that the sum of the two halves' sums (split
+    at a multiple of 8). The halving runs on an explicit stack: numba's cache cannot hold a
+    recursive function."""
+    start, size = np.empty(64, np.int64), np.empty(64, np.int64)
+    phase, left = np.zeros(64, np.int64), np.empty(64)
+    start[0], size[0], depth, ret = lo, n, 1, 0.0
+    while depth > 0:
+        f = depth - 1
+        half = size[f] // 2 - (size[f] // 2) % 8
+        if phase[f] == 0 and size[f] <= 128:
+            ret = _block_sum(a, start[f], size[f])
+            depth -= 1
+        elif phase[f] == 0:  # first the left half
+            phase[f] = 1
+            start[depth], size[depth], phase[depth] = start[f], half, 0
+            depth += 1
+        elif phase[f] == 1:  # then the right half
+            left[f], phase[f] = ret, 2
+            start[depth], size[depth], phase[depth] = start[f] + half, size[f] - half, 0
+            depth += 1
+        else:
+            ret = left[f] + ret
+            depth -= 1
+    return ret
+
+
+@njit(cache=True)
+def concentration(s):
+    """Normalised Herfindahl index of regional shares ``s``: 0 = spread evenly, 1 = all in one
+    region."""
+    n = s.shape[0]
+    total = vector_sum(s, 0, n)
+    if total <= 0 or n < 2:
+        return 0.0
+    squares = np.empty(n)
+    for r in range(n):
+        share = s[r] / total
+        squares[r] = share * share
+    return (vector_sum(squares, 0, n) - 1.0 / n) / (1.0 - 1.0 / n)
 
 
 @njit(cache=True)
@@ -45,19 +112,21 @@ def weighted_positions(n_reg, live, region, emp, kpos):
 
 
 @njit(cache=True)
-def cores(n_reg, live, region, emp, kpos, demand):
-    """Employment-weighted core of every region (the demand position where a region employs
-    no one) and each live firm's distance from its region's core."""
+def core_mask(n_reg, live, region, emp, kpos, demand, radius):
+    """Employment-weighted core of every region in technology space (the demand position where
+    a region employs no one) and the per-slot mask of core actors: live firms within
+    ``radius`` of their region's core."""
     dims = kpos.shape[1]
     wsum, wpos = weighted_positions(n_reg, live, region, emp, kpos)
     core = np.empty((n_reg, dims))
     for r in range(n_reg):
         for d in range(dims):
             core[r, d] = wpos[r, d] / wsum[r] if wsum[r] > 0 else demand[d]
-    dist = np.empty(live.shape[0])
-    for i in range(live.shape[0]):
-        dist[i] = distance(kpos[live[i]], core[region[live[i]]])
-    return core, dist
+    is_core = np.zeros(region.shape[0], dtype=np.bool_)
+    for s in live:
+        if distance(kpos, s, core, region[s]) <= radius:
+            is_core[s] = True
+    return core, is_core
 
 
 @njit(cache=True)
@@ -91,20 +160,101 @@ def core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust):
 
 
 @njit(cache=True)
-def spread(n_reg, live, region, emp, kpos, demand):
-    """Per region: the employment-weighted mean distance of its firms from its centre in
-    technology space (Menzel & Fornahl 2010's heterogeneity; the centre of a region without
-    employment is the origin) and from world demand."""
+def ratio(num, den):
+    """``num / den``, 0 where ``den`` is not positive (no NaN in outputs)."""
+    return num / max(den, 1e-12) if den > 0 else 0.0
+
+
+@njit(cache=True)
+def region_indicators(n_reg, live, region, emp, kpos, demand, radius, ties, uni_region, pool, mass):
+    """The life-cycle indicators of every region (rows, in ``lifecycle.INDICATORS`` order, then
+    each dimension's core and demand position) in one call; ``ties`` is (n, a, b, kind, trust).
+
+    Core actors are the region's firms within ``radius`` of its core. Among them: tie density
+    and mean degree of their ties to each other, the share linked to another core actor, local
+    clustering (zero below degree 2, as networkx), the share of their firm and university ties
+    that leave the region, the mean trust of their internal ties, and a shared identity =
+    linked share x that trust (L3026-3029).
+    """
+    n, ta, tb, tkind, ttrust = ties
+    a, b, kind, trust = ta[:n], tb[:n], tkind[:n], ttrust[:n]
+    core, is_core = core_mask(n_reg, live, region, emp, kpos, demand, radius)
+    sums, inside = core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust)
+    # the core network alone: CSR of the internal core ties, clustering by the shared kernel
+    start, nbr = adjacency(region.shape[0], n, ta, tb, tkind, inside)
+    clust = network_stats(n_reg, is_core, region, start, nbr, 0, ta, tb, tkind, ttrust)[:, 4]
     dims = kpos.shape[1]
-    wsum, wpos = weighted_positions(n_reg, live, region, emp, kpos)
+    out = np.zeros((15 + 2 * dims, n_reg))
+    employment, n_core, linked = out[1], out[7], np.zeros(n_reg)
+    for s in live:
+        out[0, region[s]] += 1.0
+        employment[region[s]] += emp[s]
+    for s in range(region.shape[0]):
+        if is_core[s]:
+            n_core[region[s]] += 1.0
+            if start[s + 1] > start[s]:
+                linked[region[s]] += 1.0
+    world = vector_sum(employment, 0, n_reg)
+    pool_total = vector_sum(pool, 0, n_reg)
+    herfindahl = concentration(employment)
     for r in range(n_reg):
-        wsum[r] = max(wsum[r], 1e-12)
+        internal, trust_sum, touch, leave = sums[r, 0], sums[r, 1], sums[r, 2], sums[r, 3]
+        out[2, r] = float(live.shape[0])
+        out[3, r] = world
+        out[4, r] = employment[r] / mass
+        out[5, r] = employment[r] / max(world, 1e-12) / (pool[r] / pool_total) if world > 0 else 0.0
+        out[6, r] = herfindahl
+        out[8, r] = ratio(internal, n_core[r] * (n_core[r] - 1) / 2.0)
+        out[9, r] = ratio(2.0 * internal, n_core[r])
+        out[10, r] = ratio(linked[r], n_core[r])
+        out[11, r] = ratio(clust[r], n_core[r])
+        out[12, r] = ratio(leave, touch)
+        out[13, r] = ratio(trust_sum, internal)
+        out[14, r] = out[10, r] * out[13, r]
         for d in range(dims):
-            wpos[r, d] /= wsum[r]
-    hetero = np.zeros(n_reg)
-    demand_dist = np.zeros(n_reg)
+            out[15 + 2 * d, r] = core[r, d]
+            out[16 + 2 * d, r] = demand[d]
+    return out
+
+
+@njit(cache=True)
+def region_sums(
+    n_reg, live, region, emp, prod, sales, profit, cash, kstock, inc, rad, kpos, demand
+):
+    """Per region (rows) what the recorder writes of its firms, in two passes over the live
+    slots in slot order, so every sum adds up as ``np.bincount`` does: firms, employment,
+    output, sales, profit, cash, mean productivity, mean knowledge stock, incremental and
+    radical innovations, and the employment-weighted mean distance of the firms from the
+    region's centre in technology space (Menzel & Fornahl 2010's heterogeneity; the centre of
+    a region without employment is the origin) and from world demand."""
+    dims = kpos.shape[1]
+    out = np.zeros((12, n_reg))
+    centre = np.zeros((n_reg, dims))
     for s in live:
         r = region[s]
-        hetero[r] += emp[s] * distance(kpos[s], wpos[r])
-        demand_dist[r] += emp[s] * distance(kpos[s], demand)
-    return hetero / wsum, demand_dist / wsum
+        out[0, r] += 1.0
+        out[1, r] += emp[s]
+        out[2, r] += emp[s] * prod[s]
+        out[3, r] += sales[s]
+        out[4, r] += profit[s]
+        out[5, r] += cash[s]
+        out[7, r] += kstock[s]
+        out[8, r] += float(inc[s])
+        out[9, r] += float(rad[s])
+        for d in range(dims):
+            centre[r, d] += emp[s] * kpos[s, d]
+    weight, world = np.empty(n_reg), demand.reshape((1, dims))
+    for r in range(n_reg):
+        weight[r] = max(out[1, r], 1e-12)
+        out[6, r] = out[2, r] / weight[r]
+        out[7, r] /= max(out[0, r], 1.0)
+        for d in range(dims):
+            centre[r, d] /= weight[r]
+    for s in live:
+        r = region[s]
+        out[10, r] += emp[s] * distance(kpos, s, centre, r)
+        out[11, r] += emp[s] * distance(kpos, s, world, 0)
+    for r in range(n_reg):
+        out[10, r] /= weight[r]
+        out[11, r] /= weight[r]
+    return out

@@ -6,33 +6,32 @@ Fornahl (2010) measure it by size, growth relative to the industry and knowledge
 
 Three layers, so the same rule serves a running model and a finished time series:
 
-* :func:`measure` reads one step's raw indicators of every region from the model state
-  (O(firms + ties), no random numbers);
-* :class:`Tracker` keeps one region's recent history, turns raw indicators into windowed
-  features (growth relative to the world industry, entry/exit/spin-off rates, core drift) and
-  feeds them to its :class:`StageClassifier`, which adds hysteresis;
-* :class:`LifecycleObserver` (a StepHook) runs both every step and writes raw indicators,
-  features and the stage into the time series; :func:`classify` replays a recorded time series
-  through fresh trackers, which reproduces the recorded stages exactly.
+* :func:`indicators` reads one step's raw indicators of every region from the model state in
+  one compiled pass (O(firms + ties), no random numbers);
+* a :class:`Tracker` keeps the recent history of several clusters (lanes) in a ring, turns raw
+  indicators into windowed features (growth relative to the world industry, entry/exit/spin-off
+  rates, core drift) and moves each lane's stage by the rule of :func:`next_stage`, which adds
+  hysteresis (:class:`StageClassifier` applies it to one cluster);
+* :class:`LifecycleObserver` (a StepHook) runs both every step, one lane per region, and writes
+  raw indicators, features and the stage into the time series; :func:`classify` replays a
+  recorded time series through a fresh tracker, which reproduces the recorded stages exactly.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from clustersim.conf import STEPS_PER_YEAR, LifecycleConfig
-from clustersim.mechanisms.ties.kernel import adjacency
-from clustersim.observe.indicators import concentration
-from clustersim.observe.kernels import core_ties, cores
-from clustersim.observe.network.kernel import network_stats
+from clustersim.observe.kernels import core_mask, region_indicators, vector_sum
 from clustersim.world.hooks import StepHook
 
 STAGES = ("agglomeration", "emerging", "developing", "mature", "transformation", "decline")
 AGGLOMERATION, EMERGING, DEVELOPING, MATURE, TRANSFORMATION, DECLINE = range(len(STAGES))
+_STAGE_NAMES = np.array(STAGES)
 STAGE_COLOURS = {
     "agglomeration": "#bdbdbd",
     "emerging": "#9ecae1",
@@ -71,170 +70,238 @@ FEATURES = (
 
 
 # ----------------------------------------------------------------------------- measurement
-def core_positions(model) -> tuple[np.ndarray, np.ndarray]:
-    """Employment-weighted core of every region in technology space (L826-866), and each live
-    firm's distance from its region's core. Empty regions sit at the demand position."""
-    f = model.firms
-    return cores(model.regions.n, f.live, f.region, f.emp, f.kpos, model.demand)
+# the rows ``kernels.region_indicators`` writes, before each dimension's core_k and demand_k
+INDICATORS = ("firms", "employment", *RAW)
+
+
+def indicator_names(dims: int) -> list[str]:
+    """Names of the rows of :func:`indicators`."""
+    return [*INDICATORS, *(f"{key}_k{d}" for d in range(dims) for key in ("core", "demand"))]
 
 
 def core_actors(model, cfg: LifecycleConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Cores of all regions and a per-slot mask of core actors: live firms within
-    ``cfg.core_radius`` of their region's core in technology space."""
-    core, dist = core_positions(model)
-    is_core = np.zeros(model.firms.capacity, dtype=bool)
-    is_core[model.firms.live[dist <= cfg.core_radius]] = True
-    return core, is_core
+    """Employment-weighted cores of all regions in technology space (L826-866; empty regions
+    sit at the demand position) and a per-slot mask of core actors: live firms within
+    ``cfg.core_radius`` of their region's core."""
+    f = model.firms
+    return core_mask(
+        model.regions.n, f.live, f.region, f.emp, f.kpos, model.demand, cfg.core_radius
+    )
+
+
+def indicators(model, cfg: LifecycleConfig) -> np.ndarray:
+    """Raw indicators of every region at the current step, one row per name of
+    :func:`indicator_names` (O(firms + ties), no random numbers; ``kernels.region_indicators``
+    says what each one measures). Besides the firms and employment, ``world_*`` totals, mass,
+    location quotient and concentration, they describe the core actors and their network, and
+    the cores' and world demand's positions in technology space (``core_k*``, ``demand_k*``)."""
+    f, t, reg = model.firms, model.ties, model.regions
+    ties = (t.n, t.a, t.b, t.kind, t.trust)
+    # the size of the place (base_pool), not the workers the industry drew, sets the quotient
+    return region_indicators(
+        reg.n, f.live, f.region, f.emp, f.kpos, model.demand, cfg.core_radius, ties,
+        model.universities.region, reg.base_pool, reg.critical_mass,
+    )  # fmt: skip
 
 
 def measure(model, cfg: LifecycleConfig) -> dict[str, np.ndarray]:
-    """Raw indicators of every region at the current step (arrays of length n_regions).
-
-    Core actors are the region's firms within ``cfg.core_radius`` of its core. Among them:
-    tie density and mean degree of their ties to each other, the share linked to another core
-    actor, local clustering (zero below degree 2, as networkx), the share of their firm and
-    university ties that leave the region, the mean trust of their internal ties, and a shared
-    identity = linked share x that trust (L3026-3029). Also the cores' and world demand's
-    positions in technology space (``core_k*``, ``demand_k*``).
-    """
-    f, n_reg = model.firms, model.regions.n
-    live = f.live
-    reg_live = f.region[live]
-    core, is_core = core_actors(model, cfg)
-    n_core = np.bincount(f.region[is_core], minlength=n_reg).astype(float)
-
-    t = model.ties
-    a, b, kind, trust = t.view("a"), t.view("b"), t.view("kind"), t.view("trust")
-    sums, inside = core_ties(n_reg, is_core, f.region, model.universities.region, a, b, kind, trust)
-    internal, trust_sum, touch, out = sums.T
-
-    # the core network alone: CSR of the internal core ties, clustering by the shared kernel
-    start, nbr = adjacency(f.capacity, t.n, t.a, t.b, t.kind, inside)
-    clust = network_stats(n_reg, is_core, f.region, start, nbr, 0, a, b, kind, trust)[:, 4]
-    linked = np.bincount(f.region[is_core & (np.diff(start) > 0)], minlength=n_reg)
-
-    emp = np.bincount(reg_live, f.emp[live], minlength=n_reg).astype(float)
-    world = emp.sum()
-    pool = model.regions.base_pool  # the size of the place, not the workers the industry drew
-    lq = np.where(world > 0, emp / max(world, 1e-12) / (pool / pool.sum()), 0.0)
-    linked_share = _ratio(linked, n_core)
-    core_trust = _ratio(trust_sum, internal)
-    out_cols = {
-        "world_firms": np.full(n_reg, float(len(live))),
-        "world_employment": np.full(n_reg, world),
-        "mass": emp / model.regions.critical_mass,
-        "location_quotient": lq,
-        "concentration": np.full(n_reg, concentration(emp)),
-        "core_firms": n_core,
-        "core_tie_density": _ratio(internal, n_core * (n_core - 1) / 2.0),
-        "core_degree": _ratio(2.0 * internal, n_core),
-        "core_linked_share": linked_share,
-        "core_clustering": _ratio(clust, n_core),
-        "core_external_share": _ratio(out, touch),
-        "core_trust": core_trust,
-        "identity": linked_share * core_trust,
-    }
-    for d in range(model.dims):
-        out_cols[f"core_k{d}"] = core[:, d].copy()
-        out_cols[f"demand_k{d}"] = np.full(n_reg, model.demand[d])
-    return out_cols
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    return np.where(den > 0, num / np.maximum(den, 1e-12), 0.0)
+    """:func:`indicators` by name (arrays of length n_regions)."""
+    return dict(zip(indicator_names(model.dims), indicators(model, cfg), strict=True))
 
 
 # ----------------------------------------------------------------------------- classification
+_RULE_INPUTS = (
+    "core_linked_share",
+    "mass",
+    "core_external_share",
+    "entry_rate",
+    "firm_growth_rel",
+    "growth_rel",
+    "core_drift",
+)
+
+
+def rule_thresholds(cfg: LifecycleConfig) -> np.ndarray:
+    """The thresholds :func:`next_stage` reads, in its order, then the hysteresis band."""
+    return np.array(
+        [
+            cfg.emerging_linked,
+            cfg.mature_mass,
+            cfg.mature_external,
+            cfg.mature_creation,
+            cfg.developing_growth,
+            cfg.decline_growth,
+            cfg.renewal_drift,
+            cfg.band,
+        ]
+    )
+
+
+@njit(cache=True)
+def _over(value, threshold, held, band):
+    """A threshold passed; once in the stage it guards, relaxed by the band (hysteresis)."""
+    return value >= threshold * ((1.0 - band) if held else 1.0)
+
+
+@njit(cache=True)
+def next_stage(
+    s, pending, count, linked, mass, external, creation, growth_f, growth, drift, c, dwell
+):
+    """One step of the rule (docs/lifecycle.md) for one cluster: (stage, pending, count) after
+    seeing its features, ``c`` from :func:`rule_thresholds`.
+
+    Bands: once in a stage, the thresholds that keep it there are relaxed by the band. Dwell: a
+    different stage must be the candidate for ``dwell`` consecutive steps before the stage
+    switches. The rule only remembers whether the region has been a cluster (developing or
+    later) and whether it has matured; every other condition is read from the indicators, so
+    stages can be skipped if the dynamics skip them.
+    """
+    band = c[7]
+    was_cluster = s >= DEVELOPING
+    matured = s >= MATURE
+    coop = _over(linked, c[0], s != AGGLOMERATION, band)
+    critical = _over(mass, c[1], s == MATURE or s == TRANSFORMATION, band)
+    open_ = _over(external, c[2], s == MATURE, band)
+    creating = _over(creation, c[3], s == MATURE, band)
+    growing = _over(growth_f, c[4], s == DEVELOPING, band)
+    shrinking = _over(-growth, c[5], s == DECLINE, band)
+    renewing = _over(drift, c[6], s == TRANSFORMATION, band)
+    if matured and renewing:
+        cand = TRANSFORMATION
+    elif was_cluster and (shrinking or not coop):
+        cand = DECLINE
+    elif s == DECLINE and not growing:
+        cand = DECLINE  # stagnation: a declined cluster stays so until it grows again
+    elif critical and coop and open_ and creating:
+        cand = MATURE
+    elif matured and critical:
+        cand = MATURE
+    elif coop and (growing or was_cluster):
+        cand = DEVELOPING
+    else:
+        cand = EMERGING if coop else AGGLOMERATION
+    if cand == s:
+        count = 0
+    elif cand == pending and count > 0:
+        count += 1
+    else:
+        pending, count = cand, 1
+    if count >= dwell:
+        s, count = cand, 0
+    return s, pending, count
+
+
 @dataclass
 class StageClassifier:
-    """Maps one cluster's features to a stage, with two kinds of hysteresis.
-
-    Bands: once in a stage, the thresholds that keep it there are relaxed by ``cfg.band``.
-    Dwell: a different stage must be the candidate for ``cfg.dwell`` consecutive steps before
-    the classifier switches. The rule itself (docs/lifecycle.md) only remembers whether the
-    region has been a cluster (developing or later) and whether it has matured; every other
-    condition is read from the indicators, so stages can be skipped if the dynamics skip them.
-    """
+    """One cluster's stage under the rule of :func:`next_stage`, fed a dict of its features."""
 
     cfg: LifecycleConfig
     stage: int = AGGLOMERATION
     pending: int = AGGLOMERATION
     count: int = 0
 
-    def candidate(self, x: dict) -> int:
-        c, s = self.cfg, self.stage
-
-        def over(value: float, threshold: float, held: bool) -> bool:
-            return value >= threshold * ((1.0 - c.band) if held else 1.0)
-
-        was_cluster = s >= DEVELOPING
-        matured = s >= MATURE
-        coop = over(x["core_linked_share"], c.emerging_linked, s != AGGLOMERATION)
-        critical = over(x["mass"], c.mature_mass, s in (MATURE, TRANSFORMATION))
-        open_ = over(x["core_external_share"], c.mature_external, s == MATURE)
-        creating = over(x["entry_rate"], c.mature_creation, s == MATURE)
-        growing = over(x["firm_growth_rel"], c.developing_growth, s == DEVELOPING)
-        shrinking = over(-x["growth_rel"], c.decline_growth, s == DECLINE)
-        renewing = over(x["core_drift"], c.renewal_drift, s == TRANSFORMATION)
-        if matured and renewing:
-            return TRANSFORMATION
-        if was_cluster and (shrinking or not coop):
-            return DECLINE
-        if s == DECLINE and not growing:
-            return DECLINE  # stagnation: a declined cluster stays so until it grows again
-        if critical and coop and open_ and creating:
-            return MATURE
-        if matured and critical:
-            return MATURE
-        if coop and (growing or was_cluster):
-            return DEVELOPING
-        return EMERGING if coop else AGGLOMERATION
-
     def update(self, x: dict) -> int:
-        cand = self.candidate(x)
-        if cand == self.stage:
-            self.count = 0
-        elif cand == self.pending and self.count > 0:
-            self.count += 1
-        else:
-            self.pending, self.count = cand, 1
-        if self.count >= self.cfg.dwell:
-            self.stage, self.count = cand, 0
+        self.stage, self.pending, self.count = next_stage(
+            self.stage, self.pending, self.count, *(float(x[k]) for k in _RULE_INPUTS),
+            rule_thresholds(self.cfg), self.cfg.dwell,
+        )  # fmt: skip
         return self.stage
 
 
+# the per-step values a tracker keeps over its window, then the positions of the cores
+_KEPT = ("firms", "employment", "world_firms", "world_employment", *_COUNTS)
+
+
+@njit(cache=True)
+def _remember(h, filled, pos, row):
+    """Write ``row`` (lanes x fields, fields as ``_KEPT`` then the core) into the ring ``h``
+    (window + 1 steps) at ``pos``; per lane, with the oldest kept step: the mean firm count
+    over the kept steps (numpy's mean of them in time order), the entries, exits and spin-offs
+    of all kept steps but the oldest (added in time order), the new over the old firms,
+    employment and world totals (at least 1 each) and the core's move. Scalar loops only:
+    array expressions here took seconds to compile."""
+    size, lanes, fields = h.shape
+    oldest = (pos - filled + 1) % size
+    firms = np.empty(filled)
+    mean = np.empty(lanes)
+    counts = np.zeros((lanes, 3))
+    growth = np.empty((lanes, 4))
+    moved = np.empty((lanes, fields - 7))
+    for i in range(lanes):
+        for k in range(fields):
+            h[pos, i, k] = row[i, k]
+        for j in range(filled):
+            step = (oldest + j) % size
+            firms[j] = h[step, i, 0]
+            if j > 0:
+                for k in range(3):
+                    counts[i, k] += h[step, i, 4 + k]
+        mean[i] = vector_sum(firms, 0, filled) / filled
+        for k in range(4):
+            growth[i, k] = max(row[i, k], 1.0) / max(h[oldest, i, k], 1.0)
+        for k in range(fields - 7):
+            moved[i, k] = row[i, 7 + k] - h[oldest, i, 7 + k]
+    return mean, counts, growth, moved
+
+
+@njit(cache=True)
+def _judge(per_year, mean, counts, log_growth, drift, rule_in, state, c, dwell):
+    """Windowed features (rows in ``FEATURES`` order) of every lane and its next stage
+    (``state``: stage, pending, count per lane, updated in place)."""
+    lanes = mean.shape[0]
+    x = np.empty((len(FEATURES), lanes))
+    for i in range(lanes):
+        x[0, i] = per_year * (log_growth[i, 1] - log_growth[i, 3])
+        x[1, i] = per_year * (log_growth[i, 0] - log_growth[i, 2])
+        for k in range(3):
+            x[2 + k, i] = per_year * counts[i, k] / max(mean[i], 1.0)
+        x[5, i] = per_year * drift[i]
+        state[i, 0], state[i, 1], state[i, 2] = next_stage(
+            state[i, 0], state[i, 1], state[i, 2], rule_in[0, i], rule_in[1, i], rule_in[2, i],
+            x[2, i], x[1, i], x[0, i], x[5, i], c, dwell,
+        )  # fmt: skip
+    return x
+
+
 class Tracker:
-    """One region's recent history -> windowed features -> stage."""
+    """The recent history of several clusters (lanes) -> windowed features -> stages.
 
-    def __init__(self, cfg: LifecycleConfig):
-        self.cfg = cfg
-        self.history: deque[dict] = deque(maxlen=cfg.window + 1)
-        self.classifier = StageClassifier(cfg)
+    Features: growth of employment and of firms relative to the world industry, entry, exit and
+    spin-off rates and core drift, per year over ``cfg.window`` steps; zero until the window is
+    full, since early, short spans would turn noise into stages.
+    """
 
-    def push(self, obs: dict) -> dict:
-        """Add one step's raw indicators; return the features and the stage name."""
-        h = self.history
-        h.append(obs)
-        old, new = h[0], obs
-        # rates need a full window: early, short spans would turn noise into stages
-        per_year = STEPS_PER_YEAR / self.cfg.window if len(h) == h.maxlen else 0.0
-        firms = np.mean([o["firms"] for o in h])
-        x = dict(obs)
-        for size, key in (("employment", "growth_rel"), ("firms", "firm_growth_rel")):
-            x[key] = per_year * (
-                _log_ratio(new[size], old[size])
-                - _log_ratio(new[f"world_{size}"], old[f"world_{size}"])
-            )
-        for key, rate in (("entries", "entry_rate"), ("exits", "exit_rate")):
-            x[rate] = per_year * sum(o[key] for o in list(h)[1:]) / max(firms, 1.0)
-        x["spinoff_rate"] = per_year * sum(o["spinoffs"] for o in list(h)[1:]) / max(firms, 1.0)
-        x["core_drift"] = per_year * float(np.linalg.norm(new["core"] - old["core"]))
-        x["stage"] = STAGES[self.classifier.update(x)]
-        return x
+    def __init__(self, cfg: LifecycleConfig, lanes: int = 1):
+        self.cfg, self.lanes = cfg, lanes
+        self.h: np.ndarray | None = None  # ring of the last window + 1 steps
+        self.filled = self.pos = 0
+        self.state = np.zeros((lanes, 3), dtype=np.int64)  # stage, pending stage, count
+        self.thresholds = rule_thresholds(cfg)
 
-
-def _log_ratio(new: float, old: float) -> float:
-    return float(np.log(max(new, 1.0) / max(old, 1.0)))
+    def push(self, obs: dict) -> dict[str, np.ndarray]:
+        """Add one step's raw indicators (per lane, or one value for all lanes; ``core``:
+        lanes x dims); return the features and the stage codes per lane."""
+        core = np.reshape(obs["core"], (self.lanes, -1))
+        row = np.empty((self.lanes, len(_KEPT) + core.shape[1]))
+        for j, key in enumerate(_KEPT):
+            row[:, j] = obs[key]
+        row[:, len(_KEPT) :] = core
+        if self.h is None:
+            self.h = np.zeros((self.cfg.window + 1, *row.shape))
+        size = self.h.shape[0]
+        self.filled = min(self.filled + 1, size)
+        mean, counts, growth, moved = _remember(self.h, self.filled, self.pos, row)
+        self.pos = (self.pos + 1) % size
+        per_year = STEPS_PER_YEAR / self.cfg.window if self.filled == size else 0.0
+        rule_in = np.empty((3, self.lanes))
+        for j, key in enumerate(_RULE_INPUTS[:3]):
+            rule_in[j] = obs[key]
+        # numpy's log and dot (the norm's), as the rule's definition: compiled ones round apart
+        x = _judge(
+            per_year, mean, counts, np.log(growth), np.sqrt(np.vecdot(moved, moved)), rule_in,
+            self.state, self.thresholds, self.cfg.dwell,
+        )  # fmt: skip
+        return {**dict(zip(FEATURES, x, strict=True)), "stage": self.state[:, 0].copy()}
 
 
 # ----------------------------------------------------------------------------- online
@@ -248,7 +315,8 @@ class LifecycleObserver(StepHook):
 
     def __init__(self, model):
         self.cfg = model.cfg.lifecycle
-        self.trackers = [Tracker(self.cfg) for _ in range(model.regions.n)]
+        self.tracker = Tracker(self.cfg, model.regions.n)
+        self.names = indicator_names(model.dims)
         self._t = -1
         self._cols: dict[str, np.ndarray] = {}
 
@@ -264,25 +332,16 @@ class LifecycleObserver(StepHook):
         return str(self.current(model)["stage"][r])
 
     def _observe(self, model) -> dict[str, np.ndarray]:
-        raw = measure(model, self.cfg)
-        f, n_reg = model.firms, model.regions.n
-        live = f.live
-        raw["firms"] = np.bincount(f.region[live], minlength=n_reg).astype(float)
-        raw["employment"] = np.bincount(f.region[live], f.emp[live], minlength=n_reg)
-        for key in ("entries", "exits", "spinoffs"):
+        raw = indicators(model, self.cfg)
+        cols = dict(zip(self.names, raw, strict=True))
+        obs = {**cols, "core": raw[len(INDICATORS) :: 2].T}
+        for key in _COUNTS:
             counts = model.step_counts.get(key)
-            raw[key] = np.zeros(n_reg) if counts is None else counts.astype(float)
-        core = np.stack([raw[f"core_k{d}"] for d in range(model.dims)], axis=1)
-        keys = list(raw)
-        table = np.column_stack([raw[k] for k in keys]).astype(float).tolist()  # row per region
-        rows = [
-            self.trackers[r].push({**dict(zip(keys, table[r], strict=True)), "core": core[r]})
-            for r in range(n_reg)
-        ]
-        cols = {k: raw[k] for k in raw if k not in ("firms", "employment") + _COUNTS}
-        for key in FEATURES:
-            cols[key] = np.array([row[key] for row in rows])
-        cols["stage"] = np.array([row["stage"] for row in rows])
+            obs[key] = 0.0 if counts is None else counts
+        x = self.tracker.push(obs)
+        del cols["firms"], cols["employment"]
+        cols.update(zip(FEATURES, (x[key] for key in FEATURES), strict=True))
+        cols["stage"] = _STAGE_NAMES[x["stage"]]
         return cols
 
     def columns(self, model) -> dict:
@@ -294,7 +353,8 @@ class LifecycleObserver(StepHook):
 
 # ----------------------------------------------------------------------------- offline
 def classify(ts: pd.DataFrame, cfg: LifecycleConfig | None = None) -> pd.Series:
-    """Stage of every row of a recorded time series, replayed through fresh trackers.
+    """Stage of every row of a recorded time series, replayed through a fresh tracker with one
+    lane per run and region.
 
     ``ts`` needs the columns the observer writes. With the run's own ``LifecycleConfig`` this
     reproduces the recorded ``stage`` column exactly; with another config it re-classifies the
@@ -303,17 +363,25 @@ def classify(ts: pd.DataFrame, cfg: LifecycleConfig | None = None) -> pd.Series:
     cfg = cfg or LifecycleConfig()
     keys = [k for k in ("run_id", "region") if k in ts.columns]
     dims = sorted(c for c in ts.columns if c.startswith("core_k"))
-    need = ("firms", "employment", *_COUNTS, *RAW)
-    stages = pd.Series(index=ts.index, dtype=object)
-    for _, g in ts.sort_values("step").groupby(keys, sort=False):
-        tracker = Tracker(cfg)
-        core = g[dims].to_numpy()
-        values = {k: g[k].to_numpy(dtype=float) for k in need}
-        for i, idx in enumerate(g.index):
-            obs = {k: float(v[i]) for k, v in values.items()}
-            obs["core"] = core[i]
-            stages[idx] = tracker.push(obs)["stage"]
-    return stages
+    order = np.argsort(ts["step"].to_numpy(), kind="stable")
+    lanes = ts.iloc[order].groupby(keys, sort=False)
+    lane, i = lanes.ngroup().to_numpy(), lanes.cumcount().to_numpy()
+    shape = (i.max() + 1, lane.max() + 1)  # steps x lanes; a shorter lane's tail is never read
+
+    def table(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(shape + values.shape[1:])
+        out[i, lane] = values
+        return out
+
+    values = {k: table(ts[k].to_numpy(dtype=float)[order]) for k in (*_KEPT, *_RULE_INPUTS[:3])}
+    values["core"] = table(ts[dims].to_numpy(dtype=float)[order])
+    tracker = Tracker(cfg, shape[1])
+    codes = np.stack(
+        [tracker.push({k: v[t] for k, v in values.items()})["stage"] for t in range(shape[0])]
+    )
+    stages = np.empty(len(ts), dtype=object)
+    stages[order] = _STAGE_NAMES[codes[i, lane]]
+    return pd.Series(stages, index=ts.index)
 
 
 def stage_sequence(stages) -> list[str]:

@@ -8,6 +8,7 @@ file.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from numba import njit
 
 from clustersim.conf import ConfigError
 from clustersim.observe.events import FirmEvents
-from clustersim.observe.kernels import spread
+from clustersim.observe.kernels import region_sums
 from clustersim.world.state import (
     FINANCIER_KINDS,
     ORIGINS,
@@ -30,24 +31,57 @@ from clustersim.world.state import (
     TIE_UNIVERSITY,
 )
 
+# the rows of ``kernels.region_sums``, of the regions' state and tallies and of ``_network_columns``
+_FIRM_SUMS = (
+    "firms",
+    "employment",
+    "output",
+    "sales",
+    "profit",
+    "cash",
+    "mean_productivity",
+    "knowledge_stock",
+    "innovations_incremental",
+    "innovations_radical",
+    "knowledge_heterogeneity",
+    "demand_distance",
+)
+_NETWORK = (
+    "ties",
+    "internal_ties",
+    "tie_density",
+    "clustering",
+    "external_tie_share",
+    "trust_mean",
+    "trust_sd",
+    "university_ties",
+)
+_REGION_STATE = ("skill", "wage", "rent", "labour_pool")
+_TALLIES = (
+    *STEP_COUNTS,
+    *(f"{kind}_{name}" for name in FINANCIER_KINDS for kind in ("funded", "refused")),
+)
+
 
 @njit(cache=True)
-def _region_sums(n_reg, live, region, emp, prod, sales, profit, cash, kstock, inc, rad):
-    """Per region (rows) the sums the recorder writes, in one pass over the live slots in slot
-    order, so every sum adds up as ``np.bincount`` does: firms, employment, output, sales,
-    profit, cash, knowledge stock, incremental and radical innovations (columns 0..8)."""
-    out = np.zeros((n_reg, 9))
-    for s in live:
-        r = region[s]
-        out[r, 0] += 1.0
-        out[r, 1] += emp[s]
-        out[r, 2] += emp[s] * prod[s]
-        out[r, 3] += sales[s]
-        out[r, 4] += profit[s]
-        out[r, 5] += cash[s]
-        out[r, 6] += kstock[s]
-        out[r, 7] += float(inc[s])
-        out[r, 8] += float(rad[s])
+def _network_columns(s, region, n_ties, a, kind):
+    """The recorded network columns (rows, ``_NETWORK`` order) from the per-region sums of
+    ``network_stats``; trust's mean and sd are 0 without ties, so no NaN reaches the outputs."""
+    out = np.zeros((len(_NETWORK), s.shape[0]))
+    for r in range(s.shape[0]):
+        firms, internal, touching, external, n_t = s[r, 0], s[r, 1], s[r, 2], s[r, 3], s[r, 7]
+        pairs = firms * (firms - 1) / 2
+        mean = s[r, 5] / max(n_t, 1.0)
+        out[0, r] = touching
+        out[1, r] = internal
+        out[2, r] = internal / max(pairs, 1.0) if pairs > 0 else 0.0
+        out[3, r] = s[r, 4] / max(firms, 1.0) if firms > 0 else 0.0
+        out[4, r] = external / max(touching, 1.0) if touching > 0 else 0.0
+        out[5, r] = mean if n_t > 0 else 0.0
+        out[6, r] = math.sqrt(max(s[r, 6] / max(n_t, 1.0) - mean * mean, 0.0)) if n_t > 0 else 0.0
+    for e in range(n_ties):
+        if kind[e] == TIE_UNIVERSITY:
+            out[7, region[a[e]]] += 1.0
     return out
 
 
@@ -70,45 +104,30 @@ class Recorder:
 
     def record(self, model, initial: bool = False) -> None:
         f, reg, n_reg = model.firms, model.regions, model.regions.n
-        live = f.live
-        sums = _region_sums(
-            n_reg, live, f.region, f.emp, f.prod, f.sales, f.profit, f.cash, f.kstock, f.inc, f.rad
-        )
-        firms, emp, output = sums[:, 0], sums[:, 1], sums[:, 2]  # views of a fresh array
-        denom = np.maximum(emp, 1e-12)
-        hetero, demand_dist = spread(n_reg, live, f.region, f.emp, f.kpos, model.demand)
+        sums = region_sums(
+            n_reg, f.live, f.region, f.emp, f.prod, f.sales, f.profit, f.cash, f.kstock, f.inc,
+            f.rad, f.kpos, model.demand,
+        )  # fmt: skip
+        state = np.array([reg.skill, reg.wage, reg.rent, reg.pool, *model.volume])  # copies
+        tallies = [model.step_counts[k] for k in STEP_COUNTS]
+        tallies += [x for deals in zip(model.funded, model.refused, strict=True) for x in deals]
+        tallies = np.zeros((len(tallies), n_reg)) if initial else np.array(tallies, float)
+        region = np.arange(n_reg)
         row: dict[str, np.ndarray] = {
             "step": np.full(n_reg, model.t),
             "year": np.full(n_reg, model.t / 4.0),
-            "region": np.arange(n_reg),
-            "is_focal": np.arange(n_reg) == model.focal,
-            "firms": firms,
-            "employment": emp,
-            "output": output,
-            "sales": sums[:, 3],
-            "profit": sums[:, 4],
-            "cash": sums[:, 5],
-            "mean_productivity": output / denom,
-            "knowledge_stock": sums[:, 6] / np.maximum(firms, 1),
-            "skill": reg.skill.copy(),
-            "wage": reg.wage.copy(),
-            "rent": reg.rent.copy(),
-            "labour_pool": reg.pool.copy(),
-            "innovations_incremental": sums[:, 7],
-            "innovations_radical": sums[:, 8],
-            "knowledge_heterogeneity": hetero,
-            "demand_distance": demand_dist,
+            "region": region,
+            "is_focal": region == model.focal,
         }
-        for key in STEP_COUNTS:
-            row[key] = (np.zeros(n_reg) if initial else model.step_counts[key]).astype(float)
-        for k, name in enumerate(FINANCIER_KINDS):
-            row[f"funded_{name}"] = (np.zeros(n_reg) if initial else model.funded[k]).astype(float)
-            row[f"refused_{name}"] = (np.zeros(n_reg) if initial else model.refused[k]).astype(
-                float
-            )
-        for c, name in enumerate(SPILL_CHANNELS):
-            row[f"spill_{name}"] = model.volume[c].copy()
-        row.update(self._network(model))
+        row.update(zip(_FIRM_SUMS[:8], sums[:8], strict=True))
+        row.update(zip(_REGION_STATE, state[:4], strict=True))
+        row.update(zip(_FIRM_SUMS[8:], sums[8:], strict=True))
+        row.update(zip(_TALLIES, tallies, strict=True))
+        row.update(zip((f"spill_{c}" for c in SPILL_CHANNELS), state[4:], strict=True))
+        start, nbr = model.engine.adjacency(model)
+        t = model.ties
+        net = model.engine.network_stats(model, start, nbr)
+        row.update(zip(_NETWORK, _network_columns(net, f.region, t.n, t.a, t.kind), strict=True))
         for hook in getattr(model, "hooks", ()):
             for key, value in hook.columns(model).items():
                 row[key] = _column(value, n_reg)
@@ -117,30 +136,6 @@ class Recorder:
         last = model.cfg.steps
         if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
             self.snapshots[model.t] = {"firms": firm_table(model), "ties": tie_table(model)}
-
-    @staticmethod
-    def _network(model) -> dict[str, np.ndarray]:
-        start, nbr = model.engine.adjacency(model)
-        s = model.engine.network_stats(model, start, nbr)
-        firms, internal, touching, external = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
-        pairs = firms * (firms - 1) / 2
-        n_t = np.maximum(s[:, 7], 1)
-        mean = s[:, 5] / n_t
-        var = np.maximum(s[:, 6] / n_t - mean**2, 0.0)
-        t = model.ties
-        kinds = t.view("kind")
-        return {
-            "ties": touching,
-            "internal_ties": internal,
-            "tie_density": np.where(pairs > 0, internal / np.maximum(pairs, 1), 0.0),
-            "clustering": np.where(firms > 0, s[:, 4] / np.maximum(firms, 1), 0.0),
-            "external_tie_share": np.where(touching > 0, external / np.maximum(touching, 1), 0.0),
-            "trust_mean": np.where(s[:, 7] > 0, mean, 0.0),  # 0 without ties: no NaN in outputs
-            "trust_sd": np.where(s[:, 7] > 0, np.sqrt(var), 0.0),
-            "university_ties": np.bincount(
-                model.firms.region[t.view("a")[kinds == 1]], minlength=model.regions.n
-            ).astype(float),
-        }
 
     def frame(self, run_columns: dict | None = None) -> pd.DataFrame:
         df = pd.DataFrame({k: np.concatenate([b[k] for b in self.blocks]) for k in self.blocks[0]})
