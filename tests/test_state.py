@@ -4,7 +4,10 @@ slots a run uses (and with them every kernel's loop order) are deterministic."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from clustersim.model.model import ClusterModel
+from clustersim.world.spatial import pairwise_sum
 from clustersim.world.state import FirmArrays
 
 
@@ -24,3 +27,21 @@ def test_slots_are_handed_out_lowest_first_and_the_arrays_double_when_full():
     assert f.emp[0] == 7.0 and f.emp[10] == 0.0  # state survives the growth
     big = f.allocate(np.arange(40))  # needs two doublings at once
     assert f.capacity == 64 and big.tolist() == list(range(11, 51))
+
+
+def test_pairwise_sum_is_numpys_sum_to_the_last_bit():
+    rng = np.random.default_rng(1)
+    for n in [*range(0, 300), 1000, 4097, 8193, 20001]:
+        a = rng.lognormal(size=n + 5) * rng.choice([1e-3, 1.0, 1e3], size=n + 5)
+        assert pairwise_sum(a, 0, n) == a[:n].sum()
+        assert pairwise_sum(a, 3, n) == a[3 : n + 3].sum()
+
+
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_region_means_are_core_position_and_mean_kstock_to_the_last_bit(dims):
+    m = ClusterModel(n_firms=400, years=1, collect=False, knowledge__dims=dims)
+    m.run(3)
+    core, mean = m.index.region_means(m.firms, m.demand, m.cfg.knowledge.initial_stock)
+    for r in range(m.regions.n):
+        assert (core[r] == m.core_position(r)).all()
+        assert mean[r] == m.mean_kstock(r)

@@ -59,7 +59,7 @@ from clustersim.observe.events import EXIT_REASONS
 from clustersim.observe.recording import Recorder
 from clustersim.observe.reporters import MODEL_REPORTERS
 from clustersim.world import regions
-from clustersim.world.agents import Firm
+from clustersim.world.agents import Firm, remove_firm_agents
 from clustersim.world.hooks import Overrides, StepHook
 from clustersim.world.spatial import SpatialIndex
 from clustersim.world.state import (
@@ -385,8 +385,7 @@ class ClusterModel(mesa.Model):
         self.recorder.events.exited(self, slots, reasons)
         np.add.at(self.step_counts["exits"], f.region[slots], 1)
         finance.write_off(self, slots)
-        for s in slots:
-            self.agent_of.pop(int(s)).remove()
+        remove_firm_agents(self, slots)
         f.release(slots)
         self.ties.keep_between_live(f.alive)
 

@@ -32,6 +32,20 @@ class SpatialIndex:
     def region_members(self, r: int) -> np.ndarray:
         return self.region_order[self.region_start[r] : self.region_start[r + 1]]
 
+    def region_means(self, firms, demand, initial_stock) -> tuple[np.ndarray, np.ndarray]:
+        """Every region's core and mean knowledge (``model.core_position`` and
+        ``model.mean_kstock``) in one compiled pass rather than numpy calls per region, summed
+        in numpy's order so the values are the same to the last bit."""
+        return _region_means(
+            self.region_order,
+            self.region_start,
+            firms.emp,
+            firms.kpos,
+            firms.kstock,
+            demand,
+            initial_stock,
+        )
+
 
 @njit(cache=True)
 def _buckets(keys, items, n_buckets):
@@ -68,3 +82,87 @@ def _index(x, y, alive, region, cell_size, ncx, n_regions):
     cell_order, cell_start = _buckets(cell_of[live], live, ncx * ncx)
     region_order, region_start = _buckets(region[live], live, n_regions)
     return n_live, cell_of, cell_order, cell_start, region_order, region_start
+
+
+@njit(cache=True)
+def _region_means(order, start, emp, kpos, kstock, demand, initial_stock):
+    """Per region: the employment-weighted mean position of its firms (``demand`` if it has
+    none) and their mean knowledge (``initial_stock`` if none). numpy sums a column of a
+    ``(n, dims >= 2)`` array row after row and a vector pairwise: so do these sums."""
+    n_reg, dims = start.shape[0] - 1, kpos.shape[1]
+    core = np.empty((n_reg, dims))
+    mean = np.empty(n_reg)
+    buf = np.empty(order.shape[0])
+    for r in range(n_reg):
+        m = order[start[r] : start[r + 1]]
+        n = m.shape[0]
+        if n == 0:
+            core[r] = demand
+            mean[r] = initial_stock
+            continue
+        for i in range(n):
+            buf[i] = emp[m[i]]
+        w = pairwise_sum(buf, 0, n)
+        for j in range(dims):
+            if dims == 1:
+                for i in range(n):
+                    buf[i] = kpos[m[i], j] * emp[m[i]]
+                acc = pairwise_sum(buf, 0, n)
+            else:
+                acc = 0.0
+                for i in range(n):
+                    acc += kpos[m[i], j] * emp[m[i]]
+            core[r, j] = acc / w
+        for i in range(n):
+            buf[i] = kstock[m[i]]
+        mean[r] = pairwise_sum(buf, 0, n) / n
+    return core, mean
+
+
+@njit(cache=True)
+def pairwise_sum(a, lo, n):
+    """``a[lo : lo + n].sum()`` as numpy computes it, to the last bit: halves (cut at a multiple
+    of eight) summed apart down to blocks of at most 128, each block in eight partial sums.
+    Numpy recurses; a task stack here, as a cached recursive kernel does not link."""
+    task_lo = np.empty(192, np.int64)
+    task_n = np.empty(192, np.int64)  # -1: add the two values on top of the value stack
+    values = np.empty(64)
+    tasks, top = 1, 0
+    task_lo[0], task_n[0] = lo, n
+    while tasks > 0:
+        tasks -= 1
+        start, size = task_lo[tasks], task_n[tasks]
+        if size < 0:
+            top -= 1
+            values[top - 1] += values[top]
+        elif size <= 128:
+            values[top] = _block_sum(a, start, size)
+            top += 1
+        else:
+            half = size // 2
+            half -= half % 8
+            task_n[tasks] = -1
+            task_lo[tasks + 1], task_n[tasks + 1] = start + half, size - half
+            task_lo[tasks + 2], task_n[tasks + 2] = start, half
+            tasks += 3
+    return values[0]
+
+
+@njit(cache=True)
+def _block_sum(a, lo, n):
+    """Numpy's sum of at most 128 elements: in order below eight, else eight partial sums."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r = a[lo : lo + 8].copy()
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            r[j] += a[lo + i + j]
+        i += 8
+    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for k in range(i, n):
+        res += a[lo + k]
+    return res

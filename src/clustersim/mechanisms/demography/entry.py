@@ -21,7 +21,7 @@ import numpy as np
 from clustersim.mechanisms.common import appeal
 from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
-from clustersim.world.agents import Firm
+from clustersim.world.agents import add_firm_agents
 from clustersim.world.state import (
     ORIGIN_INITIAL,
     ORIGIN_MNE,
@@ -94,12 +94,8 @@ def startups(model) -> Candidates:
     x = reg.x0[region] + u[:, 1] * (reg.x1[region] - reg.x0[region])
     y = reg.y0[region] + u[:, 2] * (reg.y1[region] - reg.y0[region])
     pick, jitter, kq, kz = u[:, 3], z[:, :2], z[:, 2], z[:, 3:]
-    # core and mean knowledge once per region of a candidate: O(N) a step, not O(N x start-ups)
-    regions = np.unique(region)
-    core = np.zeros((reg.n, model.dims))
-    mean_kstock = np.zeros(reg.n)
-    for r in regions:
-        core[r], mean_kstock[r] = model.core_position(r), model.mean_kstock(r)
+    # core and mean knowledge of every region in one pass: O(N) a step, not O(N x start-ups)
+    core, mean_kstock = idx.region_means(f, model.demand, model.cfg.knowledge.initial_stock)
     kpos = core[region] + model.cfg.knowledge.initial_spread * kz
     kstock = 0.8 * mean_kstock[region] * np.exp(0.3 * kq)
     first, size = idx.region_start[region], np.diff(idx.region_start)[region]
@@ -420,8 +416,7 @@ def place_firms(
     f.appeal[s] = appeal
     f.expected_profit[s] = expected_profit
     f.vc_backed[s] = f.member[s] = False
-    for slot in s:
-        model.agent_of[int(slot)] = Firm(model, int(slot))
+    add_firm_agents(model, s)
     if counted:
         for o, keys in COUNTED_AS.items():
             mine = region[origin == o]
