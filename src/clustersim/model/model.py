@@ -333,11 +333,12 @@ class ClusterModel(mesa.Model):
         self._call("before_entry")
         self._lap("hooks")
         moved = self.step_counts["relocations_in"].sum()
-        ledger["relocation_costs"] = relocation.relocate(self)  # reads the index, moves firms
+        # reads the index, moves firms; the location utility comes back if no firm moved
+        ledger["relocation_costs"], utility = relocation.relocate(self)
         if self.step_counts["relocations_in"].sum() > moved:
             self._reindex()  # movers are indexed in their new region before entry reads it
         self._lap("relocation")
-        ledger["entry_cash"] = entry.enter(self)
+        ledger["entry_cash"] = entry.enter(self, utility)
         finance.end_quarter(self)
         self._reindex()
         self._lap("entry")

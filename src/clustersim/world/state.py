@@ -266,11 +266,21 @@ class FinancierArrays:
 
 def region_of(x: np.ndarray, y: np.ndarray, n_regions: int, size: float) -> np.ndarray:
     """Regions tile the square landscape as a near-square grid; the last cell takes the rest."""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return _region_of(x.ravel(), y.ravel(), n_regions, size).reshape(x.shape)
+
+
+@njit(cache=True)
+def _region_of(x, y, n_regions, size):
+    """:func:`region_of` in one compiled pass (entry asks for it three times a quarter)."""
     cols = int(np.ceil(np.sqrt(n_regions)))
     rows = int(np.ceil(n_regions / cols))
-    c = np.minimum((np.asarray(x) / size * cols).astype(np.int64), cols - 1)
-    r = np.minimum((np.asarray(y) / size * rows).astype(np.int64), rows - 1)
-    return np.minimum(r * cols + c, n_regions - 1)
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        c = min(int(x[i] / size * cols), cols - 1)
+        r = min(int(y[i] / size * rows), rows - 1)
+        out[i] = min(r * cols + c, n_regions - 1)
+    return out
 
 
 def region_bounds(n_regions: int, size: float) -> list[tuple[float, float, float, float]]:

@@ -74,15 +74,15 @@ class Candidates:
         )
 
 
-def startups(model) -> Candidates:
+def startups(model, utility: np.ndarray | None = None) -> Candidates:
     """Would-be start-ups: founders come from the labour pools (Reynolds et al. 2005) and choose
     a region by logit location choice, drawn to where the industry is (L1368-1403); most settle
     next to an existing firm of the chosen region, the rest anywhere in it. The logit shares
     split one Poisson arrival rate into independent Poisson counts per region. Whether they
-    enter is decided by :func:`enter`."""
+    enter is decided by :func:`enter`. ``utility``: this quarter's location utility if known."""
     cfg, reg, f, idx, t = model.cfg.entry, model.regions, model.firms, model.index, model.t
     rate = model.overrides.get("entry.startup_rate", cfg.startup_rate)
-    u = location_utility(model)
+    u = location_utility(model) if utility is None else utility
     p = np.exp(u - u.max())
     rates = rate * reg.pool.sum() * p / p.sum()
     region, rank = _ranks(model.streams.counts(STARTUPS, t, np.arange(reg.n), rates))
@@ -192,9 +192,10 @@ def expected_sales(model, cands: Candidates) -> np.ndarray:
     return sales + reg.public_demand[r] * np.exp(w - np.logaddexp(lse[1 + r], w))
 
 
-def enter(model) -> float:
+def enter(model, utility: np.ndarray | None = None) -> float:
     """Generate, decide, finance and place this quarter's new firms; returns the cash they
-    bring in.
+    bring in. ``utility``: this quarter's location utility, if relocation computed it and no
+    firm moved since.
 
     A would-be firm enters when it expects a profit: its expected sales, at the workforce they
     pay for, leave a margin that covers the fixed cost (the zero-profit cutoff of Melitz 2003;
@@ -209,7 +210,7 @@ def enter(model) -> float:
     candidate (the financiers' screening noise); every candidate's traits and appeal at birth
     (:mod:`clustersim.mechanisms.common.appeal`)."""
     cfg, t = model.cfg, model.t
-    parts = [startups(model)]
+    parts = [startups(model, utility)]
     if cfg.entry.spinoffs:
         f = model.firms
         u_spin = model.streams.uniforms(SPINOFFS, t, f.uid, 1, where=f.alive)[:, 0]

@@ -13,8 +13,9 @@ def spinoff_parents(
     L3752-3759; Klepper 2007). When no firm sells (a profit from subsidies alone), each is the
     average firm. Returns how many parents were written to ``out``."""
     k = 0
+    most = spinoff_rate * 10.0  # no chance is higher: a draw above it needs no power
     for i in range(alive.shape[0]):
-        if not alive[i] or profit[i] <= 0.0:
+        if not alive[i] or profit[i] <= 0.0 or u_spin[i] >= most:
             continue
         relative = sales[i] / mean_sales if mean_sales > 0.0 else 1.0
         if u_spin[i] < spinoff_rate * min(10.0, relative**success_elasticity):

@@ -33,16 +33,18 @@ from clustersim.world.state import TIE_FINANCIER, TIE_FIRM, TIE_UNIVERSITY
 from clustersim.world.streams import RELOCATION
 
 
-def relocate(model) -> float:
-    """Move this quarter's relocating firms; returns the cash they paid for moving. The caller
-    rebuilds the spatial index (``model._reindex``) if any firm moved."""
+def relocate(model) -> tuple[float, np.ndarray | None]:
+    """Move this quarter's relocating firms; returns the cash they paid for moving and the
+    location utility if it was computed and no firm moved (still this quarter's, so entry
+    need not compute it again), else None. The caller rebuilds the spatial index
+    (``model._reindex``) if any firm moved."""
     rc, f, reg, t = model.cfg.relocation, model.firms, model.regions, model.t
     if not rc.enabled or reg.n < 2:
-        return 0.0
+        return 0.0, None
     u = model.streams.uniforms(RELOCATION, t, f.uid, 4, where=f.alive)
     review = np.flatnonzero(f.alive & ~f.is_mne & (u[:, 0] < rc.review_rate))
     if len(review) == 0:
-        return 0.0
+        return 0.0, None
     utility = location_utility(model)
     here = f.region[review]
     other = np.where(np.arange(reg.n)[None, :] == here[:, None], -np.inf, utility[None, :])
@@ -52,13 +54,13 @@ def relocate(model) -> float:
     move = (gain > moving_threshold(rc, f.emp[review])) & (f.cash[review] >= pay)
     movers, dest, pay = review[move], best[move], pay[move]
     if len(movers) == 0:
-        return 0.0
+        return 0.0, utility
     x, y = _landing(model, movers, dest, u[movers])
     before = f.region.copy()
     f.cash[movers] -= pay
     model.relocate_firms(movers, x, y, dest)
     _weaken_stretched_ties(model, before, movers, rc.tie_trust_kept)
-    return float(pay.sum())
+    return float(pay.sum()), None
 
 
 def moving_threshold(rc, emp: np.ndarray) -> np.ndarray:
