@@ -267,12 +267,12 @@ class FinancierArrays:
 def region_of(x: np.ndarray, y: np.ndarray, n_regions: int, size: float) -> np.ndarray:
     """Regions tile the square landscape as a near-square grid; the last cell takes the rest."""
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    return _region_of(x.ravel(), y.ravel(), n_regions, size).reshape(x.shape)
+    return locate_regions(x.ravel(), y.ravel(), n_regions, size).reshape(x.shape)
 
 
 @njit(cache=True)
-def _region_of(x, y, n_regions, size):
-    """:func:`region_of` in one compiled pass (entry asks for it three times a quarter)."""
+def locate_regions(x, y, n_regions, size):
+    """:func:`region_of` of arrays, callable from kernels (entry's candidate generation)."""
     cols = int(np.ceil(np.sqrt(n_regions)))
     rows = int(np.ceil(n_regions / cols))
     out = np.empty(x.shape[0], np.int64)
