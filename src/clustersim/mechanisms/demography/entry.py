@@ -499,8 +499,9 @@ def place_firms(
     f.vc_backed[s] = f.member[s] = False
     add_firm_agents(model, s)
     if counted:
+        n_reg = model.regions.n
+        placed = np.bincount(origin * n_reg + region, minlength=len(ORIGINS) * n_reg)
         for o, keys in COUNTED_AS.items():
-            mine = region[origin == o]
             for key in keys:
-                np.add.at(model.step_counts[key], mine, 1)
+                model.step_counts[key] += placed[o * n_reg : (o + 1) * n_reg]
     return s

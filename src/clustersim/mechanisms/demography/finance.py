@@ -72,12 +72,17 @@ def build(model) -> FinancierArrays:
 def house_banks(model) -> np.ndarray:
     """The house bank of every region: its first bank, which keeps the accounts of its firms;
     -1 if none."""
-    fin, n_reg = model.financiers, model.regions.n
-    banks = np.flatnonzero(fin.kind == BANK)
+    fin = model.financiers
+    return _house_banks(fin.kind, fin.region, model.regions.n)
+
+
+@njit(cache=True)
+def _house_banks(kind, region, n_reg):
+    """:func:`house_banks`, compiled: entry asks twice a quarter."""
     house = np.full(n_reg, -1, dtype=np.int64)
-    for k in banks[::-1]:  # the first bank of a region wins
-        if 0 <= fin.region[k] < n_reg:
-            house[fin.region[k]] = k
+    for k in range(kind.shape[0] - 1, -1, -1):  # the first bank of a region wins
+        if kind[k] == BANK and 0 <= region[k] < n_reg:
+            house[region[k]] = k
     return house
 
 
