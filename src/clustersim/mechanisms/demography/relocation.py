@@ -20,7 +20,8 @@ moves, so the outcome does not depend on the order of firms. Region-level numpy,
 engines.
 
 Draws (stream ``RELOCATION``, keyed by firm uid): 4 uniforms per live firm (review, host pick,
-x and y in an empty region); 2 normals per mover (offset from its host).
+x and y in an empty region; only movers read the last three, so only theirs are computed);
+2 normals per mover (offset from its host).
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
     rc, f, reg, t = model.cfg.relocation, model.firms, model.regions, model.t
     if not rc.enabled or reg.n < 2:
         return 0.0, None
-    u = model.streams.uniforms(RELOCATION, t, f.uid, 4, where=f.alive)
-    review = np.flatnonzero(f.alive & ~f.is_mne & (u[:, 0] < rc.review_rate))
+    # the review draw of every live firm; the other three only movers read (_landing)
+    u = model.streams.uniforms(RELOCATION, t, f.uid, 1, where=f.alive)[:, 0]
+    review = np.flatnonzero(f.alive & ~f.is_mne & (u < rc.review_rate))
     if len(review) == 0:
         return 0.0, None
     utility = location_utility(model)
@@ -55,7 +57,7 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
     movers, dest, pay = review[move], best[move], pay[move]
     if len(movers) == 0:
         return 0.0, utility
-    x, y = _landing(model, movers, dest, u[movers])
+    x, y = _landing(model, movers, dest, model.streams.uniforms(RELOCATION, t, f.uid[movers], 4))
     before = f.region.copy()
     f.cash[movers] -= pay
     model.relocate_firms(movers, x, y, dest)
