@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from clustersim.model.model import ClusterModel
-from clustersim.world.spatial import pairwise_sum
-from clustersim.world.state import FirmArrays
+from clustersim.world.state import FirmArrays, pairwise_sum
 
 
 def test_slots_are_handed_out_lowest_first_and_the_arrays_double_when_full():

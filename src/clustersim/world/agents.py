@@ -8,6 +8,7 @@ through ``model.agents_by_type[Firm]``.
 from __future__ import annotations
 
 import mesa
+import numpy as np
 from mesa.model import ModelSignals
 
 from clustersim.world.state import (
@@ -111,17 +112,15 @@ def add_firm_agents(model, slots) -> None:
     sets. Mesa registers an agent at a time (a signal and a debug log line each: microseconds a
     firm, thousands of entrants a step at scale); when nothing would see that (:func:`_quiet`)
     the agents enter Mesa's sets in one batch, with the unique ids and order Mesa would give."""
-    slots = [int(s) for s in slots]
+    slots = np.asarray(slots, dtype=np.int64).tolist()
     if not _quiet(model, ModelSignals.AGENT_ADDED):
         for s in slots:
             model.agent_of[s] = Firm(model, s)
         return
-    first = model.agent_id_counter
-    agents = []
-    for i, s in enumerate(slots):
-        a = object.__new__(Firm)
-        a.__dict__.update(model=model, unique_id=first + i, pos=None, slot=s)
-        agents.append(a)
+    first, new = model.agent_id_counter, object.__new__
+    agents = [new(Firm) for _ in slots]
+    for i, (a, s) in enumerate(zip(agents, slots, strict=True)):
+        a.__dict__ = {"model": model, "unique_id": first + i, "pos": None, "slot": s}
     model.agent_id_counter = first + len(agents)
     model.agent_of.update(zip(slots, agents, strict=True))
     model.agents._agents.update(dict.fromkeys(agents))
@@ -135,15 +134,16 @@ def add_firm_agents(model, slots) -> None:
 def remove_firm_agents(model, slots) -> None:
     """The agents of ``slots`` leave ``model.agent_of`` and Mesa (``Agent.remove``), in one batch
     when nothing would see them go one by one (:func:`_quiet`)."""
-    agents = [model.agent_of.pop(int(s)) for s in slots]
+    pop = model.agent_of.pop
+    agents = [pop(s) for s in np.asarray(slots, dtype=np.int64).tolist()]
     if not _quiet(model, ModelSignals.AGENT_REMOVED):
         for a in agents:
             a.remove()
         return
-    every, mine = model.agents._agents, model.agents_by_type[Firm]._agents
+    every, mine = model.agents._agents.pop, model.agents_by_type[Firm]._agents.pop
     for a in agents:  # as Agent.remove: an agent already removed is no error
-        mine.pop(a, None)
-        every.pop(a, None)
+        mine(a, None)
+        every(a, None)
 
 
 def _quiet(model, signal) -> bool:

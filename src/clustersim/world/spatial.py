@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from clustersim.world.state import pairwise_sum
+
 
 class SpatialIndex:
     def __init__(self, firms, n_regions: int, size: float, cell_size: float, uni_region):
@@ -117,52 +119,3 @@ def _region_means(order, start, emp, kpos, kstock, demand, initial_stock):
             buf[i] = kstock[m[i]]
         mean[r] = pairwise_sum(buf, 0, n) / n
     return core, mean
-
-
-@njit(cache=True)
-def pairwise_sum(a, lo, n):
-    """``a[lo : lo + n].sum()`` as numpy computes it, to the last bit: halves (cut at a multiple
-    of eight) summed apart down to blocks of at most 128, each block in eight partial sums.
-    Numpy recurses; a task stack here, as a cached recursive kernel does not link."""
-    task_lo = np.empty(192, np.int64)
-    task_n = np.empty(192, np.int64)  # -1: add the two values on top of the value stack
-    values = np.empty(64)
-    tasks, top = 1, 0
-    task_lo[0], task_n[0] = lo, n
-    while tasks > 0:
-        tasks -= 1
-        start, size = task_lo[tasks], task_n[tasks]
-        if size < 0:
-            top -= 1
-            values[top - 1] += values[top]
-        elif size <= 128:
-            values[top] = _block_sum(a, start, size)
-            top += 1
-        else:
-            half = size // 2
-            half -= half % 8
-            task_n[tasks] = -1
-            task_lo[tasks + 1], task_n[tasks + 1] = start + half, size - half
-            task_lo[tasks + 2], task_n[tasks + 2] = start, half
-            tasks += 3
-    return values[0]
-
-
-@njit(cache=True)
-def _block_sum(a, lo, n):
-    """Numpy's sum of at most 128 elements: in order below eight, else eight partial sums."""
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
-    r = a[lo : lo + 8].copy()
-    i = 8
-    while i < n - n % 8:
-        for j in range(8):
-            r[j] += a[lo + i + j]
-        i += 8
-    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    for k in range(i, n):
-        res += a[lo + k]
-    return res

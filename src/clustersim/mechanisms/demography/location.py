@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from clustersim.world.spatial import pairwise_sum
+from clustersim.world.state import pairwise_sum
 
 
 def location_utility(model) -> np.ndarray:
