@@ -186,8 +186,9 @@ def _spinoffs(k, parents, fuid, fx, fy, fkpos, fkstock, distance, spread, inheri
     return uid, locate_regions(x, y, n_reg, size), x, y, kpos, kstock
 
 
-def university_spinoffs(model) -> Candidates:
-    """Academic spin-offs next to their university, carrying its knowledge (L4247-4315)."""
+def university_spinoffs(model, mean_kstock: float) -> Candidates:
+    """Academic spin-offs next to their university, carrying its knowledge (L4247-4315), at
+    most twice the industry's ``mean_kstock``."""
     uni, ucfg = model.universities, model.cfg.universities
     uid, region, x, y, kpos, kstock = _university_spinoffs(
         model.streams.key(UNIVERSITY_SPINOFFS, model.t),
@@ -196,7 +197,7 @@ def university_spinoffs(model) -> Candidates:
         uni.y,
         uni.kpos,
         uni.kstock,
-        2.0 * model.mean_kstock(-1),
+        2.0 * mean_kstock,
         0.2 * model.cfg.knowledge.initial_spread,
         model.cfg.world.size,
         model.regions.n,
@@ -245,11 +246,12 @@ def _creators(counts):
     return creator, rank
 
 
-def quality(model, kstock: np.ndarray, kpos: np.ndarray) -> np.ndarray:
-    """Expected competitiveness of a would-be firm: fit to demand x relative knowledge."""
+def quality(model, kstock: np.ndarray, kpos: np.ndarray, mean_kstock: float) -> np.ndarray:
+    """Expected competitiveness of a would-be firm: fit to demand x knowledge relative to the
+    industry's ``mean_kstock``."""
     d2 = ((kpos - model.demand) ** 2).sum(axis=1)
     fit = np.exp(-d2 / (2 * model.cfg.market.fit_width**2))
-    rel = kstock / model.mean_kstock(-1)
+    rel = kstock / mean_kstock
     return fit * rel**model.cfg.market.knowledge_elasticity
 
 
@@ -296,14 +298,15 @@ def enter(model, utility: np.ndarray | None = None) -> float:
         u_spin = model.streams.uniforms(SPINOFFS, t, f.uid, 1, where=f.alive)[:, 0]
         parents = model.engine.spinoff_parents(model, u_spin)
         parts.append(spinoffs(model, parents))
-    parts.append(university_spinoffs(model))
+    mean_kstock = model.mean_kstock(-1)  # the industry's, once: nothing changes until placing
+    parts.append(university_spinoffs(model, mean_kstock))
     cands = Candidates.concat(parts)
     # between public knowledge and best practice: no founder knows less than what is codified
     # (a parent or region with nothing to pass on), none more than the frontier
     cands.kstock = np.clip(cands.kstock, model.public_knowledge, model.frontier)
     prior = expected_sales(model, cands) * model.margin - model.fixed_cost
     viable = prior > 0.0
-    score = quality(model, cands.kstock, cands.kpos)
+    score = quality(model, cands.kstock, cands.kpos, mean_kstock)
     noise = model.streams.normals(FINANCE, t, cands.uid, 1)[:, 0]
     funder = np.full(len(cands), -1, dtype=np.int64)
     funder[viable] = finance.screen(model, score[viable], cands.region[viable], noise[viable])
