@@ -69,20 +69,34 @@ def _buckets(keys, items, n_buckets):
 @njit(cache=True)
 def _index(x, y, alive, region, cell_size, ncx, n_regions):
     """Live slots, each live slot's grid cell (-1 for empty slots), and the live slots grouped
-    by cell and by region."""
-    n = alive.shape[0]
-    cell_of = np.empty(n, dtype=np.int64)
-    slots = np.empty(n, dtype=np.int64)
+    by cell and by region: both counting sorts share one pass that counts and one that fills."""
+    n, n_cells = alive.shape[0], ncx * ncx
+    cell_of = np.full(n, -1, dtype=np.int64)
+    live = np.empty(n, dtype=np.int64)
+    cell_start = np.zeros(n_cells + 1, dtype=np.int64)
+    region_start = np.zeros(n_regions + 1, dtype=np.int64)
     n_live = 0
-    for s in range(n):  # branch-free: dead slots are scattered, a branch would mispredict
-        cx = min(int(x[s] / cell_size), ncx - 1)
-        cy = min(int(y[s] / cell_size), ncx - 1)
-        cell_of[s] = cy * ncx + cx if alive[s] else -1
-        slots[n_live] = s
-        n_live += alive[s]
-    live = slots[:n_live]
-    cell_order, cell_start = _buckets(cell_of[live], live, ncx * ncx)
-    region_order, region_start = _buckets(region[live], live, n_regions)
+    for s in range(n):
+        if alive[s]:
+            cx = min(int(x[s] / cell_size), ncx - 1)
+            cy = min(int(y[s] / cell_size), ncx - 1)
+            cell_of[s] = cy * ncx + cx
+            cell_start[cell_of[s] + 1] += 1
+            region_start[region[s] + 1] += 1
+            live[n_live] = s
+            n_live += 1
+    for b in range(n_cells):
+        cell_start[b + 1] += cell_start[b]
+    for b in range(n_regions):
+        region_start[b + 1] += region_start[b]
+    cell_fill, region_fill = cell_start[:-1].copy(), region_start[:-1].copy()
+    cell_order = np.empty(n_live, dtype=np.int64)
+    region_order = np.empty(n_live, dtype=np.int64)
+    for s in live[:n_live]:  # slot order: each group keeps it
+        cell_order[cell_fill[cell_of[s]]] = s
+        cell_fill[cell_of[s]] += 1
+        region_order[region_fill[region[s]]] = s
+        region_fill[region[s]] += 1
     return n_live, cell_of, cell_order, cell_start, region_order, region_start
 
 
