@@ -181,7 +181,9 @@ class TieArrays:
 
     def keep_between_live(self, alive: np.ndarray) -> None:
         """Drop the ties of dead firms: a tie stays if its firm end(s) are alive."""
-        self.keep(_live_ends(alive, self.n, self.a, self.b, self.kind))
+        self.n = _compact_live(
+            alive, self.n, self.a, self.b, self.kind, self.trust, self.age, self.successes
+        )
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.n]
@@ -310,11 +312,15 @@ def _compact(mask, n, a, b, kind, trust, age, successes):
 
 
 @njit(cache=True)
-def _live_ends(alive, n, a, b, kind):
-    keep = np.empty(n, dtype=np.bool_)
+def _compact_live(alive, n, a, b, kind, trust, age, successes):
+    """:func:`_compact` of the ties whose firm end(s) are alive, in the same pass."""
+    k = 0
     for e in range(n):
-        keep[e] = alive[a[e]] and (kind[e] != TIE_FIRM or alive[b[e]])
-    return keep
+        if alive[a[e]] and (kind[e] != TIE_FIRM or alive[b[e]]):
+            a[k], b[k], kind[k] = a[e], b[e], kind[e]
+            trust[k], age[k], successes[k] = trust[e], age[e], successes[e]
+            k += 1
+    return k
 
 
 @njit(cache=True)
