@@ -6,8 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from clustersim.mechanisms.demography.entry import place_firm
 from clustersim.model.model import ClusterModel
-from clustersim.world.state import FirmArrays, pairwise_sum
+from clustersim.world.hooks import StepHook
+from clustersim.world.spatial import SpatialIndex
+from clustersim.world.state import ORIGIN_MNE, FirmArrays, pairwise_sum
 
 
 def test_slots_are_handed_out_lowest_first_and_the_arrays_double_when_full():
@@ -44,3 +47,72 @@ def test_region_means_are_core_position_and_mean_kstock_to_the_last_bit(dims):
     for r in range(m.regions.n):
         assert (core[r] == m.core_position(r)).all()
         assert mean[r] == m.mean_kstock(r)
+
+
+class Churn(StepHook):
+    """Removes, places and moves firms between sub-steps, and checks that the index each phase
+    reads is what a rebuild from the firms would give whenever it claims to be current."""
+
+    def __init__(self):
+        self.checked = 0
+
+    def check(self, model):
+        if model.index.layout != model.firms.layout:
+            return  # stale until the step brings it up to date, as before
+        k = model.cfg.knowledge
+        fresh = SpatialIndex(
+            model.firms,
+            model.regions.n,
+            model.cfg.world.size,
+            2.0 * k.proximity_range,
+            model.universities.region,
+        )
+        for name in ("n_live", "cell_of", "cell_order", "cell_start", "region_order"):
+            assert np.array_equal(getattr(model.index, name), getattr(fresh, name)), name
+        assert np.array_equal(model.index.region_start, fresh.region_start)
+        self.checked += 1
+
+    def before_step(self, model):
+        self.check(model)
+        model.remove_firms(model.firms.live[:2])
+        self.check(model)
+
+    def after_market(self, model):
+        self.check(model)
+        f, s = model.firms, int(model.firms.live[0])
+        place_firm(
+            model,
+            10**9 + model.t,
+            f.x[s],
+            f.y[s],
+            f.region[s],
+            1.0,
+            f.kpos[s],
+            5.0,
+            ORIGIN_MNE,
+            -1,
+            0.1,
+            0.0,
+            0.5,
+            1.0,
+        )
+
+    def after_search(self, model):
+        model.remove_firms(model.firms.live[-1:])
+        self.check(model)
+
+    def before_entry(self, model):
+        self.check(model)
+        s = int(model.firms.live[1])
+        model.relocate_firm(s, model.firms.x[s], model.firms.y[s], int(model.firms.region[s]))
+
+    def after_step(self, model):
+        self.check(model)
+
+
+def test_the_spatial_index_is_a_rebuild_whenever_it_is_current():
+    m = ClusterModel(n_firms=200, years=3, collect=False)
+    churn = Churn()
+    m.add_hook(churn)
+    m.run()
+    assert churn.checked > 2 * m.t

@@ -222,6 +222,11 @@ class ClusterModel(mesa.Model):
         return float(self.firms.kstock[m].mean()) if len(m) else self.cfg.knowledge.initial_stock
 
     def _reindex(self) -> None:
+        """Bring the spatial index up to date: rebuilt if firms came, left or moved since it was
+        built (``FirmArrays.layout``; leavers alone are filtered out by ``_remove_firms``)."""
+        index = getattr(self, "index", None)
+        if index is not None and index.layout == self.firms.layout:
+            return
         k = self.cfg.knowledge
         self.index = SpatialIndex(
             self.firms,
@@ -357,7 +362,7 @@ class ClusterModel(mesa.Model):
     def remove_firms(self, slots) -> None:
         """Take firms out of the industry from a hook (an experiment's removal): they are
         counted as exits of their regions, their cash leaves through ``transfers``, their
-        agents and ties go at once and the spatial index is rebuilt."""
+        agents and ties go at once and the spatial index is brought up to date."""
         slots = np.asarray(slots, dtype=np.int64)
         self.transfers -= float(self.firms.cash[slots].sum())
         self._remove_firms(slots, np.full(len(slots), EXIT_REMOVED))
@@ -376,6 +381,7 @@ class ClusterModel(mesa.Model):
         np.add.at(self.step_counts["relocations_out"], f.region[slots], 1)
         np.add.at(self.step_counts["relocations_in"], region, 1)
         f.x[slots], f.y[slots], f.region[slots] = x, y, region
+        f.layout += 1
 
     def _remove_firms(self, slots: np.ndarray, reasons: np.ndarray) -> None:
         """The one way out: every firm that leaves is counted as an exit of its region and
@@ -387,8 +393,11 @@ class ClusterModel(mesa.Model):
         np.add.at(self.step_counts["exits"], f.region[slots], 1)
         finance.write_off(self, slots)
         remove_firm_agents(self, slots)
+        current = self.index.layout == f.layout
         f.release(slots)
         self.ties.keep_between_live(f.alive)
+        if current:  # only these firms left since it was built: filter, no rebuild
+            self.index = self.index.without(f)
 
     def hook_rng(self, name: str) -> np.random.Generator:
         """The random numbers of hook ``name`` (a policy programme, a government, the

@@ -1,12 +1,16 @@
-"""Spatial index rebuilt when firms come, go or move: firms by region and by grid cell (a cell
-list).
+"""Spatial index kept current as firms come, go or move: firms by region and by grid cell (a
+cell list).
 
 Distance kernels look only at the 3x3 cells around a firm, so chance meetings cost O(N), never
 O(N^2). Lists hold live slots in slot order, which keeps both engines' random picks identical.
-The index is built by one compiled counting sort, as a step rebuilds it up to three times.
+The index is built by one compiled counting sort when firms came or moved; when firms only
+left, their slots are filtered out of the lists (:meth:`SpatialIndex.without`), which leaves
+what a rebuild would give.
 """
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 from numba import njit
@@ -30,6 +34,23 @@ class SpatialIndex:
         self.uni_order, self.uni_start = _buckets(
             uni_region, np.arange(len(uni_region), dtype=np.int64), n_regions
         )
+        self.layout = firms.layout  # the state it indexes (FirmArrays.layout)
+
+    def without(self, firms) -> SpatialIndex:
+        """The index once firms were released and nothing else changed since it was built (one
+        ``layout`` step): the same lists less the dead slots, a new object (views taken from
+        this one stay as they were)."""
+        new = copy.copy(self)
+        new.cell_of = self.cell_of.copy()
+        new.cell_order, new.cell_start = _survivors(
+            firms.alive, self.cell_order, self.cell_start, new.cell_of
+        )
+        new.region_order, new.region_start = _survivors(
+            firms.alive, self.region_order, self.region_start, new.cell_of
+        )
+        new.n_live = len(new.region_order)
+        new.layout = firms.layout
+        return new
 
     def region_members(self, r: int) -> np.ndarray:
         return self.region_order[self.region_start[r] : self.region_start[r + 1]]
@@ -64,6 +85,25 @@ def _buckets(keys, items, n_buckets):
         order[fill[keys[i]]] = items[i]
         fill[keys[i]] += 1
     return order, start
+
+
+@njit(cache=True)
+def _survivors(alive, order, start, cell_of):
+    """Grouped slots less the dead ones, groups and order kept; marks the dead out of
+    ``cell_of`` (-1)."""
+    out = np.empty(order.shape[0], dtype=np.int64)
+    new_start = np.zeros_like(start)
+    k = 0
+    for b in range(start.shape[0] - 1):
+        for i in range(start[b], start[b + 1]):
+            s = order[i]
+            if alive[s]:
+                out[k] = s
+                k += 1
+            else:
+                cell_of[s] = -1
+        new_start[b + 1] = k
+    return out[:k].copy(), new_start
 
 
 @njit(cache=True)

@@ -92,6 +92,9 @@ class FirmArrays:
         for name in FIRM_BOOL:
             setattr(self, name, np.zeros(self.capacity, dtype=np.bool_))
         self.kpos = np.zeros((self.capacity, dims))
+        # bumped whenever slots are taken or freed or firms move (model.relocate_firms): the
+        # spatial index knows from it whether it is still current
+        self.layout = 0
 
     def _grow(self) -> None:
         old = self.capacity
@@ -117,11 +120,13 @@ class FirmArrays:
         slots = np.flatnonzero(~self.alive)[: len(uid)]
         self.alive[slots] = True
         self.uid[slots] = uid
+        self.layout += 1
         return slots
 
     def release(self, slots) -> None:
         """Free one slot or an array of them."""
         slots = np.atleast_1d(np.asarray(slots, dtype=np.int64))
+        self.layout += 1
         self.alive[slots] = False
         self.member[slots] = False
         self.emp[slots] = 0.0
