@@ -115,9 +115,10 @@ class FirmArrays:
         free. Ids are stable identities (``world.streams``): the initial firms are 0, 1, ...;
         newcomers get ids derived from what created them. Returns the slots."""
         uid = np.atleast_1d(np.asarray(uid, dtype=np.int64))
-        while len(uid) > self.capacity - int(np.count_nonzero(self.alive)):
+        slots = _lowest_free(self.alive, len(uid))
+        while len(slots) < len(uid):
             self._grow()
-        slots = np.flatnonzero(~self.alive)[: len(uid)]
+            slots = _lowest_free(self.alive, len(uid))
         self.alive[slots] = True
         self.uid[slots] = uid
         self.layout += 1
@@ -302,6 +303,21 @@ def region_bounds(n_regions: int, size: float) -> list[tuple[float, float, float
         x1 = size if r == n_regions - 1 else (col + 1) * w
         out.append((col * w, x1, row * h, (row + 1) * h))
     return out
+
+
+@njit(cache=True)
+def _lowest_free(alive, n):
+    """The lowest ``n`` free slots (fewer if there are not as many): a scan that stops there,
+    where the free slots a run reuses lie, not a pass over every slot."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for s in range(alive.shape[0]):
+        if k == n:
+            break
+        if not alive[s]:
+            out[k] = s
+            k += 1
+    return out[:k]
 
 
 @njit(cache=True)

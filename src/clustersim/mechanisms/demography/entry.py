@@ -481,25 +481,14 @@ def place_firms(
     f.skill[s] = model.regions.skill[region]
     f.origin[s], f.born[s], f.is_mne[s] = origin, model.t, is_mne
     f.parent[s] = np.where(parent_slot >= 0, f.uid[np.maximum(parent_slot, 0)], -1)
-    for name in ("age", "inc", "rad"):
-        getattr(f, name)[s] = 0
-    for name in (
-        "sales",
-        "profit",
-        "prod",
-        "fit",
-        "competence",
-        "absorb",
-        "diversity",
-        "loan",
-        "stake",
-    ):
-        getattr(f, name)[s] = 0.0
-    f.lender[s], f.investor[s], f.funder[s] = finance.house_banks(model)[region], -1, -1
+    _newborn(
+        s, f.age, f.inc, f.rad, f.investor, f.funder, f.vc_backed, f.member,
+        f.sales, f.profit, f.prod, f.fit, f.competence, f.absorb, f.diversity, f.loan, f.stake,
+    )  # fmt: skip
+    f.lender[s] = finance.house_banks(model)[region]
     f.credit_line[s] = model.cfg.finance.collateral * np.asarray(emp, dtype=float)
     f.appeal[s] = appeal
     f.expected_profit[s] = expected_profit
-    f.vc_backed[s] = f.member[s] = False
     add_firm_agents(model, s)
     if counted:
         n_reg = model.regions.n
@@ -508,3 +497,16 @@ def place_firms(
             for key in keys:
                 model.step_counts[key] += placed[o * n_reg : (o + 1) * n_reg]
     return s
+
+
+@njit(cache=True)
+def _newborn(s, age, inc, rad, investor, funder, vc_backed, member, *zeros):
+    """What every newborn in slots ``s`` starts with, whatever the slot held: no age, no
+    innovations, no investor or funder, not a member, and 0.0 in each array of ``zeros``."""
+    for i in s:
+        age[i] = inc[i] = rad[i] = 0
+        investor[i] = funder[i] = -1
+        vc_backed[i] = member[i] = False
+    for a in zeros:
+        for i in s:
+            a[i] = 0.0
