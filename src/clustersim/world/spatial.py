@@ -150,26 +150,23 @@ def _region_means(order, start, emp, kpos, kstock, demand, initial_stock):
     mean = np.empty(n_reg)
     buf = np.empty(order.shape[0])
     for r in range(n_reg):
-        m = order[start[r] : start[r + 1]]
-        n = m.shape[0]
+        lo, n = start[r], start[r + 1] - start[r]
         if n == 0:
-            core[r] = demand
+            for j in range(dims):
+                core[r, j] = demand[j]
             mean[r] = initial_stock
             continue
         for i in range(n):
-            buf[i] = emp[m[i]]
+            buf[i] = emp[order[lo + i]]
         w = pairwise_sum(buf, 0, n)
         for j in range(dims):
-            if dims == 1:
-                for i in range(n):
-                    buf[i] = kpos[m[i], j] * emp[m[i]]
-                acc = pairwise_sum(buf, 0, n)
-            else:
-                acc = 0.0
-                for i in range(n):
-                    acc += kpos[m[i], j] * emp[m[i]]
-            core[r, j] = acc / w
+            acc = 0.0
+            for i in range(n):
+                s = order[lo + i]
+                buf[i] = kpos[s, j] * emp[s]
+                acc += buf[i]
+            core[r, j] = (pairwise_sum(buf, 0, n) if dims == 1 else acc) / w
         for i in range(n):
-            buf[i] = kstock[m[i]]
+            buf[i] = kstock[order[lo + i]]
         mean[r] = pairwise_sum(buf, 0, n) / n
     return core, mean

@@ -128,7 +128,7 @@ def _startups(k, rates, x0, x1, y0, y1, near_share, order, start, fx, fy, core, 
     n = uid.shape[0]
     u = uniforms(k, uid, 4, np.ones(n, np.bool_))
     z = normals(k, uid, 3 + dims, np.ones(n, np.bool_))
-    x, y, kpos = np.empty(n), np.empty(n), np.empty((n, dims))
+    x, y, kq, kpos = np.empty(n), np.empty(n), np.empty(n), np.empty((n, dims))
     hi = size - 1e-9 * size
     for i in range(n):
         r = creator[i]
@@ -139,9 +139,10 @@ def _startups(k, rates, x0, x1, y0, y1, near_share, order, start, fx, fy, core, 
             host = order[start[r] + int(u[i, 3] * members)]
             x[i] = min(max(fx[host] + z[i, 0], 0.0), hi)
             y[i] = min(max(fy[host] + z[i, 1], 0.0), hi)
+        kq[i] = z[i, 2]
         for j in range(dims):
             kpos[i, j] = core[r, j] + spread * z[i, 3 + j]
-    return uid, creator, locate_regions(x, y, n_reg, size), x, y, z[:, 2].copy(), kpos
+    return uid, creator, locate_regions(x, y, n_reg, size), x, y, kq, kpos
 
 
 def spinoffs(model, parents: np.ndarray) -> Candidates:
