@@ -295,3 +295,32 @@ def test_batch_run_yearly_rows_and_agent_rows(restore_start_method):
     model.run_model()
     assert len(df) == len(model.firms.live) and (df.Step == 8).all()
     assert df["employees"].sum() == pytest.approx(df["employment"].iloc[0])
+
+
+def test_firm_agents_come_and_go_in_batches_as_mesa_would_one_by_one():
+    """Unobserved, firm agents are registered in batches; observed, one by one with Mesa's
+    signals: the same agents, ids and order either way."""
+
+    def agents(model):
+        return [(a.unique_id, type(a), getattr(a, "slot", -1)) for a in model.agents]
+
+    quiet = ClusterModel(**TINY, collect=False)
+    quiet.run()
+    seen = []
+
+    class Observer:
+        def handle(self, message):
+            seen.append(message.signal_type)
+
+    observer = Observer()
+    watched = ClusterModel(**TINY, collect=False)
+    for signal in (mesa.model.ModelSignals.AGENT_ADDED, mesa.model.ModelSignals.AGENT_REMOVED):
+        watched.observe("agents", signal, observer.handle)
+    watched.run()
+    assert agents(quiet) == agents(watched)
+    assert quiet.agent_id_counter == watched.agent_id_counter
+    assert len(seen) > 0
+    assert sorted(quiet.agent_of) == quiet.firms.live.tolist()
+    firm = next(iter(quiet.agents_by_type[Firm]))
+    firm.remove()
+    assert firm not in quiet.agents and firm not in quiet.agents_by_type[Firm]

@@ -4,8 +4,13 @@ slots a run uses (and with them every kernel's loop order) are deterministic."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from clustersim.world.state import FirmArrays
+from clustersim.mechanisms.demography.entry import place_firm
+from clustersim.model.model import ClusterModel
+from clustersim.world.hooks import StepHook
+from clustersim.world.spatial import SpatialIndex
+from clustersim.world.state import ORIGIN_MNE, FirmArrays, pairwise_sum
 
 
 def test_slots_are_handed_out_lowest_first_and_the_arrays_double_when_full():
@@ -24,3 +29,90 @@ def test_slots_are_handed_out_lowest_first_and_the_arrays_double_when_full():
     assert f.emp[0] == 7.0 and f.emp[10] == 0.0  # state survives the growth
     big = f.allocate(np.arange(40))  # needs two doublings at once
     assert f.capacity == 64 and big.tolist() == list(range(11, 51))
+
+
+def test_pairwise_sum_is_numpys_sum_to_the_last_bit():
+    rng = np.random.default_rng(1)
+    for n in [*range(0, 300), 1000, 4097, 8193, 20001]:
+        a = rng.lognormal(size=n + 5) * rng.choice([1e-3, 1.0, 1e3], size=n + 5)
+        assert pairwise_sum(a, 0, n) == a[:n].sum()
+        assert pairwise_sum(a, 3, n) == a[3 : n + 3].sum()
+
+
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_region_means_are_core_position_and_mean_kstock_to_the_last_bit(dims):
+    m = ClusterModel(n_firms=400, years=1, collect=False, knowledge__dims=dims)
+    m.run(3)
+    core, mean = m.index.region_means(m.firms, m.demand, m.cfg.knowledge.initial_stock)
+    for r in range(m.regions.n):
+        assert (core[r] == m.core_position(r)).all()
+        assert mean[r] == m.mean_kstock(r)
+
+
+class Churn(StepHook):
+    """Removes, places and moves firms between sub-steps, and checks that the index each phase
+    reads is what a rebuild from the firms would give whenever it claims to be current."""
+
+    def __init__(self):
+        self.checked = 0
+
+    def check(self, model):
+        if model.index.layout != model.firms.layout:
+            return  # stale until the step brings it up to date, as before
+        k = model.cfg.knowledge
+        fresh = SpatialIndex(
+            model.firms,
+            model.regions.n,
+            model.cfg.world.size,
+            2.0 * k.proximity_range,
+            model.universities.region,
+        )
+        for name in ("n_live", "cell_of", "cell_order", "cell_start", "region_order"):
+            assert np.array_equal(getattr(model.index, name), getattr(fresh, name)), name
+        assert np.array_equal(model.index.region_start, fresh.region_start)
+        self.checked += 1
+
+    def before_step(self, model):
+        self.check(model)
+        model.remove_firms(model.firms.live[:2])
+        self.check(model)
+
+    def after_market(self, model):
+        self.check(model)
+        f, s = model.firms, int(model.firms.live[0])
+        place_firm(
+            model,
+            10**9 + model.t,
+            f.x[s],
+            f.y[s],
+            f.region[s],
+            1.0,
+            f.kpos[s],
+            5.0,
+            ORIGIN_MNE,
+            -1,
+            0.1,
+            0.0,
+            0.5,
+            1.0,
+        )
+
+    def after_search(self, model):
+        model.remove_firms(model.firms.live[-1:])
+        self.check(model)
+
+    def before_entry(self, model):
+        self.check(model)
+        s = int(model.firms.live[1])
+        model.relocate_firm(s, model.firms.x[s], model.firms.y[s], int(model.firms.region[s]))
+
+    def after_step(self, model):
+        self.check(model)
+
+
+def test_the_spatial_index_is_a_rebuild_whenever_it_is_current():
+    m = ClusterModel(n_firms=200, years=3, collect=False)
+    churn = Churn()
+    m.add_hook(churn)
+    m.run()
+    assert churn.checked > 2 * m.t

@@ -59,7 +59,7 @@ from clustersim.observe.events import EXIT_REASONS
 from clustersim.observe.recording import Recorder
 from clustersim.observe.reporters import MODEL_REPORTERS
 from clustersim.world import regions
-from clustersim.world.agents import Firm
+from clustersim.world.agents import Firm, remove_firm_agents
 from clustersim.world.hooks import Overrides, StepHook
 from clustersim.world.spatial import SpatialIndex
 from clustersim.world.state import (
@@ -223,6 +223,11 @@ class ClusterModel(mesa.Model):
         return float(self.firms.kstock[m].mean()) if len(m) else self.cfg.knowledge.initial_stock
 
     def _reindex(self) -> None:
+        """Bring the spatial index up to date: rebuilt if firms came, left or moved since it was
+        built (``FirmArrays.layout``; leavers alone are filtered out by ``_remove_firms``)."""
+        index = getattr(self, "index", None)
+        if index is not None and index.layout == self.firms.layout:
+            return
         k = self.cfg.knowledge
         self.index = SpatialIndex(
             self.firms,
@@ -335,11 +340,12 @@ class ClusterModel(mesa.Model):
         self._call("before_entry")
         self._lap("hooks")
         moved = self.step_counts["relocations_in"].sum()
-        ledger["relocation_costs"] = relocation.relocate(self)  # reads the index, moves firms
+        # reads the index, moves firms; the location utility comes back if no firm moved
+        ledger["relocation_costs"], utility = relocation.relocate(self)
         if self.step_counts["relocations_in"].sum() > moved:
             self._reindex()  # movers are indexed in their new region before entry reads it
         self._lap("relocation")
-        ledger["entry_cash"] = entry.enter(self)
+        ledger["entry_cash"] = entry.enter(self, utility)
         finance.end_quarter(self)
         self._reindex()
         self._lap("entry")
@@ -358,7 +364,7 @@ class ClusterModel(mesa.Model):
     def remove_firms(self, slots) -> None:
         """Take firms out of the industry from a hook (an experiment's removal): they are
         counted as exits of their regions, their cash leaves through ``transfers``, their
-        agents and ties go at once and the spatial index is rebuilt."""
+        agents and ties go at once and the spatial index is brought up to date."""
         slots = np.asarray(slots, dtype=np.int64)
         self.transfers -= float(self.firms.cash[slots].sum())
         self._remove_firms(slots, np.full(len(slots), EXIT_REMOVED))
@@ -377,6 +383,7 @@ class ClusterModel(mesa.Model):
         np.add.at(self.step_counts["relocations_out"], f.region[slots], 1)
         np.add.at(self.step_counts["relocations_in"], region, 1)
         f.x[slots], f.y[slots], f.region[slots] = x, y, region
+        f.layout += 1
 
     def _remove_firms(self, slots: np.ndarray, reasons: np.ndarray) -> None:
         """The one way out: every firm that leaves is counted as an exit of its region and
@@ -387,10 +394,12 @@ class ClusterModel(mesa.Model):
         self.recorder.events.exited(self, slots, reasons)
         np.add.at(self.step_counts["exits"], f.region[slots], 1)
         finance.write_off(self, slots)
-        for s in slots:
-            self.agent_of.pop(int(s)).remove()
+        remove_firm_agents(self, slots)
+        current = self.index.layout == f.layout
         f.release(slots)
         self.ties.keep_between_live(f.alive)
+        if current:  # only these firms left since it was built: filter, no rebuild
+            self.index = self.index.without(f)
 
     def hook_rng(self, name: str) -> np.random.Generator:
         """The random numbers of hook ``name`` (a policy programme, a government, the

@@ -8,6 +8,8 @@ through ``model.agents_by_type[Firm]``.
 from __future__ import annotations
 
 import mesa
+import numpy as np
+from mesa.model import ModelSignals
 
 from clustersim.world.state import (
     FINANCIER_KINDS,
@@ -103,3 +105,55 @@ class Financier(_SlotAgent):
     @property
     def kind_name(self) -> str:
         return FINANCIER_KINDS[self.kind]
+
+
+def add_firm_agents(model, slots) -> None:
+    """Firm agents for the new ``slots``, in order, into ``model.agent_of`` and Mesa's agent
+    sets. Mesa registers an agent at a time (a signal and a debug log line each: microseconds a
+    firm, thousands of entrants a step at scale); when nothing would see that (:func:`_quiet`)
+    the agents enter Mesa's sets in one batch, with the unique ids and order Mesa would give."""
+    slots = np.asarray(slots, dtype=np.int64).tolist()
+    if not _quiet(model, ModelSignals.AGENT_ADDED):
+        for s in slots:
+            model.agent_of[s] = Firm(model, s)
+        return
+    first, new = model.agent_id_counter, object.__new__
+    agents = [new(Firm) for _ in slots]
+    for i, (a, s) in enumerate(zip(agents, slots, strict=True)):
+        a.__dict__ = {"model": model, "unique_id": first + i, "pos": None, "slot": s}
+    model.agent_id_counter = first + len(agents)
+    model.agent_of.update(zip(slots, agents, strict=True))
+    model.agents._agents.update(dict.fromkeys(agents))
+    by_type = model.agents_by_type
+    if Firm in by_type:
+        by_type[Firm]._agents.update(dict.fromkeys(agents))
+    elif agents:
+        by_type[Firm] = type(model.agents)(agents, random=model.random)
+
+
+def remove_firm_agents(model, slots) -> None:
+    """The agents of ``slots`` leave ``model.agent_of`` and Mesa (``Agent.remove``), in one batch
+    when nothing would see them go one by one (:func:`_quiet`)."""
+    pop = model.agent_of.pop
+    agents = [pop(s) for s in np.asarray(slots, dtype=np.int64).tolist()]
+    if not _quiet(model, ModelSignals.AGENT_REMOVED):
+        for a in agents:
+            a.remove()
+        return
+    every, mine = model.agents._agents.pop, model.agents_by_type[Firm]._agents.pop
+    for a in agents:  # as Agent.remove: an agent already removed is no error
+        mine(a, None)
+        every(a, None)
+
+
+def _quiet(model, signal) -> bool:
+    """Nothing observes firm agents one by one: no subscriber to Mesa's ``signal``, no batch
+    capturing signals, no dataset tracking firms, and Mesa's own registration and removal."""
+    return (
+        not model._has_subscribers("agents", signal)
+        and model._batch_context is None
+        and not Firm._datasets
+        and type(model).register_agent is mesa.Model.register_agent
+        and type(model).deregister_agent is mesa.Model.deregister_agent
+        and Firm.remove is mesa.Agent.remove
+    )

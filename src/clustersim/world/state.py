@@ -1,4 +1,5 @@
-"""Struct-of-arrays state: firms in stable slots, ties as sparse edge arrays.
+"""Struct-of-arrays state: firms in stable slots, ties as sparse edge arrays; and numpy's
+summation order for kernels whose sums must equal numpy's (:func:`pairwise_sum`).
 
 Each firm owns a *slot* for its whole life. ``alive`` marks live slots; dead slots are reused,
 the lowest first, and arrays grow by doubling. Kernels loop over slots and skip dead ones, so
@@ -91,6 +92,9 @@ class FirmArrays:
         for name in FIRM_BOOL:
             setattr(self, name, np.zeros(self.capacity, dtype=np.bool_))
         self.kpos = np.zeros((self.capacity, dims))
+        # bumped whenever slots are taken or freed or firms move (model.relocate_firms): the
+        # spatial index knows from it whether it is still current
+        self.layout = 0
 
     def _grow(self) -> None:
         old = self.capacity
@@ -111,16 +115,19 @@ class FirmArrays:
         free. Ids are stable identities (``world.streams``): the initial firms are 0, 1, ...;
         newcomers get ids derived from what created them. Returns the slots."""
         uid = np.atleast_1d(np.asarray(uid, dtype=np.int64))
-        while len(uid) > self.capacity - int(np.count_nonzero(self.alive)):
+        slots = _lowest_free(self.alive, len(uid))
+        while len(slots) < len(uid):
             self._grow()
-        slots = np.flatnonzero(~self.alive)[: len(uid)]
+            slots = _lowest_free(self.alive, len(uid))
         self.alive[slots] = True
         self.uid[slots] = uid
+        self.layout += 1
         return slots
 
     def release(self, slots) -> None:
         """Free one slot or an array of them."""
         slots = np.atleast_1d(np.asarray(slots, dtype=np.int64))
+        self.layout += 1
         self.alive[slots] = False
         self.member[slots] = False
         self.emp[slots] = 0.0
@@ -180,7 +187,9 @@ class TieArrays:
 
     def keep_between_live(self, alive: np.ndarray) -> None:
         """Drop the ties of dead firms: a tie stays if its firm end(s) are alive."""
-        self.keep(_live_ends(alive, self.n, self.a, self.b, self.kind))
+        self.n = _compact_live(
+            alive, self.n, self.a, self.b, self.kind, self.trust, self.age, self.successes
+        )
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.n]
@@ -266,11 +275,21 @@ class FinancierArrays:
 
 def region_of(x: np.ndarray, y: np.ndarray, n_regions: int, size: float) -> np.ndarray:
     """Regions tile the square landscape as a near-square grid; the last cell takes the rest."""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return locate_regions(x.ravel(), y.ravel(), n_regions, size).reshape(x.shape)
+
+
+@njit(cache=True)
+def locate_regions(x, y, n_regions, size):
+    """:func:`region_of` of arrays, callable from kernels (entry's candidate generation)."""
     cols = int(np.ceil(np.sqrt(n_regions)))
     rows = int(np.ceil(n_regions / cols))
-    c = np.minimum((np.asarray(x) / size * cols).astype(np.int64), cols - 1)
-    r = np.minimum((np.asarray(y) / size * rows).astype(np.int64), rows - 1)
-    return np.minimum(r * cols + c, n_regions - 1)
+    out = np.empty(x.shape[0], np.int64)
+    for i in range(x.shape[0]):
+        c = min(int(x[i] / size * cols), cols - 1)
+        r = min(int(y[i] / size * rows), rows - 1)
+        out[i] = min(r * cols + c, n_regions - 1)
+    return out
 
 
 def region_bounds(n_regions: int, size: float) -> list[tuple[float, float, float, float]]:
@@ -287,6 +306,21 @@ def region_bounds(n_regions: int, size: float) -> list[tuple[float, float, float
 
 
 @njit(cache=True)
+def _lowest_free(alive, n):
+    """The lowest ``n`` free slots (fewer if there are not as many): a scan that stops there,
+    where the free slots a run reuses lie, not a pass over every slot."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for s in range(alive.shape[0]):
+        if k == n:
+            break
+        if not alive[s]:
+            out[k] = s
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
 def _compact(mask, n, a, b, kind, trust, age, successes):
     """Moves the kept edges to the front, in order; returns how many were kept."""
     k = 0
@@ -299,8 +333,61 @@ def _compact(mask, n, a, b, kind, trust, age, successes):
 
 
 @njit(cache=True)
-def _live_ends(alive, n, a, b, kind):
-    keep = np.empty(n, dtype=np.bool_)
+def _compact_live(alive, n, a, b, kind, trust, age, successes):
+    """:func:`_compact` of the ties whose firm end(s) are alive, in the same pass."""
+    k = 0
     for e in range(n):
-        keep[e] = alive[a[e]] and (kind[e] != TIE_FIRM or alive[b[e]])
-    return keep
+        if alive[a[e]] and (kind[e] != TIE_FIRM or alive[b[e]]):
+            a[k], b[k], kind[k] = a[e], b[e], kind[e]
+            trust[k], age[k], successes[k] = trust[e], age[e], successes[e]
+            k += 1
+    return k
+
+
+@njit(cache=True)
+def pairwise_sum(a, lo, n):
+    """``a[lo : lo + n].sum()`` as numpy computes it, to the last bit: halves (cut at a multiple
+    of eight) summed apart down to blocks of at most 128, each block in eight partial sums.
+    Numpy recurses; a task stack here, as a cached recursive kernel does not link."""
+    task_lo = np.empty(192, np.int64)
+    task_n = np.empty(192, np.int64)  # -1: add the two values on top of the value stack
+    values = np.empty(64)
+    tasks, top = 1, 0
+    task_lo[0], task_n[0] = lo, n
+    while tasks > 0:
+        tasks -= 1
+        start, size = task_lo[tasks], task_n[tasks]
+        if size < 0:
+            top -= 1
+            values[top - 1] += values[top]
+        elif size <= 128:
+            values[top] = _block_sum(a, start, size)
+            top += 1
+        else:
+            half = size // 2
+            half -= half % 8
+            task_n[tasks] = -1
+            task_lo[tasks + 1], task_n[tasks + 1] = start + half, size - half
+            task_lo[tasks + 2], task_n[tasks + 2] = start, half
+            tasks += 3
+    return values[0]
+
+
+@njit(cache=True)
+def _block_sum(a, lo, n):
+    """Numpy's sum of at most 128 elements: in order below eight, else eight partial sums."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r = a[lo : lo + 8].copy()
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            r[j] += a[lo + i + j]
+        i += 8
+    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for k in range(i, n):
+        res += a[lo + k]
+    return res

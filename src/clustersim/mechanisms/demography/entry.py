@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from clustersim.mechanisms.common import appeal
 from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
-from clustersim.world.agents import Firm
+from clustersim.world.agents import add_firm_agents
 from clustersim.world.state import (
     ORIGIN_INITIAL,
     ORIGIN_MNE,
@@ -30,6 +31,7 @@ from clustersim.world.state import (
     ORIGIN_UNIVERSITY,
     ORIGINS,
     TIE_FINANCIER,
+    locate_regions,
 )
 from clustersim.world.streams import (
     FINANCE,
@@ -37,6 +39,10 @@ from clustersim.world.streams import (
     STARTUPS,
     TRAITS,
     UNIVERSITY_SPINOFFS,
+    derived_ids,
+    normals,
+    poisson_counts,
+    uniforms,
 )
 
 # the tallies of ``model.step_counts`` a firm placed during the run is counted in, by origin
@@ -74,106 +80,179 @@ class Candidates:
         )
 
 
-def startups(model) -> Candidates:
+def startups(model, utility: np.ndarray | None = None) -> Candidates:
     """Would-be start-ups: founders come from the labour pools (Reynolds et al. 2005) and choose
     a region by logit location choice, drawn to where the industry is (L1368-1403); most settle
     next to an existing firm of the chosen region, the rest anywhere in it. The logit shares
     split one Poisson arrival rate into independent Poisson counts per region. Whether they
-    enter is decided by :func:`enter`."""
-    cfg, reg, f, idx, t = model.cfg.entry, model.regions, model.firms, model.index, model.t
+    enter is decided by :func:`enter`. ``utility``: this quarter's location utility if known."""
+    cfg, reg, f, idx = model.cfg.entry, model.regions, model.firms, model.index
     rate = model.overrides.get("entry.startup_rate", cfg.startup_rate)
-    u = location_utility(model)
+    u = location_utility(model) if utility is None else utility
     p = np.exp(u - u.max())
     rates = rate * reg.pool.sum() * p / p.sum()
-    region, rank = _ranks(model.streams.counts(STARTUPS, t, np.arange(reg.n), rates))
-    uid = model.streams.ids(STARTUPS, t, region, rank)
+    # core and mean knowledge of every region in one pass: O(N) a step, not O(N x start-ups)
+    core, mean_kstock = idx.region_means(f, model.demand, model.cfg.knowledge.initial_stock)
+    uid, chosen, region, x, y, kq, kpos = _startups(
+        model.streams.key(STARTUPS, model.t),
+        rates,
+        reg.x0,
+        reg.x1,
+        reg.y0,
+        reg.y1,
+        cfg.near_firm_share,
+        idx.region_order,
+        idx.region_start,
+        f.x,
+        f.y,
+        core,
+        model.cfg.knowledge.initial_spread,
+        model.cfg.world.size,
+    )
+    kstock = 0.8 * mean_kstock[chosen] * np.exp(0.3 * kq)  # the chosen region's, near a border too
     n = len(uid)
-    u = model.streams.uniforms(STARTUPS, t, uid, 4)
-    z = model.streams.normals(STARTUPS, t, uid, 3 + model.dims)
-    near = u[:, 0] < cfg.near_firm_share
-    x = reg.x0[region] + u[:, 1] * (reg.x1[region] - reg.x0[region])
-    y = reg.y0[region] + u[:, 2] * (reg.y1[region] - reg.y0[region])
-    pick, jitter, kq, kz = u[:, 3], z[:, :2], z[:, 2], z[:, 3:]
-    # core and mean knowledge once per region of a candidate: O(N) a step, not O(N x start-ups)
-    regions = np.unique(region)
-    core = np.zeros((reg.n, model.dims))
-    mean_kstock = np.zeros(reg.n)
-    for r in regions:
-        core[r], mean_kstock[r] = model.core_position(r), model.mean_kstock(r)
-    kpos = core[region] + model.cfg.knowledge.initial_spread * kz
-    kstock = 0.8 * mean_kstock[region] * np.exp(0.3 * kq)
-    first, size = idx.region_start[region], np.diff(idx.region_start)[region]
-    host = np.full(n, -1)
-    near &= size > 0
-    host[near] = idx.region_order[first[near] + (pick[near] * size[near]).astype(np.int64)]
-    nearby = host >= 0
-    x[nearby], y[nearby] = model.clip_xy(
-        f.x[host[nearby]] + jitter[nearby, 0], f.y[host[nearby]] + jitter[nearby, 1]
-    )
-    return Candidates(
-        uid, np.full(n, ORIGIN_STARTUP), np.full(n, -1), x, y, model.region_at(x, y), kstock, kpos
-    )
+    return Candidates(uid, np.full(n, ORIGIN_STARTUP), np.full(n, -1), x, y, region, kstock, kpos)
+
+
+@njit(cache=True)
+def _startups(k, rates, x0, x1, y0, y1, near_share, order, start, fx, fy, core, spread, size):
+    """:func:`startups`' draws and sites in one compiled pass. Per region a Poisson count;
+    per start-up, from its id: uniforms (near a firm?, x, y, which firm) and normals (offset
+    from that firm x 2, knowledge, position x dims). Returns ids, the regions chosen, the
+    regions of the sites (a site near a firm may fall across the border), sites, the knowledge
+    normal and positions."""
+    n_reg, dims = rates.shape[0], core.shape[1]
+    counts = poisson_counts(uniforms(k, np.arange(n_reg), 1, np.ones(n_reg, np.bool_))[:, 0], rates)
+    creator, rank = _creators(counts)
+    uid = derived_ids(k, creator, rank)
+    n = uid.shape[0]
+    u = uniforms(k, uid, 4, np.ones(n, np.bool_))
+    z = normals(k, uid, 3 + dims, np.ones(n, np.bool_))
+    x, y, kq, kpos = np.empty(n), np.empty(n), np.empty(n), np.empty((n, dims))
+    hi = size - 1e-9 * size
+    for i in range(n):
+        r = creator[i]
+        x[i] = x0[r] + u[i, 1] * (x1[r] - x0[r])
+        y[i] = y0[r] + u[i, 2] * (y1[r] - y0[r])
+        members = start[r + 1] - start[r]
+        if u[i, 0] < near_share and members > 0:
+            host = order[start[r] + int(u[i, 3] * members)]
+            x[i] = min(max(fx[host] + z[i, 0], 0.0), hi)
+            y[i] = min(max(fy[host] + z[i, 1], 0.0), hi)
+        kq[i] = z[i, 2]
+        for j in range(dims):
+            kpos[i, j] = core[r, j] + spread * z[i, 3 + j]
+    return uid, creator, locate_regions(x, y, n_reg, size), x, y, kq, kpos
 
 
 def spinoffs(model, parents: np.ndarray) -> Candidates:
     """Spin-offs locate near their parent and inherit part of its knowledge (L3752-3759,
     L1532-1550; Klepper 2007). A parent has at most one a quarter: it names the spin-off."""
     cfg, f = model.cfg.entry, model.firms
-    n = len(parents)
-    uid = model.streams.ids(SPINOFFS, model.t, f.uid[parents], np.zeros(n, np.int64))
-    z = model.streams.normals(SPINOFFS, model.t, uid, 2 + model.dims)
-    off, kz = z[:, :2] * cfg.spinoff_distance, z[:, 2:]
-    x, y = model.clip_xy(f.x[parents] + off[:, 0], f.y[parents] + off[:, 1])
-    kpos = f.kpos[parents] + 0.1 * model.cfg.knowledge.initial_spread * kz
-    kstock = cfg.spinoff_inherit * f.kstock[parents]
-    return Candidates(
-        uid,
-        np.full(n, ORIGIN_SPINOFF),
-        parents.astype(np.int64),
-        x,
-        y,
-        model.region_at(x, y),
-        kstock,
-        kpos,
+    parents = np.asarray(parents, dtype=np.int64)
+    uid, region, x, y, kpos, kstock = _spinoffs(
+        model.streams.key(SPINOFFS, model.t),
+        parents,
+        f.uid,
+        f.x,
+        f.y,
+        f.kpos,
+        f.kstock,
+        cfg.spinoff_distance,
+        0.1 * model.cfg.knowledge.initial_spread,
+        cfg.spinoff_inherit,
+        model.cfg.world.size,
+        model.regions.n,
     )
-
-
-def university_spinoffs(model) -> Candidates:
-    """Academic spin-offs next to their university, carrying its knowledge (L4247-4315)."""
-    uni, ucfg, t = model.universities, model.cfg.universities, model.t
-    rates = ucfg.spinoff_rate * uni.openness
-    src, rank = _ranks(model.streams.counts(UNIVERSITY_SPINOFFS, t, np.arange(uni.n), rates))
-    uid = model.streams.ids(UNIVERSITY_SPINOFFS, t, src, rank)
     n = len(uid)
-    z = model.streams.normals(UNIVERSITY_SPINOFFS, t, uid, 2 + model.dims)
-    off, kz = z[:, :2], z[:, 2:]
-    x, y = model.clip_xy(uni.x[src] + off[:, 0], uni.y[src] + off[:, 1])
-    kpos = uni.kpos[src] + 0.2 * model.cfg.knowledge.initial_spread * kz
-    kstock = 0.5 * np.minimum(uni.kstock[src], 2.0 * model.mean_kstock(-1))
+    return Candidates(uid, np.full(n, ORIGIN_SPINOFF), parents, x, y, region, kstock, kpos)
+
+
+@njit(cache=True)
+def _spinoffs(k, parents, fuid, fx, fy, fkpos, fkstock, distance, spread, inherit, size, n_reg):
+    """:func:`spinoffs` in one compiled pass: per spin-off, from its id, normals (offset from
+    the parent x 2, position x dims)."""
+    n, dims = parents.shape[0], fkpos.shape[1]
+    uid = derived_ids(k, fuid[parents], np.zeros(n, np.int64))
+    z = normals(k, uid, 2 + dims, np.ones(n, np.bool_))
+    x, y, kpos, kstock = np.empty(n), np.empty(n), np.empty((n, dims)), np.empty(n)
+    hi = size - 1e-9 * size
+    for i in range(n):
+        p = parents[i]
+        x[i] = min(max(fx[p] + z[i, 0] * distance, 0.0), hi)
+        y[i] = min(max(fy[p] + z[i, 1] * distance, 0.0), hi)
+        for j in range(dims):
+            kpos[i, j] = fkpos[p, j] + spread * z[i, 2 + j]
+        kstock[i] = inherit * fkstock[p]
+    return uid, locate_regions(x, y, n_reg, size), x, y, kpos, kstock
+
+
+def university_spinoffs(model, mean_kstock: float) -> Candidates:
+    """Academic spin-offs next to their university, carrying its knowledge (L4247-4315), at
+    most twice the industry's ``mean_kstock``."""
+    uni, ucfg = model.universities, model.cfg.universities
+    uid, region, x, y, kpos, kstock = _university_spinoffs(
+        model.streams.key(UNIVERSITY_SPINOFFS, model.t),
+        ucfg.spinoff_rate * uni.openness,
+        uni.x,
+        uni.y,
+        uni.kpos,
+        uni.kstock,
+        2.0 * mean_kstock,
+        0.2 * model.cfg.knowledge.initial_spread,
+        model.cfg.world.size,
+        model.regions.n,
+    )
+    n = len(uid)
     return Candidates(
-        uid,
-        np.full(n, ORIGIN_UNIVERSITY),
-        np.full(n, -1),
-        x,
-        y,
-        model.region_at(x, y),
-        kstock,
-        kpos,
+        uid, np.full(n, ORIGIN_UNIVERSITY), np.full(n, -1), x, y, region, kstock, kpos
     )
 
 
-def _ranks(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+@njit(cache=True)
+def _university_spinoffs(k, rates, ux, uy, ukpos, ukstock, most, spread, size, n_reg):
+    """:func:`university_spinoffs` in one compiled pass: per university a Poisson count; per
+    spin-off, from its id, normals (offset x 2, position x dims). Knowledge is half the
+    university's, at most half of ``most``."""
+    n_uni, dims = rates.shape[0], ukpos.shape[1]
+    counts = poisson_counts(uniforms(k, np.arange(n_uni), 1, np.ones(n_uni, np.bool_))[:, 0], rates)
+    src, rank = _creators(counts)
+    uid = derived_ids(k, src, rank)
+    n = uid.shape[0]
+    z = normals(k, uid, 2 + dims, np.ones(n, np.bool_))
+    x, y, kpos, kstock = np.empty(n), np.empty(n), np.empty((n, dims)), np.empty(n)
+    hi = size - 1e-9 * size
+    for i in range(n):
+        s = src[i]
+        x[i] = min(max(ux[s] + z[i, 0], 0.0), hi)
+        y[i] = min(max(uy[s] + z[i, 1], 0.0), hi)
+        for j in range(dims):
+            kpos[i, j] = ukpos[s, j] + spread * z[i, 2 + j]
+        kstock[i] = 0.5 * min(ukstock[s], most)
+    return uid, locate_regions(x, y, n_reg, size), x, y, kpos, kstock
+
+
+@njit(cache=True)
+def _creators(counts):
     """For counts per creator: each newcomer's creator and its rank among the creator's ones."""
-    creator = np.repeat(np.arange(len(counts)), counts)
-    first = np.repeat(np.cumsum(counts) - counts, counts)
-    return creator, np.arange(len(creator)) - first
+    n = 0
+    for c in counts:
+        n += c
+    creator, rank = np.empty(n, np.int64), np.empty(n, np.int64)
+    i = 0
+    for r in range(counts.shape[0]):
+        for j in range(counts[r]):
+            creator[i], rank[i] = r, j
+            i += 1
+    return creator, rank
 
 
-def quality(model, kstock: np.ndarray, kpos: np.ndarray) -> np.ndarray:
-    """Expected competitiveness of a would-be firm: fit to demand x relative knowledge."""
+def quality(model, kstock: np.ndarray, kpos: np.ndarray, mean_kstock: float) -> np.ndarray:
+    """Expected competitiveness of a would-be firm: fit to demand x knowledge relative to the
+    industry's ``mean_kstock``."""
     d2 = ((kpos - model.demand) ** 2).sum(axis=1)
     fit = np.exp(-d2 / (2 * model.cfg.market.fit_width**2))
-    rel = kstock / model.mean_kstock(-1)
+    rel = kstock / mean_kstock
     return fit * rel**model.cfg.market.knowledge_elasticity
 
 
@@ -196,9 +275,10 @@ def expected_sales(model, cands: Candidates) -> np.ndarray:
     return sales + reg.public_demand[r] * np.exp(w - np.logaddexp(lse[1 + r], w))
 
 
-def enter(model) -> float:
+def enter(model, utility: np.ndarray | None = None) -> float:
     """Generate, decide, finance and place this quarter's new firms; returns the cash they
-    bring in.
+    bring in. ``utility``: this quarter's location utility, if relocation computed it and no
+    firm moved since.
 
     A would-be firm enters when it expects a profit: its expected sales, at the workforce they
     pay for, leave a margin that covers the fixed cost (the zero-profit cutoff of Melitz 2003;
@@ -213,20 +293,21 @@ def enter(model) -> float:
     candidate (the financiers' screening noise); every candidate's traits and appeal at birth
     (:mod:`clustersim.mechanisms.common.appeal`)."""
     cfg, t = model.cfg, model.t
-    parts = [startups(model)]
+    parts = [startups(model, utility)]
     if cfg.entry.spinoffs:
         f = model.firms
         u_spin = model.streams.uniforms(SPINOFFS, t, f.uid, 1, where=f.alive)[:, 0]
         parents = model.engine.spinoff_parents(model, u_spin)
         parts.append(spinoffs(model, parents))
-    parts.append(university_spinoffs(model))
+    mean_kstock = model.mean_kstock(-1)  # the industry's, once: nothing changes until placing
+    parts.append(university_spinoffs(model, mean_kstock))
     cands = Candidates.concat(parts)
     # between public knowledge and best practice: no founder knows less than what is codified
     # (a parent or region with nothing to pass on), none more than the frontier
     cands.kstock = np.clip(cands.kstock, model.public_knowledge, model.frontier)
     prior = expected_sales(model, cands) * model.margin - model.fixed_cost
     viable = prior > 0.0
-    score = quality(model, cands.kstock, cands.kpos)
+    score = quality(model, cands.kstock, cands.kpos, mean_kstock)
     noise = model.streams.normals(FINANCE, t, cands.uid, 1)[:, 0]
     funder = np.full(len(cands), -1, dtype=np.int64)
     funder[viable] = finance.screen(model, score[viable], cands.region[viable], noise[viable])
@@ -401,30 +482,32 @@ def place_firms(
     f.skill[s] = model.regions.skill[region]
     f.origin[s], f.born[s], f.is_mne[s] = origin, model.t, is_mne
     f.parent[s] = np.where(parent_slot >= 0, f.uid[np.maximum(parent_slot, 0)], -1)
-    for name in ("age", "inc", "rad"):
-        getattr(f, name)[s] = 0
-    for name in (
-        "sales",
-        "profit",
-        "prod",
-        "fit",
-        "competence",
-        "absorb",
-        "diversity",
-        "loan",
-        "stake",
-    ):
-        getattr(f, name)[s] = 0.0
-    f.lender[s], f.investor[s], f.funder[s] = finance.house_banks(model)[region], -1, -1
+    _newborn(
+        s, f.age, f.inc, f.rad, f.investor, f.funder, f.vc_backed, f.member,
+        f.sales, f.profit, f.prod, f.fit, f.competence, f.absorb, f.diversity, f.loan, f.stake,
+    )  # fmt: skip
+    f.lender[s] = finance.house_banks(model)[region]
     f.credit_line[s] = model.cfg.finance.collateral * np.asarray(emp, dtype=float)
     f.appeal[s] = appeal
     f.expected_profit[s] = expected_profit
-    f.vc_backed[s] = f.member[s] = False
-    for slot in s:
-        model.agent_of[int(slot)] = Firm(model, int(slot))
+    add_firm_agents(model, s)
     if counted:
+        n_reg = model.regions.n
+        placed = np.bincount(origin * n_reg + region, minlength=len(ORIGINS) * n_reg)
         for o, keys in COUNTED_AS.items():
-            mine = region[origin == o]
             for key in keys:
-                np.add.at(model.step_counts[key], mine, 1)
+                model.step_counts[key] += placed[o * n_reg : (o + 1) * n_reg]
     return s
+
+
+@njit(cache=True)
+def _newborn(s, age, inc, rad, investor, funder, vc_backed, member, *zeros):
+    """What every newborn in slots ``s`` starts with, whatever the slot held: no age, no
+    innovations, no investor or funder, not a member, and 0.0 in each array of ``zeros``."""
+    for i in s:
+        age[i] = inc[i] = rad[i] = 0
+        investor[i] = funder[i] = -1
+        vc_backed[i] = member[i] = False
+    for a in zeros:
+        for i in s:
+            a[i] = 0.0

@@ -3,18 +3,29 @@
 import numpy as np
 from numba import njit
 
+from clustersim.world.state import pairwise_sum
+
 
 @njit(cache=True)
-def spinoff_parents(
-    alive, profit, sales, mean_sales, u_spin, spinoff_rate, success_elasticity, out
-):
+def spinoff_parents(alive, profit, sales, u_spin, spinoff_rate, success_elasticity, out):
     """Profitable firms spawn spin-off candidates, the more often the larger their sales relative
     to the average firm (capped at 10x): successful firms breed more spin-offs (L1532-1550,
     L3752-3759; Klepper 2007). When no firm sells (a profit from subsidies alone), each is the
-    average firm. Returns how many parents were written to ``out``."""
-    k = 0
+    average firm. The average is numpy's mean of the live firms' sales, to the last bit.
+    Returns how many parents were written to ``out``."""
+    live = np.empty(alive.shape[0])
+    n = 0
     for i in range(alive.shape[0]):
-        if not alive[i] or profit[i] <= 0.0:
+        if alive[i]:
+            live[n] = sales[i]
+            n += 1
+    if n == 0:
+        return 0
+    mean_sales = pairwise_sum(live, 0, n) / n
+    k = 0
+    most = spinoff_rate * 10.0  # no chance is higher: a draw above it needs no power
+    for i in range(alive.shape[0]):
+        if not alive[i] or profit[i] <= 0.0 or u_spin[i] >= most:
             continue
         relative = sales[i] / mean_sales if mean_sales > 0.0 else 1.0
         if u_spin[i] < spinoff_rate * min(10.0, relative**success_elasticity):
@@ -53,12 +64,7 @@ def exits(alive, cash, loan, credit_line, expected_profit, horizon, on_expected,
 def step_spinoff_parents(m, u_spin) -> np.ndarray:
     f, e = m.firms, m.cfg.entry
     out = np.empty(f.capacity, np.int64)
-    if not f.alive.any():
-        return out[:0]
-    mean_sales = float(f.sales[f.alive].mean())
-    k = spinoff_parents(
-        f.alive, f.profit, f.sales, mean_sales, u_spin, e.spinoff_rate, e.spinoff_success, out
-    )
+    k = spinoff_parents(f.alive, f.profit, f.sales, u_spin, e.spinoff_rate, e.spinoff_success, out)
     return out[:k]
 
 

@@ -20,7 +20,8 @@ moves, so the outcome does not depend on the order of firms. Region-level numpy,
 engines.
 
 Draws (stream ``RELOCATION``, keyed by firm uid): 4 uniforms per live firm (review, host pick,
-x and y in an empty region); 2 normals per mover (offset from its host).
+x and y in an empty region; only movers read the last three, so only theirs are computed);
+2 normals per mover (offset from its host).
 """
 
 from __future__ import annotations
@@ -33,16 +34,19 @@ from clustersim.world.state import TIE_FINANCIER, TIE_FIRM, TIE_UNIVERSITY
 from clustersim.world.streams import RELOCATION
 
 
-def relocate(model) -> float:
-    """Move this quarter's relocating firms; returns the cash they paid for moving. The caller
-    rebuilds the spatial index (``model._reindex``) if any firm moved."""
+def relocate(model) -> tuple[float, np.ndarray | None]:
+    """Move this quarter's relocating firms; returns the cash they paid for moving and the
+    location utility if it was computed and no firm moved (still this quarter's, so entry
+    need not compute it again), else None. The caller rebuilds the spatial index
+    (``model._reindex``) if any firm moved."""
     rc, f, reg, t = model.cfg.relocation, model.firms, model.regions, model.t
     if not rc.enabled or reg.n < 2:
-        return 0.0
-    u = model.streams.uniforms(RELOCATION, t, f.uid, 4, where=f.alive)
-    review = np.flatnonzero(f.alive & ~f.is_mne & (u[:, 0] < rc.review_rate))
+        return 0.0, None
+    # the review draw of every live firm; the other three only movers read (_landing)
+    u = model.streams.uniforms(RELOCATION, t, f.uid, 1, where=f.alive)[:, 0]
+    review = np.flatnonzero(f.alive & ~f.is_mne & (u < rc.review_rate))
     if len(review) == 0:
-        return 0.0
+        return 0.0, None
     utility = location_utility(model)
     here = f.region[review]
     other = np.where(np.arange(reg.n)[None, :] == here[:, None], -np.inf, utility[None, :])
@@ -52,13 +56,13 @@ def relocate(model) -> float:
     move = (gain > moving_threshold(rc, f.emp[review])) & (f.cash[review] >= pay)
     movers, dest, pay = review[move], best[move], pay[move]
     if len(movers) == 0:
-        return 0.0
-    x, y = _landing(model, movers, dest, u[movers])
+        return 0.0, utility
+    x, y = _landing(model, movers, dest, model.streams.uniforms(RELOCATION, t, f.uid[movers], 4))
     before = f.region.copy()
     f.cash[movers] -= pay
     model.relocate_firms(movers, x, y, dest)
     _weaken_stretched_ties(model, before, movers, rc.tie_trust_kept)
-    return float(pay.sum())
+    return float(pay.sum()), None
 
 
 def moving_threshold(rc, emp: np.ndarray) -> np.ndarray:
