@@ -1,8 +1,9 @@
 """Compiled passes for the observers (life-cycle indicators, recording): one loop over the live
 firms or the ties instead of a chain of numpy gathers and bincounts, which dominate the step of
 a small model. Each sum adds its terms in the order ``np.bincount`` does (slot or tie order),
-:func:`distance` adds squares as numpy's row sums do and :func:`vector_sum` adds a vector as
-``ndarray.sum`` does, so the outputs are bit for bit those of the numpy formulas they replace."""
+:func:`distance` adds squares as numpy's row sums do and ``world.state.pairwise_sum`` adds a
+vector as ``ndarray.sum`` does, so the outputs are bit for bit those of the numpy formulas they
+replace."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from numba import njit
 
 from clustersim.mechanisms.ties.kernel import adjacency
 from clustersim.observe.network.kernel import network_stats
-from clustersim.world.state import TIE_FIRM, TIE_UNIVERSITY
+from clustersim.world.state import TIE_FIRM, TIE_UNIVERSITY, pairwise_sum
 
 
 @njit(cache=True, inline="always")
@@ -35,66 +36,18 @@ def distance(x, i, y, j):
 
 
 @njit(cache=True)
-def _block_sum(a, lo, n):
-    """numpy's sum of at most 128 terms: in order below 8, else eight running sums."""
-    if n < 8:
-        acc = 0.0
-        for i in range(lo, lo + n):
-            acc += a[i]
-        return acc
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    for i in range(lo + 8, lo + n - n % 8, 8):
-        r0, r1, r2, r3 = r0 + a[i], r1 + a[i + 1], r2 + a[i + 2], r3 + a[i + 3]
-        r4, r5, r6, r7 = r4 + a[i + 4], r5 + a[i + 5], r6 + a[i + 6], r7 + a[i + 7]
-    acc = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    for k in range(lo + n - n % 8, lo + n):
-        acc += a[k]
-    return acc
-
-
-@njit(cache=True)
-def vector_sum(a, lo, n):
-    """Sum of ``a[lo:lo + n]`` by numpy's pairwise summation (``ndarray.sum`` of a contiguous
-    vector): blocks of at most 128 terms, above that the sum of the two halves' sums (split
-    at a multiple of 8). The halving runs on an explicit stack: numba's cache cannot hold a
-    recursive function."""
-    start, size = np.empty(64, np.int64), np.empty(64, np.int64)
-    phase, left = np.zeros(64, np.int64), np.empty(64)
-    start[0], size[0], depth, ret = lo, n, 1, 0.0
-    while depth > 0:
-        f = depth - 1
-        half = size[f] // 2 - (size[f] // 2) % 8
-        if phase[f] == 0 and size[f] <= 128:
-            ret = _block_sum(a, start[f], size[f])
-            depth -= 1
-        elif phase[f] == 0:  # first the left half
-            phase[f] = 1
-            start[depth], size[depth], phase[depth] = start[f], half, 0
-            depth += 1
-        elif phase[f] == 1:  # then the right half
-            left[f], phase[f] = ret, 2
-            start[depth], size[depth], phase[depth] = start[f] + half, size[f] - half, 0
-            depth += 1
-        else:
-            ret = left[f] + ret
-            depth -= 1
-    return ret
-
-
-@njit(cache=True)
 def concentration(s):
     """Normalised Herfindahl index of regional shares ``s``: 0 = spread evenly, 1 = all in one
     region."""
     n = s.shape[0]
-    total = vector_sum(s, 0, n)
+    total = pairwise_sum(s, 0, n)
     if total <= 0 or n < 2:
         return 0.0
     squares = np.empty(n)
     for r in range(n):
         share = s[r] / total
         squares[r] = share * share
-    return (vector_sum(squares, 0, n) - 1.0 / n) / (1.0 - 1.0 / n)
+    return (pairwise_sum(squares, 0, n) - 1.0 / n) / (1.0 - 1.0 / n)
 
 
 @njit(cache=True)
@@ -194,8 +147,8 @@ def region_indicators(n_reg, live, region, emp, kpos, demand, radius, ties, uni_
             n_core[region[s]] += 1.0
             if start[s + 1] > start[s]:
                 linked[region[s]] += 1.0
-    world = vector_sum(employment, 0, n_reg)
-    pool_total = vector_sum(pool, 0, n_reg)
+    world = pairwise_sum(employment, 0, n_reg)
+    pool_total = pairwise_sum(pool, 0, n_reg)
     herfindahl = concentration(employment)
     for r in range(n_reg):
         internal, trust_sum, touch, leave = sums[r, 0], sums[r, 1], sums[r, 2], sums[r, 3]

@@ -26,8 +26,9 @@ import pandas as pd
 from numba import njit
 
 from clustersim.conf import STEPS_PER_YEAR, LifecycleConfig
-from clustersim.observe.kernels import core_mask, region_indicators, vector_sum
+from clustersim.observe.kernels import core_mask, region_indicators
 from clustersim.world.hooks import StepHook
+from clustersim.world.state import pairwise_sum
 
 STAGES = ("agglomeration", "emerging", "developing", "mature", "transformation", "decline")
 AGGLOMERATION, EMERGING, DEVELOPING, MATURE, TRANSFORMATION, DECLINE = range(len(STAGES))
@@ -236,7 +237,7 @@ def _remember(h, filled, pos, row):
             if j > 0:
                 for k in range(3):
                     counts[i, k] += h[step, i, 4 + k]
-        mean[i] = vector_sum(firms, 0, filled) / filled
+        mean[i] = pairwise_sum(firms, 0, filled) / filled
         for k in range(4):
             growth[i, k] = max(row[i, k], 1.0) / max(h[oldest, i, k], 1.0)
         for k in range(fields - 7):
