@@ -43,18 +43,23 @@ def _weigh(
     agglomeration x (1 + VC competence). Demand is differentiated (Dixit-Stiglitz): a firm's
     share is its competitiveness (productivity x fit to demand)^selection x exp(appeal) over
     the sum of all firms', so rivals coexist, the least competitive cannot cover their fixed
-    cost (Melitz 2003), and rivalry rewards productivity, fit and appeal (L959-971).
+    cost (Melitz 2003), and rivalry rewards productivity, fit and appeal (L959-971). The
+    regions' logs are taken once, and a firm without VC competence adds log 1 = 0 untaken.
     """
+    log_agglo = np.empty(region_agglo.shape[0])
+    for r in range(region_agglo.shape[0]):
+        log_agglo[r] = math.log(region_agglo[r])
     for i in prange(alive.shape[0]):
         if not alive[i]:
             continue
         r = region[i]
         skill[i] += hiring_skill_rate * (region_skill[r] - skill[i])
+        log_competence = math.log(1.0 + competence[i]) if competence[i] != 0.0 else 0.0
         log_prod = (
             knowledge_elasticity * math.log(kstock[i])
             + math.log(1.0 + skill_effect * skill[i])
-            + math.log(region_agglo[r])
-            + math.log(1.0 + competence[i])
+            + log_agglo[r]
+            + log_competence
         )
         log_fit = log_demand_fit(kpos, i, demand, fit_width)
         prod[i] = math.exp(log_prod)
