@@ -135,7 +135,9 @@ def region_indicators(n_reg, live, region, emp, kpos, demand, radius, ties, uni_
     sums, inside = core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust)
     # the core network alone: CSR of the internal core ties, clustering by the shared kernel
     start, nbr = adjacency(region.shape[0], n, ta, tb, tkind, inside)
-    clust = network_stats(n_reg, is_core, region, start, nbr, 0, ta, tb, tkind, ttrust)[:, 4]
+    clust = network_stats(
+        n_reg, np.flatnonzero(is_core), region, start, nbr, 0, ta, tb, tkind, ttrust
+    )[:, 4]
     dims = kpos.shape[1]
     out = np.zeros((15 + 2 * dims, n_reg))
     employment, n_core, linked = out[1], out[7], np.zeros(n_reg)
