@@ -6,7 +6,8 @@ from numba import njit
 
 @njit(cache=True)
 def triangles(nodes, start, nbr):
-    """Per slot, the triangles of firm ties through it; ``nodes`` lists every slot with ties.
+    """Per slot, its firm partners and the triangles of firm ties through it; ``nodes`` lists
+    every slot with ties.
     Each triangle i < j < k is counted once, from i along j's partners above j: a sixth of the
     work of counting it at every corner from both sides, with the same integer counts, as the
     firm network has no multiple ties (search links unlinked pairs only, one new tie per firm
@@ -15,10 +16,12 @@ def triangles(nodes, start, nbr):
     above = np.empty(nbr.shape[0], dtype=np.int64)  # each node's partners above it
     lo = np.zeros(n, dtype=np.int64)
     hi = np.zeros(n, dtype=np.int64)
+    deg = np.zeros(n, dtype=np.int64)
     q = 0
     for i in nodes:
         lo[i] = q
         for p in range(start[i], start[i + 1]):
+            deg[i] += nbr[p] >= 0
             above[q] = nbr[p]
             q += nbr[p] > i  # no branch: a university (negative) or partner below is overwritten
         hi[i] = q
@@ -40,7 +43,7 @@ def triangles(nodes, start, nbr):
             tri[i] += found
         for p in range(lo[i], hi[i]):
             mark[above[p]] = False
-    return tri
+    return deg, tri
 
 
 @njit(cache=True)
@@ -54,34 +57,30 @@ def network_stats(n_regions, nodes, region, start, nbr, n_edges, ea, eb, ekind, 
     Linear in firms for a capped degree.
     """
     out = np.zeros((n_regions, 8))
-    tri = triangles(nodes, start, nbr)
+    deg, tri = triangles(nodes, start, nbr)
     for i in nodes:
         r = region[i]
         out[r, 0] += 1.0
-        deg = 0
-        for p in range(start[i], start[i + 1]):
-            deg += nbr[p] >= 0
-        if deg >= 2:
-            out[r, 4] += tri[i] / (deg * (deg - 1) / 2.0)
-    for e in range(n_edges):
+        if deg[i] >= 2:
+            out[r, 4] += tri[i] / (deg[i] * (deg[i] - 1) / 2.0)
+    for e in range(n_edges):  # no branch on internal or external: a tie's other end adds 0
         if ekind[e] != 0:
             continue
         ra = region[ea[e]]
         rb = region[eb[e]]
         t = etrust[e]
-        if ra == rb:
-            out[ra, 1] += 1.0
-            out[ra, 2] += 1.0
-            out[ra, 5] += t
-            out[ra, 6] += t * t
-            out[ra, 7] += 1.0
-        else:
-            for r in (ra, rb):
-                out[r, 2] += 1.0
-                out[r, 3] += 1.0
-                out[r, 5] += t
-                out[r, 6] += t * t
-                out[r, 7] += 1.0
+        x = 1.0 if ra != rb else 0.0
+        out[ra, 1] += 1.0 - x
+        out[ra, 2] += 1.0
+        out[ra, 3] += x
+        out[ra, 5] += t
+        out[ra, 6] += t * t
+        out[ra, 7] += 1.0
+        out[rb, 2] += x
+        out[rb, 3] += x
+        out[rb, 5] += x * t
+        out[rb, 6] += x * (t * t)
+        out[rb, 7] += x
     return out
 
 
