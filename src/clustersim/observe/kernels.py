@@ -86,9 +86,12 @@ def core_mask(n_reg, live, region, emp, kpos, demand, radius):
 def core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust):
     """Per region, over the ties of core actors: internal ties (both ends core, same region),
     their trust sum, ties touching a core actor and those of them that leave the region
-    (columns 0..3), and the mask of the internal ties."""
+    (columns 0..3), and the ends of the internal ties in tie order (the core network: its
+    neighbour lists from these alone skip the other ties' tests)."""
     out = np.zeros((n_reg, 4))
-    inside = np.zeros(a.shape[0], dtype=np.bool_)
+    inside_a = np.empty(a.shape[0], dtype=np.int64)
+    inside_b = np.empty(a.shape[0], dtype=np.int64)
+    k = 0
     for e in range(a.shape[0]):
         firm, uni = kind[e] == TIE_FIRM, kind[e] == TIE_UNIVERSITY
         if not (firm or uni):
@@ -106,10 +109,11 @@ def core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust):
             if ra != rb:
                 out[rb, 3] += 1.0
             if core_a and ra == rb:
-                inside[e] = True
+                inside_a[k], inside_b[k] = a[e], b[e]
+                k += 1
                 out[ra, 0] += 1.0
                 out[ra, 1] += trust[e]
-    return out, inside
+    return out, inside_a[:k], inside_b[:k]
 
 
 @njit(cache=True)
@@ -132,9 +136,11 @@ def region_indicators(n_reg, live, region, emp, kpos, demand, radius, ties, uni_
     n, ta, tb, tkind, ttrust = ties
     a, b, kind, trust = ta[:n], tb[:n], tkind[:n], ttrust[:n]
     core, is_core = core_mask(n_reg, live, region, emp, kpos, demand, radius)
-    sums, inside = core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust)
+    sums, inside_a, inside_b = core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust)
     # the core network alone: CSR of the internal core ties, clustering by the shared kernel
-    start, nbr = adjacency(region.shape[0], n, ta, tb, tkind, inside)
+    k = inside_a.shape[0]
+    firm, keep = np.full(k, TIE_FIRM), np.ones(k, dtype=np.bool_)
+    start, nbr = adjacency(region.shape[0], k, inside_a, inside_b, firm, keep)
     clust = network_stats(
         n_reg, np.flatnonzero(is_core), region, start, nbr, 0, ta, tb, tkind, ttrust
     )[:, 4]
