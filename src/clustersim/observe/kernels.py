@@ -141,20 +141,17 @@ def region_indicators(n_reg, live, region, emp, kpos, demand, radius, ties, uni_
     k = inside_a.shape[0]
     firm, keep = np.full(k, TIE_FIRM), np.ones(k, dtype=np.bool_)
     start, nbr = adjacency(region.shape[0], k, inside_a, inside_b, firm, keep)
-    clust = network_stats(
-        n_reg, np.flatnonzero(is_core), region, start, nbr, 0, ta, tb, tkind, ttrust
-    )[:, 4]
+    core_slots = np.flatnonzero(is_core)
+    clust = network_stats(n_reg, core_slots, region, start, nbr, 0, ta, tb, tkind, ttrust)[:, 4]
     dims = kpos.shape[1]
     out = np.zeros((15 + 2 * dims, n_reg))
     employment, n_core, linked = out[1], out[7], np.zeros(n_reg)
     for s in live:
         out[0, region[s]] += 1.0
         employment[region[s]] += emp[s]
-    for s in range(region.shape[0]):
-        if is_core[s]:
-            n_core[region[s]] += 1.0
-            if start[s + 1] > start[s]:
-                linked[region[s]] += 1.0
+    for s in core_slots:
+        n_core[region[s]] += 1.0
+        linked[region[s]] += 1.0 if start[s + 1] > start[s] else 0.0
     world = pairwise_sum(employment, 0, n_reg)
     pool_total = pairwise_sum(pool, 0, n_reg)
     herfindahl = concentration(employment)
