@@ -92,27 +92,24 @@ def core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust):
     inside_a = np.empty(a.shape[0], dtype=np.int64)
     inside_b = np.empty(a.shape[0], dtype=np.int64)
     k = 0
-    for e in range(a.shape[0]):
-        firm, uni = kind[e] == TIE_FIRM, kind[e] == TIE_UNIVERSITY
-        if not (firm or uni):
+    for e in range(a.shape[0]):  # 0/1 weights, not branches: a tie adds zeros where it misses
+        firm = kind[e] == TIE_FIRM
+        if not (firm or kind[e] == TIE_UNIVERSITY):
             continue
         ra = region[a[e]]
         rb = region[b[e]] if firm else uni_region[b[e]]
-        core_a = is_core[a[e]]
-        core_b = firm and is_core[b[e]]
-        if core_a:
-            out[ra, 2] += 1.0
-            if ra != rb:
-                out[ra, 3] += 1.0
-        if core_b:
-            out[rb, 2] += 1.0
-            if ra != rb:
-                out[rb, 3] += 1.0
-            if core_a and ra == rb:
-                inside_a[k], inside_b[k] = a[e], b[e]
-                k += 1
-                out[ra, 0] += 1.0
-                out[ra, 1] += trust[e]
+        core_a = 1.0 if is_core[a[e]] else 0.0
+        core_b = 1.0 if firm & is_core[b[e]] else 0.0
+        away = 1.0 if ra != rb else 0.0
+        inside = core_a * core_b * (1.0 - away)
+        out[ra, 2] += core_a
+        out[ra, 3] += core_a * away
+        out[rb, 2] += core_b
+        out[rb, 3] += core_b * away
+        out[ra, 0] += inside
+        out[ra, 1] += inside * trust[e]
+        inside_a[k], inside_b[k] = a[e], b[e]
+        k += int(inside)
     return out, inside_a[:k], inside_b[:k]
 
 
