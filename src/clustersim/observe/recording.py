@@ -62,6 +62,12 @@ _TALLIES = (
     *(f"{kind}_{name}" for name in FINANCIER_KINDS for kind in ("funded", "refused")),
 )
 
+# a step's columns before the hooks', as docs/ODD.md §3.4 lists them
+_COLUMNS = (
+    *("step", "year", "region", "is_focal"), *_FIRM_SUMS[:8], *_REGION_STATE, *_FIRM_SUMS[8:],
+    *_TALLIES, *(f"spill_{c}" for c in SPILL_CHANNELS), *_NETWORK,
+)  # fmt: skip
+
 
 @njit(cache=True)
 def _network_columns(s, region, n_ties, a, kind):
@@ -100,10 +106,6 @@ class Recorder:
         self.snapshots: dict[int, dict[str, pd.DataFrame]] = {}
         self.snapshot_steps = set(model.cfg.output.snapshot_steps)
         self.events = FirmEvents()  # births, exits, relocations (observe.events)
-        self.names = (
-            *("step", "year", "region", "is_focal"), *_FIRM_SUMS[:8], *_REGION_STATE,
-            *_FIRM_SUMS[8:], *_TALLIES, *(f"spill_{c}" for c in SPILL_CHANNELS), *_NETWORK,
-        )  # fmt: skip
         self.record(model, initial=True)
 
     def record(self, model, initial: bool = False) -> None:
@@ -127,10 +129,10 @@ class Recorder:
             region,
             region == model.focal,
         )
-        # one dict in the column order of docs/ODD.md §3.4 (``names``), then the hooks' columns
+        # one dict in the column order of docs/ODD.md §3.4, then the hooks' columns
         row = dict(
             zip(
-                self.names,
+                _COLUMNS,
                 (*step, *sums[:8], *state[:4], *sums[8:], *tallies, *state[4:], *net),
                 strict=True,
             )

@@ -6,12 +6,13 @@ from numba import njit
 
 @njit(cache=True)
 def triangles(nodes, start, nbr):
-    """Per slot, its firm partners and the triangles of firm ties through it; ``nodes`` lists
-    every slot with ties.
+    """Per slot, its firm partners and the triangles of firm ties through it (``nodes``: every
+    slot with ties).
+
     Each triangle i < j < k is counted once, from i along j's partners above j: a sixth of the
     work of counting it at every corner from both sides, with the same integer counts, as the
-    firm network has no multiple ties (search links unlinked pairs only, one new tie per firm
-    and quarter)."""
+    firm network has no multiple ties (search, the broker, the initiative and FDI suppliers
+    link unlinked pairs only)."""
     n = start.shape[0] - 1
     above = np.empty(nbr.shape[0], dtype=np.int64)  # each node's partners above it
     lo = np.zeros(n, dtype=np.int64)
