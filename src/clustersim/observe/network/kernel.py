@@ -18,7 +18,8 @@ def triangles(nodes, start, nbr):
     lo = np.zeros(n, dtype=np.int64)
     hi = np.zeros(n, dtype=np.int64)
     deg = np.zeros(n, dtype=np.int64)
-    q = 0
+    corners = np.empty(nodes.shape[0], dtype=np.int64)  # the nodes with two partners above
+    q = c = 0
     for i in nodes:
         lo[i] = q
         for p in range(start[i], start[i + 1]):
@@ -26,11 +27,11 @@ def triangles(nodes, start, nbr):
             above[q] = nbr[p]
             q += nbr[p] > i  # no branch: a university (negative) or partner below is overwritten
         hi[i] = q
+        corners[c] = i
+        c += q - lo[i] >= 2
     tri = np.zeros(n, dtype=np.int64)
     mark = np.zeros(n, dtype=np.bool_)
-    for i in nodes:
-        if hi[i] - lo[i] < 2:
-            continue
+    for i in corners[:c]:
         for p in range(lo[i], hi[i]):
             mark[above[p]] = True
         for p in range(lo[i], hi[i]):
