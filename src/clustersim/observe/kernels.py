@@ -86,30 +86,31 @@ def core_mask(n_reg, live, region, emp, kpos, demand, radius):
 def core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust):
     """Per region, over the ties of core actors: internal ties (both ends core, same region),
     their trust sum, ties touching a core actor and those of them that leave the region
-    (columns 0..3), and the mask of the internal ties."""
+    (columns 0..3), and the ends of the internal ties in tie order (the core network: its
+    neighbour lists from these alone skip the other ties' tests)."""
     out = np.zeros((n_reg, 4))
-    inside = np.zeros(a.shape[0], dtype=np.bool_)
-    for e in range(a.shape[0]):
-        firm, uni = kind[e] == TIE_FIRM, kind[e] == TIE_UNIVERSITY
-        if not (firm or uni):
+    inside_a = np.empty(a.shape[0], dtype=np.int64)
+    inside_b = np.empty(a.shape[0], dtype=np.int64)
+    k = 0
+    for e in range(a.shape[0]):  # 0/1 weights, not branches: a tie adds zeros where it misses
+        firm = kind[e] == TIE_FIRM
+        if not (firm or kind[e] == TIE_UNIVERSITY):
             continue
         ra = region[a[e]]
         rb = region[b[e]] if firm else uni_region[b[e]]
-        core_a = is_core[a[e]]
-        core_b = firm and is_core[b[e]]
-        if core_a:
-            out[ra, 2] += 1.0
-            if ra != rb:
-                out[ra, 3] += 1.0
-        if core_b:
-            out[rb, 2] += 1.0
-            if ra != rb:
-                out[rb, 3] += 1.0
-            if core_a and ra == rb:
-                inside[e] = True
-                out[ra, 0] += 1.0
-                out[ra, 1] += trust[e]
-    return out, inside
+        core_a = 1.0 if is_core[a[e]] else 0.0
+        core_b = 1.0 if firm & is_core[b[e]] else 0.0
+        away = 1.0 if ra != rb else 0.0
+        inside = core_a * core_b * (1.0 - away)
+        out[ra, 2] += core_a
+        out[ra, 3] += core_a * away
+        out[rb, 2] += core_b
+        out[rb, 3] += core_b * away
+        out[ra, 0] += inside
+        out[ra, 1] += inside * trust[e]
+        inside_a[k], inside_b[k] = a[e], b[e]
+        k += int(inside)
+    return out, inside_a[:k], inside_b[:k]
 
 
 @njit(cache=True)
@@ -132,21 +133,22 @@ def region_indicators(n_reg, live, region, emp, kpos, demand, radius, ties, uni_
     n, ta, tb, tkind, ttrust = ties
     a, b, kind, trust = ta[:n], tb[:n], tkind[:n], ttrust[:n]
     core, is_core = core_mask(n_reg, live, region, emp, kpos, demand, radius)
-    sums, inside = core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust)
+    sums, inside_a, inside_b = core_ties(n_reg, is_core, region, uni_region, a, b, kind, trust)
     # the core network alone: CSR of the internal core ties, clustering by the shared kernel
-    start, nbr = adjacency(region.shape[0], n, ta, tb, tkind, inside)
-    clust = network_stats(n_reg, is_core, region, start, nbr, 0, ta, tb, tkind, ttrust)[:, 4]
+    k = inside_a.shape[0]
+    firm, keep = np.full(k, TIE_FIRM), np.ones(k, dtype=np.bool_)
+    start, nbr = adjacency(region.shape[0], k, inside_a, inside_b, firm, keep)
+    core_slots = np.flatnonzero(is_core)
+    clust = network_stats(n_reg, core_slots, region, start, nbr, 0, ta, tb, tkind, ttrust)[:, 4]
     dims = kpos.shape[1]
     out = np.zeros((15 + 2 * dims, n_reg))
     employment, n_core, linked = out[1], out[7], np.zeros(n_reg)
     for s in live:
         out[0, region[s]] += 1.0
         employment[region[s]] += emp[s]
-    for s in range(region.shape[0]):
-        if is_core[s]:
-            n_core[region[s]] += 1.0
-            if start[s + 1] > start[s]:
-                linked[region[s]] += 1.0
+    for s in core_slots:
+        n_core[region[s]] += 1.0
+        linked[region[s]] += 1.0 if start[s + 1] > start[s] else 0.0
     world = pairwise_sum(employment, 0, n_reg)
     pool_total = pairwise_sum(pool, 0, n_reg)
     herfindahl = concentration(employment)

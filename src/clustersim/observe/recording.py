@@ -62,6 +62,12 @@ _TALLIES = (
     *(f"{kind}_{name}" for name in FINANCIER_KINDS for kind in ("funded", "refused")),
 )
 
+# a step's columns before the hooks', as docs/ODD.md §3.4 lists them
+_COLUMNS = (
+    *("step", "year", "region", "is_focal"), *_FIRM_SUMS[:8], *_REGION_STATE, *_FIRM_SUMS[8:],
+    *_TALLIES, *(f"spill_{c}" for c in SPILL_CHANNELS), *_NETWORK,
+)  # fmt: skip
+
 
 @njit(cache=True)
 def _network_columns(s, region, n_ties, a, kind):
@@ -103,7 +109,7 @@ class Recorder:
         self.record(model, initial=True)
 
     def record(self, model, initial: bool = False) -> None:
-        f, reg, n_reg = model.firms, model.regions, model.regions.n
+        f, reg, n_reg, t = model.firms, model.regions, model.regions.n, model.ties
         sums = region_sums(
             n_reg, f.live, f.region, f.emp, f.prod, f.sales, f.profit, f.cash, f.kstock, f.inc,
             f.rad, f.kpos, model.demand,
@@ -112,22 +118,25 @@ class Recorder:
         tallies = [model.step_counts[k] for k in STEP_COUNTS]
         tallies += [x for deals in zip(model.funded, model.refused, strict=True) for x in deals]
         tallies = np.zeros((len(tallies), n_reg)) if initial else np.array(tallies, float)
-        region = np.arange(n_reg)
-        row: dict[str, np.ndarray] = {
-            "step": np.full(n_reg, model.t),
-            "year": np.full(n_reg, model.t / 4.0),
-            "region": region,
-            "is_focal": region == model.focal,
-        }
-        row.update(zip(_FIRM_SUMS[:8], sums[:8], strict=True))
-        row.update(zip(_REGION_STATE, state[:4], strict=True))
-        row.update(zip(_FIRM_SUMS[8:], sums[8:], strict=True))
-        row.update(zip(_TALLIES, tallies, strict=True))
-        row.update(zip((f"spill_{c}" for c in SPILL_CHANNELS), state[4:], strict=True))
         start, nbr = model.engine.adjacency(model)
-        t = model.ties
-        net = model.engine.network_stats(model, start, nbr)
-        row.update(zip(_NETWORK, _network_columns(net, f.region, t.n, t.a, t.kind), strict=True))
+        net = _network_columns(
+            model.engine.network_stats(model, start, nbr), f.region, t.n, t.a, t.kind
+        )
+        region = np.arange(n_reg)
+        step = (
+            np.full(n_reg, model.t),
+            np.full(n_reg, model.t / 4.0),
+            region,
+            region == model.focal,
+        )
+        # one dict in the column order of docs/ODD.md §3.4, then the hooks' columns
+        row = dict(
+            zip(
+                _COLUMNS,
+                (*step, *sums[:8], *state[:4], *sums[8:], *tallies, *state[4:], *net),
+                strict=True,
+            )
+        )
         for hook in getattr(model, "hooks", ()):
             for key, value in hook.columns(model).items():
                 row[key] = _column(value, n_reg)
