@@ -16,7 +16,8 @@ from clustersim.experiment.perturb import FirmRemoval
 from clustersim.mechanisms.demography.entry import place_firm
 from clustersim.model import ClusterModel
 from clustersim.observe.recording import expected_cash_after
-from clustersim.world.state import ORIGIN_INITIAL
+from clustersim.world.hooks import StepHook
+from clustersim.world.state import ORIGIN_INITIAL, TIE_FIRM
 
 # every policy and process preset (a new preset file is picked up), plus variants that reach
 # what a 12-year run would miss: the re-engineered route's break and restart, and FDI
@@ -131,3 +132,31 @@ def test_ties_reference_live_firms_and_trust_in_unit_interval(small_config):
     assert ties["trust"].between(0, 1).all()
     pairs = ties.loc[ties.kind == "firm", ["a", "b"]].to_numpy()
     assert len({tuple(sorted(p)) for p in pairs}) == len(pairs), "duplicate firm ties"
+
+
+class NoDoubleTies(StepHook):
+    """Checks after every phase that no pair of firms holds two ties (the clustering counts of
+    observe.network.kernel.triangles rely on it)."""
+
+    def __init__(self):
+        self.checked = 0
+
+    def _check(self, model):
+        t = model.ties
+        firm = t.view("kind") == TIE_FIRM
+        a, b = t.view("a")[firm], t.view("b")[firm]
+        pairs = np.minimum(a, b) * model.firms.capacity + np.maximum(a, b)
+        assert len(np.unique(pairs)) == len(pairs), f"a pair of firms with two ties at {model.t}"
+        self.checked += 1
+
+    before_step = after_market = after_search = before_entry = after_step = _check
+
+
+@pytest.mark.parametrize("policy", ["broker", "fdi", "package", "incubator"])
+def test_no_pair_of_firms_holds_two_ties_under_policies(policy):
+    """Search, brokers, the initiative and FDI suppliers all skip pairs already linked."""
+    model = ClusterModel(n_firms=80, years=10, collect=False, policy=policy)
+    watch = NoDoubleTies()
+    model.add_hook(watch)
+    model.run()
+    assert watch.checked == 5 * model.cfg.steps and model.ties.n > 0
