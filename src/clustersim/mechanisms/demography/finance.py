@@ -86,18 +86,24 @@ def _house_banks(kind, region, n_reg):
     return house
 
 
-def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) -> np.ndarray:
-    """Financier index that funds each candidate, or -1. ``noise`` is one normal per candidate.
+def screen(
+    model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray, viable: np.ndarray
+) -> np.ndarray:
+    """Financier index that funds each candidate, or -1. ``noise`` is one normal per candidate;
+    only ``viable`` candidates ask.
 
-    Every refusal is counted in ``model.refused[kind, region]``."""
+    Every refusal is counted in ``model.refused[kind, region]``, every deal in
+    ``model.funded[kind, region]``; by region, the candidates that did not ask (unviable) and
+    those no financier funded (refused) in ``model.step_counts``."""
     fin, cfg = model.financiers, model.cfg.finance
     reg = model.regions
     contraction = np.maximum(0.0, (reg.emp_prev - reg.emp) / np.maximum(reg.emp_prev, 1.0))
     order = np.asarray(model.overrides.get("finance.ask_order", ASK_ORDER), dtype=np.int64)
     return _screen(
-        np.asarray(quality, dtype=np.float64),
-        np.asarray(region, dtype=np.int64),
-        np.asarray(noise, dtype=np.float64),
+        quality,
+        region,
+        noise,
+        viable,
         order,
         fin.active,
         fin.kind,
@@ -110,6 +116,9 @@ def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) ->
         reg.bonding,
         contraction,
         model.refused,
+        model.funded,
+        model.step_counts["unviable"],
+        model.step_counts["refused"],
         cfg.ticket,
         cfg.screening_noise,
         cfg.loss_aversion,
@@ -123,6 +132,7 @@ def _screen(
     quality,
     region,
     noise,
+    viable,
     order,
     active,
     kind,
@@ -135,17 +145,24 @@ def _screen(
     bonding,
     contraction,
     refused,
+    funded,
+    unviable_by_region,
+    refused_by_region,
     ticket,
     screening_noise,
     loss_aversion,
     bank_local_knowledge,
     bank_cyclicality,
 ):
-    """:func:`screen`, candidate after candidate: each asks the active financiers of its region,
-    kind by kind in ``order`` and by index within a kind, until one with room funds it."""
+    """:func:`screen`, candidate after candidate: each viable one asks the active financiers of
+    its region, kind by kind in ``order`` and by index within a kind, until one with room funds
+    it; the tallies are counted on the way."""
     funder = np.full(quality.shape[0], -1, dtype=np.int64)
     for c in range(quality.shape[0]):
         r = region[c]
+        if not viable[c]:
+            unviable_by_region[r] += 1
+            continue
         for kd in order:
             for k in range(kind.shape[0]):
                 if not (active[k] and kind[k] == kd and fin_region[k] == r):
@@ -165,6 +182,10 @@ def _screen(
                 refused[kd, r] += 1
             if funder[c] >= 0:
                 break
+        if funder[c] >= 0:
+            funded[kind[funder[c]], r] += 1
+        else:
+            refused_by_region[r] += 1
     return funder
 
 
@@ -173,16 +194,32 @@ def fund(model, slots: np.ndarray, k: np.ndarray) -> None:
     stake (and its management support) or a seed grant. A firm banks with its funder if that is
     a bank, else with its region's house bank. Tickets are booked in order."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    f.funder[slots] = k
-    bank = fin.kind[k] == BANK
-    vc = fin.kind[k] == VC
-    f.lender[slots] = np.where(bank, k, house_banks(model)[f.region[slots]])
-    f.loan[slots[bank]] = cfg.ticket
-    s = slots[vc]
-    f.investor[s], f.stake[s], f.vc_backed[s] = k[vc], cfg.ticket, True
-    f.competence[s] = cfg.vc_competence
-    np.subtract.at(fin.capital, k[vc], cfg.ticket)
-    np.add.at(fin.exposure, k[bank | vc], cfg.ticket)
+    _fund(
+        slots, k, fin.kind, house_banks(model), f.region, f.funder, f.lender, f.loan, f.investor,
+        f.stake, f.vc_backed, f.competence, fin.capital, fin.exposure, cfg.ticket,
+        cfg.vc_competence,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _fund(
+    slots, k, kind, house, region, funder, lender, loan, investor, stake, vc_backed, competence,
+    capital, exposure, ticket, vc_competence,
+):  # fmt: skip
+    """:func:`fund`, funded firm after funded firm: one pass instead of a dozen masked copies
+    and scatters (each financier's books see its tickets in the same order)."""
+    for i in range(slots.shape[0]):
+        s, j = slots[i], k[i]
+        funder[s] = j
+        lender[s] = j if kind[j] == BANK else house[region[s]]
+        if kind[j] == BANK:
+            loan[s] = ticket
+            exposure[j] += ticket
+        elif kind[j] == VC:
+            investor[s], stake[s], vc_backed[s] = j, ticket, True
+            competence[s] = vc_competence
+            capital[j] -= ticket
+            exposure[j] += ticket
 
 
 def settle(model) -> tuple[float, float]:
@@ -302,10 +339,19 @@ def _settle(
 def _trust_in_lender(model) -> np.ndarray:
     """Per slot: trust on the firm's tie to its lender, 0 without one."""
     f, t = model.firms, model.ties
-    a, b, kind, trust = t.view("a"), t.view("b"), t.view("kind"), t.view("trust")
-    mine = (kind == TIE_FINANCIER) & (b == f.lender[a])
-    out = np.zeros(f.capacity)
-    out[a[mine]] = trust[mine]
+    return _lender_trust(
+        t.view("a"), t.view("b"), t.view("kind"), t.view("trust"), f.lender, f.capacity
+    )
+
+
+@njit(cache=True)
+def _lender_trust(a, b, kind, trust, lender, capacity):
+    """:func:`_trust_in_lender` in one pass over the ties (a later tie wins, as numpy's
+    assignment has it)."""
+    out = np.zeros(capacity)
+    for e in range(a.shape[0]):
+        if kind[e] == TIE_FINANCIER and b[e] == lender[a[e]]:
+            out[a[e]] = trust[e]
     return out
 
 
@@ -313,14 +359,26 @@ def _vc_exits(model) -> None:
     """VCs sell the stakes they have held ``vc_holding`` quarters at their share of the firm's
     value: net worth plus expected profit capitalised at the interest rate (no less than 0)."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    due = np.flatnonzero(f.alive & (f.investor >= 0) & (f.age >= cfg.vc_holding))
-    if len(due) == 0:
-        return
-    value = f.cash[due] - f.loan[due] + f.expected_profit[due] / cfg.interest_rate
-    price = cfg.vc_equity_share * np.maximum(0.0, value)
-    np.add.at(fin.capital, f.investor[due], price)
-    np.add.at(fin.exposure, f.investor[due], -f.stake[due])
-    f.investor[due], f.stake[due] = -1, 0.0
+    _sell_stakes(
+        f.alive, f.investor, f.age, f.cash, f.loan, f.expected_profit, f.stake, fin.capital,
+        fin.exposure, cfg.vc_holding, cfg.interest_rate, cfg.vc_equity_share,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _sell_stakes(
+    alive, investor, age, cash, loan, expected, stake, capital, exposure, holding, rate, share
+):
+    """:func:`_vc_exits` slot after slot: numpy's arithmetic and maximum, each VC's books in
+    slot order (as ``add.at`` books them)."""
+    for s in range(alive.shape[0]):
+        if not (alive[s] and investor[s] >= 0 and age[s] >= holding):
+            continue
+        value = cash[s] - loan[s] + expected[s] / rate
+        v = investor[s]
+        capital[v] += share * (0.0 if 0.0 > value else value)
+        exposure[v] += -stake[s]
+        investor[s], stake[s] = -1, 0.0
 
 
 def write_off(model, slots: np.ndarray) -> None:
@@ -368,37 +426,45 @@ def _write_off(
 def end_quarter(model) -> None:
     """Deal flow and losses are averaged over ``memory`` quarters; VCs without deal flow return
     capital; earnings above target equity are paid out; what each financier may commit next
-    quarter follows from its balance sheet."""
-    fin, cfg = model.financiers, model.cfg.finance
-    fin.deals += (fin.deals_now - fin.deals) / cfg.memory
-    fin.deals_now[:] = 0.0
-    fin.losses *= 1.0 - 1.0 / cfg.memory
-    starving = (fin.kind == VC) & (fin.deals < cfg.vc_min_deals)
-    fin.capital[starving] *= 1.0 - cfg.vc_wind_down
-    fin.capital = np.minimum(fin.capital, fin.target_capital)
-    refresh(model)
+    quarter follows from its balance sheet (:func:`refresh`)."""
+    f, fin, cfg = model.firms, model.financiers, model.cfg.finance
+    _books(
+        True, f.alive, f.loan, f.cash, f.lender, fin.kind, fin.deals, fin.deals_now, fin.losses,
+        fin.capital, fin.target_capital, fin.capacity, fin.exposure, fin.available,
+        float(cfg.memory), cfg.vc_min_deals, cfg.vc_wind_down, cfg.capital_ratio,
+    )  # fmt: skip
 
 
 def refresh(model) -> None:
     """Banks' loan books and lending room; VCs' uninvested capital; seed funds' budgets."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    bank = fin.kind == BANK
-    n_live, booked = _loan_books(f.alive, f.loan, f.cash, f.lender, fin.n)
-    if n_live:
-        fin.exposure[bank] = booked[bank]
-    fin.available[bank] = np.maximum(
-        0.0, fin.capital[bank] / cfg.capital_ratio - fin.exposure[bank]
-    )
-    vc = fin.kind == VC
-    fin.available[vc] = fin.capital[vc]
-    seed = fin.kind == SEED_FUND
-    fin.available[seed] = fin.capacity[seed]
+    _books(
+        False, f.alive, f.loan, f.cash, f.lender, fin.kind, fin.deals, fin.deals_now, fin.losses,
+        fin.capital, fin.target_capital, fin.capacity, fin.exposure, fin.available,
+        float(cfg.memory), cfg.vc_min_deals, cfg.vc_wind_down, cfg.capital_ratio,
+    )  # fmt: skip
 
 
 @njit(cache=True)
-def _loan_books(alive, loan, cash, lender, n_fin):
-    """How many firms are live, and each financier's loans and overdrafts to them, summed slot
-    after slot (as ``bincount`` sums): one pass instead of numpy's masked copies."""
+def _books(
+    quarter_end, alive, loan, cash, lender, kind, deals, deals_now, losses, capital, target,
+    capacity, exposure, available, memory, vc_min_deals, wind_down, capital_ratio,
+):  # fmt: skip
+    """:func:`end_quarter` (``quarter_end``) and :func:`refresh` in one compiled pass over the
+    financiers and one over the slots, in place: numpy's arithmetic element by element, its
+    minimum and maximum (NaN, and between equals the second operand, as numpy has them), the
+    loan books summed slot after slot (as ``bincount`` sums)."""
+    n_fin = kind.shape[0]
+    if quarter_end:
+        keep = 1.0 - 1.0 / memory
+        for j in range(n_fin):
+            deals[j] += (deals_now[j] - deals[j]) / memory
+            deals_now[j] = 0.0
+            losses[j] *= keep
+            if kind[j] == VC and deals[j] < vc_min_deals:
+                capital[j] *= 1.0 - wind_down
+            c = capital[j]
+            capital[j] = c if (c < target[j] or c != c) else target[j]
     booked = np.zeros(n_fin)
     n_live = 0
     for s in range(alive.shape[0]):
@@ -406,4 +472,13 @@ def _loan_books(alive, loan, cash, lender, n_fin):
             n_live += 1
             if lender[s] >= 0:
                 booked[lender[s]] += loan[s] + max(0.0, -cash[s])
-    return n_live, booked
+    for j in range(n_fin):
+        if kind[j] == BANK:
+            if n_live:
+                exposure[j] = booked[j]
+            room = capital[j] / capital_ratio - exposure[j]
+            available[j] = 0.0 if 0.0 > room else room
+        elif kind[j] == VC:
+            available[j] = capital[j]
+        elif kind[j] == SEED_FUND:
+            available[j] = capacity[j]

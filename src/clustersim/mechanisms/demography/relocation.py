@@ -31,7 +31,7 @@ from numba import njit
 
 from clustersim.mechanisms.demography.location import location_utility
 from clustersim.world.state import TIE_FINANCIER, TIE_FIRM, TIE_UNIVERSITY
-from clustersim.world.streams import RELOCATION
+from clustersim.world.streams import RELOCATION, normals, uniforms
 
 
 def relocate(model) -> tuple[float, np.ndarray | None]:
@@ -42,22 +42,20 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
     rc, f, reg, t = model.cfg.relocation, model.firms, model.regions, model.t
     if not rc.enabled or reg.n < 2:
         return 0.0, None
-    # the review draw of every live firm; the other three only movers read (_landing)
-    u = model.streams.uniforms(RELOCATION, t, f.uid, 1, where=f.alive)[:, 0]
-    review = np.flatnonzero(f.alive & ~f.is_mne & (u < rc.review_rate))
+    k = model.streams.key(RELOCATION, t)
+    review = _reviewing(k, f.uid, f.alive, f.is_mne, rc.review_rate)
     if len(review) == 0:
         return 0.0, None
     utility = location_utility(model)
-    here = f.region[review]
-    other = np.where(np.arange(reg.n)[None, :] == here[:, None], -np.inf, utility[None, :])
-    best = np.argmax(other, axis=1)  # the lowest index among equals
-    gain = other[np.arange(len(review)), best] - utility[here]
-    pay = rc.cost_per_employee * model.cfg.world.base_wage * f.emp[review]
-    move = (gain > moving_threshold(rc, f.emp[review])) & (f.cash[review] >= pay)
-    movers, dest, pay = review[move], best[move], pay[move]
+    idx, eps = model.index, 1e-9 * model.cfg.world.size
+    movers, dest, pay, x, y = _moves(
+        k, review, utility, moving_threshold(rc, f.emp[review]),
+        rc.cost_per_employee * model.cfg.world.base_wage, rc.landing_spread, eps,
+        f.uid, f.region, f.emp, f.cash, f.x, f.y, idx.region_order, idx.region_start,
+        reg.x0, reg.x1, reg.y0, reg.y1,
+    )  # fmt: skip
     if len(movers) == 0:
         return 0.0, utility
-    x, y = _landing(model, movers, dest, model.streams.uniforms(RELOCATION, t, f.uid[movers], 4))
     before = f.region.copy()
     f.cash[movers] -= pay
     model.relocate_firms(movers, x, y, dest)
@@ -65,38 +63,80 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
     return float(pay.sum()), None
 
 
+@njit(cache=True)
+def _reviewing(k, uid, alive, is_mne, rate):
+    """The live firms (MNE affiliates aside) whose review draw falls below ``rate``, in slot
+    order: every live firm's draw, computed in the pass that reads it."""
+    u = uniforms(k, uid, 1, alive)
+    out = np.empty(uid.shape[0], np.int64)
+    n = 0
+    for s in range(uid.shape[0]):
+        if alive[s] and not is_mne[s] and u[s, 0] < rate:
+            out[n] = s
+            n += 1
+    return out[:n]
+
+
+@njit(cache=True)
+def _moves(
+    k, review, utility, threshold, cost_per_employee, spread, eps, uid, region, emp, cash, fx,
+    fy, order, start, x0, x1, y0, y1,
+):  # fmt: skip
+    """Who of ``review`` moves where, what it pays, and where it lands, in one compiled pass
+    (``threshold``: :func:`moving_threshold` of each, computed by numpy). A reviewing firm
+    weighs the best other region (the lowest index among equals, a NaN first, as ``argmax``
+    has it) and moves if the gain beats its threshold and its cash covers the cost. A mover
+    lands, from the state before the moves, near a random firm of the target region (its
+    uniform 1 picks it; normals 0 and 1 offset it) or, if the region has none, uniformly in
+    it (uniforms 2 and 3); kept inside the region."""
+    n_reg = utility.shape[0]
+    move = np.zeros(review.shape[0], np.bool_)
+    best = np.empty(review.shape[0], np.int64)
+    for i in range(review.shape[0]):
+        s = review[i]
+        here, b = region[s], -1
+        for r in range(n_reg):
+            if r == here:
+                continue
+            if b < 0 or utility[r] > utility[b] or utility[r] != utility[r]:
+                b = r
+            if utility[b] != utility[b]:
+                break  # argmax stops at the first NaN
+        best[i] = b
+        gain = utility[b] - utility[here]
+        move[i] = gain > threshold[i] and cash[s] >= cost_per_employee * emp[s]
+    movers = review[move]
+    dest = best[move]
+    n = movers.shape[0]
+    pay = np.empty(n)
+    u = uniforms(k, uid[movers], 4, np.ones(n, np.bool_))
+    z = normals(k, uid[movers], 2, np.ones(n, np.bool_))
+    x, y = np.empty(n), np.empty(n)
+    for i in range(n):
+        s, d = movers[i], dest[i]
+        pay[i] = cost_per_employee * emp[s]
+        members = start[d + 1] - start[d]
+        if members > 0:
+            host = order[start[d] + int(u[i, 1] * members)]
+            xi, yi = fx[host] + spread * z[i, 0], fy[host] + spread * z[i, 1]
+        else:
+            xi, yi = x0[d] + u[i, 2] * (x1[d] - x0[d]), y0[d] + u[i, 3] * (y1[d] - y0[d])
+        x[i] = min(max(xi, x0[d]), x1[d] - eps)
+        y[i] = min(max(yi, y0[d]), y1[d] - eps)
+    return movers, dest, pay, x, y
+
+
 def moving_threshold(rc, emp: np.ndarray) -> np.ndarray:
     """The utility gain a firm of ``emp`` employees needs to move: rises with size."""
     return rc.moving_cost * (np.maximum(emp, 1e-12) / rc.reference_size) ** rc.size_elasticity
-
-
-def _landing(model, movers, dest, u) -> tuple[np.ndarray, np.ndarray]:
-    """New sites, all from the state before the moves: near a random firm of the target region
-    (``u[:, 1]`` picks it), or uniformly in the region (``u[:, 2:4]``) if it has none; kept
-    inside the target region."""
-    f, reg, rc = model.firms, model.regions, model.cfg.relocation
-    z = model.streams.normals(RELOCATION, model.t, f.uid[movers], 2)
-    w, h = reg.x1[dest] - reg.x0[dest], reg.y1[dest] - reg.y0[dest]
-    x, y = reg.x0[dest] + u[:, 2] * w, reg.y0[dest] + u[:, 3] * h
-    idx = model.index
-    first, size = idx.region_start[dest], np.diff(idx.region_start)[dest]
-    near = size > 0
-    host = idx.region_order[first[near] + (u[near, 1] * size[near]).astype(np.int64)]
-    x[near] = f.x[host] + rc.landing_spread * z[near, 0]
-    y[near] = f.y[host] + rc.landing_spread * z[near, 1]
-    eps = 1e-9 * model.cfg.world.size
-    x = np.clip(x, reg.x0[dest], reg.x1[dest] - eps)
-    return x, np.clip(y, reg.y0[dest], reg.y1[dest] - eps)
 
 
 def _weaken_stretched_ties(model, before: np.ndarray, movers: np.ndarray, kept: float) -> None:
     """Ties of the movers whose ends were in one region and now are not keep ``kept`` of their
     trust; ties the move brings into one region keep theirs."""
     ties, f = model.ties, model.firms
-    moved = np.zeros(f.capacity, np.bool_)
-    moved[movers] = True
     _weaken(
-        moved,
+        movers,
         before,
         f.region,
         np.asarray(model.universities.region, dtype=np.int64),
@@ -110,9 +150,12 @@ def _weaken_stretched_ties(model, before: np.ndarray, movers: np.ndarray, kept: 
 
 
 @njit(cache=True)
-def _weaken(moved, before, region, uni_region, fin_region, a, b, kind, trust, kept):
+def _weaken(movers, before, region, uni_region, fin_region, a, b, kind, trust, kept):
     """:func:`_weaken_stretched_ties` over the edge list: the far end of a university or
     financier tie never moves."""
+    moved = np.zeros(region.shape[0], np.bool_)
+    for s in movers:
+        moved[s] = True
     for e in range(a.shape[0]):
         firm_b = kind[e] == TIE_FIRM
         if not (moved[a[e]] or (firm_b and moved[b[e]])):
