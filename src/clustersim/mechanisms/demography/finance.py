@@ -376,40 +376,31 @@ def _sell_stakes(
             continue
         value = cash[s] - loan[s] + expected[s] / rate
         v = investor[s]
-        capital[v] += share * (0.0 if 0.0 > value else value)
+        capital[v] += share * _at_least(0.0, value)
         exposure[v] += -stake[s]
         investor[s], stake[s] = -1, 0.0
 
 
 def write_off(model, slots: np.ndarray) -> None:
     """Firms in ``slots`` leave: their remaining cash and the part of their collateral the
-    lender recovers repay what they owe; the rest is the bank's loss. A VC's stake is lost."""
+    lender recovers repay what they owe; the rest is the bank's loss. A VC's stake is lost.
+    Losses beyond a financier's equity fall on its depositors."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    target = np.maximum(fin.target_capital, cfg.ticket)
-    recovery = cfg.recovery * cfg.collateral
-    slots = np.asarray(slots, dtype=np.int64)
     _write_off(
-        slots,
-        f.lender,
-        f.investor,
-        f.loan,
-        f.cash,
-        f.emp,
-        f.stake,
-        recovery,
-        target,
-        fin.capital,
-        fin.losses,
+        np.asarray(slots, dtype=np.int64), f.lender, f.investor, f.loan, f.cash, f.emp, f.stake,
+        cfg.recovery * cfg.collateral, fin.target_capital, cfg.ticket, fin.capital, fin.losses,
         fin.exposure,
-    )
-    fin.capital = np.maximum(fin.capital, 0.0)  # losses beyond equity fall on depositors
+    )  # fmt: skip
 
 
 @njit(cache=True)
 def _write_off(
-    slots, lender, investor, loan, cash, emp, stake, recovery, target, capital, losses, exposure
-):
-    """The lenders' and investors' books, firm after firm in the order given."""
+    slots, lender, investor, loan, cash, emp, stake, recovery, target_capital, ticket, capital,
+    losses, exposure,
+):  # fmt: skip
+    """The lenders' and investors' books, firm after firm in the order given; losses are
+    measured against target equity (at least a ticket), equity is floored at 0 (numpy's
+    maximum: NaN, and between equals the second operand)."""
     for s in slots:
         k, v = lender[s], investor[s]
         if k >= 0:
@@ -417,10 +408,18 @@ def _write_off(
             recovered = max(0.0, cash[s]) + recovery * emp[s]
             loss = max(0.0, debt - recovered)
             capital[k] -= loss
-            losses[k] += loss / target[k]
+            losses[k] += loss / _at_least(target_capital[k], ticket)
         if v >= 0:
-            losses[v] += stake[s] / target[v]
+            losses[v] += stake[s] / _at_least(target_capital[v], ticket)
             exposure[v] -= stake[s]
+    for j in range(capital.shape[0]):
+        capital[j] = _at_least(capital[j], 0.0)
+
+
+@njit(cache=True, inline="always")
+def _at_least(a, b):
+    """numpy's ``maximum(a, b)``: NaN wins, and between equals ``b``."""
+    return a if (a > b or a != a) else b
 
 
 def end_quarter(model) -> None:
@@ -477,7 +476,7 @@ def _books(
             if n_live:
                 exposure[j] = booked[j]
             room = capital[j] / capital_ratio - exposure[j]
-            available[j] = 0.0 if 0.0 > room else room
+            available[j] = _at_least(0.0, room)
         elif kind[j] == VC:
             available[j] = capital[j]
         elif kind[j] == SEED_FUND:
