@@ -52,6 +52,7 @@ COUNTED_AS = {
     ORIGIN_UNIVERSITY: ("entries", "university_spinoffs"),
     ORIGIN_MNE: ("mne_entries",),
 }
+_COUNTED = np.array([o in COUNTED_AS for o in range(len(ORIGINS))])  # by origin code
 
 
 @dataclass
@@ -467,11 +468,13 @@ def place_firms(
     origin = np.asarray(origin, dtype=np.int64)
     region = np.asarray(region, dtype=np.int64)
     parent_slot = np.asarray(parent_slot, dtype=np.int64)
-    if counted:
-        bad, wrong, placed = _tally(origin, region.reshape(-1), _COUNTED, model.regions.n)
-        if bad:
+    if counted and len(origin):
+        if origin.min() < 0 or origin.max() >= len(ORIGINS) or not _COUNTED[origin].all():
+            wrong = [int(o) for o in np.unique(origin) if int(o) not in COUNTED_AS]
             allowed = " | ".join(ORIGINS[o] for o in COUNTED_AS)
-            raise ValueError(f"origin {wrong!r}: a firm placed during the run is one of {allowed}")
+            raise ValueError(
+                f"origin {wrong[0]!r}: a firm placed during the run is one of {allowed}"
+            )
     f = model.firms
     s = f.allocate(uid)  # the lowest free slots, in order
     dims = model.dims
@@ -488,29 +491,12 @@ def place_firms(
     )  # fmt: skip
     add_firm_agents(model, s)
     if counted:
+        n_reg = model.regions.n
+        placed = np.bincount(origin * n_reg + region, minlength=len(ORIGINS) * n_reg)
         for o, keys in COUNTED_AS.items():
             for key in keys:
-                model.step_counts[key] += placed[o]
+                model.step_counts[key] += placed[o * n_reg : (o + 1) * n_reg]
     return s
-
-
-_COUNTED = np.array([o in COUNTED_AS for o in range(len(ORIGINS))])  # by origin code
-
-
-@njit(cache=True)
-def _tally(origin, region, counted, n_reg):
-    """Newcomers by origin and region, and whether any has an origin not counted during the
-    run (:data:`COUNTED_AS`) with the least such: one pass instead of ``unique`` and
-    ``bincount``."""
-    bad, least = False, 0
-    placed = np.zeros((counted.shape[0], n_reg), np.int64)
-    for i in range(origin.shape[0]):
-        o = origin[i]
-        if 0 <= o < counted.shape[0] and counted[o]:
-            placed[o, region[_at(region, i)]] += 1
-        elif not bad or o < least:
-            bad, least = True, o
-    return bad, least, placed
 
 
 def _col(v, dtype=np.float64) -> np.ndarray:

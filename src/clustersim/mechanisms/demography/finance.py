@@ -244,8 +244,8 @@ def settle(model) -> tuple[float, float]:
     (the losses of adjusting pass, Hamermesh & Pfann 1996).
     """
     f, fin, cfg, m = model.firms, model.financiers, model.cfg.finance, model.cfg.market
-    aid = model.aid_paid()
-    interest, repaid, paid_out, margin = _settle(
+    t = model.ties
+    interest, repaid, paid_out = _settle(
         f.live,
         f.cash,
         f.loan,
@@ -255,8 +255,10 @@ def settle(model) -> tuple[float, float]:
         f.expected_profit,
         f.emp,
         f.credit_line,
-        _trust_in_lender(model),
-        fin.n,
+        t.view("a"),
+        t.view("b"),
+        t.view("kind"),
+        t.view("trust"),
         cfg.interest_rate,
         cfg.interest_rate - cfg.funding_rate,
         cfg.repayment * cfg.ticket,
@@ -266,15 +268,18 @@ def settle(model) -> tuple[float, float]:
         cfg.relationship_lending,
         m.closure == "expected_profit",
         f.sales,
-        aid,
+        model.aid_paid(),
         model.margin,
         model.fixed_cost,
         f.investor,
         m.payout_rate,
         m.cash_buffer,
+        f.stake,
+        fin.capital,
+        fin.exposure,
+        cfg.vc_holding,
+        cfg.vc_equity_share,
     )
-    fin.capital += margin
-    _vc_exits(model)
     return float(interest.sum() + repaid.sum()), float(paid_out.sum())
 
 
@@ -289,8 +294,10 @@ def _settle(
     expected,
     emp,
     credit_line,
-    trust,
-    n_fin,
+    tie_a,
+    tie_b,
+    tie_kind,
+    tie_trust,
     rate,
     spread,
     instalment,
@@ -306,13 +313,25 @@ def _settle(
     investor,
     payout_rate,
     cash_buffer,
+    stake,
+    capital,
+    exposure,
+    holding,
+    share,
 ):
-    """:func:`settle`'s firm-level bookings in one pass over the live slots; returns each live
-    firm's interest, repayment and payout and each financier's margin (summed in slot order)."""
+    """:func:`settle` in one compiled call: the firm-level bookings in a pass over the live
+    slots, each financier's margin (summed in slot order) added to its capital, then the VCs'
+    exits (numpy's arithmetic and maximum, each VC's books in slot order); returns each live
+    firm's interest, repayment and payout. A credit line reads the trust on the firm's tie to
+    its lender (0 without one; a later tie wins, as numpy's assignment has it)."""
+    trust = np.zeros(cash.shape[0])
+    for e in range(tie_a.shape[0]):
+        if tie_kind[e] == TIE_FINANCIER and tie_b[e] == lender[tie_a[e]]:
+            trust[tie_a[e]] = tie_trust[e]
     interest = np.empty(live.shape[0])
     repaid = np.empty(live.shape[0])
     paid_out = np.zeros(live.shape[0])
-    margin = np.zeros(n_fin)
+    margin = np.zeros(capital.shape[0])
     for i in range(live.shape[0]):
         s = live[i]
         debt = loan[s] + max(0.0, -cash[s])
@@ -333,52 +352,18 @@ def _settle(
             learned = profit[s] - interest[i]
         expected[s] += weight * (learned - expected[s])
         credit_line[s] = collateral * emp[s] * (1.0 + relationship * trust[s])
-    return interest, repaid, paid_out, margin
-
-
-def _trust_in_lender(model) -> np.ndarray:
-    """Per slot: trust on the firm's tie to its lender, 0 without one."""
-    f, t = model.firms, model.ties
-    return _lender_trust(
-        t.view("a"), t.view("b"), t.view("kind"), t.view("trust"), f.lender, f.capacity
-    )
-
-
-@njit(cache=True)
-def _lender_trust(a, b, kind, trust, lender, capacity):
-    """:func:`_trust_in_lender` in one pass over the ties (a later tie wins, as numpy's
-    assignment has it)."""
-    out = np.zeros(capacity)
-    for e in range(a.shape[0]):
-        if kind[e] == TIE_FINANCIER and b[e] == lender[a[e]]:
-            out[a[e]] = trust[e]
-    return out
-
-
-def _vc_exits(model) -> None:
-    """VCs sell the stakes they have held ``vc_holding`` quarters at their share of the firm's
-    value: net worth plus expected profit capitalised at the interest rate (no less than 0)."""
-    f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    _sell_stakes(
-        f.alive, f.investor, f.age, f.cash, f.loan, f.expected_profit, f.stake, fin.capital,
-        fin.exposure, cfg.vc_holding, cfg.interest_rate, cfg.vc_equity_share,
-    )  # fmt: skip
-
-
-@njit(cache=True)
-def _sell_stakes(
-    alive, investor, age, cash, loan, expected, stake, capital, exposure, holding, rate, share
-):
-    """:func:`_vc_exits` slot after slot: numpy's arithmetic and maximum, each VC's books in
-    slot order (as ``add.at`` books them)."""
-    for s in range(alive.shape[0]):
-        if not (alive[s] and investor[s] >= 0 and age[s] >= holding):
-            continue
-        value = cash[s] - loan[s] + expected[s] / rate
-        v = investor[s]
-        capital[v] += share * _at_least(0.0, value)
-        exposure[v] += -stake[s]
-        investor[s], stake[s] = -1, 0.0
+    for j in range(capital.shape[0]):
+        capital[j] += margin[j]
+    # VCs sell the stakes they have held ``holding`` quarters at their ``share`` of the firm's
+    # value: net worth plus expected profit capitalised at the interest rate, no less than 0
+    for s in live:
+        if investor[s] >= 0 and age[s] >= holding:
+            value = cash[s] - loan[s] + expected[s] / rate
+            v = investor[s]
+            capital[v] += share * _at_least(0.0, value)
+            exposure[v] += -stake[s]
+            investor[s], stake[s] = -1, 0.0
+    return interest, repaid, paid_out
 
 
 def write_off(model, slots: np.ndarray) -> None:

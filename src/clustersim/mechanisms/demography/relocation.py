@@ -20,8 +20,8 @@ moves, so the outcome does not depend on the order of firms. Region-level numpy,
 engines.
 
 Draws (stream ``RELOCATION``, keyed by firm uid): 4 uniforms per live firm (review, host pick,
-x and y in an empty region; only movers read the last three, so only theirs are computed);
-2 normals per mover (offset from its host).
+x and y in an empty region; only movers read the last three, so only reviewing firms' are
+computed); 2 normals per mover (offset from its host; computed for reviewing firms).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from numba import njit
 
 from clustersim.mechanisms.demography.location import location_utility
 from clustersim.world.state import TIE_FINANCIER, TIE_FIRM, TIE_UNIVERSITY
-from clustersim.world.streams import RELOCATION, normals, uniforms
+from clustersim.world.streams import RELOCATION
 
 
 def relocate(model) -> tuple[float, np.ndarray | None]:
@@ -42,17 +42,19 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
     rc, f, reg, t = model.cfg.relocation, model.firms, model.regions, model.t
     if not rc.enabled or reg.n < 2:
         return 0.0, None
-    k = model.streams.key(RELOCATION, t)
-    review = _reviewing(k, f.uid, f.alive, f.is_mne, rc.review_rate)
+    # the review draw of every live firm; the other draws only for those reviewing (_moves)
+    u = model.streams.uniforms(RELOCATION, t, f.uid, 1, where=f.alive)[:, 0]
+    review = np.flatnonzero(f.alive & ~f.is_mne & (u < rc.review_rate))
     if len(review) == 0:
         return 0.0, None
     utility = location_utility(model)
-    idx, eps = model.index, 1e-9 * model.cfg.world.size
+    idx, eps, ids = model.index, 1e-9 * model.cfg.world.size, f.uid[review]
     movers, dest, pay, x, y = _moves(
-        k, review, utility, moving_threshold(rc, f.emp[review]),
-        rc.cost_per_employee * model.cfg.world.base_wage, rc.landing_spread, eps,
-        f.uid, f.region, f.emp, f.cash, f.x, f.y, idx.region_order, idx.region_start,
-        reg.x0, reg.x1, reg.y0, reg.y1,
+        review, model.streams.uniforms(RELOCATION, t, ids, 4),
+        model.streams.normals(RELOCATION, t, ids, 2), utility,
+        moving_threshold(rc, f.emp[review]), rc.cost_per_employee * model.cfg.world.base_wage,
+        rc.landing_spread, eps, f.region, f.emp, f.cash, f.x, f.y, idx.region_order,
+        idx.region_start, reg.x0, reg.x1, reg.y0, reg.y1,
     )  # fmt: skip
     if len(movers) == 0:
         return 0.0, utility
@@ -64,66 +66,46 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
 
 
 @njit(cache=True)
-def _reviewing(k, uid, alive, is_mne, rate):
-    """The live firms (MNE affiliates aside) whose review draw falls below ``rate``, in slot
-    order: every live firm's draw, computed in the pass that reads it."""
-    u = uniforms(k, uid, 1, alive)
-    out = np.empty(uid.shape[0], np.int64)
-    n = 0
-    for s in range(uid.shape[0]):
-        if alive[s] and not is_mne[s] and u[s, 0] < rate:
-            out[n] = s
-            n += 1
-    return out[:n]
-
-
-@njit(cache=True)
 def _moves(
-    k, review, utility, threshold, cost_per_employee, spread, eps, uid, region, emp, cash, fx,
-    fy, order, start, x0, x1, y0, y1,
+    review, u, z, utility, threshold, cost_per_employee, spread, eps, region, emp, cash, fx, fy,
+    order, start, x0, x1, y0, y1,
 ):  # fmt: skip
     """Who of ``review`` moves where, what it pays, and where it lands, in one compiled pass
-    (``threshold``: :func:`moving_threshold` of each, computed by numpy). A reviewing firm
-    weighs the best other region (the lowest index among equals, a NaN first, as ``argmax``
-    has it) and moves if the gain beats its threshold and its cash covers the cost. A mover
-    lands, from the state before the moves, near a random firm of the target region (its
-    uniform 1 picks it; normals 0 and 1 offset it) or, if the region has none, uniformly in
-    it (uniforms 2 and 3); kept inside the region."""
+    (``u``, ``z``: each reviewer's 4 uniforms and 2 normals; ``threshold``: its
+    :func:`moving_threshold`, computed by numpy). A reviewing firm weighs the best other
+    region (the lowest index among equals, a NaN first, as ``argmax`` has it) and moves if the
+    gain beats its threshold and its cash covers the cost. A mover lands, from the state before
+    the moves, near a random firm of the target region (uniform 1 picks it; normals 0 and 1
+    offset it) or, if the region has none, uniformly in it (uniforms 2 and 3); kept inside the
+    region."""
     n_reg = utility.shape[0]
-    move = np.zeros(review.shape[0], np.bool_)
-    best = np.empty(review.shape[0], np.int64)
+    movers, dest, pay = np.empty_like(review), np.empty_like(review), np.empty(review.shape[0])
+    x, y = np.empty(review.shape[0]), np.empty(review.shape[0])
+    n = 0
     for i in range(review.shape[0]):
         s = review[i]
-        here, b = region[s], -1
+        here, d = region[s], -1
         for r in range(n_reg):
             if r == here:
                 continue
-            if b < 0 or utility[r] > utility[b] or utility[r] != utility[r]:
-                b = r
-            if utility[b] != utility[b]:
+            if d < 0 or utility[r] > utility[d] or utility[r] != utility[r]:
+                d = r
+            if utility[d] != utility[d]:
                 break  # argmax stops at the first NaN
-        best[i] = b
-        gain = utility[b] - utility[here]
-        move[i] = gain > threshold[i] and cash[s] >= cost_per_employee * emp[s]
-    movers = review[move]
-    dest = best[move]
-    n = movers.shape[0]
-    pay = np.empty(n)
-    u = uniforms(k, uid[movers], 4, np.ones(n, np.bool_))
-    z = normals(k, uid[movers], 2, np.ones(n, np.bool_))
-    x, y = np.empty(n), np.empty(n)
-    for i in range(n):
-        s, d = movers[i], dest[i]
-        pay[i] = cost_per_employee * emp[s]
+        cost = cost_per_employee * emp[s]
+        if not (utility[d] - utility[here] > threshold[i] and cash[s] >= cost):
+            continue
         members = start[d + 1] - start[d]
         if members > 0:
             host = order[start[d] + int(u[i, 1] * members)]
             xi, yi = fx[host] + spread * z[i, 0], fy[host] + spread * z[i, 1]
         else:
             xi, yi = x0[d] + u[i, 2] * (x1[d] - x0[d]), y0[d] + u[i, 3] * (y1[d] - y0[d])
-        x[i] = min(max(xi, x0[d]), x1[d] - eps)
-        y[i] = min(max(yi, y0[d]), y1[d] - eps)
-    return movers, dest, pay, x, y
+        movers[n], dest[n], pay[n] = s, d, cost
+        x[n] = min(max(xi, x0[d]), x1[d] - eps)
+        y[n] = min(max(yi, y0[d]), y1[d] - eps)
+        n += 1
+    return movers[:n], dest[:n], pay[:n], x[:n], y[:n]
 
 
 def moving_threshold(rc, emp: np.ndarray) -> np.ndarray:
