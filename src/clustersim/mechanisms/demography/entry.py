@@ -307,6 +307,8 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     mean_kstock = model.mean_kstock(-1)  # the industry's, once: nothing changes until placing
     parts.append(university_spinoffs(model, mean_kstock))
     cands = Candidates.concat(parts)
+    if len(cands) == 0:
+        return 0.0
     # between public knowledge and best practice: no founder knows less than what is codified
     # (a parent or region with nothing to pass on), none more than the frontier
     cands.kstock = np.clip(cands.kstock, model.public_knowledge, model.frontier)
