@@ -97,7 +97,6 @@ def screen(
     those no financier funded (refused) in ``model.step_counts``."""
     fin, cfg = model.financiers, model.cfg.finance
     reg = model.regions
-    contraction = np.maximum(0.0, (reg.emp_prev - reg.emp) / np.maximum(reg.emp_prev, 1.0))
     order = np.asarray(model.overrides.get("finance.ask_order", ASK_ORDER), dtype=np.int64)
     return _screen(
         quality,
@@ -114,7 +113,8 @@ def screen(
         fin.losses,
         fin.deals_now,
         reg.bonding,
-        contraction,
+        reg.emp_prev,
+        reg.emp,
         model.refused,
         model.funded,
         model.step_counts["unviable"],
@@ -143,7 +143,8 @@ def _screen(
     losses,
     deals_now,
     bonding,
-    contraction,
+    emp_prev,
+    emp,
     refused,
     funded,
     unviable_by_region,
@@ -173,7 +174,9 @@ def _screen(
                 threshold = base_threshold[k] + loss_aversion * losses[k]
                 if kd == BANK:
                     sd *= 1.0 - bank_local_knowledge * bonding[r]
-                    threshold += bank_cyclicality * contraction[r]
+                    # how far the region's employment fell last quarter (numpy's arithmetic)
+                    fall = (emp_prev[r] - emp[r]) / _at_least(emp_prev[r], 1.0)
+                    threshold += bank_cyclicality * _at_least(0.0, fall)
                 if quality[c] + sd * noise[c] > threshold:
                     funder[c] = k
                     available[k] -= ticket
