@@ -52,10 +52,11 @@ def test_a_would_be_firm_enters_only_if_its_expected_margin_covers_the_fixed_cos
     m.run(8)
     cands = entry.startups(m)
     assert len(cands)
-    sales = entry.expected_sales(m, cands)
+    sales = entry.expected_sales(m, cands, entry.fit_to_demand(m, cands.kpos))
     assert (sales > 0).all() and sales.sum() < m.demand_total
     cands.kstock = cands.kstock * 1e-6  # hopelessly behind the incumbents: no sales to speak of
-    assert (entry.expected_sales(m, cands) * m.cfg.market.target_margin < 0.6).all()
+    fit = entry.fit_to_demand(m, cands.kpos)
+    assert (entry.expected_sales(m, cands, fit) * m.cfg.market.target_margin < 0.6).all()
     none = small(**{"market.fixed_cost": 1e4})  # no margin covers this: nobody enters
     none.run(8)
     counts = none.recorder.frame()
@@ -391,3 +392,53 @@ def test_on_expected_profit_a_thousand_years_keep_the_firm_count_and_the_cost_pe
     assert cpu[900:].mean() < 1.5 * cpu[100:200].mean()
     centuries = counts[200:].reshape(8, 100).mean(axis=1)
     assert centuries.max() < 1.5 * centuries.min(), centuries
+
+
+def test_the_financiers_books_follow_numpys_rules():
+    """``finance._books`` (end of quarter and refresh) gives what numpy's masked arithmetic,
+    ``minimum`` and ``maximum`` give, NaN and the sign of zero included."""
+    from clustersim.mechanisms.demography import finance
+    from clustersim.world.state import BANK, SEED_FUND, VC
+
+    rng = np.random.default_rng(5)
+    n_fin, n = 12, 50
+    kind = np.array([BANK, VC, SEED_FUND] * 4)
+    alive = rng.random(n) < 0.8
+    loan, cash = rng.random(n), rng.normal(size=n)
+    lender = rng.integers(-1, n_fin, n)
+    deals, deals_now, losses = rng.random(n_fin), rng.random(n_fin), rng.random(n_fin)
+    capital = np.array([1.0, -0.0, 0.0, np.nan, 2.0, 0.5, 0.0, 3.0, 1.0, 0.2, 5.0, 0.0])
+    target = np.array([0.5, 0.0, -0.0, 1.0, np.nan, 0.5, 0.0, 2.0, 1.0, 0.1, 5.0, 0.0])
+    capacity, exposure = rng.random(n_fin), rng.random(n_fin)
+    memory, min_deals, wind_down, ratio = 8.0, 0.4, 0.1, 0.08
+    want = {k: v.copy() for k, v in dict(deals=deals, losses=losses, capital=capital).items()}
+    want["deals"] += (deals_now - want["deals"]) / memory
+    want["losses"] *= 1.0 - 1.0 / memory
+    want["capital"][(kind == VC) & (want["deals"] < min_deals)] *= 1.0 - wind_down
+    want["capital"] = np.minimum(want["capital"], target)
+    booked = np.bincount(
+        lender[alive & (lender >= 0)],
+        weights=(loan + np.maximum(0.0, -cash))[alive & (lender >= 0)],
+        minlength=n_fin,
+    )
+    bank, vc, seed = kind == BANK, kind == VC, kind == SEED_FUND
+    want_exposure = exposure.copy()
+    want_exposure[bank] = booked[bank]
+    want_available = np.zeros(n_fin)
+    want_available[bank] = np.maximum(0.0, want["capital"][bank] / ratio - want_exposure[bank])
+    want_available[vc] = want["capital"][vc]
+    want_available[seed] = capacity[seed]
+    available = np.zeros(n_fin)
+    finance._books(
+        True, alive, loan, cash, lender, kind, deals, deals_now, losses, capital, target,
+        capacity, exposure, available, memory, min_deals, wind_down, ratio,
+    )  # fmt: skip
+    for got, expected in (
+        (deals, want["deals"]),
+        (losses, want["losses"]),
+        (capital, want["capital"]),
+        (exposure, want_exposure),
+        (available, want_available),
+    ):
+        assert got.tobytes() == expected.tobytes()
+    assert (deals_now == 0.0).all()

@@ -224,3 +224,29 @@ def test_engines_agree_with_moves():
     assert fast["timeseries"].relocations_in.sum() > 5
     for table in fast:
         assert_same(ref[table], fast[table], f"relocation.{table}")
+
+
+def test_the_compiled_choice_is_numpys_argmax_over_the_other_regions():
+    """``_moves`` picks each reviewer's best other region as ``argmax`` with its own region at
+    -inf did: the lowest index among equals, the first NaN if any."""
+    rng = np.random.default_rng(3)
+    n_reg, n = 5, 400
+    empty = np.zeros(n_reg + 1, np.int64)  # no firm anywhere: movers land uniformly
+    box = np.arange(n_reg, dtype=float)
+    for _ in range(30):
+        utility = rng.integers(0, 3, n_reg).astype(float)  # many ties
+        utility[rng.random(n_reg) < 0.2] = np.nan
+        region = rng.integers(0, n_reg, n)
+        review = np.arange(n)
+        threshold = np.full(n, -np.inf)  # every finite gain moves
+        movers, dest, *_ = relocation._moves(
+            review, np.zeros((n, 4)), np.zeros((n, 2)), utility, threshold, 0.0, 1.0, 1e-9,
+            region, np.ones(n), np.ones(n), np.zeros(n), np.zeros(n), np.zeros(0, np.int64),
+            empty, box, box + 1.0, box, box + 1.0,
+        )  # fmt: skip
+        other = np.where(np.arange(n_reg)[None, :] == region[:, None], -np.inf, utility)
+        best = np.argmax(other, axis=1)
+        gain = other[np.arange(n), best] - utility[region]
+        expected = gain > -np.inf
+        np.testing.assert_array_equal(movers, review[expected])
+        np.testing.assert_array_equal(dest, best[expected])

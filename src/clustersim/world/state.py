@@ -126,13 +126,9 @@ class FirmArrays:
 
     def release(self, slots) -> None:
         """Free one slot or an array of them."""
-        slots = np.atleast_1d(np.asarray(slots, dtype=np.int64))
+        slots = np.asarray(slots, dtype=np.int64).reshape(-1)
         self.layout += 1
-        self.alive[slots] = False
-        self.member[slots] = False
-        self.emp[slots] = 0.0
-        self.sales[slots] = 0.0
-        self.profit[slots] = 0.0
+        _release(slots, self.alive, self.member, self.emp, self.sales, self.profit)
 
     @property
     def live(self) -> np.ndarray:
@@ -303,6 +299,15 @@ def region_bounds(n_regions: int, size: float) -> list[tuple[float, float, float
         x1 = size if r == n_regions - 1 else (col + 1) * w
         out.append((col * w, x1, row * h, (row + 1) * h))
     return out
+
+
+@njit(cache=True)
+def _release(slots, alive, member, emp, sales, profit):
+    """:meth:`FirmArrays.release` in one pass: no longer alive or a member, no employment,
+    sales or profit."""
+    for s in slots:
+        alive[s] = member[s] = False
+        emp[s] = sales[s] = profit[s] = 0.0
 
 
 @njit(cache=True)

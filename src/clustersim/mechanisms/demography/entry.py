@@ -52,6 +52,7 @@ COUNTED_AS = {
     ORIGIN_UNIVERSITY: ("entries", "university_spinoffs"),
     ORIGIN_MNE: ("mne_entries",),
 }
+_COUNTED = np.array([o in COUNTED_AS for o in range(len(ORIGINS))])  # by origin code
 
 
 @dataclass
@@ -247,28 +248,32 @@ def _creators(counts):
     return creator, rank
 
 
-def quality(model, kstock: np.ndarray, kpos: np.ndarray, mean_kstock: float) -> np.ndarray:
-    """Expected competitiveness of a would-be firm: fit to demand x knowledge relative to the
-    industry's ``mean_kstock``."""
-    d2 = ((kpos - model.demand) ** 2).sum(axis=1)
-    fit = np.exp(-d2 / (2 * model.cfg.market.fit_width**2))
+def fit_to_demand(model, kpos: np.ndarray) -> np.ndarray:
+    """Log fit of would-be firms at ``kpos`` to demand: minus the squared distance over twice
+    the squared fit width (the market's rule)."""
+    return -((kpos - model.demand) ** 2).sum(axis=1) / (2 * model.cfg.market.fit_width**2)
+
+
+def quality(model, kstock: np.ndarray, log_fit: np.ndarray, mean_kstock: float) -> np.ndarray:
+    """Expected competitiveness of a would-be firm: fit to demand (``log_fit``:
+    :func:`fit_to_demand`) x knowledge relative to the industry's ``mean_kstock``."""
     rel = kstock / mean_kstock
-    return fit * rel**model.cfg.market.knowledge_elasticity
+    return np.exp(log_fit) * rel**model.cfg.market.knowledge_elasticity
 
 
-def expected_sales(model, cands: Candidates) -> np.ndarray:
+def expected_sales(model, cands: Candidates, log_fit: np.ndarray) -> np.ndarray:
     """The sales each would-be firm can expect against this quarter's incumbents: its share of
     world demand (and of its region's public demand) by the market's own rule, its log weight
     added to the incumbents' log-sum-exp (``model.market_lse``). A would-be firm does not know
     its appeal before it enters: it counts on the entrants' mean of exp(appeal)
-    (:func:`clustersim.mechanisms.common.appeal.expected_log_appeal`)."""
+    (:func:`clustersim.mechanisms.common.appeal.expected_log_appeal`). ``log_fit``:
+    :func:`fit_to_demand`."""
     m, reg, r = model.cfg.market, model.regions, cands.region
     log_prod = (
         m.knowledge_elasticity * np.log(cands.kstock)
         + np.log1p(m.skill_effect * reg.skill[r])
         + np.log(reg.agglo[r])
     )
-    log_fit = -((cands.kpos - model.demand) ** 2).sum(axis=1) / (2 * m.fit_width**2)
     w = model.selection * (log_prod + log_fit) + appeal.expected_log_appeal(m)
     lse = model.market_lse
     sales = model.demand_total * np.exp(w - np.logaddexp(lse[0], w))
@@ -290,8 +295,8 @@ def enter(model, utility: np.ndarray | None = None) -> float:
 
     Draws: the start-up and university spin-off counts and each candidate's attributes; one
     uniform per firm (does it spawn a spin-off?), if ``entry.spinoffs``; one normal per
-    candidate (the financiers' screening noise); every candidate's traits and appeal at birth
-    (:mod:`clustersim.mechanisms.common.appeal`)."""
+    candidate (the financiers' screening noise); every funded candidate's traits and appeal at
+    birth (:mod:`clustersim.mechanisms.common.appeal`), keyed by its id."""
     cfg, t = model.cfg, model.t
     parts = [startups(model, utility)]
     if cfg.entry.spinoffs:
@@ -302,38 +307,36 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     mean_kstock = model.mean_kstock(-1)  # the industry's, once: nothing changes until placing
     parts.append(university_spinoffs(model, mean_kstock))
     cands = Candidates.concat(parts)
+    if len(cands) == 0:
+        return 0.0
     # between public knowledge and best practice: no founder knows less than what is codified
     # (a parent or region with nothing to pass on), none more than the frontier
     cands.kstock = np.clip(cands.kstock, model.public_knowledge, model.frontier)
-    prior = expected_sales(model, cands) * model.margin - model.fixed_cost
-    viable = prior > 0.0
-    score = quality(model, cands.kstock, cands.kpos, mean_kstock)
+    log_fit = fit_to_demand(model, cands.kpos)  # read by the prior and the financiers
+    prior = expected_sales(model, cands, log_fit) * model.margin - model.fixed_cost
+    score = quality(model, cands.kstock, log_fit, mean_kstock)
     noise = model.streams.normals(FINANCE, t, cands.uid, 1)[:, 0]
-    funder = np.full(len(cands), -1, dtype=np.int64)
-    funder[viable] = finance.screen(model, score[viable], cands.region[viable], noise[viable])
-    *traits, size_z = draw_traits(model, cands.uid)
-    size = cfg.entry.initial_size * np.exp(cfg.entry.entry_size_sd * size_z)
-    born_appeal = appeal.at_birth(model, cands.uid, cfg.market.entrant_appeal_gap)
-    fin, counts = model.financiers, model.step_counts
-    np.add.at(counts["unviable"], cands.region[~viable], 1)
-    np.add.at(counts["refused"], cands.region[viable & (funder < 0)], 1)
+    funder = finance.screen(model, score, cands.region, noise, prior > 0.0)
     c = np.flatnonzero(funder >= 0)  # funded candidates, in candidate order
-    k, r = funder[c], cands.region[c]
-    np.add.at(model.funded, (fin.kind[k], r), 1)
+    if len(c) == 0:
+        return 0.0
+    uid, k, r = cands.uid[c], funder[c], cands.region[c]
+    *traits, size_z = draw_traits(model, uid)  # keyed by id: drawn for the funded alone
+    size = cfg.entry.initial_size * np.exp(cfg.entry.entry_size_sd * size_z)
     slots = place_firms(
         model,
-        cands.uid[c],
+        uid,
         cands.x[c],
         cands.y[c],
         r,
         cands.kstock[c],
         cands.kpos[c],
-        np.maximum(1.0, size[c]),
+        np.maximum(1.0, size),
         cands.origin[c],
         cands.parent[c],
-        *(t[c] for t in traits),
+        *traits,
         cash=cfg.finance.ticket,
-        appeal=born_appeal[c],
+        appeal=appeal.at_birth(model, uid, cfg.market.entrant_appeal_gap),
         expected_profit=prior[c] if cfg.market.closure == "expected_profit" else 0.0,
     )
     finance.fund(model, slots, k)
@@ -468,28 +471,26 @@ def place_firms(
     region = np.asarray(region, dtype=np.int64)
     parent_slot = np.asarray(parent_slot, dtype=np.int64)
     if counted and len(origin):
-        wrong = [int(o) for o in np.unique(origin) if int(o) not in COUNTED_AS]
-        if wrong:
+        if origin.min() < 0 or origin.max() >= len(ORIGINS) or not _COUNTED[origin].all():
+            wrong = [int(o) for o in np.unique(origin) if int(o) not in COUNTED_AS]
             allowed = " | ".join(ORIGINS[o] for o in COUNTED_AS)
             raise ValueError(
                 f"origin {wrong[0]!r}: a firm placed during the run is one of {allowed}"
             )
     f = model.firms
     s = f.allocate(uid)  # the lowest free slots, in order
-    f.x[s], f.y[s], f.region[s] = x, y, region
-    f.kstock[s], f.kpos[s], f.emp[s], f.cash[s] = kstock, kpos, emp, cash
-    f.rd[s], f.opportunism[s], f.openness[s] = rd, opportunism, openness
-    f.skill[s] = model.regions.skill[region]
-    f.origin[s], f.born[s], f.is_mne[s] = origin, model.t, is_mne
-    f.parent[s] = np.where(parent_slot >= 0, f.uid[np.maximum(parent_slot, 0)], -1)
-    _newborn(
-        s, f.age, f.inc, f.rad, f.investor, f.funder, f.vc_backed, f.member,
+    dims = model.dims
+    _place(
+        s, model.t, _col(x), _col(y), _col(region, np.int64), _col(kstock),
+        np.asarray(kpos, np.float64).reshape(-1, dims), _col(emp), _col(cash), _col(rd),
+        _col(opportunism), _col(openness), _col(origin, np.int64), _col(is_mne, np.bool_),
+        _col(parent_slot, np.int64), _col(appeal), _col(expected_profit),
+        model.regions.skill, finance.house_banks(model), model.cfg.finance.collateral,
+        f.x, f.y, f.region, f.kstock, f.kpos, f.emp, f.cash, f.rd, f.opportunism, f.openness,
+        f.skill, f.origin, f.born, f.is_mne, f.parent, f.uid, f.lender, f.credit_line, f.appeal,
+        f.expected_profit, f.age, f.inc, f.rad, f.investor, f.funder, f.vc_backed, f.member,
         f.sales, f.profit, f.prod, f.fit, f.competence, f.absorb, f.diversity, f.loan, f.stake,
     )  # fmt: skip
-    f.lender[s] = finance.house_banks(model)[region]
-    f.credit_line[s] = model.cfg.finance.collateral * np.asarray(emp, dtype=float)
-    f.appeal[s] = appeal
-    f.expected_profit[s] = expected_profit
     add_firm_agents(model, s)
     if counted:
         n_reg = model.regions.n
@@ -500,14 +501,54 @@ def place_firms(
     return s
 
 
+def _col(v, dtype=np.float64) -> np.ndarray:
+    """``v`` as a 1-d array of ``dtype`` (a scalar as one entry: :func:`_place` applies it to
+    every firm); an array already so is passed as it is."""
+    if isinstance(v, np.ndarray) and v.dtype == dtype and v.ndim == 1:
+        return v
+    return np.asarray(v, dtype).reshape(-1)
+
+
 @njit(cache=True)
-def _newborn(s, age, inc, rad, investor, funder, vc_backed, member, *zeros):
-    """What every newborn in slots ``s`` starts with, whatever the slot held: no age, no
-    innovations, no investor or funder, not a member, and 0.0 in each array of ``zeros``."""
-    for i in s:
-        age[i] = inc[i] = rad[i] = 0
-        investor[i] = funder[i] = -1
-        vc_backed[i] = member[i] = False
+def _place(
+    s, t, x, y, region, kstock, kpos, emp, cash, rd, opportunism, openness, origin, is_mne,
+    parent_slot, appeal, expected, skill, house, collateral,
+    fx, fy, fregion, fkstock, fkpos, femp, fcash, frd, fopportunism, fopenness, fskill, forigin,
+    fborn, fis_mne, fparent, fuid, flender, fcredit, fappeal, fexpected,
+    age, inc, rad, investor, funder, vc_backed, member, *zeros,
+):  # fmt: skip
+    """:func:`place_firms`' writes in one compiled pass instead of some thirty fancy
+    assignments: firm ``i`` goes to slot ``s[i]`` with entry ``i`` of each input (entry 0 of
+    an input with one entry, as numpy broadcasts a scalar). What every newborn starts with,
+    whatever the slot held: no age, no innovations, no investor or funder, not a member, its
+    region's house bank as lender, and 0.0 in each array of ``zeros``."""
+    for i in range(s.shape[0]):
+        j = s[i]
+        r = region[_at(region, i)]
+        fx[j], fy[j], fregion[j] = x[_at(x, i)], y[_at(y, i)], r
+        fkstock[j] = kstock[_at(kstock, i)]
+        k = _at(kpos, i)
+        for d in range(kpos.shape[1]):
+            fkpos[j, d] = kpos[k, d]
+        e = emp[_at(emp, i)]
+        femp[j], fcash[j] = e, cash[_at(cash, i)]
+        frd[j], fopportunism[j] = rd[_at(rd, i)], opportunism[_at(opportunism, i)]
+        fopenness[j], fskill[j] = openness[_at(openness, i)], skill[r]
+        forigin[j], fborn[j], fis_mne[j] = origin[_at(origin, i)], t, is_mne[_at(is_mne, i)]
+        p = parent_slot[_at(parent_slot, i)]
+        fparent[j] = fuid[p] if p >= 0 else -1
+        age[j] = inc[j] = rad[j] = 0
+        investor[j] = funder[j] = -1
+        vc_backed[j] = member[j] = False
+        flender[j] = house[r]
+        fcredit[j] = collateral * e
+        fappeal[j], fexpected[j] = appeal[_at(appeal, i)], expected[_at(expected, i)]
     for a in zeros:
-        for i in s:
-            a[i] = 0.0
+        for j in s:
+            a[j] = 0.0
+
+
+@njit(cache=True, inline="always")
+def _at(a, i):
+    """The entry of input ``a`` for firm ``i``: its own, or the only one."""
+    return i if a.shape[0] > 1 else 0

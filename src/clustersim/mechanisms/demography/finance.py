@@ -86,18 +86,23 @@ def _house_banks(kind, region, n_reg):
     return house
 
 
-def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) -> np.ndarray:
-    """Financier index that funds each candidate, or -1. ``noise`` is one normal per candidate.
+def screen(
+    model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray, viable: np.ndarray
+) -> np.ndarray:
+    """Financier index that funds each candidate, or -1. ``noise`` is one normal per candidate;
+    only ``viable`` candidates ask.
 
-    Every refusal is counted in ``model.refused[kind, region]``."""
+    Every refusal is counted in ``model.refused[kind, region]``, every deal in
+    ``model.funded[kind, region]``; by region, the candidates that did not ask (unviable) and
+    those no financier funded (refused) in ``model.step_counts``."""
     fin, cfg = model.financiers, model.cfg.finance
     reg = model.regions
-    contraction = np.maximum(0.0, (reg.emp_prev - reg.emp) / np.maximum(reg.emp_prev, 1.0))
     order = np.asarray(model.overrides.get("finance.ask_order", ASK_ORDER), dtype=np.int64)
     return _screen(
-        np.asarray(quality, dtype=np.float64),
-        np.asarray(region, dtype=np.int64),
-        np.asarray(noise, dtype=np.float64),
+        quality,
+        region,
+        noise,
+        viable,
         order,
         fin.active,
         fin.kind,
@@ -108,8 +113,12 @@ def screen(model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray) ->
         fin.losses,
         fin.deals_now,
         reg.bonding,
-        contraction,
+        reg.emp_prev,
+        reg.emp,
         model.refused,
+        model.funded,
+        model.step_counts["unviable"],
+        model.step_counts["refused"],
         cfg.ticket,
         cfg.screening_noise,
         cfg.loss_aversion,
@@ -123,6 +132,7 @@ def _screen(
     quality,
     region,
     noise,
+    viable,
     order,
     active,
     kind,
@@ -133,19 +143,27 @@ def _screen(
     losses,
     deals_now,
     bonding,
-    contraction,
+    emp_prev,
+    emp,
     refused,
+    funded,
+    unviable_by_region,
+    refused_by_region,
     ticket,
     screening_noise,
     loss_aversion,
     bank_local_knowledge,
     bank_cyclicality,
 ):
-    """:func:`screen`, candidate after candidate: each asks the active financiers of its region,
-    kind by kind in ``order`` and by index within a kind, until one with room funds it."""
+    """:func:`screen`, candidate after candidate: each viable one asks the active financiers of
+    its region, kind by kind in ``order`` and by index within a kind, until one with room funds
+    it; the tallies are counted on the way."""
     funder = np.full(quality.shape[0], -1, dtype=np.int64)
     for c in range(quality.shape[0]):
         r = region[c]
+        if not viable[c]:
+            unviable_by_region[r] += 1
+            continue
         for kd in order:
             for k in range(kind.shape[0]):
                 if not (active[k] and kind[k] == kd and fin_region[k] == r):
@@ -156,7 +174,9 @@ def _screen(
                 threshold = base_threshold[k] + loss_aversion * losses[k]
                 if kd == BANK:
                     sd *= 1.0 - bank_local_knowledge * bonding[r]
-                    threshold += bank_cyclicality * contraction[r]
+                    # how far the region's employment fell last quarter (numpy's arithmetic)
+                    fall = (emp_prev[r] - emp[r]) / _at_least(emp_prev[r], 1.0)
+                    threshold += bank_cyclicality * _at_least(0.0, fall)
                 if quality[c] + sd * noise[c] > threshold:
                     funder[c] = k
                     available[k] -= ticket
@@ -165,6 +185,10 @@ def _screen(
                 refused[kd, r] += 1
             if funder[c] >= 0:
                 break
+        if funder[c] >= 0:
+            funded[kind[funder[c]], r] += 1
+        else:
+            refused_by_region[r] += 1
     return funder
 
 
@@ -173,16 +197,32 @@ def fund(model, slots: np.ndarray, k: np.ndarray) -> None:
     stake (and its management support) or a seed grant. A firm banks with its funder if that is
     a bank, else with its region's house bank. Tickets are booked in order."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    f.funder[slots] = k
-    bank = fin.kind[k] == BANK
-    vc = fin.kind[k] == VC
-    f.lender[slots] = np.where(bank, k, house_banks(model)[f.region[slots]])
-    f.loan[slots[bank]] = cfg.ticket
-    s = slots[vc]
-    f.investor[s], f.stake[s], f.vc_backed[s] = k[vc], cfg.ticket, True
-    f.competence[s] = cfg.vc_competence
-    np.subtract.at(fin.capital, k[vc], cfg.ticket)
-    np.add.at(fin.exposure, k[bank | vc], cfg.ticket)
+    _fund(
+        slots, k, fin.kind, house_banks(model), f.region, f.funder, f.lender, f.loan, f.investor,
+        f.stake, f.vc_backed, f.competence, fin.capital, fin.exposure, cfg.ticket,
+        cfg.vc_competence,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _fund(
+    slots, k, kind, house, region, funder, lender, loan, investor, stake, vc_backed, competence,
+    capital, exposure, ticket, vc_competence,
+):  # fmt: skip
+    """:func:`fund`, funded firm after funded firm: one pass instead of a dozen masked copies
+    and scatters (each financier's books see its tickets in the same order)."""
+    for i in range(slots.shape[0]):
+        s, j = slots[i], k[i]
+        funder[s] = j
+        lender[s] = j if kind[j] == BANK else house[region[s]]
+        if kind[j] == BANK:
+            loan[s] = ticket
+            exposure[j] += ticket
+        elif kind[j] == VC:
+            investor[s], stake[s], vc_backed[s] = j, ticket, True
+            competence[s] = vc_competence
+            capital[j] -= ticket
+            exposure[j] += ticket
 
 
 def settle(model) -> tuple[float, float]:
@@ -207,8 +247,8 @@ def settle(model) -> tuple[float, float]:
     (the losses of adjusting pass, Hamermesh & Pfann 1996).
     """
     f, fin, cfg, m = model.firms, model.financiers, model.cfg.finance, model.cfg.market
-    aid = model.aid_paid()
-    interest, repaid, paid_out, margin = _settle(
+    t = model.ties
+    interest, repaid, paid_out = _settle(
         f.live,
         f.cash,
         f.loan,
@@ -218,8 +258,10 @@ def settle(model) -> tuple[float, float]:
         f.expected_profit,
         f.emp,
         f.credit_line,
-        _trust_in_lender(model),
-        fin.n,
+        t.view("a"),
+        t.view("b"),
+        t.view("kind"),
+        t.view("trust"),
         cfg.interest_rate,
         cfg.interest_rate - cfg.funding_rate,
         cfg.repayment * cfg.ticket,
@@ -229,15 +271,18 @@ def settle(model) -> tuple[float, float]:
         cfg.relationship_lending,
         m.closure == "expected_profit",
         f.sales,
-        aid,
+        model.aid_paid(),
         model.margin,
         model.fixed_cost,
         f.investor,
         m.payout_rate,
         m.cash_buffer,
+        f.stake,
+        fin.capital,
+        fin.exposure,
+        cfg.vc_holding,
+        cfg.vc_equity_share,
     )
-    fin.capital += margin
-    _vc_exits(model)
     return float(interest.sum() + repaid.sum()), float(paid_out.sum())
 
 
@@ -252,8 +297,10 @@ def _settle(
     expected,
     emp,
     credit_line,
-    trust,
-    n_fin,
+    tie_a,
+    tie_b,
+    tie_kind,
+    tie_trust,
     rate,
     spread,
     instalment,
@@ -269,13 +316,25 @@ def _settle(
     investor,
     payout_rate,
     cash_buffer,
+    stake,
+    capital,
+    exposure,
+    holding,
+    share,
 ):
-    """:func:`settle`'s firm-level bookings in one pass over the live slots; returns each live
-    firm's interest, repayment and payout and each financier's margin (summed in slot order)."""
+    """:func:`settle` in one compiled call: the firm-level bookings in a pass over the live
+    slots, each financier's margin (summed in slot order) added to its capital, then the VCs'
+    exits (numpy's arithmetic and maximum, each VC's books in slot order); returns each live
+    firm's interest, repayment and payout. A credit line reads the trust on the firm's tie to
+    its lender (0 without one; a later tie wins, as numpy's assignment has it)."""
+    trust = np.zeros(cash.shape[0])
+    for e in range(tie_a.shape[0]):
+        if tie_kind[e] == TIE_FINANCIER and tie_b[e] == lender[tie_a[e]]:
+            trust[tie_a[e]] = tie_trust[e]
     interest = np.empty(live.shape[0])
     repaid = np.empty(live.shape[0])
     paid_out = np.zeros(live.shape[0])
-    margin = np.zeros(n_fin)
+    margin = np.zeros(capital.shape[0])
     for i in range(live.shape[0]):
         s = live[i]
         debt = loan[s] + max(0.0, -cash[s])
@@ -296,62 +355,40 @@ def _settle(
             learned = profit[s] - interest[i]
         expected[s] += weight * (learned - expected[s])
         credit_line[s] = collateral * emp[s] * (1.0 + relationship * trust[s])
-    return interest, repaid, paid_out, margin
-
-
-def _trust_in_lender(model) -> np.ndarray:
-    """Per slot: trust on the firm's tie to its lender, 0 without one."""
-    f, t = model.firms, model.ties
-    a, b, kind, trust = t.view("a"), t.view("b"), t.view("kind"), t.view("trust")
-    mine = (kind == TIE_FINANCIER) & (b == f.lender[a])
-    out = np.zeros(f.capacity)
-    out[a[mine]] = trust[mine]
-    return out
-
-
-def _vc_exits(model) -> None:
-    """VCs sell the stakes they have held ``vc_holding`` quarters at their share of the firm's
-    value: net worth plus expected profit capitalised at the interest rate (no less than 0)."""
-    f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    due = np.flatnonzero(f.alive & (f.investor >= 0) & (f.age >= cfg.vc_holding))
-    if len(due) == 0:
-        return
-    value = f.cash[due] - f.loan[due] + f.expected_profit[due] / cfg.interest_rate
-    price = cfg.vc_equity_share * np.maximum(0.0, value)
-    np.add.at(fin.capital, f.investor[due], price)
-    np.add.at(fin.exposure, f.investor[due], -f.stake[due])
-    f.investor[due], f.stake[due] = -1, 0.0
+    for j in range(capital.shape[0]):
+        capital[j] += margin[j]
+    # VCs sell the stakes they have held ``holding`` quarters at their ``share`` of the firm's
+    # value: net worth plus expected profit capitalised at the interest rate, no less than 0
+    for s in live:
+        if investor[s] >= 0 and age[s] >= holding:
+            value = cash[s] - loan[s] + expected[s] / rate
+            v = investor[s]
+            capital[v] += share * _at_least(0.0, value)
+            exposure[v] += -stake[s]
+            investor[s], stake[s] = -1, 0.0
+    return interest, repaid, paid_out
 
 
 def write_off(model, slots: np.ndarray) -> None:
     """Firms in ``slots`` leave: their remaining cash and the part of their collateral the
-    lender recovers repay what they owe; the rest is the bank's loss. A VC's stake is lost."""
+    lender recovers repay what they owe; the rest is the bank's loss. A VC's stake is lost.
+    Losses beyond a financier's equity fall on its depositors."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    target = np.maximum(fin.target_capital, cfg.ticket)
-    recovery = cfg.recovery * cfg.collateral
-    slots = np.asarray(slots, dtype=np.int64)
     _write_off(
-        slots,
-        f.lender,
-        f.investor,
-        f.loan,
-        f.cash,
-        f.emp,
-        f.stake,
-        recovery,
-        target,
-        fin.capital,
-        fin.losses,
+        np.asarray(slots, dtype=np.int64), f.lender, f.investor, f.loan, f.cash, f.emp, f.stake,
+        cfg.recovery * cfg.collateral, fin.target_capital, cfg.ticket, fin.capital, fin.losses,
         fin.exposure,
-    )
-    fin.capital = np.maximum(fin.capital, 0.0)  # losses beyond equity fall on depositors
+    )  # fmt: skip
 
 
 @njit(cache=True)
 def _write_off(
-    slots, lender, investor, loan, cash, emp, stake, recovery, target, capital, losses, exposure
-):
-    """The lenders' and investors' books, firm after firm in the order given."""
+    slots, lender, investor, loan, cash, emp, stake, recovery, target_capital, ticket, capital,
+    losses, exposure,
+):  # fmt: skip
+    """The lenders' and investors' books, firm after firm in the order given; losses are
+    measured against target equity (at least a ticket), equity is floored at 0 (numpy's
+    maximum: NaN, and between equals the second operand)."""
     for s in slots:
         k, v = lender[s], investor[s]
         if k >= 0:
@@ -359,46 +396,62 @@ def _write_off(
             recovered = max(0.0, cash[s]) + recovery * emp[s]
             loss = max(0.0, debt - recovered)
             capital[k] -= loss
-            losses[k] += loss / target[k]
+            losses[k] += loss / _at_least(target_capital[k], ticket)
         if v >= 0:
-            losses[v] += stake[s] / target[v]
+            losses[v] += stake[s] / _at_least(target_capital[v], ticket)
             exposure[v] -= stake[s]
+    for j in range(capital.shape[0]):
+        capital[j] = _at_least(capital[j], 0.0)
+
+
+@njit(cache=True, inline="always")
+def _at_least(a, b):
+    """numpy's ``maximum(a, b)``: NaN wins, and between equals ``b``."""
+    return a if (a > b or a != a) else b
 
 
 def end_quarter(model) -> None:
     """Deal flow and losses are averaged over ``memory`` quarters; VCs without deal flow return
     capital; earnings above target equity are paid out; what each financier may commit next
-    quarter follows from its balance sheet."""
-    fin, cfg = model.financiers, model.cfg.finance
-    fin.deals += (fin.deals_now - fin.deals) / cfg.memory
-    fin.deals_now[:] = 0.0
-    fin.losses *= 1.0 - 1.0 / cfg.memory
-    starving = (fin.kind == VC) & (fin.deals < cfg.vc_min_deals)
-    fin.capital[starving] *= 1.0 - cfg.vc_wind_down
-    fin.capital = np.minimum(fin.capital, fin.target_capital)
-    refresh(model)
+    quarter follows from its balance sheet (:func:`refresh`)."""
+    f, fin, cfg = model.firms, model.financiers, model.cfg.finance
+    _books(
+        True, f.alive, f.loan, f.cash, f.lender, fin.kind, fin.deals, fin.deals_now, fin.losses,
+        fin.capital, fin.target_capital, fin.capacity, fin.exposure, fin.available,
+        float(cfg.memory), cfg.vc_min_deals, cfg.vc_wind_down, cfg.capital_ratio,
+    )  # fmt: skip
 
 
 def refresh(model) -> None:
     """Banks' loan books and lending room; VCs' uninvested capital; seed funds' budgets."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    bank = fin.kind == BANK
-    n_live, booked = _loan_books(f.alive, f.loan, f.cash, f.lender, fin.n)
-    if n_live:
-        fin.exposure[bank] = booked[bank]
-    fin.available[bank] = np.maximum(
-        0.0, fin.capital[bank] / cfg.capital_ratio - fin.exposure[bank]
-    )
-    vc = fin.kind == VC
-    fin.available[vc] = fin.capital[vc]
-    seed = fin.kind == SEED_FUND
-    fin.available[seed] = fin.capacity[seed]
+    _books(
+        False, f.alive, f.loan, f.cash, f.lender, fin.kind, fin.deals, fin.deals_now, fin.losses,
+        fin.capital, fin.target_capital, fin.capacity, fin.exposure, fin.available,
+        float(cfg.memory), cfg.vc_min_deals, cfg.vc_wind_down, cfg.capital_ratio,
+    )  # fmt: skip
 
 
 @njit(cache=True)
-def _loan_books(alive, loan, cash, lender, n_fin):
-    """How many firms are live, and each financier's loans and overdrafts to them, summed slot
-    after slot (as ``bincount`` sums): one pass instead of numpy's masked copies."""
+def _books(
+    quarter_end, alive, loan, cash, lender, kind, deals, deals_now, losses, capital, target,
+    capacity, exposure, available, memory, vc_min_deals, wind_down, capital_ratio,
+):  # fmt: skip
+    """:func:`end_quarter` (``quarter_end``) and :func:`refresh` in one compiled pass over the
+    financiers and one over the slots, in place: numpy's arithmetic element by element, its
+    minimum and maximum (NaN, and between equals the second operand, as numpy has them), the
+    loan books summed slot after slot (as ``bincount`` sums)."""
+    n_fin = kind.shape[0]
+    if quarter_end:
+        keep = 1.0 - 1.0 / memory
+        for j in range(n_fin):
+            deals[j] += (deals_now[j] - deals[j]) / memory
+            deals_now[j] = 0.0
+            losses[j] *= keep
+            if kind[j] == VC and deals[j] < vc_min_deals:
+                capital[j] *= 1.0 - wind_down
+            c = capital[j]
+            capital[j] = c if (c < target[j] or c != c) else target[j]
     booked = np.zeros(n_fin)
     n_live = 0
     for s in range(alive.shape[0]):
@@ -406,4 +459,13 @@ def _loan_books(alive, loan, cash, lender, n_fin):
             n_live += 1
             if lender[s] >= 0:
                 booked[lender[s]] += loan[s] + max(0.0, -cash[s])
-    return n_live, booked
+    for j in range(n_fin):
+        if kind[j] == BANK:
+            if n_live:
+                exposure[j] = booked[j]
+            room = capital[j] / capital_ratio - exposure[j]
+            available[j] = _at_least(0.0, room)
+        elif kind[j] == VC:
+            available[j] = capital[j]
+        elif kind[j] == SEED_FUND:
+            available[j] = capacity[j]

@@ -20,8 +20,8 @@ moves, so the outcome does not depend on the order of firms. Region-level numpy,
 engines.
 
 Draws (stream ``RELOCATION``, keyed by firm uid): 4 uniforms per live firm (review, host pick,
-x and y in an empty region; only movers read the last three, so only theirs are computed);
-2 normals per mover (offset from its host).
+x and y in an empty region; only movers read the last three, so only reviewing firms' are
+computed); 2 normals per mover (offset from its host; computed for reviewing firms).
 """
 
 from __future__ import annotations
@@ -42,22 +42,22 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
     rc, f, reg, t = model.cfg.relocation, model.firms, model.regions, model.t
     if not rc.enabled or reg.n < 2:
         return 0.0, None
-    # the review draw of every live firm; the other three only movers read (_landing)
+    # the review draw of every live firm; the other draws only for those reviewing (_moves)
     u = model.streams.uniforms(RELOCATION, t, f.uid, 1, where=f.alive)[:, 0]
     review = np.flatnonzero(f.alive & ~f.is_mne & (u < rc.review_rate))
     if len(review) == 0:
         return 0.0, None
     utility = location_utility(model)
-    here = f.region[review]
-    other = np.where(np.arange(reg.n)[None, :] == here[:, None], -np.inf, utility[None, :])
-    best = np.argmax(other, axis=1)  # the lowest index among equals
-    gain = other[np.arange(len(review)), best] - utility[here]
-    pay = rc.cost_per_employee * model.cfg.world.base_wage * f.emp[review]
-    move = (gain > moving_threshold(rc, f.emp[review])) & (f.cash[review] >= pay)
-    movers, dest, pay = review[move], best[move], pay[move]
+    idx, eps, ids = model.index, 1e-9 * model.cfg.world.size, f.uid[review]
+    movers, dest, pay, x, y = _moves(
+        review, model.streams.uniforms(RELOCATION, t, ids, 4),
+        model.streams.normals(RELOCATION, t, ids, 2), utility,
+        moving_threshold(rc, f.emp[review]), rc.cost_per_employee * model.cfg.world.base_wage,
+        rc.landing_spread, eps, f.region, f.emp, f.cash, f.x, f.y, idx.region_order,
+        idx.region_start, reg.x0, reg.x1, reg.y0, reg.y1,
+    )  # fmt: skip
     if len(movers) == 0:
         return 0.0, utility
-    x, y = _landing(model, movers, dest, model.streams.uniforms(RELOCATION, t, f.uid[movers], 4))
     before = f.region.copy()
     f.cash[movers] -= pay
     model.relocate_firms(movers, x, y, dest)
@@ -65,38 +65,60 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
     return float(pay.sum()), None
 
 
+@njit(cache=True)
+def _moves(
+    review, u, z, utility, threshold, cost_per_employee, spread, eps, region, emp, cash, fx, fy,
+    order, start, x0, x1, y0, y1,
+):  # fmt: skip
+    """Who of ``review`` moves where, what it pays, and where it lands, in one compiled pass
+    (``u``, ``z``: each reviewer's 4 uniforms and 2 normals; ``threshold``: its
+    :func:`moving_threshold`, computed by numpy). A reviewing firm weighs the best other
+    region (the lowest index among equals, a NaN first, as ``argmax`` has it) and moves if the
+    gain beats its threshold and its cash covers the cost. A mover lands, from the state before
+    the moves, near a random firm of the target region (uniform 1 picks it; normals 0 and 1
+    offset it) or, if the region has none, uniformly in it (uniforms 2 and 3); kept inside the
+    region."""
+    n_reg = utility.shape[0]
+    movers, dest, pay = np.empty_like(review), np.empty_like(review), np.empty(review.shape[0])
+    x, y = np.empty(review.shape[0]), np.empty(review.shape[0])
+    n = 0
+    for i in range(review.shape[0]):
+        s = review[i]
+        here, d = region[s], -1
+        for r in range(n_reg):
+            if r == here:
+                continue
+            if d < 0 or utility[r] > utility[d] or utility[r] != utility[r]:
+                d = r
+            if utility[d] != utility[d]:
+                break  # argmax stops at the first NaN
+        cost = cost_per_employee * emp[s]
+        if not (utility[d] - utility[here] > threshold[i] and cash[s] >= cost):
+            continue
+        members = start[d + 1] - start[d]
+        if members > 0:
+            host = order[start[d] + int(u[i, 1] * members)]
+            xi, yi = fx[host] + spread * z[i, 0], fy[host] + spread * z[i, 1]
+        else:
+            xi, yi = x0[d] + u[i, 2] * (x1[d] - x0[d]), y0[d] + u[i, 3] * (y1[d] - y0[d])
+        movers[n], dest[n], pay[n] = s, d, cost
+        x[n] = min(max(xi, x0[d]), x1[d] - eps)
+        y[n] = min(max(yi, y0[d]), y1[d] - eps)
+        n += 1
+    return movers[:n], dest[:n], pay[:n], x[:n], y[:n]
+
+
 def moving_threshold(rc, emp: np.ndarray) -> np.ndarray:
     """The utility gain a firm of ``emp`` employees needs to move: rises with size."""
     return rc.moving_cost * (np.maximum(emp, 1e-12) / rc.reference_size) ** rc.size_elasticity
-
-
-def _landing(model, movers, dest, u) -> tuple[np.ndarray, np.ndarray]:
-    """New sites, all from the state before the moves: near a random firm of the target region
-    (``u[:, 1]`` picks it), or uniformly in the region (``u[:, 2:4]``) if it has none; kept
-    inside the target region."""
-    f, reg, rc = model.firms, model.regions, model.cfg.relocation
-    z = model.streams.normals(RELOCATION, model.t, f.uid[movers], 2)
-    w, h = reg.x1[dest] - reg.x0[dest], reg.y1[dest] - reg.y0[dest]
-    x, y = reg.x0[dest] + u[:, 2] * w, reg.y0[dest] + u[:, 3] * h
-    idx = model.index
-    first, size = idx.region_start[dest], np.diff(idx.region_start)[dest]
-    near = size > 0
-    host = idx.region_order[first[near] + (u[near, 1] * size[near]).astype(np.int64)]
-    x[near] = f.x[host] + rc.landing_spread * z[near, 0]
-    y[near] = f.y[host] + rc.landing_spread * z[near, 1]
-    eps = 1e-9 * model.cfg.world.size
-    x = np.clip(x, reg.x0[dest], reg.x1[dest] - eps)
-    return x, np.clip(y, reg.y0[dest], reg.y1[dest] - eps)
 
 
 def _weaken_stretched_ties(model, before: np.ndarray, movers: np.ndarray, kept: float) -> None:
     """Ties of the movers whose ends were in one region and now are not keep ``kept`` of their
     trust; ties the move brings into one region keep theirs."""
     ties, f = model.ties, model.firms
-    moved = np.zeros(f.capacity, np.bool_)
-    moved[movers] = True
     _weaken(
-        moved,
+        movers,
         before,
         f.region,
         np.asarray(model.universities.region, dtype=np.int64),
@@ -110,9 +132,12 @@ def _weaken_stretched_ties(model, before: np.ndarray, movers: np.ndarray, kept: 
 
 
 @njit(cache=True)
-def _weaken(moved, before, region, uni_region, fin_region, a, b, kind, trust, kept):
+def _weaken(movers, before, region, uni_region, fin_region, a, b, kind, trust, kept):
     """:func:`_weaken_stretched_ties` over the edge list: the far end of a university or
     financier tie never moves."""
+    moved = np.zeros(region.shape[0], np.bool_)
+    for s in movers:
+        moved[s] = True
     for e in range(a.shape[0]):
         firm_b = kind[e] == TIE_FIRM
         if not (moved[a[e]] or (firm_b and moved[b[e]])):
