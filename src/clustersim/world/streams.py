@@ -101,15 +101,22 @@ def _unit(h):
     return float(h >> _S11) * _UNIT
 
 
+@njit(cache=True)
+def _rows(ids, active):
+    """The rows that draw: those where ``active`` is true, or all of them if it is empty."""
+    if active.shape[0] == 0:
+        return np.arange(ids.shape[0])
+    return np.flatnonzero(active)
+
+
 def _uniforms(k, ids, n, active):
     """``out[i, j]``: the ``j``-th uniform in [0, 1) of identity ``ids[i]`` under key ``k``
     (zeros where ``active`` is false: empty slots draw nothing; an empty ``active``: all
     draw)."""
     out = np.zeros((ids.shape[0], n))
-    every = active.shape[0] == 0
-    for i in prange(ids.shape[0]):
-        if not (every or active[i]):
-            continue
+    rows = _rows(ids, active)
+    for q in prange(rows.shape[0]):  # the drawing rows: threads share them evenly
+        i = rows[q]
         h = mix(k ^ np.uint64(ids[i]))
         for j in range(n):
             out[i, j] = _unit(mix(h ^ np.uint64(j)))
@@ -140,10 +147,9 @@ def _normals(k, ids, n, active):
     """``out[i, j]``: the ``j``-th standard normal of identity ``ids[i]`` (:func:`normal_at`);
     zeros where ``active`` is false (an empty ``active``: all draw)."""
     out = np.zeros((ids.shape[0], n))
-    every = active.shape[0] == 0
-    for i in prange(ids.shape[0]):
-        if not (every or active[i]):
-            continue
+    rows = _rows(ids, active)
+    for q in prange(rows.shape[0]):  # the drawing rows: threads share them evenly
+        i = rows[q]
         h = identity_hash(k, ids[i])
         for j in range(n):
             out[i, j] = normal_at(h, j)

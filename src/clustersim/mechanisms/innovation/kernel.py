@@ -11,7 +11,7 @@ from clustersim.world.streams import identity_hash, normal_at
 
 
 def _innovate(
-    alive,
+    live,
     region,
     emp,
     rd,
@@ -63,14 +63,12 @@ def _innovate(
     ``streams.normals`` would give for every firm: 0..dims-1 the incremental step, dims..2dims-1
     the radical jump, 2dims its gain).
     """
-    n = alive.shape[0]
     floor = math.exp(log_frontier + LOG_PUBLIC_KNOWLEDGE)
     dims = kpos.shape[1]
-    for i in prange(n):
-        inc_count[i] = 0
-        rad_count[i] = 0
-        if not alive[i]:
-            continue
+    inc_count[:] = 0
+    rad_count[:] = 0
+    for k in prange(live.shape[0]):  # the live slots: threads share them evenly
+        i = live[k]
         absorb[i] = absorptive_base + (1.0 - absorptive_base) * (
             1.0 - math.exp(-absorptive_rd * rd[i])
         ) * (0.5 + 0.5 * skill[i])
@@ -112,7 +110,7 @@ INNOVATE = serial_and_parallel(_innovate)
 def step_innovate(m, u_inc, u_rad, key) -> None:
     f, k = m.firms, m.cfg.knowledge
     threaded(m, INNOVATE)(
-        f.alive,
+        f.live,
         f.region,
         f.emp,
         f.rd,

@@ -12,7 +12,7 @@ from clustersim.world.parallel import serial_and_parallel
 
 
 def _weigh(
-    alive,
+    live,
     region,
     prod,
     skill,
@@ -49,9 +49,8 @@ def _weigh(
     log_agglo = np.empty(region_agglo.shape[0])
     for r in range(region_agglo.shape[0]):
         log_agglo[r] = math.log(region_agglo[r])
-    for i in prange(alive.shape[0]):
-        if not alive[i]:
-            continue
+    for k in prange(live.shape[0]):  # the live slots: threads share them evenly
+        i = live[k]
         r = region[i]
         skill[i] += hiring_skill_rate * (region_skill[r] - skill[i])
         log_competence = math.log(1.0 + competence[i]) if competence[i] != 0.0 else 0.0
@@ -93,7 +92,7 @@ def log_sum_exp(alive, region, log_weight, lse):
 
 
 def _trade(
-    alive,
+    live,
     region,
     emp,
     cash,
@@ -115,9 +114,8 @@ def _trade(
     this quarter's (``demand.competition``). Firms move toward the workforce their sales pay
     for at the target margin against a convex adjustment cost (Hamermesh & Pfann 1996), which
     gives partial adjustment in logs; a firm without cash cannot finance growth."""
-    for i in prange(alive.shape[0]):
-        if not alive[i]:
-            continue
+    for k in prange(live.shape[0]):  # the live slots: threads share them evenly
+        i = live[k]
         r = region[i]
         sales[i] = demand_total * math.exp(log_weight[i] - lse[0])
         if region_public_demand[r] > 0.0:
@@ -143,8 +141,9 @@ def step_market(m, appeal_z) -> None:
     f, reg, c = m.firms, m.regions, m.cfg.market
     rho, sigma, bound = appeal_rule.process(c)
     m.log_weight = np.zeros(f.capacity)
+    live = f.live
     threaded(m, WEIGH)(
-        f.alive,
+        live,
         f.region,
         f.prod,
         f.skill,
@@ -169,7 +168,7 @@ def step_market(m, appeal_z) -> None:
     )
     log_sum_exp(f.alive, f.region, m.log_weight, m.market_lse)
     threaded(m, TRADE)(
-        f.alive,
+        live,
         f.region,
         f.emp,
         f.cash,

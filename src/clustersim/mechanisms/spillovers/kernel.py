@@ -22,7 +22,7 @@ from clustersim.world.state import SPILL_MOBILITY, SPILL_PROXIMITY
 
 
 def _proximity_and_mobility(
-    alive,
+    live,
     region,
     x,
     y,
@@ -60,12 +60,10 @@ def _proximity_and_mobility(
     writes only its own accumulators and its gains per contact (``gain_proximity``) and by
     mobility (``gain_mobility``), which :func:`tally` adds into ``volume`` in firm order.
     """
-    n = alive.shape[0]
     dims = kpos.shape[1]
     contacts = u_cell.shape[1]
-    for i in prange(n):
-        if not alive[i]:
-            continue
+    for k in prange(live.shape[0]):  # the live slots: threads share them evenly
+        i = live[k]
         r = region[i]
         if proximity_spillover > 0.0:
             for m in range(contacts):
@@ -117,13 +115,12 @@ def tally(alive, region, gain_proximity, gain_mobility, volume):
         volume[SPILL_MOBILITY, r] += gain_mobility[i]
 
 
-def _apply(alive, kstock, kpos, dk, dpos, frontier):
+def _apply(live, kstock, kpos, dk, dpos, frontier):
     """Apply the accumulated knowledge gains and position pulls. What a firm learns is worth
     the less the closer it already is to the frontier, which no one passes (Nelson & Phelps
     1966): ``dk`` is scaled by the remaining room ``1 - k / frontier``."""
-    for i in prange(alive.shape[0]):
-        if not alive[i]:
-            continue
+    for k in prange(live.shape[0]):  # the live slots: threads share them evenly
+        i = live[k]
         room = max(0.0, 1.0 - kstock[i] / frontier)
         kstock[i] = min(kstock[i] + dk[i] * room, max(kstock[i], frontier))
         for d in range(kpos.shape[1]):
@@ -139,7 +136,7 @@ def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
     gain_proximity = np.zeros(u_cell.shape)
     gain_mobility = np.zeros(f.capacity)
     threaded(m, PROXIMITY_AND_MOBILITY)(
-        f.alive,
+        f.live,
         f.region,
         f.x,
         f.y,
@@ -173,4 +170,4 @@ def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
 
 
 def step_apply_knowledge(m) -> None:
-    threaded(m, APPLY)(m.firms.alive, m.firms.kstock, m.firms.kpos, m.dk, m.dpos, m.frontier)
+    threaded(m, APPLY)(m.firms.live, m.firms.kstock, m.firms.kpos, m.dk, m.dpos, m.frontier)
