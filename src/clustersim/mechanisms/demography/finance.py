@@ -414,20 +414,19 @@ def end_quarter(model) -> None:
     """Deal flow and losses are averaged over ``memory`` quarters; VCs without deal flow return
     capital; earnings above target equity are paid out; what each financier may commit next
     quarter follows from its balance sheet (:func:`refresh`)."""
-    f, fin, cfg = model.firms, model.financiers, model.cfg.finance
-    _books(
-        True, f.alive, f.loan, f.cash, f.lender, fin.kind, fin.deals, fin.deals_now, fin.losses,
-        fin.capital, fin.target_capital, fin.capacity, fin.exposure, fin.available,
-        float(cfg.memory), cfg.vc_min_deals, cfg.vc_wind_down, cfg.capital_ratio,
-    )  # fmt: skip
+    _update_books(model, quarter_end=True)
 
 
 def refresh(model) -> None:
     """Banks' loan books and lending room; VCs' uninvested capital; seed funds' budgets."""
+    _update_books(model, quarter_end=False)
+
+
+def _update_books(model, quarter_end: bool) -> None:
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
     _books(
-        False, f.alive, f.loan, f.cash, f.lender, fin.kind, fin.deals, fin.deals_now, fin.losses,
-        fin.capital, fin.target_capital, fin.capacity, fin.exposure, fin.available,
+        quarter_end, f.alive, f.loan, f.cash, f.lender, fin.kind, fin.deals, fin.deals_now,
+        fin.losses, fin.capital, fin.target_capital, fin.capacity, fin.exposure, fin.available,
         float(cfg.memory), cfg.vc_min_deals, cfg.vc_wind_down, cfg.capital_ratio,
     )  # fmt: skip
 
