@@ -123,9 +123,7 @@ def _startups(k, rates, x0, x1, y0, y1, near_share, order, start, fx, fy, core, 
     regions of the sites (a site near a firm may fall across the border), sites, the knowledge
     normal and positions."""
     n_reg, dims = rates.shape[0], core.shape[1]
-    counts = poisson_counts(uniforms(k, np.arange(n_reg), 1, np.ones(n_reg, np.bool_))[:, 0], rates)
-    creator, rank = _creators(counts)
-    uid = derived_ids(k, creator, rank)
+    creator, uid = _created(k, rates)
     n = uid.shape[0]
     u = uniforms(k, uid, 4, np.ones(n, np.bool_))
     z = normals(k, uid, 3 + dims, np.ones(n, np.bool_))
@@ -215,10 +213,8 @@ def _university_spinoffs(k, rates, ux, uy, ukpos, ukstock, most, spread, size, n
     """:func:`university_spinoffs` in one compiled pass: per university a Poisson count; per
     spin-off, from its id, normals (offset x 2, position x dims). Knowledge is half the
     university's, at most half of ``most``."""
-    n_uni, dims = rates.shape[0], ukpos.shape[1]
-    counts = poisson_counts(uniforms(k, np.arange(n_uni), 1, np.ones(n_uni, np.bool_))[:, 0], rates)
-    src, rank = _creators(counts)
-    uid = derived_ids(k, src, rank)
+    dims = ukpos.shape[1]
+    src, uid = _created(k, rates)
     n = uid.shape[0]
     z = normals(k, uid, 2 + dims, np.ones(n, np.bool_))
     x, y, kpos, kstock = np.empty(n), np.empty(n), np.empty((n, dims)), np.empty(n)
@@ -231,6 +227,16 @@ def _university_spinoffs(k, rates, ux, uy, ukpos, ukstock, most, spread, size, n
             kpos[i, j] = ukpos[s, j] + spread * z[i, 2 + j]
         kstock[i] = 0.5 * min(ukstock[s], most)
     return uid, locate_regions(x, y, n_reg, size), x, y, kpos, kstock
+
+
+@njit(cache=True)
+def _created(k, rates):
+    """Newcomers of creators with Poisson ``rates`` (regions, universities): each creator's
+    count from its own uniform, then the creator and the id of every newcomer."""
+    n = rates.shape[0]
+    counts = poisson_counts(uniforms(k, np.arange(n), 1, np.ones(n, np.bool_))[:, 0], rates)
+    creator, rank = _creators(counts)
+    return creator, derived_ids(k, creator, rank)
 
 
 @njit(cache=True)
