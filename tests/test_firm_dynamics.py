@@ -50,7 +50,7 @@ def test_shares_stay_finite_at_the_largest_selection_and_knowledge():
 def test_a_would_be_firm_enters_only_if_its_expected_margin_covers_the_fixed_cost():
     m = small()
     m.run(8)
-    cands = entry.startups(m)
+    cands, _ = entry.candidates(m)
     assert len(cands)
     sales = entry.expected_sales(m, cands, entry.fit_to_demand(m, cands.kpos))
     assert (sales > 0).all() and sales.sum() < m.demand_total

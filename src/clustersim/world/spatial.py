@@ -59,7 +59,7 @@ class SpatialIndex:
         """Every region's core and mean knowledge (``model.core_position`` and
         ``model.mean_kstock``) in one compiled pass rather than numpy calls per region, summed
         in numpy's order so the values are the same to the last bit."""
-        return _region_means(
+        return region_means(
             self.region_order,
             self.region_start,
             firms.emp,
@@ -141,7 +141,7 @@ def _index(x, y, alive, region, cell_size, ncx, n_regions):
 
 
 @njit(cache=True)
-def _region_means(order, start, emp, kpos, kstock, demand, initial_stock):
+def region_means(order, start, emp, kpos, kstock, demand, initial_stock):
     """Per region: the employment-weighted mean position of its firms (``demand`` if it has
     none) and their mean knowledge (``initial_stock`` if none). numpy sums a column of a
     ``(n, dims >= 2)`` array row after row and a vector pairwise: so do these sums."""

@@ -350,6 +350,19 @@ def _compact_live(alive, n, a, b, kind, trust, age, successes):
 
 
 @njit(cache=True)
+def live_mean(alive, values, empty):
+    """The mean of ``values`` over the live slots as numpy's ``values[live].mean()`` computes
+    it, to the last bit; ``empty`` without live slots."""
+    live = np.empty(alive.shape[0])
+    n = 0
+    for s in range(alive.shape[0]):
+        if alive[s]:
+            live[n] = values[s]
+            n += 1
+    return pairwise_sum(live, 0, n) / n if n > 0 else empty
+
+
+@njit(cache=True)
 def pairwise_sum(a, lo, n):
     """``a[lo : lo + n].sum()`` as numpy computes it, to the last bit: halves (cut at a multiple
     of eight) summed apart down to blocks of at most 128, each block in eight partial sums.

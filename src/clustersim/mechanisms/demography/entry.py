@@ -23,6 +23,7 @@ from clustersim.mechanisms.common import appeal
 from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
 from clustersim.world.agents import add_firm_agents
+from clustersim.world.spatial import region_means
 from clustersim.world.state import (
     ORIGIN_INITIAL,
     ORIGIN_MNE,
@@ -31,6 +32,7 @@ from clustersim.world.state import (
     ORIGIN_UNIVERSITY,
     ORIGINS,
     TIE_FINANCIER,
+    live_mean,
     locate_regions,
 )
 from clustersim.world.streams import (
@@ -71,57 +73,90 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.origin)
 
-    @staticmethod
-    def concat(parts: list[Candidates]) -> Candidates:
-        return Candidates(
-            *[
-                np.concatenate([getattr(p, f) for p in parts])
-                for f in ("uid", "origin", "parent", "x", "y", "region", "kstock", "kpos")
-            ]
-        )
 
+def candidates(model, utility: np.ndarray | None = None) -> tuple[Candidates, float]:
+    """This quarter's would-be firms, start-ups, then spin-offs, then university spin-offs, and
+    the industry's mean knowledge they are judged against. Whether they enter is decided by
+    :func:`enter`. ``utility``: this quarter's location utility if known.
 
-def startups(model, utility: np.ndarray | None = None) -> Candidates:
-    """Would-be start-ups: founders come from the labour pools (Reynolds et al. 2005) and choose
-    a region by logit location choice, drawn to where the industry is (L1368-1403); most settle
-    next to an existing firm of the chosen region, the rest anywhere in it. The logit shares
-    split one Poisson arrival rate into independent Poisson counts per region. Whether they
-    enter is decided by :func:`enter`. ``utility``: this quarter's location utility if known."""
-    cfg, reg, f, idx = model.cfg.entry, model.regions, model.firms, model.index
-    rate = model.overrides.get("entry.startup_rate", cfg.startup_rate)
+    * Start-ups: founders come from the labour pools (Reynolds et al. 2005) and choose a region
+      by logit location choice, drawn to where the industry is (L1368-1403); most settle next
+      to an existing firm of the chosen region, the rest anywhere in it. The logit shares split
+      one Poisson arrival rate into independent Poisson counts per region. A founder knows
+      0.8 x the chosen region's mean knowledge, lognormally spread.
+    * Spin-offs locate near their parent and inherit part of its knowledge (L3752-3759,
+      L1532-1550; Klepper 2007). A parent has at most one a quarter: it names the spin-off.
+    * Academic spin-offs start next to their university, carrying half its knowledge, at most
+      the industry's mean (L4247-4315).
+
+    Every founder knows at least the codified public knowledge and at most the frontier.
+    Draws: the spin-off uniform of every live firm, if ``entry.spinoffs`` (the engine picks the
+    parents); the rest in one compiled pass (:func:`_candidates`)."""
+    cfg, reg, f, idx, t = model.cfg, model.regions, model.firms, model.index, model.t
+    uni, e = model.universities, cfg.entry
+    rate = model.overrides.get("entry.startup_rate", e.startup_rate)
     u = location_utility(model) if utility is None else utility
     p = np.exp(u - u.max())
     rates = rate * reg.pool.sum() * p / p.sum()
-    # core and mean knowledge of every region in one pass: O(N) a step, not O(N x start-ups)
-    core, mean_kstock = idx.region_means(f, model.demand, model.cfg.knowledge.initial_stock)
-    uid, chosen, region, x, y, kq, kpos = _startups(
-        model.streams.key(STARTUPS, model.t),
-        rates,
-        reg.x0,
-        reg.x1,
-        reg.y0,
-        reg.y1,
-        cfg.near_firm_share,
-        idx.region_order,
-        idx.region_start,
-        f.x,
-        f.y,
-        core,
-        model.cfg.knowledge.initial_spread,
-        model.cfg.world.size,
-    )
-    kstock = 0.8 * mean_kstock[chosen] * np.exp(0.3 * kq)  # the chosen region's, near a border too
-    n = len(uid)
-    return Candidates(uid, np.full(n, ORIGIN_STARTUP), np.full(n, -1), x, y, region, kstock, kpos)
+    parents = _NO_PARENTS
+    if e.spinoffs:
+        u_spin = model.streams.uniforms(SPINOFFS, t, f.uid, 1, where=f.alive)[:, 0]
+        parents = model.engine.spinoff_parents(model, u_spin)
+    keys = np.array([model.streams.key(s, t) for s in (STARTUPS, SPINOFFS, UNIVERSITY_SPINOFFS)])
+    spread = cfg.knowledge.initial_spread
+    uid, origin, parent, x, y, region, kbase, kq, kpos, mean_kstock = _candidates(
+        keys, rates, reg.x0, reg.x1, reg.y0, reg.y1, e.near_firm_share,
+        idx.region_order, idx.region_start, f.alive, f.uid, f.x, f.y, f.emp, f.kpos, f.kstock,
+        model.demand, cfg.knowledge.initial_stock, spread, parents, e.spinoff_distance,
+        e.spinoff_inherit, cfg.universities.spinoff_rate * uni.openness, uni.x, uni.y, uni.kpos,
+        uni.kstock, cfg.world.size,
+    )  # fmt: skip
+    kstock = np.clip(kbase * np.exp(0.3 * kq), model.public_knowledge, model.frontier)
+    return Candidates(uid, origin, parent, x, y, region, kstock, kpos), mean_kstock
+
+
+_NO_PARENTS = np.zeros(0, np.int64)
+
+
+@njit(cache=True)
+def _candidates(
+    keys, rates, x0, x1, y0, y1, near_share, order, start, alive, fuid, fx, fy, femp, fkpos,
+    fkstock, demand, initial_stock, spread, parents, distance, inherit, uni_rates, ux, uy,
+    ukpos, ukstock, size,
+):  # fmt: skip
+    """:func:`candidates`' draws and sites in one compiled pass, in candidate order. Returns
+    their ids, origins, parents (-1: none), sites and regions, knowledge before the start-ups'
+    lognormal factor and that factor's normal (0 for the others), positions, and the
+    industry's mean knowledge (numpy's mean, to the last bit)."""
+    n_reg = rates.shape[0]
+    core, region_kstock = region_means(order, start, femp, fkpos, fkstock, demand, initial_stock)
+    mean_kstock = live_mean(alive, fkstock, initial_stock)
+    s = _startups(keys[0], rates, x0, x1, y0, y1, near_share, order, start, fx, fy, core, spread,
+                  size)  # fmt: skip
+    p = _spinoffs(keys[1], parents, fuid, fx, fy, fkpos, fkstock, distance, 0.1 * spread,
+                  inherit, size, n_reg)  # fmt: skip
+    u = _university_spinoffs(keys[2], uni_rates, ux, uy, ukpos, ukstock, 2.0 * mean_kstock,
+                             0.2 * spread, size, n_reg)  # fmt: skip
+    n_s, n_p = s[0].shape[0], p[0].shape[0]
+    origin = np.full(n_s + n_p + u[0].shape[0], ORIGIN_UNIVERSITY, np.int64)
+    origin[:n_s], origin[n_s : n_s + n_p] = ORIGIN_STARTUP, ORIGIN_SPINOFF
+    parent = np.full(origin.shape[0], -1, np.int64)
+    parent[n_s : n_s + n_p] = parents
+    kbase = np.concatenate((0.8 * region_kstock[s[1]], p[5], u[5]))
+    kq = np.concatenate((s[5], np.zeros(origin.shape[0] - n_s)))
+    return (
+        np.concatenate((s[0], p[0], u[0])), origin, parent, np.concatenate((s[3], p[2], u[2])),
+        np.concatenate((s[4], p[3], u[3])), np.concatenate((s[2], p[1], u[1])), kbase, kq,
+        np.concatenate((s[6], p[4], u[4])), mean_kstock,
+    )  # fmt: skip
 
 
 @njit(cache=True)
 def _startups(k, rates, x0, x1, y0, y1, near_share, order, start, fx, fy, core, spread, size):
-    """:func:`startups`' draws and sites in one compiled pass. Per region a Poisson count;
-    per start-up, from its id: uniforms (near a firm?, x, y, which firm) and normals (offset
-    from that firm x 2, knowledge, position x dims). Returns ids, the regions chosen, the
-    regions of the sites (a site near a firm may fall across the border), sites, the knowledge
-    normal and positions."""
+    """Start-ups: per region a Poisson count; per start-up, from its id: uniforms (near a firm?,
+    x, y, which firm) and normals (offset from that firm x 2, knowledge, position x dims).
+    Returns ids, the regions chosen, the regions of the sites (a site near a firm may fall
+    across the border), sites, the knowledge normal and positions."""
     n_reg, dims = rates.shape[0], core.shape[1]
     creator, uid = _created(k, rates)
     n = uid.shape[0]
@@ -144,33 +179,10 @@ def _startups(k, rates, x0, x1, y0, y1, near_share, order, start, fx, fy, core, 
     return uid, creator, locate_regions(x, y, n_reg, size), x, y, kq, kpos
 
 
-def spinoffs(model, parents: np.ndarray) -> Candidates:
-    """Spin-offs locate near their parent and inherit part of its knowledge (L3752-3759,
-    L1532-1550; Klepper 2007). A parent has at most one a quarter: it names the spin-off."""
-    cfg, f = model.cfg.entry, model.firms
-    parents = np.asarray(parents, dtype=np.int64)
-    uid, region, x, y, kpos, kstock = _spinoffs(
-        model.streams.key(SPINOFFS, model.t),
-        parents,
-        f.uid,
-        f.x,
-        f.y,
-        f.kpos,
-        f.kstock,
-        cfg.spinoff_distance,
-        0.1 * model.cfg.knowledge.initial_spread,
-        cfg.spinoff_inherit,
-        model.cfg.world.size,
-        model.regions.n,
-    )
-    n = len(uid)
-    return Candidates(uid, np.full(n, ORIGIN_SPINOFF), parents, x, y, region, kstock, kpos)
-
-
 @njit(cache=True)
 def _spinoffs(k, parents, fuid, fx, fy, fkpos, fkstock, distance, spread, inherit, size, n_reg):
-    """:func:`spinoffs` in one compiled pass: per spin-off, from its id, normals (offset from
-    the parent x 2, position x dims)."""
+    """Spin-offs: per spin-off, from its id, normals (offset from the parent x 2, position x
+    dims)."""
     n, dims = parents.shape[0], fkpos.shape[1]
     uid = derived_ids(k, fuid[parents], np.zeros(n, np.int64))
     z = normals(k, uid, 2 + dims, np.ones(n, np.bool_))
@@ -186,33 +198,11 @@ def _spinoffs(k, parents, fuid, fx, fy, fkpos, fkstock, distance, spread, inheri
     return uid, locate_regions(x, y, n_reg, size), x, y, kpos, kstock
 
 
-def university_spinoffs(model, mean_kstock: float) -> Candidates:
-    """Academic spin-offs next to their university, carrying its knowledge (L4247-4315), at
-    most twice the industry's ``mean_kstock``."""
-    uni, ucfg = model.universities, model.cfg.universities
-    uid, region, x, y, kpos, kstock = _university_spinoffs(
-        model.streams.key(UNIVERSITY_SPINOFFS, model.t),
-        ucfg.spinoff_rate * uni.openness,
-        uni.x,
-        uni.y,
-        uni.kpos,
-        uni.kstock,
-        2.0 * mean_kstock,
-        0.2 * model.cfg.knowledge.initial_spread,
-        model.cfg.world.size,
-        model.regions.n,
-    )
-    n = len(uid)
-    return Candidates(
-        uid, np.full(n, ORIGIN_UNIVERSITY), np.full(n, -1), x, y, region, kstock, kpos
-    )
-
-
 @njit(cache=True)
 def _university_spinoffs(k, rates, ux, uy, ukpos, ukstock, most, spread, size, n_reg):
-    """:func:`university_spinoffs` in one compiled pass: per university a Poisson count; per
-    spin-off, from its id, normals (offset x 2, position x dims). Knowledge is half the
-    university's, at most half of ``most``."""
+    """University spin-offs: per university a Poisson count; per spin-off, from its id,
+    normals (offset x 2, position x dims). Knowledge is half the university's, at most half
+    of ``most``."""
     dims = ukpos.shape[1]
     src, uid = _created(k, rates)
     n = uid.shape[0]
@@ -304,20 +294,9 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     candidate (the financiers' screening noise); every funded candidate's traits and appeal at
     birth (:mod:`clustersim.mechanisms.common.appeal`), keyed by its id."""
     cfg, t = model.cfg, model.t
-    parts = [startups(model, utility)]
-    if cfg.entry.spinoffs:
-        f = model.firms
-        u_spin = model.streams.uniforms(SPINOFFS, t, f.uid, 1, where=f.alive)[:, 0]
-        parents = model.engine.spinoff_parents(model, u_spin)
-        parts.append(spinoffs(model, parents))
-    mean_kstock = model.mean_kstock(-1)  # the industry's, once: nothing changes until placing
-    parts.append(university_spinoffs(model, mean_kstock))
-    cands = Candidates.concat(parts)
+    cands, mean_kstock = candidates(model, utility)
     if len(cands) == 0:
         return 0.0
-    # between public knowledge and best practice: no founder knows less than what is codified
-    # (a parent or region with nothing to pass on), none more than the frontier
-    cands.kstock = np.clip(cands.kstock, model.public_knowledge, model.frontier)
     log_fit = fit_to_demand(model, cands.kpos)  # read by the prior and the financiers
     prior = expected_sales(model, cands, log_fit) * model.margin - model.fixed_cost
     score = quality(model, cands.kstock, log_fit, mean_kstock)

@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from clustersim.world.state import pairwise_sum
+from clustersim.world.state import live_mean
 
 
 @njit(cache=True)
@@ -13,15 +13,7 @@ def spinoff_parents(alive, profit, sales, u_spin, spinoff_rate, success_elastici
     L3752-3759; Klepper 2007). When no firm sells (a profit from subsidies alone), each is the
     average firm. The average is numpy's mean of the live firms' sales, to the last bit.
     Returns how many parents were written to ``out``."""
-    live = np.empty(alive.shape[0])
-    n = 0
-    for i in range(alive.shape[0]):
-        if alive[i]:
-            live[n] = sales[i]
-            n += 1
-    if n == 0:
-        return 0
-    mean_sales = pairwise_sum(live, 0, n) / n
+    mean_sales = live_mean(alive, sales, 0.0)
     k = 0
     most = spinoff_rate * 10.0  # no chance is higher: a draw above it needs no power
     for i in range(alive.shape[0]):
