@@ -95,7 +95,7 @@ def utility(reg: RegionArrays, mig) -> np.ndarray:
     zone's tightness, capped at 1), plus the valued amenity, less the congestion of the place
     beyond its set-up size at the supply elasticity (the marginal resident's weaker attachment
     in a spatial equilibrium with heterogeneous location preferences, Moretti 2011)."""
-    expected = reg.wage * np.clip(reg.tight, 1e-3, 1.0)
+    expected = reg.wage * reg.tight.clip(1e-3, 1.0)
     return (
         np.log(expected)
         + mig.amenity_weight * reg.amenity
@@ -117,7 +117,7 @@ def migrate(reg: RegionArrays, cfg) -> np.ndarray:
     (it runs before the engine's sub-steps)."""
     mig = cfg.world.migration
     v = utility(reg, mig)
-    gain = np.clip(v[None, :] - v[:, None] - mig.moving_cost, 0.0, 0.5)  # [origin, destination]
+    gain = (v[None, :] - v[:, None] - mig.moving_cost).clip(0.0, 0.5)  # [origin, destination]
     flow = mig.rate * reg.pool[:, None] * (reg.pool[None, :] / reg.pool.sum()) * gain
     inflow, outflow = flow.sum(axis=0), flow.sum(axis=1)
     if not inflow.any():

@@ -132,7 +132,7 @@ class FirmArrays:
 
     @property
     def live(self) -> np.ndarray:
-        return np.flatnonzero(self.alive)
+        return self.alive.nonzero()[0]  # np.flatnonzero, less its wrapper's microseconds
 
 
 class TieArrays:

@@ -62,7 +62,7 @@ def at_birth(model, uid: np.ndarray, gap: float) -> np.ndarray:
     c = model.cfg.market
     z = model.streams.normals(TRAITS, 0, np.asarray(uid, np.int64), _TRAIT_INDEX + 1)
     guard = bound(c)
-    return np.clip(-gap + c.appeal_sd * z[:, _TRAIT_INDEX], -guard, guard)
+    return (-gap + c.appeal_sd * z[:, _TRAIT_INDEX]).clip(-guard, guard)
 
 
 def expected_log_appeal(c) -> float:

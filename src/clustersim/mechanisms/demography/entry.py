@@ -111,7 +111,7 @@ def candidates(model, utility: np.ndarray | None = None) -> tuple[Candidates, fl
         e.spinoff_inherit, cfg.universities.spinoff_rate * uni.openness, uni.x, uni.y, uni.kpos,
         uni.kstock, cfg.world.size,
     )  # fmt: skip
-    kstock = np.clip(kbase * np.exp(0.3 * kq), model.public_knowledge, model.frontier)
+    kstock = (kbase * np.exp(0.3 * kq)).clip(model.public_knowledge, model.frontier)
     return Candidates(uid, origin, parent, x, y, region, kstock, kpos), mean_kstock
 
 
@@ -302,7 +302,7 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     score = quality(model, cands.kstock, log_fit, mean_kstock)
     noise = model.streams.normals(FINANCE, t, cands.uid, 1)[:, 0]
     funder = finance.screen(model, score, cands.region, noise, prior > 0.0)
-    c = np.flatnonzero(funder >= 0)  # funded candidates, in candidate order
+    c = (funder >= 0).nonzero()[0]  # funded candidates, in candidate order
     if len(c) == 0:
         return 0.0
     uid, k, r = cands.uid[c], funder[c], cands.region[c]
@@ -409,8 +409,8 @@ def draw_traits(model, uid: np.ndarray):
     k, t = model.cfg.knowledge, model.cfg.trust
     z = model.streams.normals(TRAITS, 0, uid, 2)
     u = model.streams.uniforms(TRAITS, 0, uid, 2)
-    rd = np.clip(k.rd_intensity + k.rd_sd * z[:, 0], 0.0, 0.5)
-    opportunism = np.clip(t.opportunism_mean * 2 * u[:, 0], 0.0, 1.0)
+    rd = (k.rd_intensity + k.rd_sd * z[:, 0]).clip(0.0, 0.5)
+    opportunism = (t.opportunism_mean * 2 * u[:, 0]).clip(0.0, 1.0)
     openness = 0.2 + 0.8 * u[:, 1]
     return rd, opportunism, openness, z[:, 1]
 

@@ -44,7 +44,7 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
         return 0.0, None
     # the review draw of every live firm; the other draws only for those reviewing (_moves)
     u = model.streams.uniforms(RELOCATION, t, f.uid, 1, where=f.alive)[:, 0]
-    review = np.flatnonzero(f.alive & ~f.is_mne & (u < rc.review_rate))
+    review = (f.alive & ~f.is_mne & (u < rc.review_rate)).nonzero()[0]
     if len(review) == 0:
         return 0.0, None
     utility = location_utility(model)
