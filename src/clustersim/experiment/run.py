@@ -8,14 +8,17 @@ from __future__ import annotations
 import platform
 import subprocess
 import time
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from clustersim.conf import Config, coerce, config_digest, to_dict
-from clustersim.observe.recording import firm_table, tie_table, write_json, write_parquet
+from clustersim.observe.events import event_frames
+from clustersim.observe.recording import Tables, state_tables, write_json, write_parquet
 
 __version__ = "0.1.0"
 
@@ -25,7 +28,9 @@ def run_id(cfg: Config) -> str:
     return f"{config_digest(cfg, ignore=('output', 'replications'))[:12]}-r{cfg.replication}"
 
 
+@cache
 def git_revision() -> str:
+    """The package's git revision, asked once a process (a sweep's runs would each start git)."""
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
@@ -39,21 +44,40 @@ def git_revision() -> str:
         return "unknown"
 
 
+class _Table:
+    """A table of ``RunResult.tables``, read and replaced as an attribute of the result."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, result, owner=None):
+        return self if result is None else result.tables[self.name]
+
+    def __set__(self, result, value) -> None:
+        result.tables[self.name] = value
+
+
 @dataclass
 class RunResult:
     """A finished run: tidy time series, final state, snapshots, metadata and the event logs
     (``events``: births, exits, relocations, the policy actions paid, the universities;
-    :mod:`clustersim.observe.events`)."""
+    :mod:`clustersim.observe.events`).
+
+    ``firms``, ``ties``, ``ledger`` and ``events`` are built when first read from the arrays
+    the run kept (``tables``, :class:`~clustersim.observe.recording.Tables`): a sweep whose
+    reduction reads the time series alone does not pay for frames it throws away."""
 
     config: Config
     timeseries: pd.DataFrame
-    firms: pd.DataFrame
-    ties: pd.DataFrame
-    snapshots: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
-    ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tables: MutableMapping = field(default_factory=dict, repr=False)
+    snapshots: dict[int, Mapping[str, pd.DataFrame]] = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
-    events: dict[str, pd.DataFrame] = field(default_factory=dict)
     model: object | None = field(default=None, repr=False)
+
+    firms = _Table()  # one row per firm alive at the end (recording.firm_table)
+    ties = _Table()  # the ties at the end (recording.tie_table)
+    ledger = _Table()  # per-step cash flows (recording.expected_cash_after checks them)
+    events = _Table()  # the event logs by name (event_tables)
 
     @property
     def run_id(self) -> str:
@@ -79,27 +103,36 @@ def event_tables(model) -> dict[str, pd.DataFrame]:
     for actions on a firm; see ``institutions.policies.government``) and the universities:
     where they are and, at the end, their openness, budget shares and how far their research
     agenda has moved from its academic home (``mechanisms.universities``)."""
-    from clustersim.institutions.policies.government import RECORD_FIELDS
+    return _event_frames(*_event_rows(model))
 
+
+def _event_rows(model) -> tuple:
+    """What :func:`event_tables` reads of the model: the firm events' log, the payments and
+    copies of the universities' state."""
     mix = getattr(model, "policy", None)
     uni = model.universities
+    budget = uni.core + uni.industry + uni.programme
+    universities = {
+        "university": np.arange(len(uni.region)),
+        "region": uni.region.copy(),
+        "x": uni.x.copy(),
+        "y": uni.y.copy(),
+        "openness": uni.openness.copy(),
+        "industry_share": uni.industry / budget,
+        "programme_share": uni.programme / budget,
+        "agenda_moved": np.linalg.norm(uni.kpos - uni.home, axis=1),
+    }
+    payments = mix.spend_rows() if mix is not None else []
+    return model.recorder.events.logged(), payments, universities
+
+
+def _event_frames(events: dict, payments: list, universities: dict) -> dict[str, pd.DataFrame]:
+    from clustersim.institutions.policies.government import RECORD_FIELDS
+
     return {
-        **model.recorder.events.tables(),
-        "policy_actions": (
-            mix.spend_table() if mix is not None else pd.DataFrame(columns=list(RECORD_FIELDS))
-        ),
-        "universities": pd.DataFrame(
-            {
-                "university": np.arange(len(uni.region)),
-                "region": uni.region.copy(),
-                "x": uni.x.copy(),
-                "y": uni.y.copy(),
-                "openness": uni.openness.copy(),
-                "industry_share": uni.industry / (uni.core + uni.industry + uni.programme),
-                "programme_share": uni.programme / (uni.core + uni.industry + uni.programme),
-                "agenda_moved": np.linalg.norm(uni.kpos - uni.home, axis=1),
-            }
-        ),
+        **event_frames(events),
+        "policy_actions": pd.DataFrame(payments, columns=list(RECORD_FIELDS)),
+        "universities": pd.DataFrame(universities),
     }
 
 
@@ -135,14 +168,20 @@ def run(config: Config | dict | None = None, *, keep_model: bool = False) -> Run
         "wall_time_s": round(wall, 3),
         "firm_steps_per_s": round(float(ts.groupby("step")["firms"].sum().sum()) / wall, 1),
     }
+    final = state_tables(model)
+    tables = Tables(
+        {
+            "firms": partial(final.__getitem__, "firms"),
+            "ties": partial(final.__getitem__, "ties"),
+            "ledger": partial(pd.DataFrame, list(model.ledger)),
+            "events": partial(_event_frames, *_event_rows(model)),
+        }
+    )
     return RunResult(
         config=cfg,
         timeseries=ts,
-        firms=firm_table(model),
-        ties=tie_table(model),
+        tables=tables,
         snapshots=model.recorder.snapshots,
-        ledger=pd.DataFrame(model.ledger),
         metadata=meta,
-        events=event_tables(model),
         model=model if keep_model else None,
     )

@@ -102,22 +102,29 @@ class FirmEvents:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """births, exits and relocations as tidy frames (empty ones keep their columns)."""
-        columns = {
-            "births": ("step", "uid", "born", "origin", "parent", "region", "emp", "funding"),
-            "exits": ("step", "uid", "region", "age", "emp", "reason"),
-            "relocations": ("step", "uid", "from_region", "to_region", "emp"),
-        }
-        out = {}
-        for name, cols in columns.items():
-            parts = self.rows[name]
-            df = pd.DataFrame(
-                {c: np.concatenate([p[c] for p in parts]) if parts else [] for c in cols}
-            )
-            for c in cols:
-                if c != "emp":
-                    df[c] = df[c].astype(np.int64)
-            out[name] = df
-        out["births"]["origin"] = _categorical(out["births"].origin, ORIGINS)
-        out["births"]["funding"] = _categorical(out["births"].funding, FUNDING)
-        out["exits"]["reason"] = _categorical(out["exits"].reason, EXIT_REASONS)
-        return out
+        return event_frames(self.rows)
+
+    def logged(self) -> dict[str, list[dict[str, np.ndarray]]]:
+        """The rows logged so far, as they stand: later steps add to the log, not to these."""
+        return {name: list(parts) for name, parts in self.rows.items()}
+
+
+def event_frames(rows: dict[str, list[dict[str, np.ndarray]]]) -> dict[str, pd.DataFrame]:
+    """:meth:`FirmEvents.tables` of the logged ``rows``."""
+    columns = {
+        "births": ("step", "uid", "born", "origin", "parent", "region", "emp", "funding"),
+        "exits": ("step", "uid", "region", "age", "emp", "reason"),
+        "relocations": ("step", "uid", "from_region", "to_region", "emp"),
+    }
+    out = {}
+    for name, cols in columns.items():
+        parts = rows[name]
+        df = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) if parts else [] for c in cols})
+        for c in cols:
+            if c != "emp":
+                df[c] = df[c].astype(np.int64)
+        out[name] = df
+    out["births"]["origin"] = _categorical(out["births"].origin, ORIGINS)
+    out["births"]["funding"] = _categorical(out["births"].funding, FUNDING)
+    out["exits"]["reason"] = _categorical(out["exits"].reason, EXIT_REASONS)
+    return out

@@ -11,7 +11,8 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ from clustersim.world.state import (
     STEP_COUNTS,
     TIE_FINANCIER,
     TIE_FIRM,
+    TIE_KINDS,
     TIE_UNIVERSITY,
 )
 
@@ -103,7 +105,7 @@ class Recorder:
 
     def __init__(self, model):
         self.blocks: list[dict[str, np.ndarray]] = []
-        self.snapshots: dict[int, dict[str, pd.DataFrame]] = {}
+        self.snapshots: dict[int, Tables] = {}  # step -> firms and ties, built when read
         self.snapshot_steps = set(model.cfg.output.snapshot_steps)
         self.events = FirmEvents()  # births, exits, relocations (observe.events)
         self.record(model, initial=True)
@@ -144,7 +146,7 @@ class Recorder:
         self.events.record(model)
         last = model.cfg.steps
         if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
-            self.snapshots[model.t] = {"firms": firm_table(model), "ties": tie_table(model)}
+            self.snapshots[model.t] = state_tables(model)
 
     def frame(self, run_columns: dict | None = None) -> pd.DataFrame:
         df = pd.DataFrame({k: np.concatenate([b[k] for b in self.blocks]) for k in self.blocks[0]})
@@ -153,11 +155,65 @@ class Recorder:
         return df
 
 
+class Tables(MutableMapping):
+    """Named tables built on first access from the arrays a run kept: a pandas frame costs
+    milliseconds, a run's several of them a tenth of a small run, and most of a sweep's
+    reductions read only the time series. ``builders``: name -> a picklable call with no
+    arguments (``functools.partial`` of a module function over arrays), so a result still
+    crosses process boundaries; each is called once. A table set by hand replaces its
+    builder's."""
+
+    def __init__(self, builders: dict[str, Callable[[], object]]):
+        self._builders, self._built = builders, {}
+
+    def __getitem__(self, name: str):
+        if name not in self._built:
+            self._built[name] = self._builders[name]()
+        return self._built[name]
+
+    def __setitem__(self, name: str, table) -> None:
+        self._builders.setdefault(name, None)
+        self._built[name] = table
+
+    def __delitem__(self, name: str) -> None:
+        del self._builders[name]
+        self._built.pop(name, None)
+
+    def __iter__(self):
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+
+def state_tables(model) -> Tables:
+    """The firms and ties as they are now (:func:`firm_table`, :func:`tie_table`), built when
+    read."""
+    return Tables(
+        {
+            "firms": partial(_frame, firm_columns(model), "origin", ORIGINS),
+            "ties": partial(_frame, tie_columns(model), "kind", TIE_KINDS),
+        }
+    )
+
+
+def _frame(columns: dict[str, np.ndarray], coded: str, names) -> pd.DataFrame:
+    """A frame of ``columns``, the codes of column ``coded`` as a categorical of ``names``."""
+    df = pd.DataFrame(columns)
+    df[coded] = pd.Categorical.from_codes(columns[coded], categories=list(names))
+    return df
+
+
 def firm_table(model) -> pd.DataFrame:
     """One row per live firm: its state, its origin and its parent (spin-off genealogy)."""
+    return _frame(firm_columns(model), "origin", ORIGINS)
+
+
+def firm_columns(model) -> dict[str, np.ndarray]:
+    """:func:`firm_table`'s columns, copies of the state (``origin`` as codes of ORIGINS)."""
     f = model.firms
     live = f.live
-    cols = {"slot": live, "uid": f.uid[live], "parent": f.parent[live]}
+    cols = {"slot": live.copy(), "uid": f.uid[live], "parent": f.parent[live]}
     for name in (
         "region",
         "born",
@@ -184,8 +240,8 @@ def firm_table(model) -> pd.DataFrame:
         cols[name] = getattr(f, name)[live]
     for d in range(model.dims):
         cols[f"k{d}"] = f.kpos[live, d]
-    cols["origin"] = pd.Categorical([ORIGINS[o] for o in f.origin[live]], categories=ORIGINS)
-    return pd.DataFrame(cols)
+    cols["origin"] = f.origin[live]
+    return cols
 
 
 def partner_region(model) -> np.ndarray:
@@ -205,26 +261,25 @@ def partner_region(model) -> np.ndarray:
 
 def tie_table(model) -> pd.DataFrame:
     """Edge list with trust. ``b`` is a firm uid (kind firm), or a university/financier index."""
+    return _frame(tie_columns(model), "kind", TIE_KINDS)
+
+
+def tie_columns(model) -> dict[str, np.ndarray]:
+    """:func:`tie_table`'s columns, copies of the state (``kind`` as codes of TIE_KINDS)."""
     t, f = model.ties, model.firms
     kind = t.view("kind")
     b = t.view("b")
     firm_b = kind == TIE_FIRM
-    b_id = np.where(firm_b, f.uid[np.where(firm_b, b, 0)], b)
-    return pd.DataFrame(
-        {
-            "a": f.uid[t.view("a")],
-            "b": b_id,
-            "kind": pd.Categorical(
-                np.array(["firm", "university", "financier"])[kind],
-                categories=["firm", "university", "financier"],
-            ),
-            "trust": t.view("trust").copy(),
-            "age": t.view("age").copy(),
-            "successes": t.view("successes").copy(),
-            "a_region": f.region[t.view("a")],
-            "b_region": partner_region(model),
-        }
-    )
+    return {
+        "a": f.uid[t.view("a")],
+        "b": np.where(firm_b, f.uid[np.where(firm_b, b, 0)], b),
+        "kind": kind.copy(),
+        "trust": t.view("trust").copy(),
+        "age": t.view("age").copy(),
+        "successes": t.view("successes").copy(),
+        "a_region": f.region[t.view("a")],
+        "b_region": partner_region(model),
+    }
 
 
 def expected_cash_after(ledger: pd.DataFrame) -> pd.Series:

@@ -15,7 +15,8 @@ from numba import njit
 from clustersim.world.streams import pair_ids
 
 # Tie kinds: the second endpoint is a firm slot, a university index or a financier index.
-TIE_FIRM, TIE_UNIVERSITY, TIE_FINANCIER = 0, 1, 2
+TIE_KINDS = ("firm", "university", "financier")  # what a tie's far end ``b`` is, by code
+TIE_FIRM, TIE_UNIVERSITY, TIE_FINANCIER = range(len(TIE_KINDS))
 # Financier kinds (L1404-1460, L4316-4403).
 BANK, VC, SEED_FUND = 0, 1, 2
 FINANCIER_KINDS = ("bank", "vc", "seed")

@@ -182,8 +182,11 @@ class PolicyMix(StepHook):
 
     def spend_table(self) -> pd.DataFrame:
         """Every payment of every government, one row each."""
-        rows = [rec for gov in self.governments.values() for rec in gov.records]
-        return pd.DataFrame(rows, columns=list(RECORD_FIELDS))
+        return pd.DataFrame(self.spend_rows(), columns=list(RECORD_FIELDS))
+
+    def spend_rows(self) -> list[dict]:
+        """:meth:`spend_table`'s rows."""
+        return [rec for gov in self.governments.values() for rec in gov.records]
 
     def windows(self) -> pd.DataFrame:
         """Each programme's realised window (after extensions and reversals)."""
