@@ -110,3 +110,29 @@ def test_a_written_run_holds_the_event_logs(tmp_path, small_config):
         assert (out / "events" / f"{name}.parquet").is_file(), name
     births = pd.read_parquet(out / "events" / "births.parquet")
     assert births.origin.dtype == "category" and len(births) >= small_config.n_firms
+
+
+def test_result_tables_are_the_run_end_state_however_late_they_are_read(res):
+    """A result's firm, tie, ledger and event tables are built when first read, from what the
+    run kept at its end: stepping a kept model on changes none of them, a pickled result
+    (a worker's) carries them, and a table set by hand replaces the built one."""
+    import pickle
+
+    from clustersim.observe.recording import firm_table, tie_table
+
+    cfg = res.config
+    kept = run(cfg, keep_model=True)
+    end = {"firms": firm_table(kept.model), "ties": tie_table(kept.model)}
+    kept.model.run(8)  # the model goes on; the result stays the run's
+    assert kept.model.t == cfg.steps + 8 and len(kept.model.ledger) == cfg.steps + 8
+    again = pickle.loads(pickle.dumps(res))
+    for other in (kept, again):
+        pd.testing.assert_frame_equal(other.firms, end["firms"])
+        pd.testing.assert_frame_equal(other.ties, end["ties"])
+        pd.testing.assert_frame_equal(other.ledger, res.ledger)
+        assert len(other.ledger) == cfg.steps
+        assert sorted(other.events) == sorted(res.events)
+        for name, table in res.events.items():
+            pd.testing.assert_frame_equal(other.events[name], table)
+    again.ledger = again.ledger.drop(columns="payouts")
+    assert "payouts" not in again.ledger and "payouts" in res.ledger
