@@ -20,6 +20,7 @@ def __getattr__(name: str):
         return getattr(evaluation, name)
     raise AttributeError(f"module 'clustersim' has no attribute {name!r}")
 
+
 __all__ = [
     "Config",
     "ConfigError",
