@@ -73,7 +73,7 @@ STUDY_RUNS = 4608  # the study the goal is set for (issue 14)
 # what the clustersim-sensitivity command runs
 SENSITIVITY = "import sys; from clustersim.experiment.sensitivity import main; main(sys.argv[1:])"
 # the sub-steps whose kernels run on numba's threads with ``threads`` > 1, draws included
-THREADED = ("market", "innovate", "spillovers")
+THREADED = ("market", "innovate", "spillovers", "search")
 
 
 def bench_model(n_firms: int, years: int, engine: str = "numba") -> ClusterModel:
@@ -158,11 +158,13 @@ def reference_ratio(sizes: list[int]) -> pd.DataFrame:
 
 def threads_speedup(n_firms: int = 100_000, warm_years: int = 5, quarters: int = 8) -> pd.DataFrame:
     """Wall seconds of the same ``quarters`` from one warm state with 1 and with 2 threads: the
-    whole step, and each sub-step whose kernels run on the threads (``THREADED``)."""
+    whole step, and each sub-step whose kernels run on the threads (``THREADED``). Each count
+    runs twice, alternately, and the faster run counts: the first copy of a 100,000-firm state
+    pays for fresh memory as its arrays grow, which once made one thread look 20 % slower."""
     warm = bench_model(n_firms, warm_years + 3)
     warm.run(4 * warm_years)
-    rows = []
-    for threads in (1, 2):
+    best: dict[int, dict[str, float]] = {}
+    for threads in (1, 2, 1, 2):
         model = copy.deepcopy(warm)
         model.cfg = dataclasses.replace(model.cfg, threads=threads)
         model.engine = make_engine("numba", threads)
@@ -173,9 +175,13 @@ def threads_speedup(n_firms: int = 100_000, warm_years: int = 5, quarters: int =
         model.run(quarters)
         wall = {"step": time.perf_counter() - t0}
         wall.update({k: v for k, v in model.timings.items() if k in THREADED})
-        rows += [
-            {"firms": n_firms, "threads": threads, "part": k, "wall_s": v} for k, v in wall.items()
-        ]
+        if threads not in best or wall["step"] < best[threads]["step"]:
+            best[threads] = wall
+    rows = [
+        {"firms": n_firms, "threads": threads, "part": k, "wall_s": v}
+        for threads, wall in best.items()
+        for k, v in wall.items()
+    ]
     df = pd.DataFrame(rows)
     one = df[df.threads == 1].set_index("part").wall_s
     df["speedup"] = df.part.map(one) / df.wall_s

@@ -1,6 +1,7 @@
-"""Parallel kernels (``threads`` > 1: innovation, spillovers and the market's per-firm passes
-over numba prange) give the same run as the serial ones, bit for bit: each firm's arithmetic
-is the same and every sum over firms stays in a serial pass in firm order."""
+"""Parallel kernels (``threads`` > 1: innovation, spillovers, the market's per-firm passes and
+the partner search's choices over numba prange) give the same run as the serial ones, bit for
+bit: each firm's arithmetic is the same, every sum over firms stays in a serial pass in firm
+order and the chosen partners link in a serial pass in slot order."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def test_two_threads_give_the_same_run_as_one():
     two = run(make_config(threads=2, **SPEC))
     assert one.timeseries["innovations_incremental"].sum() > 0
     assert one.timeseries["spill_proximity"].sum() > 0
+    assert one.timeseries.groupby("step")["ties"].sum().diff().max() > 0  # search linked firms
     assert digest(two) == digest(one)
 
 

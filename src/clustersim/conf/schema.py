@@ -104,9 +104,10 @@ class Config:
     threads: int = param(
         1,
         "Threads of the numba kernels that work firm by firm (innovation, spillovers, the "
-        "market's per-firm passes, the random draws, applying knowledge gains; numba prange), at "
-        "most the machine's cores; any count gives the same results. The parallel kernels are "
-        "about 40 % of a step at 100,000 firms, so two threads gain about 1.2x (make bench)",
+        "market's per-firm passes, the partner search's choices, the random draws, applying "
+        "knowledge gains; numba prange), at most the machine's cores; any count gives the same "
+        "results. The parallel kernels are about half of a step at 100,000 firms, so two "
+        "threads gain about 1.2-1.4x (make bench)",
         1,
         256,
         source=(

@@ -5,15 +5,17 @@ kind 2 a firm and a financier. Trust lives on the tie in [0, 1].
 """
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from clustersim.mechanisms.common.kernel import (
     chance_neighbour,
     cognitive_learning,
     demand_fit,
     tech_distance,
+    threaded,
 )
 from clustersim.mechanisms.ties import fairs
+from clustersim.world.parallel import serial_and_parallel
 from clustersim.world.state import (
     ORIGIN_MNE,
     SPILL_TIE,
@@ -247,60 +249,21 @@ def _distant_firm(r, u, region_order, region_start):
     return region_order[p]
 
 
-@njit(cache=True)
-def search(
-    alive,
-    region,
-    origin,
-    x,
-    y,
-    cash,
-    openness,
-    kpos,
-    uni_kpos,
-    uni_openness,
-    start,
-    nbr,
-    cell_of,
-    cell_start,
-    cell_order,
-    ncx,
-    ncy,
-    uni_start,
-    uni_order,
-    region_bonding,
-    region_bridging,
-    region_search_factor,
-    region_search_radius,
-    region_tie_cost_factor,
-    u_search,
-    u_channel,
-    u_pick1,
-    u_pick2,
-    u_pipe,
-    u_pick3,
-    demand_then,
-    demand,
-    fit_width,
-    region_order,
-    region_start,
-    pipeline_rate,
-    pipeline_premium,
-    mne_bridge,
-    university_bridge,
-    search_rate,
-    friend_of_friend,
-    university_search,
-    tie_cost,
-    tie_value,
-    max_degree,
-    optimal_distance,
-    new_a,
-    new_b,
-    new_kind,
-    new_trust,
-):
-    """Each open firm may search one partner: through a partner's partner (closing a triangle),
+def _candidates(
+    live, alive, region, origin, cash, openness, kpos, uni_kpos, uni_openness, start, nbr,
+    cell_of, cell_start, cell_order, ncx, ncy, uni_start, uni_order, region_bonding,
+    region_bridging, region_search_factor, region_search_radius, region_tie_cost_factor,
+    u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3, demand_then, demand, fit_width,
+    region_order, region_start, pipeline_rate, pipeline_premium, mne_bridge, university_bridge,
+    search_rate, friend_of_friend, university_search, tie_cost, tie_value, optimal_distance,
+    kind_out, partner_out, trust_out, pay_out,
+):  # fmt: skip
+    """The first half of :func:`search`: each live firm's candidate partner, if it searches and
+    the tie is worth its cost, from the state before any tie of this quarter (``kind_out``:
+    -1 none, else the tie's kind; the partner, starting trust and what the searcher pays).
+    Each firm writes only its own entries, so the firms can take their turns on any thread.
+
+    Each open firm may search one partner: through a partner's partner (closing a triangle),
     a local university, or a chance neighbour within its region's ``search_radius`` cells (the
     3x3 cell neighbourhood by default; a closed community searches nearer). It links when the
     expected value (learning x starting trust) beats the tie cost, and pays that cost
@@ -315,22 +278,15 @@ def search(
     bridges reach outside: a multinational's affiliate needs outside knowledge at least
     ``mne_bridge``, and a university partner met in a partner's-partner search introduces a
     firm of another region with its openness as chance (``university_bridge``).
-    Returns the number of new ties written to ``new_*``.
     """
-    n = alive.shape[0]
-    deg = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        deg[i] = start[i + 1] - start[i]
-    last_new = np.full(n, -1, dtype=np.int64)
-    k_new = 0
-    for i in range(n):
-        if not alive[i]:
-            continue
+    for q in prange(live.shape[0]):  # the live slots: threads share them evenly
+        i = live[q]
+        kind_out[i] = -1
         r = region[i]
         if u_search[i] >= search_rate * openness[i] * region_search_factor[r]:
             continue
         cost = tie_cost * region_tie_cost_factor[r]
-        if deg[i] >= max_degree or cash[i] < cost:
+        if cash[i] < cost:  # only the searcher pays, once: its cash is still the quarter's
             continue
         distant = False
         if pipeline_rate > 0.0:
@@ -362,9 +318,7 @@ def search(
             )
             if value <= cost:
                 continue
-            cash[i] -= cost
-            k_new = _append(new_a, new_b, new_kind, new_trust, k_new, i, u, TIE_UNIVERSITY, trust0)
-            deg[i] += 1
+            kind_out[i], partner_out[i], trust_out[i], pay_out[i] = TIE_UNIVERSITY, u, trust0, cost
             continue
         elif ch < friend_of_friend:
             di = start[i + 1] - start[i]
@@ -395,9 +349,7 @@ def search(
             )
             if k < 0:
                 continue
-        if k == i or deg[k] >= max_degree or _linked(start, nbr, i, k):
-            continue
-        if last_new[i] == k or last_new[k] == i:
+        if k == i or _linked(start, nbr, i, k):
             continue
         pay = cost
         if region[k] == r:
@@ -413,11 +365,38 @@ def search(
         )
         if value <= pay or cash[i] < pay:
             continue
-        cash[i] -= pay
-        k_new = _append(new_a, new_b, new_kind, new_trust, k_new, i, k, TIE_FIRM, trust0)
+        kind_out[i], partner_out[i], trust_out[i], pay_out[i] = TIE_FIRM, k, trust0, pay
+
+
+CANDIDATES = serial_and_parallel(_candidates)
+
+
+@njit(cache=True)
+def search(
+    alive, start, kind, partner, trust, pay, cash, max_degree, new_a, new_b, new_kind, new_trust
+):
+    """The second half of the search: the candidates of :func:`_candidates` link in slot
+    order, as long as neither end has ``max_degree`` partners (counting the ties formed before
+    it this quarter) and the pair did not just link the other way; the searcher pays. Returns
+    the number of new ties written to ``new_*``."""
+    n = alive.shape[0]
+    deg = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        deg[i] = start[i + 1] - start[i]
+    last_new = np.full(n, -1, dtype=np.int64)
+    k_new = 0
+    for i in range(n):
+        if not alive[i] or kind[i] < 0 or deg[i] >= max_degree:
+            continue
+        k = partner[i]
+        if kind[i] == TIE_FIRM:
+            if deg[k] >= max_degree or last_new[i] == k or last_new[k] == i:
+                continue
+            deg[k] += 1
+            last_new[i] = k
+        cash[i] -= pay[i]
+        k_new = _append(new_a, new_b, new_kind, new_trust, k_new, i, k, kind[i], trust[i])
         deg[i] += 1
-        deg[k] += 1
-        last_new[i] = k
     return k_new
 
 
@@ -478,60 +457,22 @@ def step_adjacency(m):
 def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3):
     f, u, ix, reg, tc = m.firms, m.universities, m.index, m.regions, m.cfg.trust
     n = f.capacity
-    new_a = np.empty(n, np.int64)
-    new_b = np.empty(n, np.int64)
-    new_kind = np.empty(n, np.int64)
-    new_trust = np.empty(n)
+    kind, partner = np.empty(n, np.int64), np.empty(n, np.int64)
+    trust, pay = np.empty(n), np.empty(n)
+    threaded(m, CANDIDATES)(
+        f.live, f.alive, f.region, f.origin, f.cash, f.openness, f.kpos, u.kpos, u.openness,
+        start, nbr, ix.cell_of, ix.cell_start, ix.cell_order, ix.ncx, ix.ncy, ix.uni_start,
+        ix.uni_order, reg.bonding, reg.bridging, reg.search_factor, reg.search_radius,
+        reg.tie_cost_factor, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3,
+        m.demand_past[0], m.demand, m.cfg.market.fit_width, ix.region_order, ix.region_start,
+        tc.pipeline_rate, fairs.pipeline_premium(m), tc.mne_bridge, tc.university_bridge,
+        tc.search_rate, tc.friend_of_friend, tc.university_search, tc.tie_cost, tc.tie_value,
+        m.cfg.knowledge.optimal_distance, kind, partner, trust, pay,
+    )  # fmt: skip
+    new_a, new_b = np.empty(n, np.int64), np.empty(n, np.int64)
+    new_kind, new_trust = np.empty(n, np.int64), np.empty(n)
     k = search(
-        f.alive,
-        f.region,
-        f.origin,
-        f.x,
-        f.y,
-        f.cash,
-        f.openness,
-        f.kpos,
-        u.kpos,
-        u.openness,
-        start,
-        nbr,
-        ix.cell_of,
-        ix.cell_start,
-        ix.cell_order,
-        ix.ncx,
-        ix.ncy,
-        ix.uni_start,
-        ix.uni_order,
-        reg.bonding,
-        reg.bridging,
-        reg.search_factor,
-        reg.search_radius,
-        reg.tie_cost_factor,
-        u_search,
-        u_channel,
-        u_pick1,
-        u_pick2,
-        u_pipe,
-        u_pick3,
-        m.demand_past[0],
-        m.demand,
-        m.cfg.market.fit_width,
-        ix.region_order,
-        ix.region_start,
-        tc.pipeline_rate,
-        fairs.pipeline_premium(m),
-        tc.mne_bridge,
-        tc.university_bridge,
-        tc.search_rate,
-        tc.friend_of_friend,
-        tc.university_search,
-        tc.tie_cost,
-        tc.tie_value,
-        tc.max_degree,
-        m.cfg.knowledge.optimal_distance,
-        new_a,
-        new_b,
-        new_kind,
-        new_trust,
-    )
+        f.alive, start, kind, partner, trust, pay, f.cash, tc.max_degree, new_a, new_b,
+        new_kind, new_trust,
+    )  # fmt: skip
     return new_a[:k], new_b[:k], new_kind[:k], new_trust[:k]
