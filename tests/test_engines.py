@@ -213,34 +213,40 @@ def midrun():
     return model, {key: _array(model, key).copy() for key in STATE}
 
 
-def rule_inputs(model, method: str) -> tuple:
-    """The random draws (and adjacency) each rule takes, drawn the way ``ClusterModel.step``
-    does; spin-off draws are scaled down so that many firms spawn."""
+def rule_inputs(model, method: str, keyed: bool) -> tuple:
+    """The draws (and adjacency) each rule takes: a stream key, as ``ClusterModel.step`` passes
+    (``keyed``), or given numbers (``streams.given_draws``) that reach every branch."""
     rng = np.random.default_rng(11)
     n, ne = model.firms.capacity, model.ties.n
-    contacts = model.cfg.knowledge.proximity_contacts
-    if method == "market":
-        return (rng.normal(size=n),)
-    if method == "innovate":  # the normals come from the stream key, drawn by the rule
-        return rng.random(n), rng.random(n), np.uint64(rng.integers(2**63))
+    columns = {"projects": 4, "search": 6, "market": 1}
+    columns["spillovers"] = 2 * model.cfg.knowledge.proximity_contacts + 1
+    rows = ne if method == "projects" else n
+    if keyed or method not in columns:
+        draws = np.uint64(rng.integers(2**63))
+    elif method == "market":
+        draws = rng.normal(size=(n, 1))
+    else:
+        draws = rng.random((rows, columns[method]))
     if method == "projects":
-        return np.ones(ne, dtype=np.bool_), *rng.random((4, ne))
-    if method == "spillovers":
-        return rng.random((n, contacts)), rng.random((n, contacts)), rng.random(n)
+        return np.ones(ne, dtype=np.bool_), draws
     if method in ("search", "network_stats"):
         start, nbr = NumbaEngine().adjacency(model)
-        return (start, nbr, *rng.random((6, n))) if method == "search" else (start, nbr)
-    if method == "spinoff_parents":
-        return (0.01 * rng.random(n),)
+        return (start, nbr, draws) if method == "search" else (start, nbr)
+    if method in ("market", "innovate", "spillovers", "spinoff_parents"):
+        return (draws,)
     return ()
 
 
+@pytest.mark.parametrize("keyed", [False, True], ids=["given", "keyed"])
 @pytest.mark.parametrize("method", METHODS)
-def test_each_rule_matches_on_the_same_state(midrun, method):
+def test_each_rule_matches_on_the_same_state(midrun, method, keyed, monkeypatch):
     """Each engine method, from the same state with the same draws, gives the same outputs and
-    leaves the same state: when the whole-run comparison fails, this names the rule."""
+    leaves the same state: when the whole-run comparison fails, this names the rule. The
+    kernels draw each number where they need it, the reference rules whole blocks: keyed, both
+    must read the same numbers. Spin-offs are made frequent, so that many firms spawn."""
     model, state = midrun
-    inputs = rule_inputs(model, method)
+    monkeypatch.setattr(model.cfg.entry, "spinoff_rate", 0.05)
+    inputs = rule_inputs(model, method, keyed)
     outcome = {}
     for engine in (NumbaEngine(), ReferenceEngine()):
         for key, value in state.items():

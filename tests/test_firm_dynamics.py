@@ -329,7 +329,7 @@ def test_appeal_shifts_sales_one_for_one_in_logs():
     f.kpos[j] = f.kpos[i]
     f.appeal[i], f.appeal[j] = 0.0, 0.5
     f.emp[j], f.cash[j], f.rd[j] = f.emp[i], f.cash[i], f.rd[i]
-    m.engine.market(m, np.zeros(f.capacity))
+    m.engine.market(m, np.zeros((f.capacity, 1)))
     rho = appeal.process(m.cfg.market)[0]  # with no innovation, appeal decays by rho first
     assert f.appeal[j] == pytest.approx(0.5 * rho)
     assert np.log(f.sales[j] / f.sales[i]) == pytest.approx(f.appeal[j] - f.appeal[i], rel=1e-9)

@@ -48,7 +48,7 @@ def _search(model, engine, seed: int):
     u = np.random.default_rng(seed).random((6, n))
     u[0] = 0.0  # every firm searches
     before = model.firms.cash.copy()
-    return engine.search(model, start, nbr, *u), before
+    return engine.search(model, start, nbr, u.T), before
 
 
 def _distant(model, a, b, kind) -> np.ndarray:
@@ -123,7 +123,7 @@ def test_a_region_meets_partners_within_its_search_radius(midrun, engine):
             start, nbr = engine.adjacency(model)
             u = np.random.default_rng(seed).random((6, f.capacity))
             u[0], u[1] = 0.0, 0.999  # every firm searches, by a chance meeting
-            a, b, kind, _ = engine.search(model, start, nbr, *u)
+            a, b, kind, _ = engine.search(model, start, nbr, u.T)
             a, b = a[kind == TIE_FIRM], b[kind == TIE_FIRM]
             ca, cb = ix.cell_of[a], ix.cell_of[b]
             cells = np.maximum(abs(ca % ix.ncx - cb % ix.ncx), abs(ca // ix.ncx - cb // ix.ncx))
@@ -185,7 +185,7 @@ def test_universities_introduce_partners_from_other_regions(midrun, engine):
             start, nbr = engine.adjacency(model)
             draws = np.random.default_rng(seed).random((6, f.capacity))
             draws[0], draws[1], draws[4] = 0.0, 0.0, 1.0  # all search, by partners' partners
-            a, b, kind, _ = engine.search(model, start, nbr, *draws)
+            a, b, kind, _ = engine.search(model, start, nbr, draws.T)
             far += int(_distant(model, a, b, kind).sum())
         counts[case] = far
     u.openness[:] = openness
@@ -264,7 +264,7 @@ def test_distant_ties_cost_upkeep_local_ties_do_not(midrun, engine):
             t.view(name)[:] = values
         model.tie_upkeep[0] = 0.0
         keep = np.ones(t.n, dtype=np.bool_)
-        engine.projects(model, keep, *np.ones((4, t.n)))  # no project, no betrayal: decay only
+        engine.projects(model, keep, np.ones((t.n, 4)))  # no project, no betrayal: decay only
         paid[rate] = (state["cash"] - f.cash, model.tie_upkeep[0])
     for name, values in saved.items():
         t.view(name)[:] = values

@@ -3,8 +3,10 @@
 Every sub-step of a quarter is implemented twice by the mechanism that owns it: as numba
 kernels in ``<mechanism>/kernel.py`` (the default engine, ``engine=numba``) and as plain Python
 over the Mesa agents in ``<mechanism>/reference.py`` (``engine=reference``, the oracle that
-``tests/test_engines.py`` holds the kernels to). Both read the same random draws, which the model
-passes in, so with the same seed they follow the same trajectory.
+``tests/test_engines.py`` holds the kernels to). The model passes each sub-step its stream's key
+for the quarter: the kernels draw each number where they use it, for the firms and ties that
+need it, the reference rules draw whole blocks, and counter-based streams make them the same
+numbers (``world.streams``), so with the same seed both follow the same trajectory.
 """
 
 from __future__ import annotations

@@ -293,8 +293,8 @@ class ClusterModel(mesa.Model):
         self._lap("world")
         self._call("before_step")
         self._lap("hooks")
-        z = self.streams.normals(APPEAL, self.t, f.uid, 1, where=f.alive)[:, 0]
-        self.engine.market(self, z)
+        draw, t = self.streams, self.t  # each sub-step draws from its stream's key
+        self.engine.market(self, draw.key(APPEAL, t))
         ledger["profit"] = float(f.profit[f.alive].sum())
         ledger["cash_after_market"] = float(f.cash[f.alive].sum())
         self._lap("market")
@@ -303,27 +303,20 @@ class ClusterModel(mesa.Model):
         to_financiers, to_owners = finance.settle(self)
         ledger["financing"], ledger["payouts"] = -to_financiers, -to_owners
         self._lap("finance")
-        n, dims, t, draw = f.capacity, self.dims, self.t, self.streams
-        u = draw.uniforms(INNOVATION, t, f.uid, 2, where=f.alive)  # empty slots draw nothing
-        # the normals of an innovation's steps are drawn by the rule, for innovating firms only
-        self.engine.innovate(self, *columns(u), draw.key(INNOVATION, t))
+        self.engine.innovate(self, draw.key(INNOVATION, t))
         self._lap("innovate")
-        self.dk = np.zeros(n)
-        self.dpos = np.zeros((n, dims))
+        self.dk = np.zeros(f.capacity)
+        self.dpos = np.zeros((f.capacity, self.dims))
         keep = np.ones(self.ties.n, dtype=np.bool_)
-        u = draw.uniforms(TIES, t, self.ties.pair_ids(f.uid), 4)
         self.tie_upkeep[0] = 0.0
-        self.engine.projects(self, keep, *columns(u))
+        self.engine.projects(self, keep, draw.key(TIES, t))
         self._lap("projects")
-        m = cfg.knowledge.proximity_contacts
-        u = draw.uniforms(CONTACTS, t, f.uid, 2 * m + 1, where=f.alive)
-        self.engine.spillovers(self, u[:, :m], u[:, m:-1], u[:, -1])
+        self.engine.spillovers(self, draw.key(CONTACTS, t))
         self.engine.apply_knowledge(self)
         self.ties.keep(keep)
         self._lap("spillovers")
         start, nbr = self.engine.adjacency(self)
-        u = draw.uniforms(SEARCH, t, f.uid, 6, where=f.alive)
-        self.searched = self.engine.search(self, start, nbr, *columns(u))
+        self.searched = self.engine.search(self, start, nbr, draw.key(SEARCH, t))
         self.ties.add(*self.searched)
         ledger["tie_costs"] = self._tie_costs()
         self._lap("search")
@@ -447,8 +440,3 @@ class ClusterModel(mesa.Model):
             self.datacollector.collect(self)
         if self.t >= self.cfg.steps:
             self.running = False
-
-
-def columns(u: np.ndarray) -> list[np.ndarray]:
-    """The columns of a block of draws, each contiguous (as the kernels read them)."""
-    return [np.ascontiguousarray(u[:, j]) for j in range(u.shape[1])]

@@ -16,8 +16,10 @@ using common random numbers", arXiv:2409.02086).
 
 The bits come from a SplitMix64 finaliser (Steele, Lea & Flood 2014) chained over the keys, one
 mixing round per key; uniforms take the top 53 bits. The functions are numba kernels, so both
-engines and any parallel kernel read the same numbers; the reference engine gets them from the
-model as arrays, exactly as the kernels do.
+engines and any parallel kernel read the same numbers. An engine sub-step gets its stream's key
+for the step (or, in tests, given numbers: :func:`given_draws`): the kernels draw each number
+where it is used (:func:`uniform_at`, :func:`normal_at`), only for the firms and ties that need
+it, and the reference rules draw whole blocks (:func:`uniform_block`); both are the same numbers.
 
 Pairs are keyed order-free (the lower id first), so a tie's draws do not depend on which end
 formed it. Hooks that need many draws of assorted shapes (policies, the initiative) take a
@@ -109,6 +111,14 @@ def _rows(ids, active):
     return np.flatnonzero(active)
 
 
+@njit(cache=True, inline="always")
+def uniform_at(h, j):
+    """The ``j``-th uniform in [0, 1) of the identity hashed ``h`` (:func:`identity_hash`): what
+    :func:`uniforms` puts in column ``j``. Kernels that need a draw only when an event happens
+    call it there."""
+    return _unit(mix(h ^ np.uint64(j)))
+
+
 def _uniforms(k, ids, n, active):
     """``out[i, j]``: the ``j``-th uniform in [0, 1) of identity ``ids[i]`` under key ``k``
     (zeros where ``active`` is false: empty slots draw nothing; an empty ``active``: all
@@ -117,9 +127,9 @@ def _uniforms(k, ids, n, active):
     rows = _rows(ids, active)
     for q in prange(rows.shape[0]):  # the drawing rows: threads share them evenly
         i = rows[q]
-        h = mix(k ^ np.uint64(ids[i]))
+        h = identity_hash(k, ids[i])
         for j in range(n):
-            out[i, j] = _unit(mix(h ^ np.uint64(j)))
+            out[i, j] = uniform_at(h, j)
     return out
 
 
@@ -160,14 +170,68 @@ NORMALS = serial_and_parallel(_normals)
 normals = NORMALS[0]
 
 
+@njit(cache=True, inline="always")
+def pair_identity(kind, a, b):
+    """The order-free identity of the pair of ids ``a`` and ``b`` of ``kind``: (kind, lower id,
+    higher id) mixed into one word."""
+    lo, hi = (a, b) if a <= b else (b, a)
+    return mix(mix(np.uint64(kind) ^ np.uint64(lo)) ^ np.uint64(hi))
+
+
 @njit(cache=True)
 def pair_ids(a, b, kind):
-    """Order-free ids of pairs: (kind, lower id, higher id) mixed into one word."""
+    """Order-free ids of pairs (:func:`pair_identity`)."""
     out = np.empty(a.shape[0], np.uint64)
     for e in range(a.shape[0]):
-        lo, hi = (a[e], b[e]) if a[e] <= b[e] else (b[e], a[e])
-        out[e] = mix(mix(np.uint64(kind[e]) ^ np.uint64(lo)) ^ np.uint64(hi))
+        out[e] = pair_identity(kind[e], a[e], b[e])
     return out.view(np.int64)
+
+
+@njit(cache=True, inline="always")
+def drawn(given, i, h, j):
+    """Uniform ``j`` of row ``i`` in a kernel: the given one (:func:`given_draws`), or the one of
+    the identity hashed ``h``."""
+    if given.shape[0] > 0:
+        return given[i, j]
+    return uniform_at(h, j)
+
+
+@njit(cache=True, inline="always")
+def drawn_normal(given, i, h, j):
+    """Standard normal ``j`` of row ``i`` in a kernel: the given one, or the identity's."""
+    if given.shape[0] > 0:
+        return given[i, j]
+    return normal_at(h, j)
+
+
+def given_draws(draws, rows: int, columns: int) -> tuple[np.uint64, np.ndarray]:
+    """What an engine sub-step's ``draws`` stand for: the key of its stream in this step (the
+    model's case: the sub-step draws each number where it needs it) or given numbers (tests
+    that set a firm's luck), ``rows`` (a row per slot or tie) by ``columns``. Returns the key
+    and the given block, empty when drawn."""
+    if isinstance(draws, np.ndarray) and draws.dtype.kind == "f":
+        given = np.ascontiguousarray(draws, dtype=np.float64)
+        if given.shape != (rows, columns):
+            raise ValueError(f"given draws of shape {given.shape}: must be ({rows}, {columns})")
+        return np.uint64(0), given
+    return np.uint64(draws), np.zeros((0, columns))
+
+
+def uniform_block(draws, ids, columns: int, active=None) -> np.ndarray:
+    """The reference rules' draws: a whole block of uniforms, one row per identity and
+    ``columns`` of them (zeros where ``active`` is false), or the given ones."""
+    key, given = given_draws(draws, len(ids), columns)
+    if given.shape[0] == 0:
+        return uniforms(key, np.asarray(ids, np.int64), columns, _active(active))
+    return given
+
+
+def normal_block(draws, ids, columns: int, active=None) -> np.ndarray:
+    """:func:`uniform_block` for standard normals."""
+    key, given = given_draws(draws, len(ids), columns)
+    if given.shape[0] == 0:
+        return normals(key, np.asarray(ids, np.int64), columns, _active(active))
+    return given
 
 
 @njit(cache=True)

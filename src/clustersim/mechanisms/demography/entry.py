@@ -100,8 +100,7 @@ def candidates(model, utility: np.ndarray | None = None) -> tuple[Candidates, fl
     rates = rate * reg.pool.sum() * p / p.sum()
     parents = _NO_PARENTS
     if e.spinoffs:
-        u_spin = model.streams.uniforms(SPINOFFS, t, f.uid, 1, where=f.alive)[:, 0]
-        parents = model.engine.spinoff_parents(model, u_spin)
+        parents = model.engine.spinoff_parents(model, model.streams.key(SPINOFFS, t))
     keys = np.array([model.streams.key(s, t) for s in (STARTUPS, SPINOFFS, UNIVERSITY_SPINOFFS)])
     spread = cfg.knowledge.initial_spread
     uid, origin, parent, x, y, region, kbase, kq, kpos, mean_kstock = _candidates(

@@ -4,23 +4,28 @@ import numpy as np
 from numba import njit
 
 from clustersim.world.state import live_mean
+from clustersim.world.streams import identity_hash, uniform_at
 
 
 @njit(cache=True)
-def spinoff_parents(alive, profit, sales, u_spin, spinoff_rate, success_elasticity, out):
+def spinoff_parents(alive, profit, sales, uid, key, spinoff_rate, success_elasticity, out):
     """Profitable firms spawn spin-off candidates, the more often the larger their sales relative
     to the average firm (capped at 10x): successful firms breed more spin-offs (L1532-1550,
     L3752-3759; Klepper 2007). When no firm sells (a profit from subsidies alone), each is the
     average firm. The average is numpy's mean of the live firms' sales, to the last bit.
-    Returns how many parents were written to ``out``."""
+    Draws: uniform 0 of each profitable firm's identity under ``key``. Returns how many parents
+    were written to ``out``."""
     mean_sales = live_mean(alive, sales, 0.0)
     k = 0
     most = spinoff_rate * 10.0  # no chance is higher: a draw above it needs no power
     for i in range(alive.shape[0]):
-        if not alive[i] or profit[i] <= 0.0 or u_spin[i] >= most:
+        if not alive[i] or profit[i] <= 0.0:
+            continue
+        u = uniform_at(identity_hash(key, uid[i]), 0)
+        if u >= most:
             continue
         relative = sales[i] / mean_sales if mean_sales > 0.0 else 1.0
-        if u_spin[i] < spinoff_rate * min(10.0, relative**success_elasticity):
+        if u < spinoff_rate * min(10.0, relative**success_elasticity):
             out[k] = i
             k += 1
     return k
@@ -53,10 +58,12 @@ def exits(alive, cash, loan, credit_line, expected_profit, horizon, on_expected,
 
 
 # ---------------------------------------------------------------- engine sub-steps
-def step_spinoff_parents(m, u_spin) -> np.ndarray:
+def step_spinoff_parents(m, key) -> np.ndarray:
     f, e = m.firms, m.cfg.entry
     out = np.empty(f.capacity, np.int64)
-    k = spinoff_parents(f.alive, f.profit, f.sales, u_spin, e.spinoff_rate, e.spinoff_success, out)
+    k = spinoff_parents(
+        f.alive, f.profit, f.sales, f.uid, key, e.spinoff_rate, e.spinoff_success, out
+    )
     return out[:k]
 
 

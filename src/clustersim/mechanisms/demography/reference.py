@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from clustersim.mechanisms.common.reference import live_firms
+from clustersim.world.streams import uniform_block
 
 
 def spinoff_chance(sales: float, mean_sales: float, rate: float, elasticity: float) -> float:
@@ -30,16 +31,16 @@ def closes(firm, c) -> bool:
     return firm.cash - firm.loan + c.exit_horizon * firm.expected_profit < 0.0
 
 
-def step_spinoff_parents(m, u_spin) -> np.ndarray:
+def step_spinoff_parents(m, key) -> np.ndarray:
     """Profitable firms spawn spin-off candidates, the more often the larger their sales
-    relative to the average firm (L1532-1550, L3752-3759; Klepper 2007). Returns the
-    parents' slots."""
+    relative to the average firm (L1532-1550, L3752-3759; Klepper 2007). Draws: a uniform per
+    live firm under the stream's ``key``. Returns the parents' slots."""
     e = m.cfg.entry
     firms = live_firms(m)
     if not firms:
         return np.zeros(0, dtype=np.int64)
     mean_sales = float(np.mean([f.sales for f in firms]))  # numpy's sum, as the kernel's
-    u_spin = u_spin.tolist()
+    u_spin = uniform_block(key, m.firms.uid, 1, m.firms.alive)[:, 0].tolist()
     parents = [
         f.slot
         for f in firms

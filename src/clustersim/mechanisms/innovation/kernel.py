@@ -7,7 +7,7 @@ from numba import prange
 from clustersim.mechanisms.common import LOG_PUBLIC_KNOWLEDGE
 from clustersim.mechanisms.common.kernel import demand_fit, threaded
 from clustersim.world.parallel import serial_and_parallel
-from clustersim.world.streams import identity_hash, normal_at
+from clustersim.world.streams import identity_hash, normal_at, uniform_at
 
 
 def _innovate(
@@ -23,8 +23,6 @@ def _innovate(
     demand,
     region_complacency,
     uid,
-    u_inc,
-    u_rad,
     key,
     fit_width,
     absorptive_base,
@@ -58,10 +56,10 @@ def _innovate(
     (Fleming 2001; March 1991). Radical: a rare jump in technology space, more likely in young
     firms and damped by regional complacency (L1159-1160, L1368-1403).
 
-    Draws: ``u_inc``, ``u_rad`` per slot; the normals of a firm's steps only when it innovates,
-    from its identity under ``key`` (the stream's counter-based draws, so the same values as
-    ``streams.normals`` would give for every firm: 0..dims-1 the incremental step, dims..2dims-1
-    the radical jump, 2dims its gain).
+    Draws, from the firm's identity under ``key`` (the stream's counter-based draws, the values
+    ``streams.uniforms`` and ``streams.normals`` would give): uniforms 0 (incremental?) and 1
+    (radical?); normals only when it innovates: 0..dims-1 the incremental step, dims..2dims-1
+    the radical jump, 2dims its gain.
     """
     floor = math.exp(log_frontier + LOG_PUBLIC_KNOWLEDGE)
     dims = kpos.shape[1]
@@ -75,7 +73,7 @@ def _innovate(
         young = age[i] < young_age
         p_inc = 1.0 - math.exp(-incremental_rate * rd[i] * absorb[i] * (0.5 if young else 1.0))
         h = identity_hash(key, uid[i])  # draws: normals 0..dims-1 incremental, then radical
-        if u_inc[i] < p_inc:
+        if uniform_at(h, 0) < p_inc:
             scale = (emp[i] / initial_size) ** scale_economies
             log_k = math.log(kstock[i])
             gap = max(0.0, log_frontier - log_k)
@@ -92,7 +90,7 @@ def _innovate(
         p_rad = 1.0 - math.exp(
             -radical_rate * rd[i] * bonus * (1.0 - region_complacency[region[i]])
         )
-        if u_rad[i] < p_rad:
+        if uniform_at(h, 1) < p_rad:
             for d in range(dims):
                 kpos[i, d] += radical_jump * normal_at(h, dims + d)
             log_k = math.log(kstock[i])
@@ -107,7 +105,7 @@ INNOVATE = serial_and_parallel(_innovate)
 
 
 # ---------------------------------------------------------------- engine sub-steps
-def step_innovate(m, u_inc, u_rad, key) -> None:
+def step_innovate(m, key) -> None:
     f, k = m.firms, m.cfg.knowledge
     threaded(m, INNOVATE)(
         f.live,
@@ -122,8 +120,6 @@ def step_innovate(m, u_inc, u_rad, key) -> None:
         m.demand,
         m.regions.complacency,
         f.uid,
-        u_inc,
-        u_rad,
         key,
         m.cfg.market.fit_width,
         k.absorptive_base,

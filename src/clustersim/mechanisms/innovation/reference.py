@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from clustersim.mechanisms.common.reference import chance, demand_fit, live_firms
-from clustersim.world.streams import normals
+from clustersim.world.streams import normals, uniform_block
 
 
 def absorptive_capacity(rd: float, skill: float, k) -> float:
@@ -44,7 +44,7 @@ def radical_gain(kstock: float, log_frontier: float, z: float, k) -> float:
     return math.exp(min(log_k + k.radical_gain * abs(z), ceiling))
 
 
-def step_innovate(m, u_inc, u_rad, key) -> None:
+def step_innovate(m, key) -> None:
     """Incremental and radical innovation (L1277-1403); per-firm counts go to ``inc``/``rad``.
 
     Knowledge is bounded by the technology frontier, best practice, which moves at its own
@@ -54,9 +54,11 @@ def step_innovate(m, u_inc, u_rad, key) -> None:
     radius widens with the breadth of the knowledge received last quarter (``diversity``:
     recombining distant knowledge explores further, Fleming 2001; March 1991).
     Radical: a rare jump, more likely in young firms, damped by regional complacency
-    (L1159-1160). Absorptive capacity is refreshed first (L1553-1554).
+    (L1159-1160). Absorptive capacity is refreshed first (L1553-1554). Draws: two uniforms and
+    2 dims + 1 normals of every live firm under the stream's ``key``.
     """
     k, c, f, dims = m.cfg.knowledge, m.cfg.market, m.firms, m.dims
+    u_inc, u_rad = uniform_block(key, f.uid, 2, f.alive).T
     z = normals(key, f.uid, 2 * dims + 1, f.alive)  # every live firm's, the kernel's values
     z_inc, z_rad, z_gain = z[:, :dims], z[:, dims:-1], z[:, -1]
     demand = m.demand.tolist()

@@ -9,6 +9,7 @@ from numba import njit, prange
 from clustersim.mechanisms.common import appeal as appeal_rule
 from clustersim.mechanisms.common.kernel import log_demand_fit, threaded
 from clustersim.world.parallel import serial_and_parallel
+from clustersim.world.streams import drawn_normal, given_draws, identity_hash
 
 
 def _weigh(
@@ -30,7 +31,9 @@ def _weigh(
     hiring_skill_rate,
     log_weight,
     appeal,
-    appeal_z,
+    uid,
+    key,
+    given,
     appeal_rho,
     appeal_sigma,
     appeal_bound,
@@ -39,8 +42,9 @@ def _weigh(
 
     ``selection`` is this quarter's (``demand.competition``). Appeal, the log demand shifter,
     first takes its AR(1) step: rho x appeal + sigma x z, held within +-bound (a numerical
-    guard). Productivity = knowledge^elasticity x (1 + skill effect x skill) x regional
-    agglomeration x (1 + VC competence). Demand is differentiated (Dixit-Stiglitz): a firm's
+    guard); z is the firm's normal 0 under ``key`` (or ``given``: ``streams.given_draws``).
+    Productivity = knowledge^elasticity x (1 + skill effect x skill) x regional agglomeration x
+    (1 + VC competence). Demand is differentiated (Dixit-Stiglitz): a firm's
     share is its competitiveness (productivity x fit to demand)^selection x exp(appeal) over
     the sum of all firms', so rivals coexist, the least competitive cannot cover their fixed
     cost (Melitz 2003), and rivalry rewards productivity, fit and appeal (L959-971). The
@@ -63,7 +67,8 @@ def _weigh(
         log_fit = log_demand_fit(kpos, i, demand, fit_width)
         prod[i] = math.exp(log_prod)
         fit[i] = math.exp(log_fit)
-        a = appeal_rho * appeal[i] + appeal_sigma * appeal_z[i]
+        z = drawn_normal(given, i, identity_hash(key, uid[i]), 0)
+        a = appeal_rho * appeal[i] + appeal_sigma * z
         appeal[i] = min(max(a, -appeal_bound), appeal_bound)
         log_weight[i] = selection * (log_prod + log_fit) + appeal[i]
 
@@ -137,9 +142,10 @@ TRADE = serial_and_parallel(_trade)
 
 
 # ---------------------------------------------------------------- engine sub-steps
-def step_market(m, appeal_z) -> None:
+def step_market(m, draws) -> None:
     f, reg, c = m.firms, m.regions, m.cfg.market
     rho, sigma, bound = appeal_rule.process(c)
+    key, given = given_draws(draws, f.capacity, 1)
     m.log_weight = np.zeros(f.capacity)
     live = f.live
     threaded(m, WEIGH)(
@@ -161,7 +167,9 @@ def step_market(m, appeal_z) -> None:
         c.hiring_skill_rate,
         m.log_weight,
         f.appeal,
-        appeal_z,
+        f.uid,
+        key,
+        given,
         rho,
         sigma,
         bound,

@@ -8,6 +8,7 @@ import numpy as np
 
 from clustersim.mechanisms.common import appeal as appeal_rule
 from clustersim.mechanisms.common.reference import live_firms, log_demand_fit
+from clustersim.world.streams import normal_block
 
 
 def log_productivity(kstock: float, skill: float, agglo: float, competence: float, c) -> float:
@@ -43,11 +44,12 @@ def log_sum_exp(values: list[float]) -> float:
     return top + math.log(total)
 
 
-def step_market(m, appeal_z) -> None:
+def step_market(m, draws) -> None:
     """One quarter of production, competition for demand, accounts and employment.
 
     Each firm's appeal (its log demand shifter, ``mechanisms.common.appeal``) first takes its
-    AR(1) step with the normal ``appeal_z[slot]``, held within the numerical guard.
+    AR(1) step with its normal of ``draws`` (the stream's key or given normals,
+    ``streams.given_draws``), held within the numerical guard.
 
     Demand is differentiated (Dixit-Stiglitz): a firm's share is its competitiveness
     (productivity x fit to demand)^selection x exp(appeal), with this quarter's selection and
@@ -59,6 +61,7 @@ def step_market(m, appeal_z) -> None:
     """
     c, reg = m.cfg.market, m.regions
     rho, sigma, bound = appeal_rule.process(c)
+    appeal_z = normal_block(draws, m.firms.uid, 1, m.firms.alive)[:, 0]
     demand = m.demand.tolist()
     region_skill, agglo = reg.skill.tolist(), reg.agglo.tolist()
     wage, rent, public = reg.wage.tolist(), reg.rent.tolist(), reg.public_demand.tolist()

@@ -19,6 +19,7 @@ from clustersim.mechanisms.common.kernel import (
 )
 from clustersim.world.parallel import serial_and_parallel
 from clustersim.world.state import SPILL_MOBILITY, SPILL_PROXIMITY
+from clustersim.world.streams import drawn, given_draws, identity_hash
 
 
 def _proximity_and_mobility(
@@ -37,9 +38,9 @@ def _proximity_and_mobility(
     ncy,
     region_start,
     region_order,
-    u_cell,
-    u_member,
-    u_mobility,
+    uid,
+    key,
+    given,
     optimal_distance,
     proximity_spillover,
     proximity_range,
@@ -54,22 +55,26 @@ def _proximity_and_mobility(
 ):
     """Chance meetings in the 3x3 cell neighbourhood and workers moving within a region.
 
-    O(N x contacts): each firm meets ``u_cell.shape[1]`` random neighbours (the 'cafeteria effect',
-    L831-834), weighted by a kernel that decays with geographic distance, and receives knowledge
-    from a random firm of its labour pool via hired workers (L775-778, L6511-6513). Each firm
-    writes only its own accumulators and its gains per contact (``gain_proximity``) and by
-    mobility (``gain_mobility``), which :func:`tally` adds into ``volume`` in firm order.
+    O(N x contacts): each firm meets ``gain_proximity.shape[1]`` random neighbours (the
+    'cafeteria effect', L831-834), weighted by a kernel that decays with geographic distance,
+    and receives knowledge from a random firm of its labour pool via hired workers (L775-778,
+    L6511-6513). Each firm writes only its own accumulators and its gains per contact
+    (``gain_proximity``) and by mobility (``gain_mobility``), which :func:`tally` adds into
+    ``volume`` in firm order.
+    Draws, from the firm's identity under ``key`` (or ``given``: ``streams.given_draws``): a
+    cell and a member uniform per contact (0..contacts-1, contacts..2 contacts-1), then the
+    mobility pick.
     """
     dims = kpos.shape[1]
-    contacts = u_cell.shape[1]
+    contacts = gain_proximity.shape[1]
     for k in prange(live.shape[0]):  # the live slots: threads share them evenly
         i = live[k]
         r = region[i]
+        h = identity_hash(key, uid[i])
         if proximity_spillover > 0.0:
             for m in range(contacts):
-                j = chance_neighbour(
-                    cell_of, cell_start, cell_order, ncx, ncy, i, u_cell[i, m], u_member[i, m]
-                )
+                u_cell, u_member = drawn(given, i, h, m), drawn(given, i, h, contacts + m)
+                j = chance_neighbour(cell_of, cell_start, cell_order, ncx, ncy, i, u_cell, u_member)
                 if j < 0 or j == i:
                     continue
                 geo = math.sqrt((x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2)
@@ -86,7 +91,7 @@ def _proximity_and_mobility(
                     dpos[i, d] += convergence * learn * (kpos[j, d] - kpos[i, d])
         if mobility_spillover > 0.0:
             count = region_start[r + 1] - region_start[r]
-            j = region_order[region_start[r] + int(u_mobility[i] * count)]
+            j = region_order[region_start[r] + int(drawn(given, i, h, 2 * contacts) * count)]
             if j != i:
                 learn = absorb[i] * cognitive_learning(
                     tech_distance(kpos, i, kpos, j), optimal_distance
@@ -131,9 +136,11 @@ APPLY = serial_and_parallel(_apply)
 
 
 # ---------------------------------------------------------------- engine sub-steps
-def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
+def step_spillovers(m, draws) -> None:
     f, ix, k = m.firms, m.index, m.cfg.knowledge
-    gain_proximity = np.zeros(u_cell.shape)
+    contacts = k.proximity_contacts
+    key, given = given_draws(draws, f.capacity, 2 * contacts + 1)
+    gain_proximity = np.zeros((f.capacity, contacts))
     gain_mobility = np.zeros(f.capacity)
     threaded(m, PROXIMITY_AND_MOBILITY)(
         f.live,
@@ -151,9 +158,9 @@ def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
         ix.ncy,
         ix.region_start,
         ix.region_order,
-        u_cell,
-        u_member,
-        u_mobility,
+        f.uid,
+        key,
+        given,
         k.optimal_distance,
         k.proximity_spillover,
         k.proximity_range,

@@ -15,19 +15,24 @@ from clustersim.mechanisms.common.reference import (
     tech_distance,
 )
 from clustersim.world.state import SPILL_MOBILITY, SPILL_PROXIMITY
+from clustersim.world.streams import uniform_block
 
 
-def step_spillovers(m, u_cell, u_member, u_mobility) -> None:
+def step_spillovers(m, draws) -> None:
     """Chance meetings with neighbours and workers moving between firms of a region.
 
     Each firm meets ``proximity_contacts`` random firms of its 3x3 cell neighbourhood (the
     'cafeteria effect', L831-834), learning with a weight that decays with geographic
     distance, and learns from a random firm of its labour pool through the workers it hires
-    (L775-778, L6511-6513), scaled by the region's mobility lever.
+    (L775-778, L6511-6513), scaled by the region's mobility lever. ``draws``: the stream's key
+    (per live firm a cell and a member uniform per contact, then the mobility pick) or given
+    ones (``streams.given_draws``).
     """
     k, ix = m.cfg.knowledge, m.index
     mobility_factor = m.regions.mobility_factor.tolist()
-    u_cell, u_member, u_mobility = u_cell.tolist(), u_member.tolist(), u_mobility.tolist()
+    c = k.proximity_contacts
+    u = uniform_block(draws, m.firms.uid, 2 * c + 1, m.firms.alive)
+    u_cell, u_member, u_mobility = u[:, :c].tolist(), u[:, c:-1].tolist(), u[:, -1].tolist()
     for firm in live_firms(m):
         s, r = firm.slot, firm.region
         own = firm.kpos.tolist()

@@ -24,6 +24,7 @@ from clustersim.world.state import (
     TIE_FIRM,
     TIE_UNIVERSITY,
 )
+from clustersim.world.streams import drawn, given_draws, identity_hash, pair_identity
 
 
 @njit(cache=True)
@@ -47,10 +48,9 @@ def projects(
     uni_kstock,
     uni_openness,
     region_enforcement,
-    u_project,
-    u_success,
-    u_opp_a,
-    u_opp_b,
+    uid,
+    key,
+    given,
     project_rate,
     trust_gain,
     trust_decay,
@@ -82,6 +82,10 @@ def projects(
     the breadth of its knowledge sources, which widens its next search (``innovate``).
     A firm tie that leaves the region (a pipeline) costs ``pipeline_upkeep`` a quarter, half to
     each end, added up in ``upkeep_paid[0]``.
+
+    Draws, from the tie's identity (its kind and the ids of its ends, ``streams.pair_identity``)
+    under ``key``, or ``given`` (``streams.given_draws``): uniform 0 (a project?), then, in a
+    project, 1 (success?), 2 and 3 (does either end cheat?).
     """
     dims = kpos.shape[1]
     for i in range(alive.shape[0]):
@@ -98,13 +102,14 @@ def projects(
             cash[a] -= 0.5 * pipeline_upkeep
             cash[b] -= 0.5 * pipeline_upkeep
             upkeep_paid[0] += pipeline_upkeep
+        h = identity_hash(key, pair_identity(kind, uid[a], uid[b] if kind == TIE_FIRM else b))
         if kind == TIE_FINANCIER:
             # a lending or investment relation: trust follows the firm's results
             if profit[a] >= 0.0:
                 etrust[e] += 0.5 * trust_gain * (1.0 - etrust[e])
             else:
                 etrust[e] = max(0.0, etrust[e] - failure_loss)
-        elif u_project[e] < project_rate:
+        elif drawn(given, e, h, 0) < project_rate:
             counts[0] += 1
             if kind == TIE_FIRM:
                 comp = cognitive_learning(tech_distance(kpos, a, kpos, b), optimal_distance)
@@ -112,7 +117,7 @@ def projects(
             else:
                 comp = cognitive_learning(tech_distance(kpos, a, uni_kpos, b), optimal_distance)
                 p = etrust[e] * comp * uni_openness[b]
-            if u_success[e] < p:
+            if drawn(given, e, h, 1) < p:
                 counts[1] += 1
                 esucc[e] += 1
                 etrust[e] += trust_gain * (1.0 - etrust[e])
@@ -139,13 +144,13 @@ def projects(
                 etrust[e] = max(0.0, etrust[e] - failure_loss)
             if kind == TIE_FIRM:
                 enforcement = 0.5 * (region_enforcement[region[a]] + region_enforcement[region[b]])
-                if u_opp_a[e] < opportunism[b] * (1.0 - enforcement):
+                if drawn(given, e, h, 2) < opportunism[b] * (1.0 - enforcement):
                     loss = betrayal_cost * (1.0 - enforcement)
                     cash[a] -= loss
                     cash[b] += loss
                     etrust[e] *= 1.0 - betrayal_drop
                     counts[2] += 1
-                if u_opp_b[e] < opportunism[a] * (1.0 - enforcement):
+                if drawn(given, e, h, 3) < opportunism[a] * (1.0 - enforcement):
                     loss = betrayal_cost * (1.0 - enforcement)
                     cash[b] -= loss
                     cash[a] += loss
@@ -253,10 +258,10 @@ def _candidates(
     live, alive, region, origin, cash, openness, kpos, uni_kpos, uni_openness, start, nbr,
     cell_of, cell_start, cell_order, ncx, ncy, uni_start, uni_order, region_bonding,
     region_bridging, region_search_factor, region_search_radius, region_tie_cost_factor,
-    u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3, demand_then, demand, fit_width,
-    region_order, region_start, pipeline_rate, pipeline_premium, mne_bridge, university_bridge,
-    search_rate, friend_of_friend, university_search, tie_cost, tie_value, optimal_distance,
-    kind_out, partner_out, trust_out, pay_out,
+    uid, key, given, demand_then, demand, fit_width, region_order, region_start, pipeline_rate,
+    pipeline_premium, mne_bridge, university_bridge, search_rate, friend_of_friend,
+    university_search, tie_cost, tie_value, optimal_distance, kind_out, partner_out, trust_out,
+    pay_out,
 ):  # fmt: skip
     """The first half of :func:`search`: each live firm's candidate partner, if it searches and
     the tie is worth its cost, from the state before any tie of this quarter (``kind_out``:
@@ -278,12 +283,17 @@ def _candidates(
     bridges reach outside: a multinational's affiliate needs outside knowledge at least
     ``mne_bridge``, and a university partner met in a partner's-partner search introduces a
     firm of another region with its openness as chance (``university_bridge``).
+
+    Draws, from the firm's identity under ``key`` (or ``given``: ``streams.given_draws``), each
+    only when the search comes to it: uniforms 0 (does it search?), 1 (the channel), 2 and 3
+    (the picks), 4 (a pipeline?) and 5 (the distant firm).
     """
     for q in prange(live.shape[0]):  # the live slots: threads share them evenly
         i = live[q]
         kind_out[i] = -1
         r = region[i]
-        if u_search[i] >= search_rate * openness[i] * region_search_factor[r]:
+        h = identity_hash(key, uid[i])
+        if drawn(given, i, h, 0) >= search_rate * openness[i] * region_search_factor[r]:
             continue
         cost = tie_cost * region_tie_cost_factor[r]
         if cash[i] < cost:  # only the searcher pays, once: its cash is still the quarter's
@@ -296,17 +306,17 @@ def _candidates(
             if origin[i] == ORIGIN_MNE:
                 need = max(need, mne_bridge)
             share = outward(region_bonding[r], region_bridging[r])
-            distant = u_pipe[i] < pipeline_rate * need * share
-        ch = u_channel[i]
+            distant = drawn(given, i, h, 4) < pipeline_rate * need * share
+        ch = drawn(given, i, h, 1)
         if distant:
-            k = _distant_firm(r, u_pick3[i], region_order, region_start)
+            k = _distant_firm(r, drawn(given, i, h, 5), region_order, region_start)
             if k < 0 or not alive[k]:
                 continue
         elif ch < friend_of_friend + university_search and ch >= friend_of_friend:
             count = uni_start[r + 1] - uni_start[r]
             if count == 0:
                 continue
-            u = uni_order[uni_start[r] + int(u_pick1[i] * count)]
+            u = uni_order[uni_start[r] + int(drawn(given, i, h, 2) * count)]
             if _linked(start, nbr, i, -(u + 1)):
                 continue
             trust0 = region_bonding[r]
@@ -324,15 +334,15 @@ def _candidates(
             di = start[i + 1] - start[i]
             if di == 0:
                 continue
-            j = nbr[start[i] + int(u_pick1[i] * di)]
+            j = nbr[start[i] + int(drawn(given, i, h, 2) * di)]
             if j < 0:  # a university partner: a bridge to another region, or nobody
                 bridge = pipeline_rate > 0.0 and university_bridge
-                if not bridge or u_pick2[i] >= uni_openness[-(j + 1)]:
+                if not bridge or drawn(given, i, h, 3) >= uni_openness[-(j + 1)]:
                     continue
-                k = _distant_firm(r, u_pick3[i], region_order, region_start)
+                k = _distant_firm(r, drawn(given, i, h, 5), region_order, region_start)
             else:
                 dj = start[j + 1] - start[j]
-                k = nbr[start[j] + int(u_pick2[i] * dj)]
+                k = nbr[start[j] + int(drawn(given, i, h, 3) * dj)]
             if k < 0 or not alive[k]:
                 continue
         else:
@@ -343,8 +353,8 @@ def _candidates(
                 ncx,
                 ncy,
                 i,
-                u_pick1[i],
-                u_pick2[i],
+                drawn(given, i, h, 2),
+                drawn(given, i, h, 3),
                 region_search_radius[r],
             )
             if k < 0:
@@ -401,8 +411,9 @@ def search(
 
 
 # ---------------------------------------------------------------- engine sub-steps
-def step_projects(m, keep, u_project, u_success, u_opp_a, u_opp_b) -> None:
+def step_projects(m, keep, draws) -> None:
     f, t, u, k, tc = m.firms, m.ties, m.universities, m.cfg.knowledge, m.cfg.trust
+    key, given = given_draws(draws, t.n, 4)
     projects(
         t.n,
         t.a,
@@ -423,10 +434,9 @@ def step_projects(m, keep, u_project, u_success, u_opp_a, u_opp_b) -> None:
         u.kstock,
         u.openness,
         m.regions.enforcement,
-        u_project,
-        u_success,
-        u_opp_a,
-        u_opp_b,
+        f.uid,
+        key,
+        given,
         tc.project_rate,
         tc.trust_gain,
         tc.trust_decay,
@@ -454,8 +464,9 @@ def step_adjacency(m):
     return adjacency(m.firms.capacity, t.n, t.a, t.b, t.kind, np.ones(t.n, np.bool_))
 
 
-def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3):
+def step_search(m, start, nbr, draws):
     f, u, ix, reg, tc = m.firms, m.universities, m.index, m.regions, m.cfg.trust
+    key, given = given_draws(draws, f.capacity, 6)
     n = f.capacity
     kind, partner = np.empty(n, np.int64), np.empty(n, np.int64)
     trust, pay = np.empty(n), np.empty(n)
@@ -463,8 +474,8 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
         f.live, f.alive, f.region, f.origin, f.cash, f.openness, f.kpos, u.kpos, u.openness,
         start, nbr, ix.cell_of, ix.cell_start, ix.cell_order, ix.ncx, ix.ncy, ix.uni_start,
         ix.uni_order, reg.bonding, reg.bridging, reg.search_factor, reg.search_radius,
-        reg.tie_cost_factor, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3,
-        m.demand_past[0], m.demand, m.cfg.market.fit_width, ix.region_order, ix.region_start,
+        reg.tie_cost_factor, f.uid, key, given, m.demand_past[0], m.demand,
+        m.cfg.market.fit_width, ix.region_order, ix.region_start,
         tc.pipeline_rate, fairs.pipeline_premium(m), tc.mne_bridge, tc.university_bridge,
         tc.search_rate, tc.friend_of_friend, tc.university_search, tc.tie_cost, tc.tie_value,
         m.cfg.knowledge.optimal_distance, kind, partner, trust, pay,

@@ -30,6 +30,7 @@ from clustersim.world.state import (
     TIE_FIRM,
     TIE_UNIVERSITY,
 )
+from clustersim.world.streams import uniform_block
 
 
 def credit_relation(trust: float, profit: float, tc) -> float:
@@ -184,7 +185,7 @@ def starting_trust(model, r: int, other_region: int) -> float:
     return min(float(reg.bridging[r]), float(reg.bridging[other_region]))
 
 
-def step_projects(m, keep, u_project, u_success, u_opp_a, u_opp_b) -> None:
+def step_projects(m, keep, draws) -> None:
     """One quarter of every tie, in edge order; ``keep[e]`` says whether tie ``e`` survives.
 
     Financier ties follow the firm's results. Other ties run a joint project with chance
@@ -193,14 +194,15 @@ def step_projects(m, keep, u_project, u_success, u_opp_a, u_opp_b) -> None:
     ``m.tie_counts`` counts projects, successes, betrayals and dropped ties, and each firm's
     ``diversity`` sums the cognitive distance to the partners that taught it this quarter.
     With pipelines on, a firm tie that leaves the region costs ``pipeline_upkeep`` x
-    ``tie_cost`` a quarter, half to each end (``m.tie_upkeep``).
+    ``tie_cost`` a quarter, half to each end (``m.tie_upkeep``). ``draws``: the stream's key
+    (four uniforms per tie, from its identity) or given ones (``streams.given_draws``).
     """
     t, tc = m.ties, m.cfg.trust
     upkeep = tc.pipeline_upkeep * tc.tie_cost if tc.pipeline_rate > 0.0 else 0.0
     m.firms.diversity[:] = 0.0  # this quarter's breadth of sources, dead slots included
     unis = universities(m)
-    u_project, u_success = u_project.tolist(), u_success.tolist()
-    u_opp_a, u_opp_b = u_opp_a.tolist(), u_opp_b.tolist()
+    u = uniform_block(draws, t.pair_ids(m.firms.uid), 4).T.tolist()
+    u_project, u_success, u_opp_a, u_opp_b = u
     for e in range(t.n):
         kind = int(t.kind[e])
         firm = m.agent_of.get(int(t.a[e]))
@@ -257,7 +259,7 @@ def step_adjacency(m) -> tuple[np.ndarray, np.ndarray]:
     return start, nbr
 
 
-def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3):
+def step_search(m, start, nbr, draws):
     """Each open firm may search one partner (L959-1062) and returns the new ties as
     (a, b, kind, trust) arrays.
 
@@ -272,13 +274,15 @@ def step_search(m, start, nbr, u_search, u_channel, u_pick1, u_pick2, u_pipe, u_
     pipelines on, every new extra-regional tie costs ``pipeline_premium`` x ``tie_cost`` more
     (none in a trade fair's quarter), and multinationals' affiliates and universities act as
     bridges (``pipeline_need``, ``friend_of_friend``).
+
+    ``draws``: the stream's key (six uniforms per live firm: search?, channel, two picks,
+    pipeline?, the distant pick) or given ones (``streams.given_draws``).
     """
     tc, reg, ix = m.cfg.trust, m.regions, m.index
     optimal = m.cfg.knowledge.optimal_distance
     search_factor, cost_factor = reg.search_factor.tolist(), reg.tie_cost_factor.tolist()
-    u_search, u_channel = u_search.tolist(), u_channel.tolist()
-    u_pick1, u_pick2 = u_pick1.tolist(), u_pick2.tolist()
-    u_pipe, u_pick3 = u_pipe.tolist(), u_pick3.tolist()
+    u = uniform_block(draws, m.firms.uid, 6, m.firms.alive).T.tolist()
+    u_search, u_channel, u_pick1, u_pick2, u_pipe, u_pick3 = u
     rate, premium = tc.pipeline_rate, fairs.pipeline_premium(m)
     bonding, bridging = reg.bonding.tolist(), reg.bridging.tolist()
     unis = universities(m)
