@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from clustersim.world.streams import INNOVATION, SEARCH, TIES, Streams, pair_ids, stream_code
+from clustersim.world.state import TIE_FIRM, TIE_UNIVERSITY, tie_ids
+from clustersim.world.streams import INNOVATION, SEARCH, TIES, Streams, stream_code
 
 
 def test_a_draw_depends_only_on_its_keys():
@@ -40,7 +41,7 @@ def test_uniforms_and_normals_have_their_laws_and_no_correlation():
 
 def test_pair_ids_ignore_order_but_not_kind():
     a, b = np.array([3, 8, 3]), np.array([8, 3, 8])
-    ids = pair_ids(a, b, np.array([0, 0, 1]))
+    ids = tie_ids(np.arange(10), a, b, np.array([TIE_FIRM, TIE_FIRM, TIE_UNIVERSITY]))
     assert ids[0] == ids[1] and ids[0] != ids[2]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from clustersim.world.streams import pair_ids
+from clustersim.world.streams import pair_identity
 
 # Tie kinds: the second endpoint is a firm slot, a university index or a financier index.
 TIE_KINDS = ("firm", "university", "financier")  # what a tie's far end ``b`` is, by code
@@ -192,12 +192,24 @@ class TieArrays:
         return getattr(self, name)[: self.n]
 
     def pair_ids(self, uid: np.ndarray) -> np.ndarray:
-        """Each tie's identity, whichever end formed it: its kind and the ids of its ends
-        (firms by uid, universities and financiers by index)."""
-        a, b, kind = self.view("a"), self.view("b"), self.view("kind")
-        firm_b = kind == TIE_FIRM
-        b_id = np.where(firm_b, uid[np.where(firm_b, b, 0)], b)
-        return pair_ids(uid[a], b_id, kind)
+        """Each tie's identity (:func:`tie_identity`), the ids its draws are keyed by."""
+        return tie_ids(uid, self.view("a"), self.view("b"), self.view("kind"))
+
+
+@njit(cache=True, inline="always")
+def tie_identity(uid, a, b, kind):
+    """The identity of the tie of kind ``kind`` from slot ``a`` to ``b``, whichever end formed
+    it: its kind and the ids of its ends (firms by uid, universities and financiers by index)."""
+    return pair_identity(kind, uid[a], uid[b] if kind == TIE_FIRM else b)
+
+
+@njit(cache=True)
+def tie_ids(uid, a, b, kind):
+    """:func:`tie_identity` of every tie, as int64 words."""
+    out = np.empty(a.shape[0], np.uint64)
+    for e in range(a.shape[0]):
+        out[e] = tie_identity(uid, a[e], b[e], kind[e])
+    return out.view(np.int64)
 
 
 class RegionArrays:

@@ -178,15 +178,6 @@ def pair_identity(kind, a, b):
     return mix(mix(np.uint64(kind) ^ np.uint64(lo)) ^ np.uint64(hi))
 
 
-@njit(cache=True)
-def pair_ids(a, b, kind):
-    """Order-free ids of pairs (:func:`pair_identity`)."""
-    out = np.empty(a.shape[0], np.uint64)
-    for e in range(a.shape[0]):
-        out[e] = pair_identity(kind[e], a[e], b[e])
-    return out.view(np.int64)
-
-
 @njit(cache=True, inline="always")
 def drawn(given, i, h, j):
     """Uniform ``j`` of row ``i`` in a kernel: the given one (:func:`given_draws`), or the one of
@@ -217,20 +208,13 @@ def given_draws(draws, rows: int, columns: int) -> tuple[np.uint64, np.ndarray]:
     return np.uint64(draws), np.zeros((0, columns))
 
 
-def uniform_block(draws, ids, columns: int, active=None) -> np.ndarray:
-    """The reference rules' draws: a whole block of uniforms, one row per identity and
-    ``columns`` of them (zeros where ``active`` is false), or the given ones."""
+def uniform_block(draws, ids, columns: int, active=None, draw=None) -> np.ndarray:
+    """The reference rules' draws: a whole block of uniforms (or what ``draw`` gives, such as
+    :func:`normals`), one row per identity and ``columns`` of them (zeros where ``active`` is
+    false), or the given ones."""
     key, given = given_draws(draws, len(ids), columns)
     if given.shape[0] == 0:
-        return uniforms(key, np.asarray(ids, np.int64), columns, _active(active))
-    return given
-
-
-def normal_block(draws, ids, columns: int, active=None) -> np.ndarray:
-    """:func:`uniform_block` for standard normals."""
-    key, given = given_draws(draws, len(ids), columns)
-    if given.shape[0] == 0:
-        return normals(key, np.asarray(ids, np.int64), columns, _active(active))
+        return (draw or uniforms)(key, np.asarray(ids, np.int64), columns, _active(active))
     return given
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from clustersim.mechanisms.common import appeal as appeal_rule
 from clustersim.mechanisms.common.reference import live_firms, log_demand_fit
-from clustersim.world.streams import normal_block
+from clustersim.world.streams import normals, uniform_block
 
 
 def log_productivity(kstock: float, skill: float, agglo: float, competence: float, c) -> float:
@@ -61,7 +61,7 @@ def step_market(m, draws) -> None:
     """
     c, reg = m.cfg.market, m.regions
     rho, sigma, bound = appeal_rule.process(c)
-    appeal_z = normal_block(draws, m.firms.uid, 1, m.firms.alive)[:, 0]
+    appeal_z = uniform_block(draws, m.firms.uid, 1, m.firms.alive, draw=normals)[:, 0]
     demand = m.demand.tolist()
     region_skill, agglo = reg.skill.tolist(), reg.agglo.tolist()
     wage, rent, public = reg.wage.tolist(), reg.rent.tolist(), reg.public_demand.tolist()

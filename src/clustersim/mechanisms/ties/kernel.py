@@ -23,8 +23,9 @@ from clustersim.world.state import (
     TIE_FINANCIER,
     TIE_FIRM,
     TIE_UNIVERSITY,
+    tie_identity,
 )
-from clustersim.world.streams import drawn, given_draws, identity_hash, pair_identity
+from clustersim.world.streams import drawn, given_draws, identity_hash
 
 
 @njit(cache=True)
@@ -83,7 +84,7 @@ def projects(
     A firm tie that leaves the region (a pipeline) costs ``pipeline_upkeep`` a quarter, half to
     each end, added up in ``upkeep_paid[0]``.
 
-    Draws, from the tie's identity (its kind and the ids of its ends, ``streams.pair_identity``)
+    Draws, from the tie's identity (``state.tie_identity``)
     under ``key``, or ``given`` (``streams.given_draws``): uniform 0 (a project?), then, in a
     project, 1 (success?), 2 and 3 (does either end cheat?).
     """
@@ -102,7 +103,7 @@ def projects(
             cash[a] -= 0.5 * pipeline_upkeep
             cash[b] -= 0.5 * pipeline_upkeep
             upkeep_paid[0] += pipeline_upkeep
-        h = identity_hash(key, pair_identity(kind, uid[a], uid[b] if kind == TIE_FIRM else b))
+        h = identity_hash(key, tie_identity(uid, a, b, kind))
         if kind == TIE_FINANCIER:
             # a lending or investment relation: trust follows the firm's results
             if profit[a] >= 0.0:
