@@ -73,7 +73,7 @@ STUDY_RUNS = 4608  # the study the goal is set for (issue 14)
 # what the clustersim-sensitivity command runs
 SENSITIVITY = "import sys; from clustersim.experiment.sensitivity import main; main(sys.argv[1:])"
 # the sub-steps whose kernels run on numba's threads with ``threads`` > 1, draws included
-THREADED = ("market", "innovate", "spillovers", "search")
+THREADED = ("market", "innovate", "projects", "spillovers", "search")
 
 
 def bench_model(n_firms: int, years: int, engine: str = "numba") -> ClusterModel:

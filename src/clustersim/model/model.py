@@ -141,7 +141,7 @@ class ClusterModel(mesa.Model):
         # this quarter's tallies and hand-overs between sub-steps, reset by the step
         self.volume = np.zeros((len(SPILL_CHANNELS), n_reg))  # knowledge gained by channel
         self.tie_counts = np.zeros(4, dtype=np.int64)  # projects, successes, betrayals, drops
-        self.tie_upkeep = np.zeros(1)  # pipelines' upkeep paid this quarter (ties.projects)
+        self.tie_upkeep = np.zeros(1)  # pipelines' upkeep paid this quarter (ties projects)
         self.demand_past: list[np.ndarray] = []  # demand at the start of the last 4 steps
         self.dk = np.zeros(0)  # each slot's knowledge gains, applied once all channels ran
         self.dpos = np.zeros((0, self.dims))  # each slot's moves in technology space, likewise

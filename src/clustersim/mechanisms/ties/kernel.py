@@ -27,141 +27,134 @@ from clustersim.world.state import (
 )
 from clustersim.world.streams import drawn, given_draws, identity_hash
 
+# what befell a tie this quarter (bits of ``_outcomes``' ``event``), booked by ``_book``
+_PROJECT, _SUCCESS, _UPKEEP, _TIE_LEARNING, _UNIVERSITY_LEARNING = 1, 2, 4, 8, 16
+_A_CHEATED, _B_CHEATED, _DROPPED = 32, 64, 128
 
-@njit(cache=True)
-def projects(
-    n_edges,
-    ea,
-    eb,
-    ekind,
-    etrust,
-    eage,
-    esucc,
-    alive,
-    region,
-    cash,
-    profit,
-    kstock,
-    absorb,
-    opportunism,
-    kpos,
-    uni_kpos,
-    uni_kstock,
-    uni_openness,
-    region_enforcement,
-    uid,
-    key,
-    given,
-    project_rate,
-    trust_gain,
-    trust_decay,
-    failure_loss,
-    betrayal_drop,
-    betrayal_cost,
-    drop_trust,
-    optimal_distance,
-    tie_spillover,
-    university_spillover,
-    convergence,
-    keep,
-    dk,
-    dpos,
-    volume,
-    counts,
-    diversity,
-    pipeline_upkeep,
-    upkeep_paid,
-):
-    """Run one quarter of every tie. ``counts`` = [projects, successes, betrayals, dropped].
 
-    A project succeeds with probability trust x complementarity (inverted-U cognitive distance).
-    Success raises trust and moves knowledge both ways (tie channel); failure lowers trust. In a
-    project either partner may 'grab the surplus and run' (L1895-1899) with a chance set by its
-    opportunism and cut by contract enforcement; the victim loses cash and most of its trust.
-    Ties without a project decay, and ties under ``drop_trust`` are dropped (they no longer pay).
-    ``diversity[i]`` sums the cognitive distance to the partners that taught firm i this quarter:
-    the breadth of its knowledge sources, which widens its next search (``innovate``).
-    A firm tie that leaves the region (a pipeline) costs ``pipeline_upkeep`` a quarter, half to
-    each end, added up in ``upkeep_paid[0]``.
-
-    Draws, from the tie's identity (``state.tie_identity``)
-    under ``key``, or ``given`` (``streams.given_draws``): uniform 0 (a project?), then, in a
-    project, 1 (success?), 2 and 3 (does either end cheat?).
-    """
-    dims = kpos.shape[1]
-    for i in range(alive.shape[0]):
-        diversity[i] = 0.0
-    for e in range(n_edges):
+def _outcomes(
+    n_edges, ea, eb, ekind, etrust, eage, esucc, alive, region, profit, absorb, opportunism,
+    kpos, uni_kpos, uni_openness, region_enforcement, uid, key, given, project_rate,
+    trust_gain, trust_decay, failure_loss, betrayal_drop, betrayal_cost, drop_trust,
+    optimal_distance, tie_spillover, university_spillover, pipeline_upkeep, keep, event,
+    weight, distance, loss,
+):  # fmt: skip
+    """The first half of :func:`projects`: what happens to each tie, from its own state and
+    its ends' (which no tie changes this quarter), written to the tie alone (``etrust``,
+    ``eage``, ``esucc``, ``keep``) and to what :func:`_book` adds up: the ``event`` bits, the
+    learning weights (``weight``: of end a, end b), the cognitive distance and the loss to a
+    cheat. Each tie writes only its own entries, so the ties can take their turns on any
+    thread."""
+    for e in prange(n_edges):  # threads share the ties evenly
         a = ea[e]
         b = eb[e]
         kind = ekind[e]
         if not alive[a] or (kind == TIE_FIRM and not alive[b]):
-            keep[e] = False
+            keep[e], event[e] = False, 0
             continue
+        ev, trust = 0, etrust[e]
         eage[e] += 1
         if pipeline_upkeep > 0.0 and kind == TIE_FIRM and region[a] != region[b]:
-            cash[a] -= 0.5 * pipeline_upkeep
-            cash[b] -= 0.5 * pipeline_upkeep
-            upkeep_paid[0] += pipeline_upkeep
+            ev |= _UPKEEP
         h = identity_hash(key, tie_identity(uid, a, b, kind))
         if kind == TIE_FINANCIER:
             # a lending or investment relation: trust follows the firm's results
             if profit[a] >= 0.0:
-                etrust[e] += 0.5 * trust_gain * (1.0 - etrust[e])
+                trust += 0.5 * trust_gain * (1.0 - trust)
             else:
-                etrust[e] = max(0.0, etrust[e] - failure_loss)
+                trust = max(0.0, trust - failure_loss)
         elif drawn(given, e, h, 0) < project_rate:
-            counts[0] += 1
+            ev |= _PROJECT
             if kind == TIE_FIRM:
                 comp = cognitive_learning(tech_distance(kpos, a, kpos, b), optimal_distance)
-                p = etrust[e] * comp
+                p = trust * comp
             else:
                 comp = cognitive_learning(tech_distance(kpos, a, uni_kpos, b), optimal_distance)
-                p = etrust[e] * comp * uni_openness[b]
+                p = trust * comp * uni_openness[b]
             if drawn(given, e, h, 1) < p:
-                counts[1] += 1
+                ev |= _SUCCESS
                 esucc[e] += 1
-                etrust[e] += trust_gain * (1.0 - etrust[e])
+                trust += trust_gain * (1.0 - trust)
                 if kind == TIE_FIRM and tie_spillover > 0.0:
-                    wa = etrust[e] * absorb[a] * comp
-                    wb = etrust[e] * absorb[b] * comp
-                    dk[a] += tie_spillover * wa * kstock[b]
-                    dk[b] += tie_spillover * wb * kstock[a]
-                    volume[SPILL_TIE, region[a]] += tie_spillover * wa * kstock[b]
-                    volume[SPILL_TIE, region[b]] += tie_spillover * wb * kstock[a]
-                    dist = tech_distance(kpos, a, kpos, b)
-                    diversity[a] += dist
-                    diversity[b] += dist
-                    for d in range(dims):
-                        diff = kpos[b, d] - kpos[a, d]
-                        dpos[a, d] += convergence * wa * diff
-                        dpos[b, d] -= convergence * wb * diff
+                    ev |= _TIE_LEARNING
+                    weight[e, 0] = trust * absorb[a] * comp
+                    weight[e, 1] = trust * absorb[b] * comp
+                    distance[e] = tech_distance(kpos, a, kpos, b)
                 elif kind == TIE_UNIVERSITY and university_spillover > 0.0:
-                    la = university_spillover * etrust[e] * absorb[a] * comp * uni_openness[b]
-                    dk[a] += la * uni_kstock[b]
-                    volume[SPILL_UNIVERSITY, region[a]] += la * uni_kstock[b]
-                    diversity[a] += tech_distance(kpos, a, uni_kpos, b)
+                    ev |= _UNIVERSITY_LEARNING
+                    weight[e, 0] = university_spillover * trust * absorb[a] * comp * uni_openness[b]
+                    distance[e] = tech_distance(kpos, a, uni_kpos, b)
             else:
-                etrust[e] = max(0.0, etrust[e] - failure_loss)
+                trust = max(0.0, trust - failure_loss)
             if kind == TIE_FIRM:
                 enforcement = 0.5 * (region_enforcement[region[a]] + region_enforcement[region[b]])
+                loss[e] = betrayal_cost * (1.0 - enforcement)
                 if drawn(given, e, h, 2) < opportunism[b] * (1.0 - enforcement):
-                    loss = betrayal_cost * (1.0 - enforcement)
-                    cash[a] -= loss
-                    cash[b] += loss
-                    etrust[e] *= 1.0 - betrayal_drop
-                    counts[2] += 1
+                    trust *= 1.0 - betrayal_drop
+                    ev |= _A_CHEATED
                 if drawn(given, e, h, 3) < opportunism[a] * (1.0 - enforcement):
-                    loss = betrayal_cost * (1.0 - enforcement)
-                    cash[b] -= loss
-                    cash[a] += loss
-                    etrust[e] *= 1.0 - betrayal_drop
-                    counts[2] += 1
+                    trust *= 1.0 - betrayal_drop
+                    ev |= _B_CHEATED
         else:
-            etrust[e] *= 1.0 - trust_decay
-        keep[e] = etrust[e] >= drop_trust
-        if not keep[e]:
-            counts[3] += 1
+            trust *= 1.0 - trust_decay
+        etrust[e] = trust
+        keep[e] = trust >= drop_trust
+        event[e] = ev if keep[e] else ev | _DROPPED
+
+
+OUTCOMES = serial_and_parallel(_outcomes)
+
+
+@njit(cache=True)
+def _book(
+    n_edges, ea, eb, event, weight, distance, loss, region, cash, kstock, kpos, uni_kstock,
+    tie_spillover, convergence, pipeline_upkeep, dk, dpos, volume, counts, diversity,
+    upkeep_paid,
+):  # fmt: skip
+    """The second half of :func:`projects`: what the ties' outcomes add to their ends and to
+    the quarter's totals, tie after tie in tie order and, within a tie, in the order of the
+    rule (upkeep, learning, the cheats), so every sum is the same as one serial pass gives."""
+    dims = kpos.shape[1]
+    for i in range(diversity.shape[0]):
+        diversity[i] = 0.0
+    for e in range(n_edges):
+        ev = event[e]
+        if ev == 0:
+            continue
+        a = ea[e]
+        b = eb[e]
+        if ev & _UPKEEP:
+            cash[a] -= 0.5 * pipeline_upkeep
+            cash[b] -= 0.5 * pipeline_upkeep
+            upkeep_paid[0] += pipeline_upkeep
+        counts[0] += (ev & _PROJECT) > 0
+        counts[1] += (ev & _SUCCESS) > 0
+        if ev & _TIE_LEARNING:
+            wa, wb = weight[e, 0], weight[e, 1]
+            dk[a] += tie_spillover * wa * kstock[b]
+            dk[b] += tie_spillover * wb * kstock[a]
+            volume[SPILL_TIE, region[a]] += tie_spillover * wa * kstock[b]
+            volume[SPILL_TIE, region[b]] += tie_spillover * wb * kstock[a]
+            diversity[a] += distance[e]
+            diversity[b] += distance[e]
+            for d in range(dims):
+                diff = kpos[b, d] - kpos[a, d]
+                dpos[a, d] += convergence * wa * diff
+                dpos[b, d] -= convergence * wb * diff
+        elif ev & _UNIVERSITY_LEARNING:
+            la = weight[e, 0]
+            dk[a] += la * uni_kstock[b]
+            volume[SPILL_UNIVERSITY, region[a]] += la * uni_kstock[b]
+            diversity[a] += distance[e]
+        if ev & _A_CHEATED:
+            cash[a] -= loss[e]
+            cash[b] += loss[e]
+            counts[2] += 1
+        if ev & _B_CHEATED:
+            cash[b] -= loss[e]
+            cash[a] += loss[e]
+            counts[2] += 1
+        counts[3] += (ev & _DROPPED) > 0
 
 
 @njit(cache=True)
@@ -413,51 +406,43 @@ def search(
 
 # ---------------------------------------------------------------- engine sub-steps
 def step_projects(m, keep, draws) -> None:
+    """Run one quarter of every tie. ``m.tie_counts`` = [projects, successes, betrayals,
+    dropped].
+
+    A project succeeds with probability trust x complementarity (inverted-U cognitive distance).
+    Success raises trust and moves knowledge both ways (tie channel); failure lowers trust. In a
+    project either partner may 'grab the surplus and run' (L1895-1899) with a chance set by its
+    opportunism and cut by contract enforcement; the victim loses cash and most of its trust.
+    Ties without a project decay, and ties under ``drop_trust`` are dropped (they no longer pay).
+    ``diversity[i]`` sums the cognitive distance to the partners that taught firm i this quarter:
+    the breadth of its knowledge sources, which widens its next search (``innovate``).
+    A firm tie that leaves the region (a pipeline) costs ``pipeline_upkeep`` a quarter, half to
+    each end, added up in ``m.tie_upkeep[0]``.
+
+    Two passes: each tie's outcome from its own state (:func:`_outcomes`, on the threads with
+    ``threads`` > 1), then what the outcomes add up to, in tie order (:func:`_book`).
+
+    Draws, from the tie's identity (``state.tie_identity``) under ``draws``' key, or given ones
+    (``streams.given_draws``): uniform 0 (a project?), then, in a project, 1 (success?), 2 and
+    3 (does either end cheat?).
+    """
     f, t, u, k, tc = m.firms, m.ties, m.universities, m.cfg.knowledge, m.cfg.trust
     key, given = given_draws(draws, t.n, 4)
-    projects(
-        t.n,
-        t.a,
-        t.b,
-        t.kind,
-        t.trust,
-        t.age,
-        t.successes,
-        f.alive,
-        f.region,
-        f.cash,
-        f.profit,
-        f.kstock,
-        f.absorb,
-        f.opportunism,
-        f.kpos,
-        u.kpos,
-        u.kstock,
-        u.openness,
-        m.regions.enforcement,
-        f.uid,
-        key,
-        given,
-        tc.project_rate,
-        tc.trust_gain,
-        tc.trust_decay,
-        tc.failure_loss,
-        tc.betrayal_drop,
-        tc.betrayal_cost,
-        tc.drop_trust,
-        k.optimal_distance,
-        k.tie_spillover,
-        k.university_spillover,
-        k.convergence,
-        keep,
-        m.dk,
-        m.dpos,
-        m.volume,
-        m.tie_counts,
-        f.diversity,
-        tc.pipeline_upkeep * tc.tie_cost if tc.pipeline_rate > 0.0 else 0.0,
-        m.tie_upkeep,
-    )
+    upkeep = tc.pipeline_upkeep * tc.tie_cost if tc.pipeline_rate > 0.0 else 0.0
+    event, weight = np.empty(t.n, np.int64), np.empty((t.n, 2))
+    distance, loss = np.empty(t.n), np.empty(t.n)
+    threaded(m, OUTCOMES)(
+        t.n, t.a, t.b, t.kind, t.trust, t.age, t.successes, f.alive, f.region, f.profit,
+        f.absorb, f.opportunism, f.kpos, u.kpos, u.openness, m.regions.enforcement, f.uid, key,
+        given, tc.project_rate, tc.trust_gain, tc.trust_decay, tc.failure_loss,
+        tc.betrayal_drop, tc.betrayal_cost, tc.drop_trust, k.optimal_distance,
+        k.tie_spillover, k.university_spillover, upkeep, keep, event, weight, distance, loss,
+    )  # fmt: skip
+    _book(
+        t.n, t.a, t.b, event, weight, distance, loss, f.region, f.cash, f.kstock, f.kpos,
+        u.kstock, k.tie_spillover, k.convergence, upkeep, m.dk, m.dpos, m.volume, m.tie_counts,
+        f.diversity, m.tie_upkeep,
+    )  # fmt: skip
 
 
 def step_adjacency(m):
