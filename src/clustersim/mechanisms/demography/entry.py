@@ -325,10 +325,8 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     )
     finance.fund(model, slots, k)
     model.ties.add(slots, k, np.full(len(c), TIE_FINANCIER), model.regions.bonding[r])
-    brought = 0.0
-    for _ in c:
-        brought += cfg.finance.ticket  # one ticket after another, as the cash was booked
-    return brought
+    # one ticket after another, as the cash was booked: a running sum, not ticket x count
+    return float(np.cumsum(np.full(len(c), cfg.finance.ticket))[-1])
 
 
 def initial_firms(model) -> None:
