@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from clustersim import make_config
+from clustersim.mechanisms.spillovers import kernel as spillovers_kernel
 from clustersim.model.engine import ENGINE_METHODS, NumbaEngine, ReferenceEngine
 from clustersim.model.model import ClusterModel
 from clustersim.observe.recording import firm_table, tie_table
@@ -246,6 +247,32 @@ def test_each_rule_matches_on_the_same_state(midrun, method, keyed, monkeypatch)
     must read the same numbers. Spin-offs are made frequent, so that many firms spawn."""
     model, state = midrun
     monkeypatch.setattr(model.cfg.entry, "spinoff_rate", 0.05)
+    assert_rule_matches(model, state, method, keyed)
+
+
+@pytest.fixture(scope="module")
+def many_blocks():
+    """A state with several blocks of the kernels that work a block at a time (spillovers:
+    ``BLOCK`` firms) and a last block cut short."""
+    model = ClusterModel(make_config(n_firms=700, years=2))
+    model.run(4)
+    assert len(model.firms.live) > 2 * spillovers_kernel.BLOCK
+    assert len(model.firms.live) % spillovers_kernel.BLOCK != 0
+    model.dk = np.zeros(model.firms.capacity)
+    model.dpos = np.zeros((model.firms.capacity, model.dims))
+    return model, {key: _array(model, key).copy() for key in STATE}
+
+
+@pytest.mark.parametrize("keyed", [False, True], ids=["given", "keyed"])
+@pytest.mark.parametrize("method", ["spillovers", "projects"])
+def test_two_pass_kernels_match_over_many_blocks(many_blocks, method, keyed):
+    """The kernels that first decide for a block (spillovers' partners, projects' outcomes) and
+    then act give the reference's results across block boundaries."""
+    assert_rule_matches(*many_blocks, method, keyed)
+
+
+def assert_rule_matches(model, state, method: str, keyed: bool) -> None:
+    """Both engines' ``method`` from ``state`` with the same draws: the same outputs and state."""
     inputs = rule_inputs(model, method, keyed)
     outcome = {}
     for engine in (NumbaEngine(), ReferenceEngine()):
