@@ -39,7 +39,7 @@ def _outcomes(
     optimal_distance, tie_spillover, university_spillover, pipeline_upkeep, keep, event,
     weight, distance, loss,
 ):  # fmt: skip
-    """The first half of :func:`projects`: what happens to each tie, from its own state and
+    """The first half of :func:`step_projects`: what happens to each tie, from its own state and
     its ends' (which no tie changes this quarter), written to the tie alone (``etrust``,
     ``eage``, ``esucc``, ``keep``) and to what :func:`_book` adds up: the ``event`` bits, the
     learning weights (``weight``: of end a, end b), the cognitive distance and the loss to a
@@ -111,7 +111,7 @@ def _book(
     tie_spillover, convergence, pipeline_upkeep, dk, dpos, volume, counts, diversity,
     upkeep_paid,
 ):  # fmt: skip
-    """The second half of :func:`projects`: what the ties' outcomes add to their ends and to
+    """The second half of :func:`step_projects`: what the ties' outcomes add to their ends and to
     the quarter's totals, tie after tie in tie order and, within a tie, in the order of the
     rule (upkeep, learning, the cheats), so every sum is the same as one serial pass gives."""
     dims = kpos.shape[1]
