@@ -27,7 +27,8 @@ from clustersim.world.state import (
 )
 from clustersim.world.streams import drawn, given_draws, identity_hash
 
-# what befell a tie this quarter (bits of ``_outcomes``' ``event``), booked by ``_book``
+# what befell a tie this quarter (bits of ``_outcomes``' ``event``), booked by ``_book``;
+# _A_CHEATED: end b grabbed the surplus from end a, _B_CHEATED the other way round
 _PROJECT, _SUCCESS, _UPKEEP, _TIE_LEARNING, _UNIVERSITY_LEARNING = 1, 2, 4, 8, 16
 _A_CHEATED, _B_CHEATED, _DROPPED = 32, 64, 128
 
