@@ -4,6 +4,7 @@ slots a run uses (and with them every kernel's loop order) are deterministic."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from clustersim.mechanisms.demography.entry import place_firm
@@ -50,15 +51,15 @@ def test_region_means_are_core_position_and_mean_kstock_to_the_last_bit(dims):
 
 
 class Churn(StepHook):
-    """Removes, places and moves firms between sub-steps, and checks that the index each phase
-    reads is what a rebuild from the firms would give whenever it claims to be current."""
+    """Removes, places and moves firms between sub-steps, and checks that the index every phase
+    starts from, and the one a removal leaves, is current and what a rebuild from the firms
+    would give."""
 
     def __init__(self):
         self.checked = 0
 
     def check(self, model):
-        if model.index.layout != model.firms.layout:
-            return  # stale until the step brings it up to date, as before
+        assert model.index.layout == model.firms.layout, "a stale index"
         k = model.cfg.knowledge
         fresh = SpatialIndex(
             model.firms,
@@ -115,4 +116,44 @@ def test_the_spatial_index_is_a_rebuild_whenever_it_is_current():
     churn = Churn()
     m.add_hook(churn)
     m.run()
-    assert churn.checked > 2 * m.t
+    assert churn.checked == 6 * m.t
+
+
+class Crowd(StepHook):
+    """Places more firms before the market of step 2 than the arrays have free slots, next to a
+    live firm, and notes whether the index the market's phase ends with covers every firm."""
+
+    name = "crowd"
+
+    def __init__(self):
+        self.covered: list[bool] = []
+
+    def before_step(self, model):
+        if model.t != 2:
+            return
+        f = model.firms
+        s = int(f.live[0])
+        for k in range(f.capacity - len(f.live) + 5):  # the arrays must double
+            place_firm(
+                model, 10**9 + k, f.x[s], f.y[s], f.region[s], 1.0, f.kpos[s], 5.0, ORIGIN_MNE,
+                -1, 0.1, 0.0, 0.5, 1.0,
+            )  # fmt: skip
+
+    def after_market(self, model):
+        self.covered.append(model.index.n_live == len(model.firms.live))
+
+
+def test_the_kernels_never_read_an_index_a_hook_left_stale():
+    """Firms a hook places before the market are in the index the spillovers and the search
+    read that quarter (the arrays grew, so a stale index would be shorter than them), and
+    both engines run the crowded quarter alike."""
+    frames = []
+    for engine in ("numba", "reference"):
+        m = ClusterModel(n_firms=60, years=1, engine=engine, collect=False)
+        crowd = Crowd()
+        m.add_hook(crowd)
+        capacity = m.firms.capacity
+        m.run()
+        assert m.firms.capacity > capacity and crowd.covered == [True] * m.t
+        frames.append(m.recorder.frame())
+    pd.testing.assert_frame_equal(*frames, check_exact=False, rtol=1e-9, atol=1e-12)

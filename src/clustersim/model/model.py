@@ -187,8 +187,11 @@ class ClusterModel(mesa.Model):
         self.hooks.append(hook)
 
     def _call(self, phase: str) -> None:
+        """Every hook's ``phase``, in order; then the spatial index is brought up to date, so
+        the kernels that read it next never meet a firm a hook placed or moved out of it."""
         for hook in self.hooks:
             getattr(hook, phase)(self)
+        self._reindex()
 
     # ----------------------------------------------------------------- helpers
     def clip_xy(self, x, y):
@@ -366,7 +369,8 @@ class ClusterModel(mesa.Model):
     def relocate_firm(self, slot: int, x: float, y: float, region: int) -> None:
         """Move a live firm to ``(x, y)`` in ``region`` from a hook (a footloose MNE): counted as
         a relocation out of its old region and into the new one, so each region's firm count
-        still reconciles. Its ties stay; the spatial index is rebuilt with the step's."""
+        still reconciles. Its ties stay; the spatial index is rebuilt once the phase's hooks are
+        done."""
         self.relocate_firms(np.array([slot]), np.array([x]), np.array([y]), np.array([region]))
 
     def relocate_firms(self, slots, x, y, region) -> None:

@@ -11,6 +11,8 @@ How a hook acts on the model:
   A firm it adds goes in through ``mechanisms.demography.entry.place_firm``, one it removes
   out through ``model.remove_firms``, one it moves through ``model.relocate_firm``: these count
   it (``model.step_counts``), so each region's firm count reconciles with its recorded flows.
+  Once every hook of a phase has run, the model brings the spatial index up to date, so the
+  sub-steps that follow read it with the hooks' firms in place.
   The region levers (``public_demand``, ``search_factor``, ``tie_cost_factor``,
   ``mobility_factor``, ``enforcement``, ``bridging``, ``amenity``) are state a policy moves
   for one step; the policy mix restores them after use. Cash a hook moves into or out of live
