@@ -330,8 +330,7 @@ class ClusterModel(mesa.Model):
         dead, insolvent = self.engine.exits(self)
         np.add.at(self.step_counts["insolvencies"], f.region[dead[insolvent]], 1)
         ledger["exit_cash"] = float(f.cash[dead].sum())
-        self._remove_firms(dead, np.where(insolvent, EXIT_DEBT, EXIT_LOSSES))
-        self._reindex()
+        self._remove_firms(dead, np.where(insolvent, EXIT_DEBT, EXIT_LOSSES))  # index filtered
         self._lap("exits")
         self._call("before_entry")
         self._lap("hooks")
