@@ -146,9 +146,13 @@ class ClusterModel(mesa.Model):
         self.dk = np.zeros(0)  # each slot's knowledge gains, applied once all channels ran
         self.dpos = np.zeros((0, self.dims))  # each slot's moves in technology space, likewise
         self.searched = (np.zeros(0, np.int64),) * 3 + (np.zeros(0),)  # (a, b, kind, trust)
-        self.step_counts = {k: np.zeros(n_reg, dtype=np.int64) for k in STEP_COUNTS}  # by region
-        self.funded = np.zeros((n_kinds, n_reg), dtype=np.int64)  # deals by financier kind
-        self.refused = np.zeros((n_kinds, n_reg), dtype=np.int64)  # refusals by financier kind
+        # by region, in one array reset at once: the counts, then the deals and the refusals by
+        # financier kind, each a view into it
+        n_counts = len(STEP_COUNTS)
+        self.tallies = np.zeros((n_counts + 2 * n_kinds, n_reg), dtype=np.int64)
+        self.step_counts = dict(zip(STEP_COUNTS, self.tallies[:n_counts], strict=True))
+        self.funded = self.tallies[n_counts : n_counts + n_kinds]
+        self.refused = self.tallies[n_counts + n_kinds :]
         self.transfers = 0.0  # net cash hooks move into live firms this step (fees < 0)
         self.aid = np.zeros(0)  # aid policies pay firms this quarter, by slot (add_aid)
         self.timings: dict[str, float] | None = None  # a dict: CPU seconds by sub-step (_lap)
@@ -284,8 +288,7 @@ class ClusterModel(mesa.Model):
         ledger = {"step": self.t + 1, "cash_before": float(f.cash[f.alive].sum())}
         self.transfers = 0.0
         self.aid = np.zeros(f.capacity)
-        for tally in (*self.step_counts.values(), self.funded, self.refused):
-            tally[:] = 0  # from the start: hooks of every phase may add, remove or move firms
+        self.tallies[:] = 0  # from the start: hooks of every phase may add, remove or move firms
         self.demand_past = [*self.demand_past, self.demand.copy()][-STEPS_PER_YEAR:]
         demand.update(self)
         self.log_frontier += cfg.knowledge.frontier_growth

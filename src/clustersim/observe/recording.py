@@ -11,7 +11,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from functools import partial
 from pathlib import Path
 
@@ -65,10 +65,32 @@ _TALLIES = (
 )
 
 # a step's columns before the hooks', as docs/ODD.md §3.4 lists them
+_SPILLS = tuple(f"spill_{c}" for c in SPILL_CHANNELS)
 _COLUMNS = (
     *("step", "year", "region", "is_focal"), *_FIRM_SUMS[:8], *_REGION_STATE, *_FIRM_SUMS[8:],
-    *_TALLIES, *(f"spill_{c}" for c in SPILL_CHANNELS), *_NETWORK,
+    *_TALLIES, *_SPILLS, *_NETWORK,
 )  # fmt: skip
+_STEP_COLUMNS, _OWN = _COLUMNS[:4], frozenset(_COLUMNS)
+# the first four follow from the step; the others, all floats, are the rows of ``Block.values``
+_ROW = {name: i for i, name in enumerate(_COLUMNS[4:])}
+
+
+def _rows(names) -> slice:
+    return slice(_ROW[names[0]], _ROW[names[-1]] + 1)
+
+
+_EARLY_SUMS, _LATE_SUMS = _rows(_FIRM_SUMS[:8]), _rows(_FIRM_SUMS[8:])
+_STATE, _TALLY, _SPILL, _NET = (_rows(g) for g in (_REGION_STATE, _TALLIES, _SPILLS, _NETWORK))
+# the rows of ``model.tallies`` (the counts, the deals by financier kind, then the refusals)
+# in the order of ``_TALLIES``, which has each kind's deals and refusals side by side
+_TALLY_ROWS = np.array(
+    [*range(len(STEP_COUNTS))]
+    + [
+        len(STEP_COUNTS) + k + j * len(FINANCIER_KINDS)
+        for k in range(len(FINANCIER_KINDS))
+        for j in (0, 1)
+    ]
+)
 
 
 @njit(cache=True)
@@ -100,11 +122,49 @@ def _column(value, n_reg: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value), (n_reg,)).copy()
 
 
+class Block(Mapping):
+    """One step's columns, one value per region, in the order of docs/ODD.md §3.4 and then
+    the hooks': the step's own four made from its number when read, the other built-in ones
+    the rows of one array (``values``, what a step writes), the hooks' in a dict."""
+
+    __slots__ = ("t", "focal", "values", "hooks")
+
+    def __init__(self, t: int, focal: int, values: np.ndarray, hooks: dict[str, np.ndarray]):
+        self.t, self.focal, self.values, self.hooks = t, focal, values, hooks
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        row = _ROW.get(key)
+        if row is not None:
+            return self.values[row]
+        if key in _STEP_COLUMNS:
+            return _step_columns(np.array([self.t]), self.values.shape[1], self.focal)[key]
+        return self.hooks[key]
+
+    def __iter__(self):
+        yield from _COLUMNS
+        yield from self.hooks
+
+    def __len__(self) -> int:
+        return len(_COLUMNS) + len(self.hooks)
+
+
+def _step_columns(steps: np.ndarray, n_reg: int, focal: int) -> dict[str, np.ndarray]:
+    """The columns ``step``, ``year``, ``region`` and ``is_focal`` of the blocks of ``steps``."""
+    region = np.tile(np.arange(n_reg), len(steps))
+    return {
+        "step": np.repeat(steps, n_reg),
+        "year": np.repeat(steps / 4.0, n_reg),
+        "region": region,
+        "is_focal": region == focal,
+    }
+
+
 class Recorder:
-    """Collects one block of rows (one per region) each step; ``frame()`` makes the table."""
+    """Collects one :class:`Block` of rows (one per region) each step; ``frame()`` makes the
+    table."""
 
     def __init__(self, model):
-        self.blocks: list[dict[str, np.ndarray]] = []
+        self.blocks: list[Block] = []
         self.snapshots: dict[int, Tables] = {}  # step -> firms and ties, built when read
         self.snapshot_steps = set(model.cfg.output.snapshot_steps)
         self.events = FirmEvents()  # births, exits, relocations (observe.events)
@@ -112,44 +172,41 @@ class Recorder:
 
     def record(self, model, initial: bool = False) -> None:
         f, reg, n_reg, t = model.firms, model.regions, model.regions.n, model.ties
+        values = np.empty((len(_ROW), n_reg))
         sums = region_sums(
             n_reg, f.live, f.region, f.emp, f.prod, f.sales, f.profit, f.cash, f.kstock, f.inc,
             f.rad, f.kpos, model.demand,
         )  # fmt: skip
-        state = np.array([reg.skill, reg.wage, reg.rent, reg.pool, *model.volume])  # copies
-        tallies = [model.step_counts[k] for k in STEP_COUNTS]
-        tallies += [x for deals in zip(model.funded, model.refused, strict=True) for x in deals]
-        tallies = np.zeros((len(tallies), n_reg)) if initial else np.array(tallies, float)
+        values[_EARLY_SUMS], values[_LATE_SUMS] = sums[:8], sums[8:]
+        for row, level in enumerate((reg.skill, reg.wage, reg.rent, reg.pool), _STATE.start):
+            values[row] = level
+        values[_TALLY] = 0.0 if initial else model.tallies[_TALLY_ROWS]
+        values[_SPILL] = model.volume
         start, nbr = model.engine.adjacency(model)
-        net = _network_columns(
+        values[_NET] = _network_columns(
             model.engine.network_stats(model, start, nbr), f.region, t.n, t.a, t.kind
         )
-        region = np.arange(n_reg)
-        step = (
-            np.full(n_reg, model.t),
-            np.full(n_reg, model.t / 4.0),
-            region,
-            region == model.focal,
-        )
-        # one dict in the column order of docs/ODD.md §3.4, then the hooks' columns
-        row = dict(
-            zip(
-                _COLUMNS,
-                (*step, *sums[:8], *state[:4], *sums[8:], *tallies, *state[4:], *net),
-                strict=True,
-            )
-        )
+        hooks = {}
         for hook in getattr(model, "hooks", ()):
             for key, value in hook.columns(model).items():
-                row[key] = _column(value, n_reg)
-        self.blocks.append(row)
+                hooks[key] = _column(value, n_reg)
+        clash = _OWN & hooks.keys()
+        if clash:
+            raise ValueError(f"hook column {min(clash)!r}: the recorder's own; name it otherwise")
+        self.blocks.append(Block(model.t, model.focal, values, hooks))
         self.events.record(model)
         last = model.cfg.steps
         if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
             self.snapshots[model.t] = state_tables(model)
 
     def frame(self, run_columns: dict | None = None) -> pd.DataFrame:
-        df = pd.DataFrame({k: np.concatenate([b[k] for b in self.blocks]) for k in self.blocks[0]})
+        first = self.blocks[0]
+        values = np.stack([b.values for b in self.blocks])  # steps x rows x regions
+        steps = np.array([b.t for b in self.blocks])
+        cols = _step_columns(steps, values.shape[2], first.focal)
+        cols.update((name, values[:, row].reshape(-1)) for name, row in _ROW.items())
+        cols.update((k, np.concatenate([b.hooks[k] for b in self.blocks])) for k in first.hooks)
+        df = pd.DataFrame(cols)
         for key, value in (run_columns or {}).items():
             df.insert(0, key, value)
         return df

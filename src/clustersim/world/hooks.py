@@ -3,7 +3,7 @@
 A hook (a policy programme, the cluster initiative, an experiment's perturbation) overrides only
 the phases it needs. The model calls every hook at each phase, in the order the hooks were
 registered, so runs stay deterministic. ``columns`` adds per-region columns to the time series
-(one value or one array of length n_regions per key).
+(one value or one array of length n_regions per key, named unlike the recorder's own columns).
 
 How a hook acts on the model:
 

@@ -1,0 +1,70 @@
+"""The recorder keeps each step as one block of columns and builds the time series from them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clustersim.model.model import ClusterModel
+from clustersim.observe.recording import _COLUMNS
+from clustersim.world.hooks import StepHook
+from clustersim.world.state import STEP_COUNTS
+
+
+class Counts(StepHook):
+    """Adds columns of its own, and a start-up to region 1's count before the market."""
+
+    name = "counts"
+
+    def __init__(self, columns=("counted",)):
+        self.names = columns
+
+    def before_step(self, model) -> None:
+        model.step_counts["startups"][1] += 1
+
+    def columns(self, model) -> dict:
+        return {name: float(model.t) for name in self.names}
+
+
+def test_each_block_reads_as_its_rows_of_the_time_series():
+    m = ClusterModel(n_firms=40, years=2, collect=False)
+    m.add_hook(Counts())
+    m.run()
+    ts = m.recorder.frame()
+    blocks = m.recorder.blocks
+    assert [b.t for b in blocks] == list(range(m.t + 1))
+    assert list(ts.columns) == list(blocks[0]) == [*_COLUMNS, *blocks[0].hooks]
+    assert "stage" in ts  # the life-cycle observer's, there from the start
+    # a hook added after set-up has its columns in its blocks; the frame keeps the first's
+    assert "counted" not in ts and list(blocks[3].hooks)[-1] == "counted"
+    assert np.array_equal(blocks[3]["counted"], np.full(m.regions.n, 3.0))
+    for b in (blocks[0], blocks[3], blocks[-1]):
+        rows = ts[ts.step == b.t]
+        for name in blocks[0]:
+            assert np.array_equal(rows[name].to_numpy(), b[name]), name
+    assert ts.year.iloc[-1] == m.t / 4.0 and ts.is_focal.sum() == m.t + 1
+    # the hook's count made before the market is in its quarter's row, and was reset after it
+    assert (ts[ts.step > 0].query("region == 1").startups >= 1).all()
+    assert (ts[ts.step == 0].startups == 0).all()
+
+
+def test_the_tallies_are_views_into_one_array_reset_at_once():
+    m = ClusterModel(n_firms=40, years=1, collect=False)
+    for key in STEP_COUNTS:
+        assert np.shares_memory(m.step_counts[key], m.tallies), key
+    assert np.shares_memory(m.funded, m.tallies) and np.shares_memory(m.refused, m.tallies)
+    m.run()
+    last = m.recorder.blocks[-1]
+    for key in STEP_COUNTS:
+        assert np.array_equal(last[key], m.step_counts[key]), key
+    for k, kind in enumerate(("bank", "vc", "seed")):
+        assert np.array_equal(last[f"funded_{kind}"], m.funded[k])
+        assert np.array_equal(last[f"refused_{kind}"], m.refused[k])
+
+
+@pytest.mark.parametrize("name", ["employment", "step", "spill_proximity"])
+def test_a_hook_column_with_a_recorded_name_is_refused(name):
+    m = ClusterModel(n_firms=30, years=1, collect=False)
+    m.add_hook(Counts(("fine", name)))
+    with pytest.raises(ValueError, match=f"hook column '{name}': the recorder's own"):
+        m.step()
