@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from clustersim.model.model import ClusterModel
@@ -50,9 +54,10 @@ def test_each_block_reads_as_its_rows_of_the_time_series():
 
 def test_the_tallies_are_views_into_one_array_reset_at_once():
     m = ClusterModel(n_firms=40, years=1, collect=False)
+    tallies = m.step_counts.array
     for key in STEP_COUNTS:
-        assert np.shares_memory(m.step_counts[key], m.tallies), key
-    assert np.shares_memory(m.funded, m.tallies) and np.shares_memory(m.refused, m.tallies)
+        assert np.shares_memory(m.step_counts[key], tallies), key
+    assert np.shares_memory(m.funded, tallies) and np.shares_memory(m.refused, tallies)
     m.run()
     last = m.recorder.blocks[-1]
     for key in STEP_COUNTS:
@@ -68,3 +73,26 @@ def test_a_hook_column_with_a_recorded_name_is_refused(name):
     m.add_hook(Counts(("fine", name)))
     with pytest.raises(ValueError, match=f"hook column '{name}': the recorder's own"):
         m.step()
+
+
+@pytest.mark.parametrize("copy_model", ["deepcopy", "pickle"])
+def test_a_copied_model_counts_into_one_array(copy_model):
+    """A copy (``copy.deepcopy``, as the threads' benchmark makes, or a pickle round trip)
+    runs on as the original: its counts are reset each quarter and recorded."""
+    m = ClusterModel(n_firms=40, years=2, collect=False)
+    m.run(3)
+    c = copy.deepcopy(m) if copy_model == "deepcopy" else pickle.loads(pickle.dumps(m))
+    m.run(3)
+    c.run(3)
+    assert c.step_counts["entries"].sum() == m.step_counts["entries"].sum() > 0
+    assert np.array_equal(c.funded, m.funded) and np.array_equal(c.refused, m.refused)
+    pd.testing.assert_frame_equal(c.recorder.frame(), m.recorder.frame())
+
+
+def test_the_counts_are_fixed_names():
+    m = ClusterModel(n_firms=30, years=1, collect=False)
+    m.step_counts["exits"] += 2
+    assert m.step_counts["exits"].sum() == 2 * m.regions.n
+    with pytest.raises(KeyError, match="'closures': not a count; the counts are entries, exits"):
+        m.step_counts["closures"] = 1
+    assert m.step_counts.get("closures") is None

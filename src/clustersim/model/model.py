@@ -63,11 +63,10 @@ from clustersim.world.agents import Firm, remove_firm_agents
 from clustersim.world.hooks import Overrides, StepHook
 from clustersim.world.spatial import SpatialIndex
 from clustersim.world.state import (
-    FINANCIER_KINDS,
     SPILL_CHANNELS,
-    STEP_COUNTS,
     TIE_FIRM,
     FirmArrays,
+    Tallies,
     TieArrays,
     region_of,
 )
@@ -129,7 +128,7 @@ class ClusterModel(mesa.Model):
         self.engine = make_engine(cfg.engine, cfg.threads)
         self.streams = Streams(cfg.seed, cfg.replication, cfg.threads)  # every draw of a step
         self.focal = cfg.world.focal_region
-        n_reg, n_kinds = cfg.world.n_regions, len(FINANCIER_KINDS)
+        n_reg = cfg.world.n_regions
         self.demand = np.zeros(self.dims)  # world demand's position in technology space
         self.initial_demand = cfg.market.demand_per_firm * cfg.n_firms
         self.demand_total = self.initial_demand
@@ -146,13 +145,7 @@ class ClusterModel(mesa.Model):
         self.dk = np.zeros(0)  # each slot's knowledge gains, applied once all channels ran
         self.dpos = np.zeros((0, self.dims))  # each slot's moves in technology space, likewise
         self.searched = (np.zeros(0, np.int64),) * 3 + (np.zeros(0),)  # (a, b, kind, trust)
-        # by region, in one array reset at once: the counts, then the deals and the refusals by
-        # financier kind, each a view into it
-        n_counts = len(STEP_COUNTS)
-        self.tallies = np.zeros((n_counts + 2 * n_kinds, n_reg), dtype=np.int64)
-        self.step_counts = dict(zip(STEP_COUNTS, self.tallies[:n_counts], strict=True))
-        self.funded = self.tallies[n_counts : n_counts + n_kinds]
-        self.refused = self.tallies[n_counts + n_kinds :]
+        self.step_counts = Tallies(n_reg)  # by region; deals and refusals by financier kind
         self.transfers = 0.0  # net cash hooks move into live firms this step (fees < 0)
         self.aid = np.zeros(0)  # aid policies pay firms this quarter, by slot (add_aid)
         self.timings: dict[str, float] | None = None  # a dict: CPU seconds by sub-step (_lap)
@@ -218,6 +211,16 @@ class ClusterModel(mesa.Model):
     def frontier(self) -> float:
         """Best-practice knowledge: no firm's knowledge passes it (Nelson & Winter 1982)."""
         return float(np.exp(self.log_frontier))
+
+    @property
+    def funded(self) -> np.ndarray:
+        """This quarter's deals by financier kind and region (rows of ``step_counts``' array)."""
+        return self.step_counts.funded
+
+    @property
+    def refused(self) -> np.ndarray:
+        """This quarter's refusals by financier kind and region, likewise."""
+        return self.step_counts.refused
 
     @property
     def public_knowledge(self) -> float:
@@ -288,7 +291,7 @@ class ClusterModel(mesa.Model):
         ledger = {"step": self.t + 1, "cash_before": float(f.cash[f.alive].sum())}
         self.transfers = 0.0
         self.aid = np.zeros(f.capacity)
-        self.tallies[:] = 0  # from the start: hooks of every phase may add, remove or move firms
+        self.step_counts.array[:] = 0  # first: hooks of every phase may add, remove or move firms
         self.demand_past = [*self.demand_past, self.demand.copy()][-STEPS_PER_YEAR:]
         demand.update(self)
         self.log_frontier += cfg.knowledge.frontier_growth

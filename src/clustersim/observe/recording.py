@@ -81,7 +81,7 @@ def _rows(names) -> slice:
 
 _EARLY_SUMS, _LATE_SUMS = _rows(_FIRM_SUMS[:8]), _rows(_FIRM_SUMS[8:])
 _STATE, _TALLY, _SPILL, _NET = (_rows(g) for g in (_REGION_STATE, _TALLIES, _SPILLS, _NETWORK))
-# the rows of ``model.tallies`` (the counts, the deals by financier kind, then the refusals)
+# the rows of ``model.step_counts.array`` (``world.state.Tallies``)
 # in the order of ``_TALLIES``, which has each kind's deals and refusals side by side
 _TALLY_ROWS = np.array(
     [*range(len(STEP_COUNTS))]
@@ -180,7 +180,7 @@ class Recorder:
         values[_EARLY_SUMS], values[_LATE_SUMS] = sums[:8], sums[8:]
         for row, level in enumerate((reg.skill, reg.wage, reg.rent, reg.pool), _STATE.start):
             values[row] = level
-        values[_TALLY] = 0.0 if initial else model.tallies[_TALLY_ROWS]
+        values[_TALLY] = 0.0 if initial else model.step_counts.array[_TALLY_ROWS]
         values[_SPILL] = model.volume
         start, nbr = model.engine.adjacency(model)
         values[_NET] = _network_columns(

@@ -9,6 +9,8 @@ N x N matrix); a dead firm's ties are dropped in the step it dies.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+
 import numpy as np
 from numba import njit
 
@@ -134,6 +136,44 @@ class FirmArrays:
     @property
     def live(self) -> np.ndarray:
         return self.alive.nonzero()[0]  # np.flatnonzero, less its wrapper's microseconds
+
+
+class Tallies(MutableMapping):
+    """A quarter's tallies by region in one array (``array``), reset at once: the counts of
+    ``STEP_COUNTS`` (rows in that order), then the deals and then the refusals by financier
+    kind (``funded``, ``refused``: kinds x regions). ``tallies[name]`` is the view of a count's
+    row, made when read, so a copied or unpickled model still counts into one array."""
+
+    def __init__(self, n_regions: int):
+        self.array = np.zeros((len(STEP_COUNTS) + 2 * len(FINANCIER_KINDS), n_regions), np.int64)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.array[_COUNT_ROW[name]]
+
+    def __setitem__(self, name: str, value) -> None:
+        if name not in _COUNT_ROW:
+            raise KeyError(f"{name!r}: not a count; the counts are {', '.join(STEP_COUNTS)}")
+        self.array[_COUNT_ROW[name]] = value
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("the counts are fixed: set a count to 0 instead")
+
+    def __iter__(self):
+        return iter(STEP_COUNTS)
+
+    def __len__(self) -> int:
+        return len(STEP_COUNTS)
+
+    @property
+    def funded(self) -> np.ndarray:
+        return self.array[len(STEP_COUNTS) : len(STEP_COUNTS) + len(FINANCIER_KINDS)]
+
+    @property
+    def refused(self) -> np.ndarray:
+        return self.array[len(STEP_COUNTS) + len(FINANCIER_KINDS) :]
+
+
+_COUNT_ROW = {name: i for i, name in enumerate(STEP_COUNTS)}
 
 
 class TieArrays:
