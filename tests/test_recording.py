@@ -37,15 +37,15 @@ def test_each_block_reads_as_its_rows_of_the_time_series():
     ts = m.recorder.frame()
     blocks = m.recorder.blocks
     assert [b.t for b in blocks] == list(range(m.t + 1))
-    assert list(ts.columns) == list(blocks[0]) == [*_COLUMNS, *blocks[0].hooks]
-    assert "stage" in ts  # the life-cycle observer's, there from the start
-    # a hook added after set-up has its columns in its blocks; the frame keeps the first's
-    assert "counted" not in ts and list(blocks[3].hooks)[-1] == "counted"
-    assert np.array_equal(blocks[3]["counted"], np.full(m.regions.n, 3.0))
+    # the life-cycle observer's columns from the start, then those of the hook added later
+    assert list(ts.columns) == [*blocks[0], "counted"] == [*_COLUMNS, *blocks[3].hooks]
+    assert "stage" in blocks[0] and "counted" not in blocks[0]
     for b in (blocks[0], blocks[3], blocks[-1]):
         rows = ts[ts.step == b.t]
-        for name in blocks[0]:
+        for name in b:
             assert np.array_equal(rows[name].to_numpy(), b[name]), name
+    # before the hook came, its column is zero
+    assert (ts[ts.step == 0].counted == 0.0).all() and (ts[ts.step == 3].counted == 3.0).all()
     assert ts.year.iloc[-1] == m.t / 4.0 and ts.is_focal.sum() == m.t + 1
     # the hook's count made before the market is in its quarter's row, and was reset after it
     assert (ts[ts.step > 0].query("region == 1").startups >= 1).all()

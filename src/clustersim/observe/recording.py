@@ -200,12 +200,21 @@ class Recorder:
             self.snapshots[model.t] = state_tables(model)
 
     def frame(self, run_columns: dict | None = None) -> pd.DataFrame:
-        first = self.blocks[0]
-        values = np.stack([b.values for b in self.blocks])  # steps x rows x regions
-        steps = np.array([b.t for b in self.blocks])
-        cols = _step_columns(steps, values.shape[2], first.focal)
+        """The time series: one row per step and region, the columns of the blocks in order
+        (a hook's column that appears later, such as the spending of a policy switched on in
+        the app, is zero, or empty text, in the steps before it), then ``run_columns`` first."""
+        blocks = self.blocks
+        values = np.stack([b.values for b in blocks])  # steps x rows x regions
+        cols = _step_columns(np.array([b.t for b in blocks]), values.shape[2], blocks[0].focal)
         cols.update((name, values[:, row].reshape(-1)) for name, row in _ROW.items())
-        cols.update((k, np.concatenate([b.hooks[k] for b in self.blocks])) for k in first.hooks)
+        hooks = {}  # each hook column where it first appears: its type and its place
+        for b in blocks:
+            if b.hooks.keys() != hooks.keys():
+                for key, value in b.hooks.items():
+                    hooks.setdefault(key, value)
+        for key, first in hooks.items():
+            blank = np.zeros_like(first)
+            cols[key] = np.concatenate([b.hooks.get(key, blank) for b in blocks])
         df = pd.DataFrame(cols)
         for key, value in (run_columns or {}).items():
             df.insert(0, key, value)

@@ -309,24 +309,12 @@ class AppModel(ClusterModel):
 
     # ------------------------------------------------------------ what the app shows
     def frame(self) -> pd.DataFrame:
-        """The time series so far (one row per step and region), rebuilt only after a step.
-
-        Unlike ``Recorder.frame`` it keeps columns that appear mid-run (a policy switched on
-        adds its spend columns): earlier steps get zeros there."""
+        """The time series so far (one row per step and region), rebuilt only after a step;
+        the columns a policy switched on mid-run adds are zero before it (``Recorder.frame``)."""
         with self.lock:
-            blocks = self.recorder.blocks
-            if getattr(self, "_frame_n", -1) != len(blocks):
-                first = {}
-                for b in blocks:
-                    for k, v in b.items():
-                        first.setdefault(k, v)
-                self._frame = pd.DataFrame(
-                    {
-                        k: np.concatenate([b.get(k, np.zeros_like(v)) for b in blocks])
-                        for k, v in first.items()
-                    }
-                )
-                self._frame_n = len(blocks)
+            if getattr(self, "_frame_n", -1) != len(self.recorder.blocks):
+                self._frame = self.recorder.frame()
+                self._frame_n = len(self.recorder.blocks)
         return self._frame
 
 
