@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ast
+import functools
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import clustersim.conf
@@ -38,6 +41,38 @@ def test_invalid_values_name_key_value_and_range(overrides, key, allowed):
     message = str(err.value)
     assert key in message
     assert allowed in message
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("years", 6, 6),
+        ("years", 6.0, 6),  # an integral float: a row of a pandas design
+        ("years", np.int64(6), 6),
+        ("market.selection", np.float64(2.5), 2.5),
+        ("market.selection", 3, 3),  # an int where a float goes stays as given
+        ("market.selection", 20.0, 20.0),  # the upper bound is allowed
+        ("entry.spinoffs", np.bool_(False), False),
+    ],
+)
+def test_values_come_back_as_python_numbers(key, value, expected):
+    got = functools.reduce(getattr, key.split("."), make_config(**{key: value}))
+    assert got == expected and type(got) is type(expected)
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("market.selection", 20.000001, "out of range; allowed: float in [0, 20]"),
+        ("market.selection", float("inf"), "must be finite"),
+        ("market.selection", True, "must be a number"),
+        ("years", True, "must be an integer"),
+        ("years", np.float64(6.5), "must be an integer"),
+    ],
+)
+def test_values_just_outside_or_of_another_kind_are_refused(key, value, message):
+    with pytest.raises(ConfigError, match=re.escape(f"{key}={value!r}: {message}")):
+        make_config(**{key: value})
 
 
 def test_unknown_key_lists_allowed_keys():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import hashlib
 import json
 import math
@@ -121,13 +122,21 @@ def flatten(d: Mapping, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _check_value(key: str, value: Any, f: dataclasses.Field, tp: Any) -> Any:
-    """``value`` checked against field ``f`` and returned as the model needs it: integral floats
-    (pandas rows, JSON designs) and numpy numbers become Python ints or floats, so that ``6.0``
-    years runs as 6 and ``6.5`` is refused here rather than crashing the model."""
-    meta = f.metadata
-    lo, hi, choices = meta.get("lo"), meta.get("hi"), meta.get("choices")
-    allowed = _allowed_text(tp, lo, hi, choices)
+def _check_value(key: str, value: Any, tp: Any, lo=None, hi=None, choices=None) -> Any:
+    """``value`` checked against the type ``tp``, the bounds and the choices of its field and
+    returned as the model needs it: integral floats (pandas rows, JSON designs) and numpy
+    numbers become Python ints or floats, so that ``6.0`` years runs as 6 and ``6.5`` is
+    refused here rather than crashing the model."""
+    kind = type(value)
+    if kind is tp and (kind is float or kind is int) and choices is None:  # the common case
+        if (kind is int or math.isfinite(value)) and not (
+            (lo is not None and value < lo) or (hi is not None and value > hi)
+        ):
+            return value
+
+    def allowed() -> str:
+        return _allowed_text(tp, lo, hi, choices)
+
     flag = isinstance(value, bool | np.bool_)
     if tp is bool:
         if not flag:
@@ -139,20 +148,20 @@ def _check_value(key: str, value: Any, f: dataclasses.Field, tp: Any) -> Any:
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
     if tp is int and (flag or type(value) is not int):
-        raise ConfigError(f"{key}={value!r}: must be an integer; allowed: {allowed}")
+        raise ConfigError(f"{key}={value!r}: must be an integer; allowed: {allowed()}")
     if tp is float and (flag or not isinstance(value, numbers.Real)):
-        raise ConfigError(f"{key}={value!r}: must be a number; allowed: {allowed}")
+        raise ConfigError(f"{key}={value!r}: must be a number; allowed: {allowed()}")
     if tp is float and type(value) not in (int, float):
         value = int(value) if isinstance(value, numbers.Integral) else float(value)
     if tp is str and not isinstance(value, str):
-        raise ConfigError(f"{key}={value!r}: must be a string; allowed: {allowed}")
+        raise ConfigError(f"{key}={value!r}: must be a string; allowed: {allowed()}")
     if choices is not None and value not in choices:
-        raise ConfigError(f"{key}={value!r}: unknown value; allowed: {allowed}")
+        raise ConfigError(f"{key}={value!r}: unknown value; allowed: {allowed()}")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(f"{key}={value!r}: must be finite; allowed: {allowed}")
+            raise ConfigError(f"{key}={value!r}: must be finite; allowed: {allowed()}")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise ConfigError(f"{key}={value!r}: out of range; allowed: {allowed}")
+            raise ConfigError(f"{key}={value!r}: out of range; allowed: {allowed()}")
     return value
 
 
@@ -165,27 +174,53 @@ def _allowed_text(tp, lo, hi, choices) -> str:
     return name
 
 
+_SECTION, _LIST, _MAPPING, _VALUE = range(4)
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple, ...]:
+    """Per field of the section type ``cls``, what :func:`validate` needs, read once: its
+    name, what it holds (a section, a list, a mapping or a value), its type, bounds and
+    choices."""
+    types, plan = _resolved_types(cls), []
+    for f in dataclasses.fields(cls):
+        tp, meta = types[f.name], f.metadata
+        origin = getattr(tp, "__origin__", None)
+        held = (
+            _SECTION
+            if _is_dataclass_type(tp)
+            else {list: _LIST, dict: _MAPPING}.get(origin, _VALUE)
+        )
+        plan.append((f.name, held, tp, meta.get("lo"), meta.get("hi"), meta.get("choices")))
+    return tuple(plan)
+
+
 def validate(cfg, prefix: str = "", cross_fields: bool = True) -> None:
     """Check every field of ``cfg`` (recursively) and, for a whole Config, the rules between
     fields; raise one ConfigError on the first bad value. Numbers are normalised in place (see
     :func:`_check_value`)."""
-    types = _resolved_types(type(cfg))
-    for f in dataclasses.fields(cfg):
-        key, value, tp = prefix + f.name, getattr(cfg, f.name), types[f.name]
-        if _is_dataclass_type(tp):
+    for name, held, tp, lo, hi, choices in _plan(type(cfg)):
+        key, value = prefix + name, getattr(cfg, name)
+        if held == _VALUE:
+            checked = _check_value(key, value, tp, lo, hi, choices)
+            if checked is not value:
+                setattr(cfg, name, checked)
+        elif held == _SECTION:
             if not isinstance(value, tp):
                 raise ConfigError(f"{key}={value!r}: must be a {tp.__name__} section")
             validate(value, key + ".")
-        elif getattr(tp, "__origin__", None) is list:
+        elif held == _LIST:
             (item_tp,) = tp.__args__
             if not isinstance(value, list):
-                meta = f.metadata
-                allowed = _allowed_text(item_tp, meta.get("lo"), meta.get("hi"), None)
+                allowed = _allowed_text(item_tp, lo, hi, None)
                 raise ConfigError(f"{key}={value!r}: must be a list; allowed: a list of {allowed}")
-            items = [_check_value(f"{key}[{i}]", v, f, item_tp) for i, v in enumerate(value)]
+            items = [
+                _check_value(f"{key}[{i}]", v, item_tp, lo, hi, choices)
+                for i, v in enumerate(value)
+            ]
             if any(a is not b for a, b in zip(items, value, strict=True)):
-                setattr(cfg, f.name, items)
-        elif getattr(tp, "__origin__", None) is dict:
+                setattr(cfg, name, items)
+        else:
             item = tp.__args__[1].__name__ if _dict_of_sections(tp) else None
             if not isinstance(value, dict):
                 of = f"names to {item} sections" if item else "keys to values"
@@ -198,10 +233,6 @@ def validate(cfg, prefix: str = "", cross_fields: bool = True) -> None:
                             f"{item} keys"
                         )
                     validate(section, f"{key}.{k}.")
-        else:
-            checked = _check_value(key, value, f, tp)
-            if checked is not value:
-                setattr(cfg, f.name, checked)
     if cross_fields and isinstance(cfg, Config):
         _check_cross_fields(cfg)
 
