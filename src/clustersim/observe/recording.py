@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from clustersim.conf import ConfigError
+from clustersim.conf import STEPS_PER_YEAR, ConfigError
 from clustersim.observe.events import FirmEvents
 from clustersim.observe.kernels import region_sums
 from clustersim.world.state import (
@@ -81,16 +81,6 @@ def _rows(names) -> slice:
 
 _EARLY_SUMS, _LATE_SUMS = _rows(_FIRM_SUMS[:8]), _rows(_FIRM_SUMS[8:])
 _STATE, _TALLY, _SPILL, _NET = (_rows(g) for g in (_REGION_STATE, _TALLIES, _SPILLS, _NETWORK))
-# the rows of ``model.step_counts.array`` (``world.state.Tallies``)
-# in the order of ``_TALLIES``, which has each kind's deals and refusals side by side
-_TALLY_ROWS = np.array(
-    [*range(len(STEP_COUNTS))]
-    + [
-        len(STEP_COUNTS) + k + j * len(FINANCIER_KINDS)
-        for k in range(len(FINANCIER_KINDS))
-        for j in (0, 1)
-    ]
-)
 
 
 @njit(cache=True)
@@ -153,7 +143,7 @@ def _step_columns(steps: np.ndarray, n_reg: int, focal: int) -> dict[str, np.nda
     region = np.tile(np.arange(n_reg), len(steps))
     return {
         "step": np.repeat(steps, n_reg),
-        "year": np.repeat(steps / 4.0, n_reg),
+        "year": np.repeat(steps / STEPS_PER_YEAR, n_reg),
         "region": region,
         "is_focal": region == focal,
     }
@@ -180,7 +170,7 @@ class Recorder:
         values[_EARLY_SUMS], values[_LATE_SUMS] = sums[:8], sums[8:]
         for row, level in enumerate((reg.skill, reg.wage, reg.rent, reg.pool), _STATE.start):
             values[row] = level
-        values[_TALLY] = 0.0 if initial else model.step_counts.array[_TALLY_ROWS]
+        values[_TALLY] = 0.0 if initial else model.step_counts.recorded()
         values[_SPILL] = model.volume
         start, nbr = model.engine.adjacency(model)
         values[_NET] = _network_columns(

@@ -172,8 +172,21 @@ class Tallies(MutableMapping):
     def refused(self) -> np.ndarray:
         return self.array[len(STEP_COUNTS) + len(FINANCIER_KINDS) :]
 
+    def recorded(self) -> np.ndarray:
+        """The rows as the time series has them: the counts, then each financier kind's deals
+        and refusals side by side (a copy)."""
+        return self.array[_RECORDED_ROWS]
+
 
 _COUNT_ROW = {name: i for i, name in enumerate(STEP_COUNTS)}
+_RECORDED_ROWS = np.array(
+    [*range(len(STEP_COUNTS))]
+    + [
+        len(STEP_COUNTS) + k + j * len(FINANCIER_KINDS)
+        for k in range(len(FINANCIER_KINDS))
+        for j in (0, 1)
+    ]
+)
 
 
 class TieArrays:
