@@ -297,15 +297,81 @@ def test_batch_run_yearly_rows_and_agent_rows(restore_start_method):
     assert df["employees"].sum() == pytest.approx(df["employment"].iloc[0])
 
 
+def _agents(model):
+    return [(a.unique_id, type(a), getattr(a, "slot", -1)) for a in model.agents]
+
+
+def _watched(**kwargs):
+    """A model whose agents a subscriber to Mesa's signals sees come and go one by one."""
+    seen = []
+
+    class Observer:
+        def handle(self, message):
+            seen.append(message.signal_type)
+
+    model = ClusterModel(**kwargs)
+    model.observer = Observer()  # kept alive: Mesa holds its subscribers weakly
+    for signal in (mesa.model.ModelSignals.AGENT_ADDED, mesa.model.ModelSignals.AGENT_REMOVED):
+        model.observe("agents", signal, model.observer.handle)
+    return model, seen
+
+
 def test_firm_agents_come_and_go_in_batches_as_mesa_would_one_by_one():
     """Unobserved, firm agents are registered in batches; observed, one by one with Mesa's
     signals: the same agents, ids and order either way."""
-
-    def agents(model):
-        return [(a.unique_id, type(a), getattr(a, "slot", -1)) for a in model.agents]
-
     quiet = ClusterModel(**TINY, collect=False)
     quiet.run()
+    watched, seen = _watched(**TINY, collect=False)
+    watched.run()
+    assert _agents(quiet) == _agents(watched)
+    assert quiet.agent_id_counter == watched.agent_id_counter
+    assert len(seen) > 0
+    assert sorted(quiet.agent_of) == quiet.firms.live.tolist()
+    firm = next(iter(quiet.agents_by_type[Firm]))
+    firm.remove()
+    assert firm not in quiet.agents and firm not in quiet.agents_by_type[Firm]
+
+
+def test_firm_agents_made_when_read_are_the_ones_mesa_would_have_made():
+    """Unobserved, a firm's agent is made only when something reads the agents. Read at any
+    point, mid-run or after firms came and went unread, and with an agent of another kind
+    registered while firm agents waited, the agents, their ids, their order in Mesa's sets and
+    the slots they view are those of a model that made each one when its firm entered."""
+    lazy = ClusterModel(n_firms=40, years=4, collect=False)
+    eager, seen = _watched(n_firms=40, years=4, collect=False)
+    assert lazy.firm_agents.n_waiting == 40  # nothing has read them yet
+    for step in range(1, 17):
+        lazy.step()
+        eager.step()
+        if step == 5:  # another kind of agent joins while the firms' agents wait
+            for model in (lazy, eager):
+                mesa.Agent(model)
+        if step % 4 == 1:
+            assert lazy.firm_agents.n_waiting > 0
+            assert _agents(lazy) == _agents(eager)
+            assert lazy.firm_agents.n_waiting == 0
+            assert list(lazy.agents_by_type) == list(eager.agents_by_type)
+            assert [a.unique_id for a in lazy.agents_by_type[Firm]] == [
+                a.unique_id for a in eager.agents_by_type[Firm]
+            ]
+            held = dict(lazy.agent_of)
+    assert _agents(lazy) == _agents(eager)
+    assert lazy.agent_id_counter == eager.agent_id_counter
+    assert sorted(lazy.agent_of) == lazy.firms.live.tolist()
+    exits = lazy.recorder.frame()["exits"].sum()
+    assert exits > 0 and seen.count(mesa.model.ModelSignals.AGENT_REMOVED) == exits
+    # an agent made once is the same object until its firm leaves
+    stayed = [s for s, a in held.items() if lazy.agent_of.get(s) is a]
+    assert len(stayed) > 0.5 * len(held)
+    assert all(lazy.agent_of[s].uid == lazy.firms.uid[s] for s in lazy.agent_of)
+
+
+def test_a_subscriber_arriving_mid_run_sees_every_firm_agent():
+    """Agents that waited unread are made, with their ids, once something starts observing;
+    from then on each one comes and goes with Mesa's signals."""
+    model = ClusterModel(n_firms=40, years=4, collect=False)
+    model.run(6)
+    waiting = model.firm_agents.n_waiting
     seen = []
 
     class Observer:
@@ -313,14 +379,12 @@ def test_firm_agents_come_and_go_in_batches_as_mesa_would_one_by_one():
             seen.append(message.signal_type)
 
     observer = Observer()
-    watched = ClusterModel(**TINY, collect=False)
-    for signal in (mesa.model.ModelSignals.AGENT_ADDED, mesa.model.ModelSignals.AGENT_REMOVED):
-        watched.observe("agents", signal, observer.handle)
-    watched.run()
-    assert agents(quiet) == agents(watched)
-    assert quiet.agent_id_counter == watched.agent_id_counter
-    assert len(seen) > 0
-    assert sorted(quiet.agent_of) == quiet.firms.live.tolist()
-    firm = next(iter(quiet.agents_by_type[Firm]))
-    firm.remove()
-    assert firm not in quiet.agents and firm not in quiet.agents_by_type[Firm]
+    model.observe("agents", mesa.model.ModelSignals.AGENT_REMOVED, observer.handle)
+    model.run(6)
+    assert waiting > 0 and model.firm_agents.n_waiting == 0
+    frame = model.recorder.frame()
+    exits = frame.loc[frame["step"] > 6, "exits"].sum()
+    assert exits > 0 and len(seen) == exits
+    reference, _ = _watched(n_firms=40, years=4, collect=False)
+    reference.run(12)
+    assert _agents(model) == _agents(reference)

@@ -59,7 +59,7 @@ from clustersim.observe.events import EXIT_REASONS
 from clustersim.observe.recording import Recorder
 from clustersim.observe.reporters import MODEL_REPORTERS
 from clustersim.world import regions
-from clustersim.world.agents import Firm, remove_firm_agents
+from clustersim.world.agents import FirmAgents
 from clustersim.world.hooks import Overrides, StepHook
 from clustersim.world.spatial import SpatialIndex
 from clustersim.world.state import (
@@ -156,7 +156,7 @@ class ClusterModel(mesa.Model):
         self.financiers = finance.build(self)
         self.firms = FirmArrays(2 * cfg.n_firms, self.dims)
         self.ties = TieArrays(4 * cfg.n_firms)
-        self.agent_of: dict[int, Firm] = {}  # slot -> its Mesa agent
+        self.firm_agents = FirmAgents(self)  # the firms' Mesa agents, made when read
         entry.initial_firms(self)
         finance.refresh(self)
         self._reindex()  # creates self.index: live firms by region and grid cell
@@ -396,7 +396,7 @@ class ClusterModel(mesa.Model):
         self.recorder.events.exited(self, slots, reasons)
         np.add.at(self.step_counts["exits"], f.region[slots], 1)
         finance.write_off(self, slots)
-        remove_firm_agents(self, slots)
+        self.firm_agents.remove(slots)
         current = self.index.layout == f.layout
         f.release(slots)
         self.ties.keep_between_live(f.alive)
@@ -442,6 +442,32 @@ class ClusterModel(mesa.Model):
         self.schedule_recurring(
             self._after_step, Schedule(interval=1.0, start=0.0), priority=Priority.LOW
         )
+
+    # Mesa's views of the agents: the firms' agents are made first (``FirmAgents``)
+    @property
+    def agents(self):
+        self.firm_agents.make()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        self.firm_agents.make()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        self.firm_agents.make()
+        return super().agent_types
+
+    @property
+    def agent_of(self) -> dict:
+        """Slot -> the Mesa agent of the firm in it."""
+        self.firm_agents.make()
+        return self.firm_agents.of
+
+    def remove_all_agents(self) -> None:
+        self.firm_agents.make()
+        super().remove_all_agents()
 
     def _after_step(self) -> None:
         due = self.t % self.collect_every == 0 or self.t == self.cfg.steps

@@ -7,6 +7,8 @@ through ``model.agents_by_type[Firm]``.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import mesa
 import numpy as np
 from mesa.model import ModelSignals
@@ -107,43 +109,92 @@ class Financier(_SlotAgent):
         return FINANCIER_KINDS[self.kind]
 
 
-def add_firm_agents(model, slots) -> None:
-    """Firm agents for the new ``slots``, in order, into ``model.agent_of`` and Mesa's agent
-    sets. Mesa registers an agent at a time (a signal and a debug log line each: microseconds a
-    firm, thousands of entrants a step at scale); when nothing would see that (:func:`_quiet`)
-    the agents enter Mesa's sets in one batch, with the unique ids and order Mesa would give."""
-    slots = np.asarray(slots, dtype=np.int64).tolist()
-    if not _quiet(model, ModelSignals.AGENT_ADDED):
-        for s in slots:
-            model.agent_of[s] = Firm(model, s)
-        return
-    first, new = model.agent_id_counter, object.__new__
-    agents = [new(Firm) for _ in slots]
-    for i, (a, s) in enumerate(zip(agents, slots, strict=True)):
-        a.__dict__ = {"model": model, "unique_id": first + i, "pos": None, "slot": s}
-    model.agent_id_counter = first + len(agents)
-    model.agent_of.update(zip(slots, agents, strict=True))
-    model.agents._agents.update(dict.fromkeys(agents))
-    by_type = model.agents_by_type
-    if Firm in by_type:
-        by_type[Firm]._agents.update(dict.fromkeys(agents))
-    elif agents:
-        by_type[Firm] = type(model.agents)(agents, random=model.random)
+class FirmAgents:
+    """The firms' Mesa agents, made when something reads them (``model.agents``,
+    ``model.agents_by_type``, ``model.agent_of``), not when the firms enter.
 
+    A batch run never reads them (the numba engine works on the arrays), and making an object
+    for each entrant and dropping it at its exit cost microseconds a firm, thousands of firms a
+    quarter at scale. So a firm's agent waits as its Mesa ``unique_id``, taken from Mesa's
+    counter when the firm enters: once made, it has the id and the place in Mesa's agent sets
+    it would have had if made at once, and a firm that leaves unread never costs one. Whenever
+    something observes agents one by one (:func:`_quiet`: a signal subscriber, a batch
+    context, a dataset, an override of Mesa's registration), the waiting agents are made and
+    the rest come and go one at a time through Mesa, with its signals."""
 
-def remove_firm_agents(model, slots) -> None:
-    """The agents of ``slots`` leave ``model.agent_of`` and Mesa (``Agent.remove``), in one batch
-    when nothing would see them go one by one (:func:`_quiet`)."""
-    pop = model.agent_of.pop
-    agents = [pop(s) for s in np.asarray(slots, dtype=np.int64).tolist()]
-    if not _quiet(model, ModelSignals.AGENT_REMOVED):
-        for a in agents:
-            a.remove()
-        return
-    every, mine = model.agents._agents.pop, model.agents_by_type[Firm]._agents.pop
-    for a in agents:  # as Agent.remove: an agent already removed is no error
-        mine(a, None)
-        every(a, None)
+    def __init__(self, model):
+        self.model = model
+        self.of: dict[int, Firm] = {}  # slot -> its agent, for the agents made so far
+        self.waiting = np.full(0, -1, dtype=np.int64)  # slot -> id of its agent not yet made
+        self.n_waiting = 0
+
+    def add(self, slots) -> None:
+        """Agents for the new firms in ``slots``, in order: ids reserved now, objects made when
+        read (or at once, one by one through Mesa, when something observes them)."""
+        slots = np.asarray(slots, dtype=np.int64)
+        model = self.model
+        if not _quiet(model, ModelSignals.AGENT_ADDED):
+            self.make()
+            for s in slots.tolist():
+                self.of[s] = Firm(model, s)
+            return
+        by_type = model._agents_by_type
+        if Firm not in by_type:  # where Mesa would have put it: at the first firm's agent
+            by_type[Firm] = type(model._all_agents)([], random=model.random)
+        if len(self.waiting) < model.firms.capacity:
+            grown = np.full(model.firms.capacity, -1, dtype=np.int64)
+            grown[: len(self.waiting)] = self.waiting
+            self.waiting = grown
+        first = model.agent_id_counter
+        self.waiting[slots] = np.arange(first, first + len(slots))
+        model.agent_id_counter = first + len(slots)
+        self.n_waiting += len(slots)
+
+    def remove(self, slots) -> None:
+        """The agents of ``slots`` leave: a waiting one is forgotten, a made one leaves
+        ``of`` and Mesa's sets (``Agent.remove``, one by one when something observes it)."""
+        slots = np.asarray(slots, dtype=np.int64)
+        if not _quiet(self.model, ModelSignals.AGENT_REMOVED):
+            self.make()
+            for s in slots.tolist():
+                self.of.pop(s).remove()
+            return
+        if self.n_waiting:
+            ids = self.waiting[slots]
+            self.n_waiting -= int((ids >= 0).sum())
+            self.waiting[slots] = -1
+            slots = slots[ids < 0]
+        if not len(slots):
+            return
+        pop, model = self.of.pop, self.model
+        agents = [pop(s) for s in slots.tolist()]
+        every, mine = model._all_agents._agents.pop, model._agents_by_type[Firm]._agents.pop
+        for a in agents:  # as Agent.remove: an agent already removed is no error
+            mine(a, None)
+            every(a, None)
+
+    def make(self) -> None:
+        """Make the waiting agents, in the order of their ids, into ``of`` and Mesa's agent
+        sets: as if each had been registered when its firm entered."""
+        if not self.n_waiting:
+            return
+        model, new = self.model, object.__new__
+        slots = (self.waiting >= 0).nonzero()[0]
+        ids = self.waiting[slots]
+        order = np.argsort(ids, kind="stable")
+        slots, ids = slots[order].tolist(), ids[order].tolist()
+        agents = [new(Firm) for _ in slots]
+        for a, s, i in zip(agents, slots, ids, strict=True):
+            a.__dict__ = {"model": model, "unique_id": i, "pos": None, "slot": s}
+        self.waiting[slots] = -1
+        self.n_waiting = 0
+        self.of.update(zip(slots, agents, strict=True))
+        every = model._all_agents._agents
+        last = next(reversed(every), None)
+        every.update(dict.fromkeys(agents))
+        if last is not None and last.unique_id > ids[0]:  # an agent of another kind came since
+            model._all_agents._agents = dict.fromkeys(sorted(every, key=attrgetter("unique_id")))
+        model._agents_by_type[Firm]._agents.update(dict.fromkeys(agents))
 
 
 def _quiet(model, signal) -> bool:

@@ -22,7 +22,6 @@ from numba import njit
 from clustersim.mechanisms.common import appeal
 from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
-from clustersim.world.agents import add_firm_agents
 from clustersim.world.spatial import region_means
 from clustersim.world.state import (
     ORIGIN_INITIAL,
@@ -473,7 +472,7 @@ def place_firms(
         f.expected_profit, f.age, f.inc, f.rad, f.investor, f.funder, f.vc_backed, f.member,
         f.sales, f.profit, f.prod, f.fit, f.competence, f.absorb, f.diversity, f.loan, f.stake,
     )  # fmt: skip
-    add_firm_agents(model, s)
+    model.firm_agents.add(s)
     if counted:
         n_reg = model.regions.n
         placed = np.bincount(origin * n_reg + region, minlength=len(ORIGINS) * n_reg)
