@@ -107,20 +107,25 @@ def test_firms_a_hook_removes_are_counted_and_their_cash_booked(small_config):
     assert_ledger_balances(pd.DataFrame(model.ledger), small_config.steps)
 
 
-def test_a_firm_placed_during_the_run_needs_a_counted_origin(small_config):
-    """Only the set-up places 'initial' firms: a hook must say what kind of entrant it adds."""
+@pytest.mark.parametrize("origin", [ORIGIN_INITIAL, -1, 99])
+def test_a_firm_placed_during_the_run_needs_a_counted_origin(small_config, origin):
+    """Only the set-up places 'initial' firms: a hook must say what kind of entrant it adds. A
+    refused firm leaves nothing behind: no slot, no agent, no count."""
     model = ClusterModel(small_config, collect=False)
     where = {"uid": 10**9, "x": 1.0, "y": 1.0, "region": 0, "kstock": 1.0, "emp": 5.0}
     traits = {"rd": 0.05, "opportunism": 0.1, "openness": 0.5, "cash": 0.0}
-    with pytest.raises(ValueError, match="origin"):
+    live, counter = model.firms.live.tolist(), model.agent_id_counter
+    with pytest.raises(ValueError, match=f"origin {origin}: a firm placed during the run is one"):
         place_firm(
             model,
             **where,
             kpos=np.zeros(model.dims),
-            origin=ORIGIN_INITIAL,
+            origin=origin,
             parent_slot=-1,
             **traits,
         )
+    assert model.firms.live.tolist() == live and model.agent_id_counter == counter
+    assert not model.step_counts.array.any()
 
 
 def test_ties_reference_live_firms_and_trust_in_unit_interval(small_config):

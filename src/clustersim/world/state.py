@@ -148,12 +148,12 @@ class Tallies(MutableMapping):
         self.array = np.zeros((len(STEP_COUNTS) + 2 * len(FINANCIER_KINDS), n_regions), np.int64)
 
     def __getitem__(self, name: str) -> np.ndarray:
-        return self.array[_COUNT_ROW[name]]
+        return self.array[COUNT_ROW[name]]
 
     def __setitem__(self, name: str, value) -> None:
-        if name not in _COUNT_ROW:
+        if name not in COUNT_ROW:
             raise KeyError(f"{name!r}: not a count; the counts are {', '.join(STEP_COUNTS)}")
-        self.array[_COUNT_ROW[name]] = value
+        self.array[COUNT_ROW[name]] = value
 
     def __delitem__(self, name: str) -> None:
         raise TypeError("the counts are fixed: set a count to 0 instead")
@@ -178,7 +178,7 @@ class Tallies(MutableMapping):
         return self.array[_RECORDED_ROWS]
 
 
-_COUNT_ROW = {name: i for i, name in enumerate(STEP_COUNTS)}
+COUNT_ROW = {name: i for i, name in enumerate(STEP_COUNTS)}  # a count's row of Tallies.array
 _RECORDED_ROWS = np.array(
     [*range(len(STEP_COUNTS))]
     + [

@@ -24,6 +24,7 @@ from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
 from clustersim.world.spatial import region_means
 from clustersim.world.state import (
+    COUNT_ROW,
     ORIGIN_INITIAL,
     ORIGIN_MNE,
     ORIGIN_SPINOFF,
@@ -35,7 +36,6 @@ from clustersim.world.state import (
     locate_regions,
 )
 from clustersim.world.streams import (
-    FINANCE,
     SPINOFFS,
     STARTUPS,
     TRAITS,
@@ -53,7 +53,11 @@ COUNTED_AS = {
     ORIGIN_UNIVERSITY: ("entries", "university_spinoffs"),
     ORIGIN_MNE: ("mne_entries",),
 }
-_COUNTED = np.array([o in COUNTED_AS for o in range(len(ORIGINS))])  # by origin code
+# by origin code: the rows of ``model.step_counts.array`` such a firm adds one to (-1: none)
+_COUNT_ROWS = np.full((len(ORIGINS), max(map(len, COUNTED_AS.values()))), -1, np.int64)
+for _origin, _keys in COUNTED_AS.items():
+    _COUNT_ROWS[_origin, : len(_keys)] = [COUNT_ROW[key] for key in _keys]
+_NOT_COUNTED = np.zeros((0, _COUNT_ROWS.shape[1]), np.int64)  # the set-up's firms
 
 
 @dataclass
@@ -291,15 +295,14 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     uniform per firm (does it spawn a spin-off?), if ``entry.spinoffs``; one normal per
     candidate (the financiers' screening noise); every funded candidate's traits and appeal at
     birth (:mod:`clustersim.mechanisms.common.appeal`), keyed by its id."""
-    cfg, t = model.cfg, model.t
+    cfg = model.cfg
     cands, mean_kstock = candidates(model, utility)
     if len(cands) == 0:
         return 0.0
     log_fit = fit_to_demand(model, cands.kpos)  # read by the prior and the financiers
     prior = expected_sales(model, cands, log_fit) * model.margin - model.fixed_cost
     score = quality(model, cands.kstock, log_fit, mean_kstock)
-    noise = model.streams.normals(FINANCE, t, cands.uid, 1)[:, 0]
-    funder = finance.screen(model, score, cands.region, noise, prior > 0.0)
+    funder = finance.screen(model, score, cands.region, cands.uid, prior > 0.0)
     c = (funder >= 0).nonzero()[0]  # funded candidates, in candidate order
     if len(c) == 0:
         return 0.0
@@ -449,36 +452,25 @@ def place_firms(
     ``expected_profit`` the owner's prior, what the founder expected to earn (Jovanovic 1982;
     0, break-even, unless given)."""
     origin = np.asarray(origin, dtype=np.int64)
-    region = np.asarray(region, dtype=np.int64)
-    parent_slot = np.asarray(parent_slot, dtype=np.int64)
-    if counted and len(origin):
-        if origin.min() < 0 or origin.max() >= len(ORIGINS) or not _COUNTED[origin].all():
-            wrong = [int(o) for o in np.unique(origin) if int(o) not in COUNTED_AS]
-            allowed = " | ".join(ORIGINS[o] for o in COUNTED_AS)
-            raise ValueError(
-                f"origin {wrong[0]!r}: a firm placed during the run is one of {allowed}"
-            )
-    f = model.firms
+    if counted and len(origin) and not _all_counted(origin, _COUNT_ROWS):
+        wrong = [int(o) for o in np.unique(origin) if int(o) not in COUNTED_AS]
+        allowed = " | ".join(ORIGINS[o] for o in COUNTED_AS)
+        raise ValueError(f"origin {wrong[0]!r}: a firm placed during the run is one of {allowed}")
+    f, fin = model.firms, model.financiers
     s = f.allocate(uid)  # the lowest free slots, in order
-    dims = model.dims
     _place(
         s, model.t, _col(x), _col(y), _col(region, np.int64), _col(kstock),
-        np.asarray(kpos, np.float64).reshape(-1, dims), _col(emp), _col(cash), _col(rd),
+        np.asarray(kpos, np.float64).reshape(-1, model.dims), _col(emp), _col(cash), _col(rd),
         _col(opportunism), _col(openness), _col(origin, np.int64), _col(is_mne, np.bool_),
         _col(parent_slot, np.int64), _col(appeal), _col(expected_profit),
-        model.regions.skill, finance.house_banks(model), model.cfg.finance.collateral,
+        model.regions.skill, fin.kind, fin.region, model.cfg.finance.collateral,
+        _COUNT_ROWS if counted else _NOT_COUNTED, model.step_counts.array,
         f.x, f.y, f.region, f.kstock, f.kpos, f.emp, f.cash, f.rd, f.opportunism, f.openness,
         f.skill, f.origin, f.born, f.is_mne, f.parent, f.uid, f.lender, f.credit_line, f.appeal,
         f.expected_profit, f.age, f.inc, f.rad, f.investor, f.funder, f.vc_backed, f.member,
         f.sales, f.profit, f.prod, f.fit, f.competence, f.absorb, f.diversity, f.loan, f.stake,
     )  # fmt: skip
     model.firm_agents.add(s)
-    if counted:
-        n_reg = model.regions.n
-        placed = np.bincount(origin * n_reg + region, minlength=len(ORIGINS) * n_reg)
-        for o, keys in COUNTED_AS.items():
-            for key in keys:
-                model.step_counts[key] += placed[o * n_reg : (o + 1) * n_reg]
     return s
 
 
@@ -491,9 +483,18 @@ def _col(v, dtype=np.float64) -> np.ndarray:
 
 
 @njit(cache=True)
+def _all_counted(origin, count_rows):
+    """Every code of ``origin`` is one a firm placed during the run is counted as."""
+    for o in origin:
+        if not (0 <= o < count_rows.shape[0] and count_rows[o, 0] >= 0):
+            return False
+    return True
+
+
+@njit(cache=True)
 def _place(
     s, t, x, y, region, kstock, kpos, emp, cash, rd, opportunism, openness, origin, is_mne,
-    parent_slot, appeal, expected, skill, house, collateral,
+    parent_slot, appeal, expected, skill, fin_kind, fin_region, collateral, count_rows, tallies,
     fx, fy, fregion, fkstock, fkpos, femp, fcash, frd, fopportunism, fopenness, fskill, forigin,
     fborn, fis_mne, fparent, fuid, flender, fcredit, fappeal, fexpected,
     age, inc, rad, investor, funder, vc_backed, member, *zeros,
@@ -502,10 +503,17 @@ def _place(
     assignments: firm ``i`` goes to slot ``s[i]`` with entry ``i`` of each input (entry 0 of
     an input with one entry, as numpy broadcasts a scalar). What every newborn starts with,
     whatever the slot held: no age, no innovations, no investor or funder, not a member, its
-    region's house bank as lender, and 0.0 in each array of ``zeros``."""
+    region's house bank as lender, and 0.0 in each array of ``zeros``. Each adds one to the
+    ``tallies`` rows of its origin in ``count_rows`` (none with no rows: the set-up)."""
+    house = finance.house_banks_of(fin_kind, fin_region, skill.shape[0])
     for i in range(s.shape[0]):
         j = s[i]
         r = region[_at(region, i)]
+        o = origin[_at(origin, i)]
+        if count_rows.shape[0] > 0:
+            for row in count_rows[o]:
+                if row >= 0:
+                    tallies[row, r] += 1
         fx[j], fy[j], fregion[j] = x[_at(x, i)], y[_at(y, i)], r
         fkstock[j] = kstock[_at(kstock, i)]
         k = _at(kpos, i)
@@ -515,7 +523,7 @@ def _place(
         femp[j], fcash[j] = e, cash[_at(cash, i)]
         frd[j], fopportunism[j] = rd[_at(rd, i)], opportunism[_at(opportunism, i)]
         fopenness[j], fskill[j] = openness[_at(openness, i)], skill[r]
-        forigin[j], fborn[j], fis_mne[j] = origin[_at(origin, i)], t, is_mne[_at(is_mne, i)]
+        forigin[j], fborn[j], fis_mne[j] = o, t, is_mne[_at(is_mne, i)]
         p = parent_slot[_at(parent_slot, i)]
         fparent[j] = fuid[p] if p >= 0 else -1
         age[j] = inc[j] = rad[j] = 0

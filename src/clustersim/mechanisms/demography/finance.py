@@ -33,6 +33,7 @@ from numba import njit
 from clustersim.world.agents import Financier
 from clustersim.world.regions import economy_firms
 from clustersim.world.state import BANK, SEED_FUND, TIE_FINANCIER, VC, FinancierArrays
+from clustersim.world.streams import FINANCE, identity_hash, normal_at
 
 ASK_ORDER = (VC, BANK, SEED_FUND)
 REFERENCE_FIRMS = 300  # the industry size financiers' capital parameters are given for
@@ -69,16 +70,10 @@ def build(model) -> FinancierArrays:
     return fin
 
 
-def house_banks(model) -> np.ndarray:
-    """The house bank of every region: its first bank, which keeps the accounts of its firms;
-    -1 if none."""
-    fin = model.financiers
-    return _house_banks(fin.kind, fin.region, model.regions.n)
-
-
 @njit(cache=True)
-def _house_banks(kind, region, n_reg):
-    """:func:`house_banks`, compiled: entry asks twice a quarter."""
+def house_banks_of(kind, region, n_reg):
+    """The house bank of every region (financiers ``kind`` and ``region``): its first bank,
+    which keeps the accounts of its firms; -1 if none."""
     house = np.full(n_reg, -1, dtype=np.int64)
     for k in range(kind.shape[0] - 1, -1, -1):  # the first bank of a region wins
         if kind[k] == BANK and 0 <= region[k] < n_reg:
@@ -87,10 +82,11 @@ def _house_banks(kind, region, n_reg):
 
 
 def screen(
-    model, quality: np.ndarray, region: np.ndarray, noise: np.ndarray, viable: np.ndarray
+    model, quality: np.ndarray, region: np.ndarray, uid: np.ndarray, viable: np.ndarray
 ) -> np.ndarray:
-    """Financier index that funds each candidate, or -1. ``noise`` is one normal per candidate;
-    only ``viable`` candidates ask.
+    """Financier index that funds each candidate, or -1. Only ``viable`` candidates ask; the
+    financiers misjudge each one by its screening noise, its normal of the ``FINANCE`` stream
+    keyed by its id ``uid``.
 
     Every refusal is counted in ``model.refused[kind, region]``, every deal in
     ``model.funded[kind, region]``; by region, the candidates that did not ask (unviable) and
@@ -101,7 +97,8 @@ def screen(
     return _screen(
         quality,
         region,
-        noise,
+        model.streams.key(FINANCE, model.t),
+        uid,
         viable,
         order,
         fin.active,
@@ -131,7 +128,8 @@ def screen(
 def _screen(
     quality,
     region,
-    noise,
+    key,
+    uid,
     viable,
     order,
     active,
@@ -164,6 +162,7 @@ def _screen(
         if not viable[c]:
             unviable_by_region[r] += 1
             continue
+        noise = normal_at(identity_hash(key, uid[c]), 0)
         for kd in order:
             for k in range(kind.shape[0]):
                 if not (active[k] and kind[k] == kd and fin_region[k] == r):
@@ -177,7 +176,7 @@ def _screen(
                     # how far the region's employment fell last quarter (numpy's arithmetic)
                     fall = (emp_prev[r] - emp[r]) / _at_least(emp_prev[r], 1.0)
                     threshold += bank_cyclicality * _at_least(0.0, fall)
-                if quality[c] + sd * noise[c] > threshold:
+                if quality[c] + sd * noise > threshold:
                     funder[c] = k
                     available[k] -= ticket
                     deals_now[k] += 1
@@ -198,19 +197,20 @@ def fund(model, slots: np.ndarray, k: np.ndarray) -> None:
     a bank, else with its region's house bank. Tickets are booked in order."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
     _fund(
-        slots, k, fin.kind, house_banks(model), f.region, f.funder, f.lender, f.loan, f.investor,
-        f.stake, f.vc_backed, f.competence, fin.capital, fin.exposure, cfg.ticket,
+        slots, k, fin.kind, fin.region, model.regions.n, f.region, f.funder, f.lender, f.loan,
+        f.investor, f.stake, f.vc_backed, f.competence, fin.capital, fin.exposure, cfg.ticket,
         cfg.vc_competence,
     )  # fmt: skip
 
 
 @njit(cache=True)
 def _fund(
-    slots, k, kind, house, region, funder, lender, loan, investor, stake, vc_backed, competence,
-    capital, exposure, ticket, vc_competence,
+    slots, k, kind, fin_region, n_reg, region, funder, lender, loan, investor, stake, vc_backed,
+    competence, capital, exposure, ticket, vc_competence,
 ):  # fmt: skip
     """:func:`fund`, funded firm after funded firm: one pass instead of a dozen masked copies
     and scatters (each financier's books see its tickets in the same order)."""
+    house = house_banks_of(kind, fin_region, n_reg)
     for i in range(slots.shape[0]):
         s, j = slots[i], k[i]
         funder[s] = j
