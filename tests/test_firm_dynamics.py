@@ -52,11 +52,10 @@ def test_a_would_be_firm_enters_only_if_its_expected_margin_covers_the_fixed_cos
     m.run(8)
     cands, _ = entry.candidates(m)
     assert len(cands)
-    sales = entry.expected_sales(m, cands, entry.fit_to_demand(m, cands.kpos))
+    sales = entry.expected_sales(m, cands)
     assert (sales > 0).all() and sales.sum() < m.demand_total
     cands.kstock = cands.kstock * 1e-6  # hopelessly behind the incumbents: no sales to speak of
-    fit = entry.fit_to_demand(m, cands.kpos)
-    assert (entry.expected_sales(m, cands, fit) * m.cfg.market.target_margin < 0.6).all()
+    assert (entry.expected_sales(m, cands) * m.cfg.market.target_margin < 0.6).all()
     none = small(**{"market.fixed_cost": 1e4})  # no margin covers this: nobody enters
     none.run(8)
     counts = none.recorder.frame()
@@ -442,3 +441,19 @@ def test_the_financiers_books_follow_numpys_rules():
     ):
         assert got.tobytes() == expected.tobytes()
     assert (deals_now == 0.0).all()
+
+
+@pytest.mark.parametrize("dims", [1, 2, 3, 7, 8])
+def test_would_be_firms_judge_their_fit_by_the_markets_rule(dims):
+    """A would-be firm's fit to demand is the market's log fit of its position: below 8 dims
+    the same number, to the last bit, as numpy's row sum of squares; at 8, where numpy adds
+    the squares pairwise, within rounding."""
+    m = small(**{"knowledge.dims": dims})
+    m.run(8)
+    cands, _ = entry.candidates(m)
+    assert len(cands) > 0
+    numpy_fit = -((cands.kpos - m.demand) ** 2).sum(axis=1) / (2 * m.cfg.market.fit_width**2)
+    if dims < 8:
+        np.testing.assert_array_equal(cands.log_fit, numpy_fit)
+    else:
+        np.testing.assert_allclose(cands.log_fit, numpy_fit, rtol=1e-14)

@@ -20,6 +20,7 @@ import numpy as np
 from numba import njit
 
 from clustersim.mechanisms.common import appeal
+from clustersim.mechanisms.common.kernel import log_demand_fit
 from clustersim.mechanisms.demography import finance
 from clustersim.mechanisms.demography.location import location_utility  # shared with movers
 from clustersim.world.spatial import region_means
@@ -72,6 +73,7 @@ class Candidates:
     region: np.ndarray
     kstock: np.ndarray
     kpos: np.ndarray
+    log_fit: np.ndarray  # fit to this quarter's demand, by the market's rule (log_demand_fit)
 
     def __len__(self) -> int:
         return len(self.origin)
@@ -106,15 +108,16 @@ def candidates(model, utility: np.ndarray | None = None) -> tuple[Candidates, fl
         parents = model.engine.spinoff_parents(model, model.streams.key(SPINOFFS, t))
     keys = np.array([model.streams.key(s, t) for s in (STARTUPS, SPINOFFS, UNIVERSITY_SPINOFFS)])
     spread = cfg.knowledge.initial_spread
-    uid, origin, parent, x, y, region, kbase, kq, kpos, mean_kstock = _candidates(
+    uid, origin, parent, x, y, region, kbase, kq, kpos, log_fit, mean_kstock = _candidates(
         keys, rates, reg.x0, reg.x1, reg.y0, reg.y1, e.near_firm_share,
         idx.region_order, idx.region_start, f.alive, f.uid, f.x, f.y, f.emp, f.kpos, f.kstock,
-        model.demand, cfg.knowledge.initial_stock, spread, parents, e.spinoff_distance,
+        model.demand, cfg.market.fit_width, cfg.knowledge.initial_stock, spread, parents,
+        e.spinoff_distance,
         e.spinoff_inherit, cfg.universities.spinoff_rate * uni.openness, uni.x, uni.y, uni.kpos,
         uni.kstock, cfg.world.size,
     )  # fmt: skip
     kstock = (kbase * np.exp(0.3 * kq)).clip(model.public_knowledge, model.frontier)
-    return Candidates(uid, origin, parent, x, y, region, kstock, kpos), mean_kstock
+    return Candidates(uid, origin, parent, x, y, region, kstock, kpos, log_fit), mean_kstock
 
 
 _NO_PARENTS = np.zeros(0, np.int64)
@@ -123,13 +126,13 @@ _NO_PARENTS = np.zeros(0, np.int64)
 @njit(cache=True)
 def _candidates(
     keys, rates, x0, x1, y0, y1, near_share, order, start, alive, fuid, fx, fy, femp, fkpos,
-    fkstock, demand, initial_stock, spread, parents, distance, inherit, uni_rates, ux, uy,
-    ukpos, ukstock, size,
+    fkstock, demand, fit_width, initial_stock, spread, parents, distance, inherit, uni_rates,
+    ux, uy, ukpos, ukstock, size,
 ):  # fmt: skip
     """:func:`candidates`' draws and sites in one compiled pass, in candidate order. Returns
     their ids, origins, parents (-1: none), sites and regions, knowledge before the start-ups'
-    lognormal factor and that factor's normal (0 for the others), positions, and the
-    industry's mean knowledge (numpy's mean, to the last bit)."""
+    lognormal factor and that factor's normal (0 for the others), positions and log fits to
+    demand, and the industry's mean knowledge (numpy's mean, to the last bit)."""
     n_reg = rates.shape[0]
     core, region_kstock = region_means(order, start, femp, fkpos, fkstock, demand, initial_stock)
     mean_kstock = live_mean(alive, fkstock, initial_stock)
@@ -146,10 +149,14 @@ def _candidates(
     parent[n_s : n_s + n_p] = parents
     kbase = np.concatenate((0.8 * region_kstock[s[1]], p[5], u[5]))
     kq = np.concatenate((s[5], np.zeros(origin.shape[0] - n_s)))
+    kpos = np.concatenate((s[6], p[4], u[4]))
+    log_fit = np.empty(origin.shape[0])
+    for i in range(origin.shape[0]):
+        log_fit[i] = log_demand_fit(kpos, i, demand, fit_width)
     return (
         np.concatenate((s[0], p[0], u[0])), origin, parent, np.concatenate((s[3], p[2], u[2])),
         np.concatenate((s[4], p[3], u[3])), np.concatenate((s[2], p[1], u[1])), kbase, kq,
-        np.concatenate((s[6], p[4], u[4])), mean_kstock,
+        kpos, log_fit, mean_kstock,
     )  # fmt: skip
 
 
@@ -246,33 +253,26 @@ def _creators(counts):
     return creator, rank
 
 
-def fit_to_demand(model, kpos: np.ndarray) -> np.ndarray:
-    """Log fit of would-be firms at ``kpos`` to demand: minus the squared distance over twice
-    the squared fit width (the market's rule)."""
-    return -((kpos - model.demand) ** 2).sum(axis=1) / (2 * model.cfg.market.fit_width**2)
-
-
 def quality(model, kstock: np.ndarray, log_fit: np.ndarray, mean_kstock: float) -> np.ndarray:
-    """Expected competitiveness of a would-be firm: fit to demand (``log_fit``:
-    :func:`fit_to_demand`) x knowledge relative to the industry's ``mean_kstock``."""
+    """Expected competitiveness of a would-be firm: fit to demand (``log_fit``, in logs) x
+    knowledge relative to the industry's ``mean_kstock``."""
     rel = kstock / mean_kstock
     return np.exp(log_fit) * rel**model.cfg.market.knowledge_elasticity
 
 
-def expected_sales(model, cands: Candidates, log_fit: np.ndarray) -> np.ndarray:
+def expected_sales(model, cands: Candidates) -> np.ndarray:
     """The sales each would-be firm can expect against this quarter's incumbents: its share of
     world demand (and of its region's public demand) by the market's own rule, its log weight
     added to the incumbents' log-sum-exp (``model.market_lse``). A would-be firm does not know
     its appeal before it enters: it counts on the entrants' mean of exp(appeal)
-    (:func:`clustersim.mechanisms.common.appeal.expected_log_appeal`). ``log_fit``:
-    :func:`fit_to_demand`."""
+    (:func:`clustersim.mechanisms.common.appeal.expected_log_appeal`)."""
     m, reg, r = model.cfg.market, model.regions, cands.region
     log_prod = (
         m.knowledge_elasticity * np.log(cands.kstock)
         + np.log1p(m.skill_effect * reg.skill[r])
         + np.log(reg.agglo[r])
     )
-    w = model.selection * (log_prod + log_fit) + appeal.expected_log_appeal(m)
+    w = model.selection * (log_prod + cands.log_fit) + appeal.expected_log_appeal(m)
     lse = model.market_lse
     sales = model.demand_total * np.exp(w - np.logaddexp(lse[0], w))
     return sales + reg.public_demand[r] * np.exp(w - np.logaddexp(lse[1 + r], w))
@@ -299,9 +299,8 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     cands, mean_kstock = candidates(model, utility)
     if len(cands) == 0:
         return 0.0
-    log_fit = fit_to_demand(model, cands.kpos)  # read by the prior and the financiers
-    prior = expected_sales(model, cands, log_fit) * model.margin - model.fixed_cost
-    score = quality(model, cands.kstock, log_fit, mean_kstock)
+    prior = expected_sales(model, cands) * model.margin - model.fixed_cost
+    score = quality(model, cands.kstock, cands.log_fit, mean_kstock)  # what financiers judge
     funder = finance.screen(model, score, cands.region, cands.uid, prior > 0.0)
     c = (funder >= 0).nonzero()[0]  # funded candidates, in candidate order
     if len(c) == 0:
