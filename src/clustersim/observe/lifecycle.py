@@ -28,7 +28,7 @@ from numba import njit
 from clustersim.conf import STEPS_PER_YEAR, LifecycleConfig
 from clustersim.observe.kernels import core_mask, region_indicators
 from clustersim.world.hooks import StepHook
-from clustersim.world.state import pairwise_sum
+from clustersim.world.state import COUNT_ROW, pairwise_sum
 
 STAGES = ("agglomeration", "emerging", "developing", "mature", "transformation", "decline")
 AGGLOMERATION, EMERGING, DEVELOPING, MATURE, TRANSFORMATION, DECLINE = range(len(STAGES))
@@ -211,6 +211,12 @@ class StageClassifier:
 
 # the per-step values a tracker keeps over its window, then the positions of the cores
 _KEPT = ("firms", "employment", "world_firms", "world_employment", *_COUNTS)
+# where the observer finds them: rows of ``indicators``, the counts' rows of
+# ``model.step_counts``, every dimension's core row; and the rule's first three inputs
+_INDICATOR_ROWS = np.array([INDICATORS.index(key) for key in _KEPT[: -len(_COUNTS)]])
+_COUNT_ROWS = np.array([COUNT_ROW[key] for key in _COUNTS])
+_CORE_ROWS = slice(len(INDICATORS), None, 2)
+_RULE_ROWS = np.array([INDICATORS.index(key) for key in _RULE_INPUTS[:3]])
 
 
 @njit(cache=True)
@@ -287,6 +293,16 @@ class Tracker:
         for j, key in enumerate(_KEPT):
             row[:, j] = obs[key]
         row[:, len(_KEPT) :] = core
+        rule_in = np.empty((3, self.lanes))
+        for j, key in enumerate(_RULE_INPUTS[:3]):
+            rule_in[j] = obs[key]
+        x = self.push_rows(row, rule_in)
+        return {**dict(zip(FEATURES, x, strict=True)), "stage": self.state[:, 0].copy()}
+
+    def push_rows(self, row: np.ndarray, rule_in: np.ndarray) -> np.ndarray:
+        """:meth:`push` of one step given as arrays: ``row`` lanes x (``_KEPT``, then the
+        core), ``rule_in`` the first three of ``_RULE_INPUTS`` x lanes. Returns the features
+        (rows in ``FEATURES`` order); the stages are in ``state[:, 0]``."""
         if self.h is None:
             self.h = np.zeros((self.cfg.window + 1, *row.shape))
         size = self.h.shape[0]
@@ -294,15 +310,11 @@ class Tracker:
         mean, counts, growth, moved = _remember(self.h, self.filled, self.pos, row)
         self.pos = (self.pos + 1) % size
         per_year = STEPS_PER_YEAR / self.cfg.window if self.filled == size else 0.0
-        rule_in = np.empty((3, self.lanes))
-        for j, key in enumerate(_RULE_INPUTS[:3]):
-            rule_in[j] = obs[key]
         # numpy's log and dot (the norm's), as the rule's definition: compiled ones round apart
-        x = _judge(
+        return _judge(
             per_year, mean, counts, np.log(growth), np.sqrt(np.vecdot(moved, moved)), rule_in,
             self.state, self.thresholds, self.cfg.dwell,
         )  # fmt: skip
-        return {**dict(zip(FEATURES, x, strict=True)), "stage": self.state[:, 0].copy()}
 
 
 # ----------------------------------------------------------------------------- online
@@ -334,15 +346,12 @@ class LifecycleObserver(StepHook):
 
     def _observe(self, model) -> dict[str, np.ndarray]:
         raw = indicators(model, self.cfg)
-        cols = dict(zip(self.names, raw, strict=True))
-        obs = {**cols, "core": raw[len(INDICATORS) :: 2].T}
-        for key in _COUNTS:
-            counts = model.step_counts.get(key)
-            obs[key] = 0.0 if counts is None else counts
-        x = self.tracker.push(obs)
-        del cols["firms"], cols["employment"]
-        cols.update(zip(FEATURES, (x[key] for key in FEATURES), strict=True))
-        cols["stage"] = _STAGE_NAMES[x["stage"]]
+        counts = model.step_counts.array[_COUNT_ROWS]
+        row = np.concatenate((raw[_INDICATOR_ROWS], counts, raw[_CORE_ROWS])).T
+        x = self.tracker.push_rows(row, raw[_RULE_ROWS])
+        cols = dict(zip(self.names[2:], raw[2:], strict=True))  # firms, employment: recorded
+        cols.update(zip(FEATURES, x, strict=True))
+        cols["stage"] = _STAGE_NAMES[self.tracker.state[:, 0]]
         return cols
 
     def columns(self, model) -> dict:
