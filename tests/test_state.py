@@ -11,7 +11,7 @@ from clustersim.mechanisms.demography.entry import place_firm
 from clustersim.model.model import ClusterModel
 from clustersim.world.hooks import StepHook
 from clustersim.world.spatial import SpatialIndex
-from clustersim.world.state import ORIGIN_MNE, FirmArrays, pairwise_sum
+from clustersim.world.state import ORIGIN_MNE, FirmArrays, live_mean, live_sum, pairwise_sum
 
 
 def test_slots_are_handed_out_lowest_first_and_the_arrays_double_when_full():
@@ -30,6 +30,17 @@ def test_slots_are_handed_out_lowest_first_and_the_arrays_double_when_full():
     assert f.emp[0] == 7.0 and f.emp[10] == 0.0  # state survives the growth
     big = f.allocate(np.arange(40))  # needs two doublings at once
     assert f.capacity == 64 and big.tolist() == list(range(11, 51))
+
+
+def test_live_sum_and_mean_are_numpys_over_the_live_slots_to_the_last_bit():
+    rng = np.random.default_rng(2)
+    for n in (0, 1, 7, 129, 5000):
+        values = rng.lognormal(size=n) * rng.choice([1e-3, 1.0, 1e3], size=n)
+        alive = rng.random(n) < 0.7
+        total, live = live_sum(alive, values)
+        assert total == values[alive].sum() and live == alive.sum()
+        mean = live_mean(alive, values, -1.0)
+        assert mean == (values[alive].mean() if alive.any() else -1.0)
 
 
 def test_pairwise_sum_is_numpys_sum_to_the_last_bit():

@@ -68,6 +68,7 @@ from clustersim.world.state import (
     FirmArrays,
     Tallies,
     TieArrays,
+    live_sum,
     region_of,
 )
 from clustersim.world.streams import APPEAL, CONTACTS, INNOVATION, SEARCH, TIES, Streams
@@ -288,7 +289,7 @@ class ClusterModel(mesa.Model):
             self._lap_start = self.clock()
         self.volume[:] = 0.0
         self.tie_counts[:] = 0
-        ledger = {"step": self.t + 1, "cash_before": float(f.cash[f.alive].sum())}
+        ledger = {"step": self.t + 1, "cash_before": live_sum(f.alive, f.cash)[0]}
         self.transfers = 0.0
         self.aid = np.zeros(f.capacity)
         self.step_counts.array[:] = 0  # first: hooks of every phase may add, remove or move firms
@@ -304,8 +305,8 @@ class ClusterModel(mesa.Model):
         self._lap("hooks")
         draw, t = self.streams, self.t  # each sub-step draws from its stream's key
         self.engine.market(self, draw.key(APPEAL, t))
-        ledger["profit"] = float(f.profit[f.alive].sum())
-        ledger["cash_after_market"] = float(f.cash[f.alive].sum())
+        ledger["profit"] = live_sum(f.alive, f.profit)[0]
+        ledger["cash_after_market"] = live_sum(f.alive, f.cash)[0]
         self._lap("market")
         self._call("after_market")
         self._lap("hooks")
@@ -354,7 +355,7 @@ class ClusterModel(mesa.Model):
         self.overrides.expire(self.t)
         self._call("after_step")
         ledger["policy_transfers"] = self.transfers
-        ledger["cash_after"] = float(f.cash[f.alive].sum())
+        ledger["cash_after"] = live_sum(f.alive, f.cash)[0]
         self.ledger.append(ledger)
         self._lap("hooks")
         self.lifecycle.current(self)  # what the recorder reads; computed once per step

@@ -416,16 +416,24 @@ def _compact_live(alive, n, a, b, kind, trust, age, successes):
 
 
 @njit(cache=True)
-def live_mean(alive, values, empty):
-    """The mean of ``values`` over the live slots as numpy's ``values[live].mean()`` computes
-    it, to the last bit; ``empty`` without live slots."""
+def live_sum(alive, values):
+    """The sum of ``values`` over the live slots as numpy's ``values[alive].sum()`` computes
+    it, to the last bit, and how many slots are live."""
     live = np.empty(alive.shape[0])
     n = 0
     for s in range(alive.shape[0]):
         if alive[s]:
             live[n] = values[s]
             n += 1
-    return pairwise_sum(live, 0, n) / n if n > 0 else empty
+    return pairwise_sum(live, 0, n), n
+
+
+@njit(cache=True)
+def live_mean(alive, values, empty):
+    """The mean of ``values`` over the live slots as numpy's ``values[live].mean()`` computes
+    it, to the last bit; ``empty`` without live slots."""
+    total, n = live_sum(alive, values)
+    return total / n if n > 0 else empty
 
 
 @njit(cache=True)
