@@ -240,9 +240,9 @@ def test_the_compiled_choice_is_numpys_argmax_over_the_other_regions():
         review = np.arange(n)
         threshold = np.full(n, -np.inf)  # every finite gain moves
         movers, dest, *_ = relocation._moves(
-            review, np.zeros((n, 4)), np.zeros((n, 2)), utility, threshold, 0.0, 1.0, 1e-9,
-            region, np.ones(n), np.ones(n), np.zeros(n), np.zeros(n), np.zeros(0, np.int64),
-            empty, box, box + 1.0, box, box + 1.0,
+            review, np.uint64(7), review, utility, threshold, 0.0, 1.0, 1e-9, region,
+            np.ones(n), np.ones(n), np.zeros(n), np.zeros(n), np.zeros(0, np.int64), empty, box,
+            box + 1.0, box, box + 1.0,
         )  # fmt: skip
         other = np.where(np.arange(n_reg)[None, :] == region[:, None], -np.inf, utility)
         best = np.argmax(other, axis=1)

@@ -20,8 +20,8 @@ moves, so the outcome does not depend on the order of firms. Region-level numpy,
 engines.
 
 Draws (stream ``RELOCATION``, keyed by firm uid): 4 uniforms per live firm (review, host pick,
-x and y in an empty region; only movers read the last three, so only reviewing firms' are
-computed); 2 normals per mover (offset from its host; computed for reviewing firms).
+x and y in an empty region) and 2 normals (offset from its host); each is computed where it is
+read, so only the movers' landing draws are.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from numba import njit
 
 from clustersim.mechanisms.demography.location import location_utility
 from clustersim.world.state import TIE_FINANCIER, TIE_FIRM, TIE_UNIVERSITY
-from clustersim.world.streams import RELOCATION
+from clustersim.world.streams import RELOCATION, identity_hash, normal_at, uniform_at
 
 
 def relocate(model) -> tuple[float, np.ndarray | None]:
@@ -42,19 +42,17 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
     rc, f, reg, t = model.cfg.relocation, model.firms, model.regions, model.t
     if not rc.enabled or reg.n < 2:
         return 0.0, None
-    # the review draw of every live firm; the other draws only for those reviewing (_moves)
-    u = model.streams.uniforms(RELOCATION, t, f.uid, 1, where=f.alive)[:, 0]
-    review = (f.alive & ~f.is_mne & (u < rc.review_rate)).nonzero()[0]
+    key = model.streams.key(RELOCATION, t)
+    review = _reviewers(key, f.alive, f.is_mne, f.uid, rc.review_rate)
     if len(review) == 0:
         return 0.0, None
     utility = location_utility(model)
-    idx, eps, ids = model.index, 1e-9 * model.cfg.world.size, f.uid[review]
+    idx, eps = model.index, 1e-9 * model.cfg.world.size
     movers, dest, pay, x, y = _moves(
-        review, model.streams.uniforms(RELOCATION, t, ids, 4),
-        model.streams.normals(RELOCATION, t, ids, 2), utility,
-        moving_threshold(rc, f.emp[review]), rc.cost_per_employee * model.cfg.world.base_wage,
-        rc.landing_spread, eps, f.region, f.emp, f.cash, f.x, f.y, idx.region_order,
-        idx.region_start, reg.x0, reg.x1, reg.y0, reg.y1,
+        review, key, f.uid, utility, moving_threshold(rc, f.emp[review]),
+        rc.cost_per_employee * model.cfg.world.base_wage, rc.landing_spread, eps, f.region,
+        f.emp, f.cash, f.x, f.y, idx.region_order, idx.region_start, reg.x0, reg.x1, reg.y0,
+        reg.y1,
     )  # fmt: skip
     if len(movers) == 0:
         return 0.0, utility
@@ -66,18 +64,30 @@ def relocate(model) -> tuple[float, np.ndarray | None]:
 
 
 @njit(cache=True)
+def _reviewers(key, alive, is_mne, uid, rate):
+    """The live firms, foreign affiliates aside, whose review uniform (0 under ``key``) falls
+    below ``rate``: they review their location this quarter. In slot order."""
+    out = np.empty(alive.shape[0], np.int64)
+    n = 0
+    for s in range(alive.shape[0]):
+        if alive[s] and not is_mne[s] and uniform_at(identity_hash(key, uid[s]), 0) < rate:
+            out[n] = s
+            n += 1
+    return out[:n]
+
+
+@njit(cache=True)
 def _moves(
-    review, u, z, utility, threshold, cost_per_employee, spread, eps, region, emp, cash, fx, fy,
-    order, start, x0, x1, y0, y1,
+    review, key, uid, utility, threshold, cost_per_employee, spread, eps, region, emp, cash, fx,
+    fy, order, start, x0, x1, y0, y1,
 ):  # fmt: skip
     """Who of ``review`` moves where, what it pays, and where it lands, in one compiled pass
-    (``u``, ``z``: each reviewer's 4 uniforms and 2 normals; ``threshold``: its
-    :func:`moving_threshold`, computed by numpy). A reviewing firm weighs the best other
-    region (the lowest index among equals, a NaN first, as ``argmax`` has it) and moves if the
-    gain beats its threshold and its cash covers the cost. A mover lands, from the state before
-    the moves, near a random firm of the target region (uniform 1 picks it; normals 0 and 1
-    offset it) or, if the region has none, uniformly in it (uniforms 2 and 3); kept inside the
-    region."""
+    (``threshold``: each reviewer's :func:`moving_threshold`, computed by numpy). A reviewing
+    firm weighs the best other region (the lowest index among equals, a NaN first, as
+    ``argmax`` has it) and moves if the gain beats its threshold and its cash covers the cost.
+    A mover lands, from the state before the moves, near a random firm of the target region
+    (its uniform 1 under ``key`` picks it; its normals 0 and 1 offset it) or, if the region
+    has none, uniformly in it (uniforms 2 and 3); kept inside the region."""
     n_reg = utility.shape[0]
     movers, dest, pay = np.empty_like(review), np.empty_like(review), np.empty(review.shape[0])
     x, y = np.empty(review.shape[0]), np.empty(review.shape[0])
@@ -95,12 +105,13 @@ def _moves(
         cost = cost_per_employee * emp[s]
         if not (utility[d] - utility[here] > threshold[i] and cash[s] >= cost):
             continue
-        members = start[d + 1] - start[d]
+        members, h = start[d + 1] - start[d], identity_hash(key, uid[s])
         if members > 0:
-            host = order[start[d] + int(u[i, 1] * members)]
-            xi, yi = fx[host] + spread * z[i, 0], fy[host] + spread * z[i, 1]
+            host = order[start[d] + int(uniform_at(h, 1) * members)]
+            xi, yi = fx[host] + spread * normal_at(h, 0), fy[host] + spread * normal_at(h, 1)
         else:
-            xi, yi = x0[d] + u[i, 2] * (x1[d] - x0[d]), y0[d] + u[i, 3] * (y1[d] - y0[d])
+            xi = x0[d] + uniform_at(h, 2) * (x1[d] - x0[d])
+            yi = y0[d] + uniform_at(h, 3) * (y1[d] - y0[d])
         movers[n], dest[n], pay[n] = s, d, cost
         x[n] = min(max(xi, x0[d]), x1[d] - eps)
         y[n] = min(max(yi, y0[d]), y1[d] - eps)
