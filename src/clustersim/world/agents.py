@@ -159,15 +159,16 @@ class FirmAgents:
             for s in slots.tolist():
                 self.of.pop(s).remove()
             return
-        if self.n_waiting:
-            ids = self.waiting[slots]
-            self.n_waiting -= int((ids >= 0).sum())
+        made = slots.tolist()
+        if self.n_waiting:  # a few firms a quarter: Python's lists beat numpy's masks
+            ids = self.waiting[slots].tolist()
             self.waiting[slots] = -1
-            slots = slots[ids < 0]
-        if not len(slots):
+            made = [s for s, i in zip(made, ids, strict=True) if i < 0]
+            self.n_waiting -= len(ids) - len(made)
+        if not made:
             return
         pop, model = self.of.pop, self.model
-        agents = [pop(s) for s in slots.tolist()]
+        agents = [pop(s) for s in made]
         every, mine = model._all_agents._agents.pop, model._agents_by_type[Firm]._agents.pop
         for a in agents:  # as Agent.remove: an agent already removed is no error
             mine(a, None)
