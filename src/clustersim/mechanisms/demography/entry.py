@@ -112,9 +112,8 @@ def candidates(model, utility: np.ndarray | None = None) -> tuple[Candidates, fl
         keys, rates, reg.x0, reg.x1, reg.y0, reg.y1, e.near_firm_share,
         idx.region_order, idx.region_start, f.alive, f.uid, f.x, f.y, f.emp, f.kpos, f.kstock,
         model.demand, cfg.market.fit_width, cfg.knowledge.initial_stock, spread, parents,
-        e.spinoff_distance,
-        e.spinoff_inherit, cfg.universities.spinoff_rate * uni.openness, uni.x, uni.y, uni.kpos,
-        uni.kstock, cfg.world.size,
+        e.spinoff_distance, e.spinoff_inherit, cfg.universities.spinoff_rate * uni.openness,
+        uni.x, uni.y, uni.kpos, uni.kstock, cfg.world.size,
     )  # fmt: skip
     kstock = (kbase * np.exp(0.3 * kq)).clip(model.public_knowledge, model.frontier)
     return Candidates(uid, origin, parent, x, y, region, kstock, kpos, log_fit), mean_kstock
@@ -292,9 +291,10 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     ``entry.initial_size`` (Cabral & Mata 2003).
 
     Draws: the start-up and university spin-off counts and each candidate's attributes; one
-    uniform per firm (does it spawn a spin-off?), if ``entry.spinoffs``; one normal per
-    candidate (the financiers' screening noise); every funded candidate's traits and appeal at
-    birth (:mod:`clustersim.mechanisms.common.appeal`), keyed by its id."""
+    uniform per firm (does it spawn a spin-off?), if ``entry.spinoffs``; one normal per viable
+    candidate (the financiers' screening noise, drawn as they judge it: ``finance.screen``);
+    every funded candidate's traits and appeal at birth
+    (:mod:`clustersim.mechanisms.common.appeal`), keyed by its id."""
     cfg = model.cfg
     cands, mean_kstock = candidates(model, utility)
     if len(cands) == 0:
