@@ -123,7 +123,12 @@ class FirmAgents:
     the rest come and go one at a time through Mesa, with its signals."""
 
     def __init__(self, model):
+        """Made once the universities and financiers have their agents, before the first
+        firm: the firms' agent set goes where Mesa would put it with the first firm's agent."""
         self.model = model
+        by_type = model._agents_by_type
+        if Firm not in by_type:
+            by_type[Firm] = type(model._all_agents)([], random=model.random)
         self.of: dict[int, Firm] = {}  # slot -> its agent, for the agents made so far
         self.waiting = np.full(0, -1, dtype=np.int64)  # slot -> id of its agent not yet made
         self.n_waiting = 0
@@ -138,9 +143,6 @@ class FirmAgents:
             for s in slots.tolist():
                 self.of[s] = Firm(model, s)
             return
-        by_type = model._agents_by_type
-        if Firm not in by_type:  # where Mesa would have put it: at the first firm's agent
-            by_type[Firm] = type(model._all_agents)([], random=model.random)
         if len(self.waiting) < model.firms.capacity:
             grown = np.full(model.firms.capacity, -1, dtype=np.int64)
             grown[: len(self.waiting)] = self.waiting

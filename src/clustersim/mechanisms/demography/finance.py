@@ -193,29 +193,28 @@ def _screen(
 
 def fund(model, slots: np.ndarray, k: np.ndarray) -> None:
     """Book financier ``k[i]``'s ticket to the new firm in ``slots[i]``: a bank's loan, a VC's
-    stake (and its management support) or a seed grant. A firm banks with its funder if that is
-    a bank, else with its region's house bank. Tickets are booked in order."""
+    stake (and its management support) or a seed grant. A firm funded by a bank banks with it;
+    the others keep their region's house bank, which placing them made their lender
+    (``entry.place_firms``). Tickets are booked in order."""
     f, fin, cfg = model.firms, model.financiers, model.cfg.finance
     _fund(
-        slots, k, fin.kind, fin.region, model.regions.n, f.region, f.funder, f.lender, f.loan,
-        f.investor, f.stake, f.vc_backed, f.competence, fin.capital, fin.exposure, cfg.ticket,
-        cfg.vc_competence,
+        slots, k, fin.kind, f.funder, f.lender, f.loan, f.investor, f.stake, f.vc_backed,
+        f.competence, fin.capital, fin.exposure, cfg.ticket, cfg.vc_competence,
     )  # fmt: skip
 
 
 @njit(cache=True)
 def _fund(
-    slots, k, kind, fin_region, n_reg, region, funder, lender, loan, investor, stake, vc_backed,
-    competence, capital, exposure, ticket, vc_competence,
+    slots, k, kind, funder, lender, loan, investor, stake, vc_backed, competence, capital,
+    exposure, ticket, vc_competence,
 ):  # fmt: skip
     """:func:`fund`, funded firm after funded firm: one pass instead of a dozen masked copies
     and scatters (each financier's books see its tickets in the same order)."""
-    house = house_banks_of(kind, fin_region, n_reg)
     for i in range(slots.shape[0]):
         s, j = slots[i], k[i]
         funder[s] = j
-        lender[s] = j if kind[j] == BANK else house[region[s]]
         if kind[j] == BANK:
+            lender[s] = j
             loan[s] = ticket
             exposure[j] += ticket
         elif kind[j] == VC:
