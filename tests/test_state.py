@@ -32,6 +32,21 @@ def test_slots_are_handed_out_lowest_first_and_the_arrays_double_when_full():
     assert f.capacity == 64 and big.tolist() == list(range(11, 51))
 
 
+def test_live_slots_follow_every_entry_and_exit():
+    """``live`` is found once per layout: each allocation and release must show in it."""
+    f = FirmArrays(8, 2)
+    seen = [f.live.tolist()]
+    f.allocate(np.arange(5))
+    seen.append(f.live.tolist())
+    assert f.live is f.live  # not searched again while nothing changed
+    f.release(np.array([3, 1]))
+    seen.append(f.live.tolist())
+    f.allocate(np.arange(100, 110))  # fills the holes, then doubles
+    seen.append(f.live.tolist())
+    assert seen == [[], [0, 1, 2, 3, 4], [0, 2, 4], list(range(13))]
+    assert f.live.tolist() == np.flatnonzero(f.alive).tolist()
+
+
 def test_live_sum_and_mean_are_numpys_over_the_live_slots_to_the_last_bit():
     rng = np.random.default_rng(2)
     for n in (0, 1, 7, 129, 5000):

@@ -64,7 +64,6 @@ from clustersim.world.hooks import Overrides, StepHook
 from clustersim.world.spatial import SpatialIndex
 from clustersim.world.state import (
     SPILL_CHANNELS,
-    TIE_FIRM,
     FirmArrays,
     Tallies,
     TieArrays,
@@ -267,10 +266,9 @@ class ClusterModel(mesa.Model):
         tc, (a, b, kind, _) = self.cfg.trust, self.searched
         cost = len(a) * tc.tie_cost
         if tc.pipeline_rate > 0.0:
-            reg = self.firms.region
-            far = (kind == TIE_FIRM) & (reg[a] != reg[np.where(kind == TIE_FIRM, b, a)])
+            far = fairs.extra_regional(a, b, kind, self.firms.region)
             premium = fairs.pipeline_premium(self) * tc.tie_cost
-            cost += int(far.sum()) * premium + float(self.tie_upkeep[0])
+            cost += far * premium + float(self.tie_upkeep[0])
         return cost
 
     def _lap(self, name: str) -> None:

@@ -21,12 +21,27 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from clustersim.world.state import FINANCIER_KINDS, ORIGINS
 
 EXIT_REASONS = ("losses", "debt", "removed")
 FUNDING = (*FINANCIER_KINDS, "own")
 EVENT_TABLES = ("births", "exits", "relocations")
+
+
+@njit(cache=True)
+def _newcomers(live, uid, slot_uid):
+    """The live slots whose firm was not there at the last record, ascending; each slot's
+    ``slot_uid`` becomes the id it holds now. Ids are never reused, slots are."""
+    new = np.empty(live.shape[0], np.int64)
+    n = 0
+    for s in live:
+        if slot_uid[s] != uid[s]:
+            slot_uid[s] = uid[s]
+            new[n] = s
+            n += 1
+    return new[:n]
 
 
 def _categorical(codes, names) -> pd.Categorical:
@@ -76,13 +91,11 @@ class FirmEvents:
                 self.rows[name].append({"step": np.full(len(p["uid"]), step), **p})
             parts.clear()
         f = model.firms
-        live = f.live
         if len(self.slot_uid) < f.capacity:  # the arrays grew: new slots are unseen
             grown = np.full(f.capacity, -1, dtype=np.int64)
             grown[: len(self.slot_uid)] = self.slot_uid
             self.slot_uid = grown
-        new = live[self.slot_uid[live] != f.uid[live]]  # ids are never reused; slots are
-        self.slot_uid[new] = f.uid[new]
+        new = _newcomers(f.live, f.uid, self.slot_uid)
         if len(new):
             funder = f.funder[new]
             kind = np.full(len(new), len(FUNDING) - 1)  # not funded: initial firms, affiliates

@@ -325,6 +325,7 @@ class LifecycleObserver(StepHook):
     """
 
     name = "lifecycle"
+    fresh_columns = True  # each step's indicators, features and stages are new arrays
 
     def __init__(self, model):
         self.cfg = model.cfg.lifecycle

@@ -105,10 +105,11 @@ def _network_columns(s, region, n_ties, a, kind):
     return out
 
 
-def _column(value, n_reg: int) -> np.ndarray:
-    """A hook's column as its own array of one value per region (a scalar is repeated)."""
+def _column(value, n_reg: int, fresh: bool = False) -> np.ndarray:
+    """A hook's column as its own array of one value per region (a scalar is repeated);
+    ``fresh``: an array of that shape is the hook's gift (``StepHook.fresh_columns``), kept."""
     if isinstance(value, np.ndarray) and value.shape == (n_reg,):
-        return value.copy()
+        return value if fresh else value.copy()
     return np.broadcast_to(np.asarray(value), (n_reg,)).copy()
 
 
@@ -178,8 +179,9 @@ class Recorder:
         )
         hooks = {}
         for hook in getattr(model, "hooks", ()):
+            fresh = getattr(hook, "fresh_columns", False)
             for key, value in hook.columns(model).items():
-                hooks[key] = _column(value, n_reg)
+                hooks[key] = _column(value, n_reg, fresh)
         clash = _OWN & hooks.keys()
         if clash:
             raise ValueError(f"hook column {min(clash)!r}: the recorder's own; name it otherwise")

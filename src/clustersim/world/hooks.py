@@ -38,6 +38,9 @@ OVERRIDABLE = {
 
 class StepHook:
     name = "hook"
+    # True when ``columns`` returns arrays made for the step, one per region, that nothing
+    # writes later: the recorder then keeps them as they are instead of copying each
+    fresh_columns = False
 
     def before_step(self, model) -> None:
         """After demand and regions are updated, before the market clears."""

@@ -40,7 +40,7 @@ from clustersim.conf import STEPS_PER_YEAR
 from clustersim.world.streams import TRAITS
 
 BOUND_SDS = 8.0  # numerical guard on |appeal|, in stationary standard deviations
-_TRAIT_INDEX = 2  # appeal at birth: the third normal of a firm's TRAITS draws (0, 1: traits)
+TRAIT_INDEX = 2  # appeal at birth: the third normal of a firm's TRAITS draws (0, 1: traits)
 
 
 def process(c) -> tuple[float, float, float]:
@@ -59,10 +59,14 @@ def bound(c) -> float:
 def at_birth(model, uid: np.ndarray, gap: float) -> np.ndarray:
     """Log appeal of firms born with ids ``uid``: ``-gap + appeal_sd x z``, ``z`` keyed by the
     id alone (the same firm has the same appeal at birth in every run)."""
-    c = model.cfg.market
-    z = model.streams.normals(TRAITS, 0, np.asarray(uid, np.int64), _TRAIT_INDEX + 1)
+    z = model.streams.normals(TRAITS, 0, np.asarray(uid, np.int64), TRAIT_INDEX + 1)
+    return from_normal(model.cfg.market, z[:, TRAIT_INDEX], gap)
+
+
+def from_normal(c, z: np.ndarray, gap: float) -> np.ndarray:
+    """:func:`at_birth` given the firms' normals ``z`` (entry draws them with the traits)."""
     guard = bound(c)
-    return (-gap + c.appeal_sd * z[:, _TRAIT_INDEX]).clip(-guard, guard)
+    return (-gap + c.appeal_sd * z).clip(-guard, guard)
 
 
 def expected_log_appeal(c) -> float:

@@ -42,8 +42,11 @@ from clustersim.world.streams import (
     TRAITS,
     UNIVERSITY_SPINOFFS,
     derived_ids,
+    identity_hash,
+    normal_at,
     normals,
     poisson_counts,
+    uniform_at,
     uniforms,
 )
 
@@ -306,7 +309,7 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     if len(c) == 0:
         return 0.0
     uid, k, r = cands.uid[c], funder[c], cands.region[c]
-    *traits, size_z = draw_traits(model, uid)  # keyed by id: drawn for the funded alone
+    *traits, size_z, appeal_z = born_traits(model, uid)  # keyed by id: for the funded alone
     size = cfg.entry.initial_size * np.exp(cfg.entry.entry_size_sd * size_z)
     slots = place_firms(
         model,
@@ -321,7 +324,7 @@ def enter(model, utility: np.ndarray | None = None) -> float:
         cands.parent[c],
         *traits,
         cash=cfg.finance.ticket,
-        appeal=appeal.at_birth(model, uid, cfg.market.entrant_appeal_gap),
+        appeal=appeal.from_normal(cfg.market, appeal_z, cfg.market.entrant_appeal_gap),
         expected_profit=prior[c] if cfg.market.closure == "expected_profit" else 0.0,
     )
     finance.fund(model, slots, k)
@@ -404,13 +407,34 @@ def draw_traits(model, uid: np.ndarray):
     """R&D intensity, opportunism and openness of new firms, and a normal for the size of an
     entrant: inborn, so keyed by the firm's id alone (a firm has the same traits in every run
     in which it is born)."""
+    return born_traits(model, uid)[:4]
+
+
+def born_traits(model, uid: np.ndarray):
+    """:func:`draw_traits`, then the normal of the appeal the firms are born with
+    (:func:`clustersim.mechanisms.common.appeal.at_birth`), in one compiled pass."""
     k, t = model.cfg.knowledge, model.cfg.trust
-    z = model.streams.normals(TRAITS, 0, uid, 2)
-    u = model.streams.uniforms(TRAITS, 0, uid, 2)
-    rd = (k.rd_intensity + k.rd_sd * z[:, 0]).clip(0.0, 0.5)
-    opportunism = (t.opportunism_mean * 2 * u[:, 0]).clip(0.0, 1.0)
-    openness = 0.2 + 0.8 * u[:, 1]
-    return rd, opportunism, openness, z[:, 1]
+    key = model.streams.key(TRAITS, 0)
+    return _traits(key, np.asarray(uid, np.int64), k.rd_intensity, k.rd_sd, t.opportunism_mean)
+
+
+@njit(cache=True)
+def _traits(key, uid, rd_intensity, rd_sd, opportunism_mean):
+    """Each firm's TRAITS draws (normals 0, 1 and ``appeal.TRAIT_INDEX``; uniforms 0, 1) and
+    the traits made of them: R&D intensity in [0, 0.5], opportunism in [0, 1], openness in
+    [0.2, 1), the size normal and the appeal normal."""
+    n = uid.shape[0]
+    rd, opportunism, openness = np.empty(n), np.empty(n), np.empty(n)
+    size_z, appeal_z = np.empty(n), np.empty(n)
+    doubled = opportunism_mean * 2
+    for i in range(n):
+        h = identity_hash(key, uid[i])
+        rd[i] = min(max(rd_intensity + rd_sd * normal_at(h, 0), 0.0), 0.5)
+        opportunism[i] = min(max(doubled * uniform_at(h, 0), 0.0), 1.0)
+        openness[i] = 0.2 + 0.8 * uniform_at(h, 1)
+        size_z[i] = normal_at(h, 1)
+        appeal_z[i] = normal_at(h, appeal.TRAIT_INDEX)
+    return rd, opportunism, openness, size_z, appeal_z
 
 
 def place_firm(model, uid, x, y, region, kstock, kpos, emp, origin, parent_slot, *rest, **options):
