@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from clustersim import make_config, run
-from clustersim.analysis.outcomes import run_outcomes
+from clustersim.analysis.outcomes import OUTCOMES, run_outcomes, timeseries_for
 from clustersim.conf import ConfigError
-from clustersim.experiment.sensitivity import factor, main, parse_factor, sensitivity
+from clustersim.experiment.sensitivity import evaluate, factor, main, parse_factor, sensitivity
 
 TINY = {"years": 2, "n_firms": 40}
 
@@ -127,3 +127,37 @@ def test_prim_recovers_a_planted_box():
     assert set(limits.index) == {"a", "b"}
     assert limits.loc["a", "min"] == pytest.approx(0.6, abs=0.1)
     assert limits.loc["b", "max"] == pytest.approx(0.5, abs=0.1)
+
+
+def test_each_outcome_reads_only_the_columns_it_declares():
+    """``OUTCOMES`` names the columns each outcome reads, which decides what a sweep records
+    (``timeseries_for``): computed from those columns alone, each is what the full table gives."""
+    ts = run(make_config(TINY)).timeseries
+    for name, (outcome, _, reads) in OUTCOMES.items():
+        assert outcome(ts[["step", "region", "is_focal", *reads]]) == outcome(ts), name
+    assert timeseries_for(["focal_employment", "concentration", "focal_innovations"]) == "core"
+    assert timeseries_for(["focal_employment", "focal_trust"]) == "full"
+    with pytest.raises(ValueError, match="outcome 'nope': unknown"):
+        timeseries_for(["nope"])
+
+
+def test_a_sensitivity_design_records_less_and_gets_the_full_runs_outcomes(monkeypatch):
+    from clustersim.experiment import sensitivity as module
+
+    recorded = []
+
+    def run_many(configs, *args):
+        recorded.extend(c.output.timeseries for c in configs)
+        return module_run_many(configs, *args)
+
+    module_run_many = module.run_many
+    monkeypatch.setattr(module, "run_many", run_many)
+    factors = [factor("market.selection", 2, 4)]
+    X = np.array([[2.5], [3.5]])
+    design = evaluate(X, factors, ["focal_employment", "concentration"], TINY)
+    assert recorded == ["core", "core"]
+    for (x,), got in zip(X, design.itertuples(), strict=True):
+        cfg = make_config(TINY, **{"market.selection": x})
+        assert cfg.output.timeseries == "full"
+        want = run_outcomes(run(cfg).timeseries, ["focal_employment", "concentration"])
+        assert (got.focal_employment, got.concentration) == tuple(want.values())

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from clustersim.conf import ConfigError
 from clustersim.model.model import ClusterModel
-from clustersim.observe.recording import _COLUMNS
+from clustersim.observe.recording import _COLUMNS, _NETWORK
+from clustersim.observe.reporters import FULL_ONLY, MODEL_REPORTERS
 from clustersim.world.hooks import StepHook
 from clustersim.world.state import STEP_COUNTS
 
@@ -96,3 +98,38 @@ def test_the_counts_are_fixed_names():
     with pytest.raises(KeyError, match="'closures': not a count; the counts are entries, exits"):
         m.step_counts["closures"] = 1
     assert m.step_counts.get("closures") is None
+
+
+@pytest.mark.parametrize("route", ["none", "organic"])
+def test_a_core_time_series_is_the_full_one_less_what_it_skips(route):
+    """``output.timeseries = core`` measures less, never changes the run: the same firms, ties,
+    ledger and events, and each column it records is the full run's, bit for bit. With the
+    initiative on, the life-cycle observer still runs (the initiative reads its stages)."""
+    cfg = {"n_firms": 60, "years": 6, "initiative.route": route}
+    full = ClusterModel(collect=False, **cfg)
+    core = ClusterModel(collect=False, **cfg, **{"output.timeseries": "core"})
+    full.run()
+    core.run()
+    a, b = full.recorder.frame(), core.recorder.frame()
+    skipped = [c for c in a.columns if c not in b.columns]
+    assert set(skipped) == set(_NETWORK) | set(full.lifecycle.columns(full))
+    assert list(b.columns) == [c for c in a.columns if c not in skipped]
+    pd.testing.assert_frame_equal(a[list(b.columns)], b)
+    assert full.ledger == core.ledger
+    for name in ("uid", "emp", "cash", "kstock", "x"):
+        assert np.array_equal(getattr(full.firms, name), getattr(core.firms, name))
+    assert np.array_equal(full.ties.trust[: full.ties.n], core.ties.trust[: core.ties.n])
+    assert (core.lifecycle is None) == (route == "none")
+    with pytest.raises(KeyError, match="'ties': a network statistic.*output.timeseries=full"):
+        core.recorder.blocks[-1]["ties"]
+    assert "ties" not in list(core.recorder.blocks[-1])
+
+
+def test_a_core_run_collects_the_reporters_it_can():
+    m = ClusterModel(n_firms=40, years=1, **{"output.timeseries": "core"})
+    m.run()
+    df = m.datacollector.get_model_vars_dataframe()
+    assert list(df.columns) == [k for k in MODEL_REPORTERS if k not in FULL_ONLY]
+    assert {"stage", "focal_trust", "focal_tie_density"} == FULL_ONLY
+    with pytest.raises(ConfigError, match=r"output.timeseries='lean'.*full.*core"):
+        ClusterModel(n_firms=40, **{"output.timeseries": "lean"})

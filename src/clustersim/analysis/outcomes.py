@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim.observe.indicators import concentration
+from clustersim.observe.recording import RECORDED
 
 
 def _focal(ts: pd.DataFrame) -> pd.DataFrame:
@@ -46,20 +47,50 @@ def _peak_ratio(ts: pd.DataFrame) -> float:
     return float(emp[-1] / emp.max()) if emp.max() > 0 else 0.0
 
 
-OUTCOMES: dict[str, tuple[Callable[[pd.DataFrame], float], str]] = {
-    "focal_firms": (lambda ts: _end(ts, "firms"), "firms in the focal region at the end"),
-    "focal_employment": (lambda ts: _end(ts, "employment"), "focal employment at the end"),
-    "focal_output": (lambda ts: _end(ts, "output"), "focal output at the end"),
+# name -> (the outcome of a time series, what it is, the columns it reads)
+OUTCOMES: dict[str, tuple[Callable[[pd.DataFrame], float], str, tuple[str, ...]]] = {
+    "focal_firms": (
+        lambda ts: _end(ts, "firms"),
+        "firms in the focal region at the end",
+        ("firms",),
+    ),
+    "focal_employment": (
+        lambda ts: _end(ts, "employment"),
+        "focal employment at the end",
+        ("employment",),
+    ),
+    "focal_output": (lambda ts: _end(ts, "output"), "focal output at the end", ("output",)),
     "focal_productivity": (
         lambda ts: _end(ts, "mean_productivity"),
         "focal output per worker at the end",
+        ("mean_productivity",),
     ),
-    "focal_share": (_focal_share, "focal share of the industry's employment at the end"),
-    "concentration": (_concentration, "normalised HHI of employment over regions at the end"),
-    "focal_ties": (lambda ts: _end(ts, "ties"), "ties touching focal firms at the end"),
-    "focal_trust": (lambda ts: _end(ts, "trust_mean"), "mean trust on focal ties at the end"),
-    "focal_innovations": (_innovations, "focal innovations over the whole run"),
-    "focal_peak_ratio": (_peak_ratio, "focal employment at the end over its peak"),
+    "focal_share": (
+        _focal_share,
+        "focal share of the industry's employment at the end",
+        ("employment",),
+    ),
+    "concentration": (
+        _concentration,
+        "normalised HHI of employment over regions at the end",
+        ("employment",),
+    ),
+    "focal_ties": (lambda ts: _end(ts, "ties"), "ties touching focal firms at the end", ("ties",)),
+    "focal_trust": (
+        lambda ts: _end(ts, "trust_mean"),
+        "mean trust on focal ties at the end",
+        ("trust_mean",),
+    ),
+    "focal_innovations": (
+        _innovations,
+        "focal innovations over the whole run",
+        ("innovations_incremental", "innovations_radical"),
+    ),
+    "focal_peak_ratio": (
+        _peak_ratio,
+        "focal employment at the end over its peak",
+        ("employment",),
+    ),
 }
 
 
@@ -70,6 +101,15 @@ def check_outcomes(names) -> list[str]:
     if unknown:
         raise ValueError(f"outcome {unknown[0]!r}: unknown; allowed: {', '.join(OUTCOMES)}")
     return names
+
+
+def timeseries_for(names) -> str:
+    """The ``output.timeseries`` that records every column the outcomes ``names`` read:
+    ``core`` when it suffices (a sweep then skips the network statistics and the life-cycle
+    observer), else ``full``."""
+    core = set(RECORDED["core"])
+    reads = {c for n in check_outcomes(names) for c in OUTCOMES[n][2]}
+    return "core" if reads <= core else "full"
 
 
 def run_outcomes(ts: pd.DataFrame, names=None) -> dict[str, float]:

@@ -40,6 +40,14 @@ class OutputConfig:
         "Write files; off keeps results in memory only",
         source="run control: whether files are written",
     )
+    timeseries: str = param(
+        "full",
+        "Columns each step records: full, all of them; core, all but the network statistics "
+        "and the life-cycle observer's (a sweep whose outcomes read neither runs faster)",
+        choices=("full", "core"),
+        source="run control: what is measured, as NetLogo BehaviorSpace's reporters; the "
+        "trajectory is the same",
+    )
 
 
 @dataclass

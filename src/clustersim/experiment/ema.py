@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from clustersim.analysis.outcomes import check_outcomes, run_outcomes
+from clustersim.analysis.outcomes import check_outcomes, run_outcomes, timeseries_for
 from clustersim.conf import ConfigError, iter_params, make_config
 
 
@@ -83,7 +83,9 @@ class ClusterSimFunction:
             values[key] = int(round(v)) if tp is int else bool(v) if tp is bool else v
         replication = int(values.pop("replication", 0))
         data = _deep_merge(_deep_merge(self.base, _nested(values)), extra or {})
-        data = _deep_merge(data, {"output": {"write": False, "figures": False}})
+        # what is kept is the outcomes: record only the columns they read
+        output = {"write": False, "figures": False, "timeseries": timeseries_for(self.outcomes)}
+        data = _deep_merge(data, {"output": output})
         return make_config(data, replication=replication)
 
     def __call__(self, **params) -> dict:

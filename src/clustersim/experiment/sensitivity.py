@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clustersim.analysis.outcomes import OUTCOMES, check_outcomes
+from clustersim.analysis.outcomes import OUTCOMES, check_outcomes, timeseries_for
 from clustersim.conf import ConfigError, iter_params, make_config
 from clustersim.experiment.batch import outcomes_of, run_many
 from clustersim.observe.recording import check_folder
@@ -115,8 +115,11 @@ def evaluate(
     n_jobs: int = 1,
     progress: bool = False,
 ) -> pd.DataFrame:
-    """Run every design point ``replications`` times; one row per point, outcomes averaged."""
-    base = {"output": {"write": False, "figures": False}, **(base or {})}
+    """Run every design point ``replications`` times; one row per point, outcomes averaged.
+    The runs record only the columns the outcomes read (``output.timeseries``)."""
+    base = dict(base or {})
+    kept = {"write": False, "figures": False, "timeseries": timeseries_for(outputs)}
+    base["output"] = {**kept, **base.get("output", {})}
     configs = [point_config(base, factors, x, r) for x in X for r in range(replications)]
     rows = pd.DataFrame(run_many(configs, outcomes_of(outputs), n_jobs, progress))
     rows["point"] = np.repeat(np.arange(len(X)), replications)

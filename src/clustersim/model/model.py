@@ -57,7 +57,7 @@ from clustersim.mechanisms.ties import fairs
 from clustersim.model.engine import make_engine
 from clustersim.observe.events import EXIT_REASONS
 from clustersim.observe.recording import Recorder
-from clustersim.observe.reporters import MODEL_REPORTERS
+from clustersim.observe.reporters import default_reporters
 from clustersim.world import regions
 from clustersim.world.agents import FirmAgents
 from clustersim.world.hooks import Overrides, StepHook
@@ -121,7 +121,9 @@ class ClusterModel(mesa.Model):
         cfg = copy.deepcopy(configure(config, rng, overrides))
         seed_seq = np.random.SeedSequence(cfg.seed, spawn_key=(cfg.replication,))
         super().__init__(rng=np.random.default_rng(seed_seq))
-        self._init_mesa(collect, model_reporters, agent_reporters, agenttype_reporters)
+        self._init_mesa(
+            collect, model_reporters, agent_reporters, agenttype_reporters, cfg.output.timeseries
+        )
         self.cfg = cfg
         self.dims = cfg.knowledge.dims
         self.t = 0
@@ -169,13 +171,20 @@ class ClusterModel(mesa.Model):
         self.recorder = Recorder(self)
 
     def _install_hooks(self) -> None:
-        """The life-cycle observer, the cluster initiative and the policies, in this order."""
+        """The life-cycle observer, the cluster initiative and the policies, in this order.
+
+        With ``output.timeseries = core`` the observer's columns are not recorded, and it does
+        not run at all (``lifecycle`` is None) unless the initiative reads the stages."""
         from clustersim.institutions.initiative import install as install_initiative
         from clustersim.institutions.policies import install as install_policies
         from clustersim.observe.lifecycle import LifecycleObserver
 
-        self.lifecycle = LifecycleObserver(self)
-        self.add_hook(self.lifecycle)
+        full = self.cfg.output.timeseries == "full"
+        self.lifecycle = None
+        if full or self.cfg.initiative.route != "none":
+            self.lifecycle = LifecycleObserver(self)
+        if full:
+            self.add_hook(self.lifecycle)
         install_initiative(self)
         install_policies(self)
 
@@ -356,7 +365,8 @@ class ClusterModel(mesa.Model):
         ledger["cash_after"] = live_sum(f.alive, f.cash)[0]
         self.ledger.append(ledger)
         self._lap("hooks")
-        self.lifecycle.current(self)  # what the recorder reads; computed once per step
+        if self.lifecycle is not None:  # every step: the stages follow the history
+            self.lifecycle.current(self)  # what the recorder reads; computed once per step
         self._lap("lifecycle")
         self.recorder.record(self)
         self._lap("recording")
@@ -422,17 +432,20 @@ class ClusterModel(mesa.Model):
         return self.t / STEPS_PER_YEAR
 
     # ----------------------------------------------------------------- Mesa
-    def _init_mesa(self, collect, model_reporters, agent_reporters, agenttype_reporters) -> None:
-        """Mesa's side: the DataCollector and one low-priority event after every step (and at
-        time 0) that collects and stops ``running`` at the horizon. An event rather than code in
-        ``step()`` keeps the step free of Mesa bookkeeping; it draws no random numbers."""
+    def _init_mesa(
+        self, collect, model_reporters, agent_reporters, agenttype_reporters, timeseries
+    ) -> None:
+        """Mesa's side: the DataCollector (by default, the reporters of what ``timeseries``
+        records) and one low-priority event after every step (and at time 0) that collects and
+        stops ``running`` at the horizon. An event rather than code in ``step()`` keeps the step
+        free of Mesa bookkeeping; it draws no random numbers."""
         if not isinstance(collect, (bool, int, np.integer)) or collect < 0:
             raise ValueError(f"collect={collect!r}: must be True, False or a period in steps")
         self.collect_every = max(int(collect), 1)
         self.datacollector = None
         if collect:
             self.datacollector = mesa.DataCollector(
-                model_reporters={**MODEL_REPORTERS, **(model_reporters or {})},
+                model_reporters={**default_reporters(timeseries), **(model_reporters or {})},
                 agent_reporters=agent_reporters,
                 agenttype_reporters=agenttype_reporters,
             )

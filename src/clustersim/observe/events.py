@@ -44,6 +44,22 @@ def _newcomers(live, uid, slot_uid):
     return new[:n]
 
 
+@njit(cache=True)
+def _funding(funder, fin_kind, own):
+    """The kind of financier whose ticket founded each firm, ``own`` for those without."""
+    out = np.empty(funder.shape[0], np.int64)
+    for i in range(funder.shape[0]):
+        out[i] = fin_kind[funder[i]] if funder[i] >= 0 else own
+    return out
+
+
+def _stamp(n: int, step: int) -> np.ndarray:
+    """``n`` rows of ``step`` (``np.full``'s result, without its wrapper's microseconds)."""
+    out = np.empty(n, np.int64)
+    out.fill(step)
+    return out
+
+
 def _categorical(codes, names) -> pd.Categorical:
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(names))
 
@@ -62,11 +78,11 @@ class FirmEvents:
         before their slots are released."""
         f = model.firms
         self.pending["exits"].append(
-            {
-                "uid": f.uid[slots].copy(),
-                "region": f.region[slots].copy(),
-                "age": f.age[slots].copy(),
-                "emp": f.emp[slots].copy(),
+            {  # indexing by slots takes copies
+                "uid": f.uid[slots],
+                "region": f.region[slots],
+                "age": f.age[slots],
+                "emp": f.emp[slots],
                 "reason": np.asarray(reasons, dtype=np.int64),
             }
         )
@@ -88,7 +104,7 @@ class FirmEvents:
         step = model.t
         for name, parts in self.pending.items():
             for p in parts:
-                self.rows[name].append({"step": np.full(len(p["uid"]), step), **p})
+                self.rows[name].append({"step": _stamp(len(p["uid"]), step), **p})
             parts.clear()
         f = model.firms
         if len(self.slot_uid) < f.capacity:  # the arrays grew: new slots are unseen
@@ -97,18 +113,17 @@ class FirmEvents:
             self.slot_uid = grown
         new = _newcomers(f.live, f.uid, self.slot_uid)
         if len(new):
-            funder = f.funder[new]
-            kind = np.full(len(new), len(FUNDING) - 1)  # not funded: initial firms, affiliates
-            kind[funder >= 0] = model.financiers.kind[funder[funder >= 0]]
+            # not funded (initial firms, affiliates): their own capital
+            kind = _funding(f.funder[new], model.financiers.kind, len(FUNDING) - 1)
             self.rows["births"].append(
-                {
-                    "step": np.full(len(new), step),
-                    "uid": f.uid[new].copy(),
-                    "born": f.born[new].copy(),
-                    "origin": f.origin[new].copy(),
-                    "parent": f.parent[new].copy(),
-                    "region": f.region[new].copy(),
-                    "emp": f.emp[new].copy(),
+                {  # an index array takes copies
+                    "step": _stamp(len(new), step),
+                    "uid": f.uid[new],
+                    "born": f.born[new],
+                    "origin": f.origin[new],
+                    "parent": f.parent[new],
+                    "region": f.region[new],
+                    "emp": f.emp[new],
                     "funding": kind,
                 }
             )

@@ -73,6 +73,8 @@ _COLUMNS = (
 _STEP_COLUMNS, _OWN = _COLUMNS[:4], frozenset(_COLUMNS)
 # the first four follow from the step; the others, all floats, are the rows of ``Block.values``
 _ROW = {name: i for i, name in enumerate(_COLUMNS[4:])}
+# the columns of each ``output.timeseries``: core leaves out the network statistics
+RECORDED = {"full": _COLUMNS, "core": tuple(c for c in _COLUMNS if c not in _NETWORK)}
 
 
 def _rows(names) -> slice:
@@ -116,27 +118,35 @@ def _column(value, n_reg: int, fresh: bool = False) -> np.ndarray:
 class Block(Mapping):
     """One step's columns, one value per region, in the order of docs/ODD.md §3.4 and then
     the hooks': the step's own four made from its number when read, the other built-in ones
-    the rows of one array (``values``, what a step writes), the hooks' in a dict."""
+    the rows of one array (``values``, what a step writes), the hooks' in a dict. ``kind`` is
+    the ``output.timeseries`` it was recorded with (:data:`RECORDED`)."""
 
-    __slots__ = ("t", "focal", "values", "hooks")
+    __slots__ = ("t", "focal", "values", "hooks", "kind")
 
-    def __init__(self, t: int, focal: int, values: np.ndarray, hooks: dict[str, np.ndarray]):
-        self.t, self.focal, self.values, self.hooks = t, focal, values, hooks
+    def __init__(
+        self, t: int, focal: int, values: np.ndarray, hooks: dict[str, np.ndarray], kind="full"
+    ):
+        self.t, self.focal, self.values, self.hooks, self.kind = t, focal, values, hooks, kind
 
     def __getitem__(self, key: str) -> np.ndarray:
         row = _ROW.get(key)
         if row is not None:
+            if self.kind == "core" and key in _NETWORK:
+                raise KeyError(
+                    f"{key!r}: a network statistic, not recorded with output.timeseries=core; "
+                    "set output.timeseries=full to record it"
+                )
             return self.values[row]
         if key in _STEP_COLUMNS:
             return _step_columns(np.array([self.t]), self.values.shape[1], self.focal)[key]
         return self.hooks[key]
 
     def __iter__(self):
-        yield from _COLUMNS
+        yield from RECORDED[self.kind]
         yield from self.hooks
 
     def __len__(self) -> int:
-        return len(_COLUMNS) + len(self.hooks)
+        return len(RECORDED[self.kind]) + len(self.hooks)
 
 
 def _step_columns(steps: np.ndarray, n_reg: int, focal: int) -> dict[str, np.ndarray]:
@@ -155,6 +165,7 @@ class Recorder:
     table."""
 
     def __init__(self, model):
+        self.kind = model.cfg.output.timeseries  # which columns (RECORDED)
         self.blocks: list[Block] = []
         self.snapshots: dict[int, Tables] = {}  # step -> firms and ties, built when read
         self.snapshot_steps = set(model.cfg.output.snapshot_steps)
@@ -173,10 +184,13 @@ class Recorder:
             values[row] = level
         values[_TALLY] = 0.0 if initial else model.step_counts.recorded()
         values[_SPILL] = model.volume
-        start, nbr = model.engine.adjacency(model)
-        values[_NET] = _network_columns(
-            model.engine.network_stats(model, start, nbr), f.region, t.n, t.a, t.kind
-        )
+        if self.kind == "full":
+            start, nbr = model.engine.adjacency(model)
+            values[_NET] = _network_columns(
+                model.engine.network_stats(model, start, nbr), f.region, t.n, t.a, t.kind
+            )
+        else:
+            values[_NET] = np.nan  # not measured: never read (Block, frame)
         hooks = {}
         for hook in getattr(model, "hooks", ()):
             fresh = getattr(hook, "fresh_columns", False)
@@ -185,7 +199,7 @@ class Recorder:
         clash = _OWN & hooks.keys()
         if clash:
             raise ValueError(f"hook column {min(clash)!r}: the recorder's own; name it otherwise")
-        self.blocks.append(Block(model.t, model.focal, values, hooks))
+        self.blocks.append(Block(model.t, model.focal, values, hooks, self.kind))
         self.events.record(model)
         last = model.cfg.steps
         if model.t in self.snapshot_steps or (-1 in self.snapshot_steps and model.t == last):
@@ -198,7 +212,8 @@ class Recorder:
         blocks = self.blocks
         values = np.stack([b.values for b in blocks])  # steps x rows x regions
         cols = _step_columns(np.array([b.t for b in blocks]), values.shape[2], blocks[0].focal)
-        cols.update((name, values[:, row].reshape(-1)) for name, row in _ROW.items())
+        kept = RECORDED[self.kind][4:]
+        cols.update((name, values[:, _ROW[name]].reshape(-1)) for name in kept)
         hooks = {}  # each hook column where it first appears: its type and its place
         for b in blocks:
             if b.hooks.keys() != hooks.keys():

@@ -75,3 +75,11 @@ MODEL_REPORTERS = {
     "focal_tie_density": partial(focal, "tie_density"),
     "focal_trust": partial(focal, "trust_mean"),
 }
+
+# the reporters that read columns ``output.timeseries = core`` does not record
+FULL_ONLY = frozenset({"stage", "focal_tie_density", "focal_trust"})
+
+
+def default_reporters(timeseries: str = "full") -> dict:
+    """The DataCollector's reporters of a run recording the ``timeseries`` columns."""
+    return {k: v for k, v in MODEL_REPORTERS.items() if timeseries == "full" or k not in FULL_ONLY}

@@ -10,8 +10,6 @@ what a rebuild would give.
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 from numba import njit
 
@@ -40,7 +38,8 @@ class SpatialIndex:
         """The index once firms were released and nothing else changed since it was built (one
         ``layout`` step): the same lists less the dead slots, a new object (views taken from
         this one stay as they were)."""
-        new = copy.copy(self)
+        new = SpatialIndex.__new__(SpatialIndex)  # copy.copy, less its generic protocol
+        new.__dict__.update(self.__dict__)
         new.cell_of = self.cell_of.copy()
         new.cell_order, new.cell_start = _survivors(
             firms.alive, self.cell_order, self.cell_start, new.cell_of

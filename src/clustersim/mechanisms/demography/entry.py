@@ -329,8 +329,10 @@ def enter(model, utility: np.ndarray | None = None) -> float:
     )
     finance.fund(model, slots, k)
     model.ties.add(slots, k, np.full(len(c), TIE_FINANCIER), model.regions.bonding[r])
-    # one ticket after another, as the cash was booked: a running sum, not ticket x count
-    return float(np.cumsum(np.full(len(c), cfg.finance.ticket))[-1])
+    cash = 0.0  # one ticket after another, as the cash was booked: not ticket x count
+    for _ in range(len(c)):
+        cash += cfg.finance.ticket
+    return cash
 
 
 def initial_firms(model) -> None:
