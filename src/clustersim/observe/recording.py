@@ -222,10 +222,10 @@ class Recorder:
         for key, first in hooks.items():
             blank = np.zeros_like(first)
             cols[key] = np.concatenate([b.hooks.get(key, blank) for b in blocks])
-        df = pd.DataFrame(cols)
-        for key, value in (run_columns or {}).items():
-            df.insert(0, key, value)
-        return df
+        # the run's columns first, the last given leftmost (as inserting each at 0 would put
+        # them), each value broadcast over the rows by the one constructor
+        first = dict(reversed(list((run_columns or {}).items())))
+        return pd.DataFrame({**first, **cols})
 
 
 class Tables(MutableMapping):
