@@ -136,7 +136,7 @@ def test_commuting_shares_the_labour_markets_of_neighbours():
     regions_of = reg.commute
     assert regions_of is not None and np.allclose(np.diag(regions_of), 1.0)
     firms = type("F", (), {})()
-    firms.live = np.arange(1)
+    firms.alive = np.array([True])
     firms.region, firms.emp = np.array([0]), np.array([2000.0])
     regions.update(reg, firms, cfg)
     assert reg.tight[0] < 2000.0 / reg.pool[0]  # neighbours' workers are within reach

@@ -27,6 +27,15 @@ def test_a_draw_depends_only_on_its_keys():
         assert not np.any(other == u)
 
 
+def test_the_model_keys_of_several_streams_are_their_keys():
+    s = Streams(7, 2)
+    codes = np.array([SEARCH, INNOVATION, TIES])
+    for step in (3, 4, 3):  # a new step, another, and back
+        keys = s.model_keys(codes, step)
+        assert keys.tolist() == [Streams(7, 2).key(int(c), step) for c in codes]
+    assert s.model_keys(codes, 3).tolist() != s.model_keys(codes, 4).tolist()
+
+
 def test_uniforms_and_normals_have_their_laws_and_no_correlation():
     s = Streams(0, 0)
     ids = np.arange(200_000)

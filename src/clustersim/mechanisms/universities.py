@@ -13,6 +13,7 @@ spin-offs (mechanisms.demography.entry)."""
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from clustersim.conf import STEPS_PER_YEAR
 from clustersim.world.agents import University
@@ -51,17 +52,37 @@ def update(model) -> None:
     (many universities in one region cannot train more than its pool: skill is a share and stays
     at most 1). No random numbers."""
     uni, ucfg, reg = model.universities, model.cfg.universities, model.regions
-    uni.kstock = np.minimum(
-        uni.kstock * (1.0 + ucfg.growth), np.maximum(uni.kstock, model.frontier)
-    )
+    uni.kstock = _grown(uni.kstock, 1.0 + ucfg.growth, model.frontier)
     if ucfg.decide:
         decide(model)
     else:
         uni.programme_now[:] = 0.0  # a passive university takes the money and changes nothing
-    grads = np.minimum(np.bincount(uni.region, ucfg.graduates * uni.openness, minlength=reg.n), 1.0)
-    reg.skill += grads * (1.0 - reg.skill) - model.cfg.world.skill_decay * (
-        reg.skill - reg.base_skill
-    )
+    _graduate(
+        uni.region, ucfg.graduates, uni.openness, reg.skill, reg.base_skill,
+        model.cfg.world.skill_decay,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _grown(kstock, factor, frontier):
+    """Each university's knowledge times ``factor``, capped at the frontier unless it is past
+    it already (a new array)."""
+    out = np.empty_like(kstock)
+    for u in range(kstock.shape[0]):
+        out[u] = min(kstock[u] * factor, max(kstock[u], frontier))
+    return out
+
+
+@njit(cache=True)
+def _graduate(region, graduates, openness, skill, base_skill, decay):
+    """The regions' skill after a quarter's graduates (``graduates`` x openness of each of
+    their universities, at most 1 a region) and the decay toward base skill, in place."""
+    grads = np.zeros(skill.shape[0])
+    for u in range(region.shape[0]):  # in university order, as numpy's bincount adds
+        grads[region[u]] += graduates * openness[u]
+    for r in range(skill.shape[0]):
+        g = min(grads[r], 1.0)
+        skill[r] += g * (1.0 - skill[r]) - decay * (skill[r] - base_skill[r])
 
 
 def decide(model) -> None:

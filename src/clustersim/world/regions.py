@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from clustersim.world.state import RegionArrays, region_bounds
+from clustersim.world.state import RegionArrays, region_bounds, region_totals
 
 
 def economy_firms(cfg) -> int:
@@ -74,8 +74,7 @@ def update(reg: RegionArrays, firms, cfg) -> None:
     gains from critical mass follow an S-curve in regional employment around
     ``reg.critical_mass`` (L1067-1101)."""
     w, m, f = cfg.world, cfg.market, firms
-    live = f.live
-    reg.emp = np.bincount(f.region[live], f.emp[live], minlength=reg.n).astype(float)
+    reg.emp = region_totals(f.alive, f.region, f.emp, reg.n)
     if reg.commute is None:
         tight = reg.emp / reg.pool
     else:  # tightness of the commuting zone: the jobs and workers within reach

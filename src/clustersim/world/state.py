@@ -208,7 +208,8 @@ class TieArrays:
         self.age = np.zeros(capacity, dtype=np.int64)
         self.successes = np.zeros(capacity, dtype=np.int64)
 
-    def add(self, a: np.ndarray, b: np.ndarray, kind: np.ndarray, trust: np.ndarray) -> None:
+    def add(self, a: np.ndarray, b: np.ndarray, kind, trust) -> None:
+        """Append the ties ``a``-``b``; ``kind`` and ``trust``: one per tie, or one for all."""
         k = len(a)
         if k == 0:
             return
@@ -420,6 +421,17 @@ def _compact_live(alive, n, a, b, kind, trust, age, successes):
             trust[k], age[k], successes[k] = trust[e], age[e], successes[e]
             k += 1
     return k
+
+
+@njit(cache=True)
+def region_totals(alive, region, values, n_reg):
+    """Each region's sum of ``values`` over its live slots, added in slot order (numpy's
+    ``bincount`` of the live slots' regions weighted by their values)."""
+    out = np.zeros(n_reg)
+    for s in range(alive.shape[0]):
+        if alive[s]:
+            out[region[s]] += values[s]
+    return out
 
 
 @njit(cache=True)

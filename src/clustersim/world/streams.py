@@ -305,6 +305,12 @@ class Streams:
             )
         return k
 
+    def model_keys(self, streams: np.ndarray, step: int) -> np.ndarray:
+        """:meth:`key` of each of the model's own ``streams`` (codes below
+        ``N_MODEL_STREAMS``), as one array."""
+        self.key(int(streams[0]), step)  # the step's keys, made if it is a new step
+        return self._model_keys[streams]
+
     def uniforms(self, stream: int, step: int, ids, n: int, where=None) -> np.ndarray:
         """``n`` uniforms per identity; rows where ``where`` is false stay zero (not drawn)."""
         ids = np.asarray(ids, np.int64)

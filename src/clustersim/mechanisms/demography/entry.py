@@ -109,7 +109,7 @@ def candidates(model, utility: np.ndarray | None = None) -> tuple[Candidates, fl
     parents = _NO_PARENTS
     if e.spinoffs:
         parents = model.engine.spinoff_parents(model, model.streams.key(SPINOFFS, t))
-    keys = np.array([model.streams.key(s, t) for s in (STARTUPS, SPINOFFS, UNIVERSITY_SPINOFFS)])
+    keys = model.streams.model_keys(_CANDIDATE_STREAMS, t)
     spread = cfg.knowledge.initial_spread
     uid, origin, parent, x, y, region, kbase, kq, kpos, log_fit, mean_kstock = _candidates(
         keys, rates, reg.x0, reg.x1, reg.y0, reg.y1, e.near_firm_share,
@@ -123,6 +123,7 @@ def candidates(model, utility: np.ndarray | None = None) -> tuple[Candidates, fl
 
 
 _NO_PARENTS = np.zeros(0, np.int64)
+_CANDIDATE_STREAMS = np.array([STARTUPS, SPINOFFS, UNIVERSITY_SPINOFFS])
 
 
 @njit(cache=True)
@@ -328,7 +329,7 @@ def enter(model, utility: np.ndarray | None = None) -> float:
         expected_profit=prior[c] if cfg.market.closure == "expected_profit" else 0.0,
     )
     finance.fund(model, slots, k)
-    model.ties.add(slots, k, np.full(len(c), TIE_FINANCIER), model.regions.bonding[r])
+    model.ties.add(slots, k, TIE_FINANCIER, model.regions.bonding[r])
     cash = 0.0  # one ticket after another, as the cash was booked: not ticket x count
     for _ in range(len(c)):
         cash += cfg.finance.ticket
