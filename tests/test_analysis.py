@@ -9,7 +9,15 @@ import pytest
 from clustersim import make_config, run
 from clustersim.analysis.outcomes import OUTCOMES, run_outcomes, timeseries_for
 from clustersim.conf import ConfigError
-from clustersim.experiment.sensitivity import evaluate, factor, main, parse_factor, sensitivity
+from clustersim.experiment.sensitivity import (
+    analyze,
+    evaluate,
+    factor,
+    main,
+    parse_factor,
+    sample,
+    sensitivity,
+)
 
 TINY = {"years": 2, "n_firms": 40}
 
@@ -51,6 +59,23 @@ def test_sobol_indices_are_reproducible():
     b = sensitivity("sobol", factors, ["focal_employment"], 4, TINY, seed=3)
     pd.testing.assert_frame_equal(a, b)
     assert set(a["index"]) == {"S1", "ST"} and len(a) == 4
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_sobol_intervals_are_fixed_by_the_seed_zero_included(seed):
+    """SALib takes a seed of 0 for none; the intervals must not change from call to call, and
+    numpy's global generator is left as it was."""
+    factors = [factor("market.selection", 1, 5), factor("n_firms", 30, 60)]
+    X = sample("sobol", factors, 64, seed)
+    y = pd.DataFrame({"y": X[:, 0] ** 2 + 0.1 * X[:, 1]})
+    np.random.seed(11)
+    before = np.random.random()
+    np.random.seed(11)
+    a = analyze("sobol", factors, X, y, seed)
+    b = analyze("sobol", factors, X, y, seed)
+    assert np.random.random() == before
+    pd.testing.assert_frame_equal(a, b)
+    assert (a.ci_high > a.ci_low).all()
 
 
 def test_sensitivity_refuses_bad_factors_by_name(capsys):

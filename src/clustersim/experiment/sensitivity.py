@@ -18,6 +18,7 @@ import dataclasses
 import json
 import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -138,9 +139,7 @@ def analyze(
     for out in Y.columns:
         y = Y[out].to_numpy(dtype=float)
         if method == "sobol":
-            s = sobol.analyze(
-                problem(factors), y, calc_second_order=False, conf_level=0.95, seed=seed
-            )
+            s = _sobol(sobol, problem(factors), y, seed)
             names = ("S1", "ST")
         else:
             s = morris.analyze(problem(factors), X, y, conf_level=0.95, num_levels=4, seed=seed)
@@ -172,6 +171,21 @@ def analyze(
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def _sobol(sobol, prob: dict, y: np.ndarray, seed: int) -> dict:
+    """SALib's Sobol' analysis with intervals that ``seed`` fixes, 0 included: SALib reads a
+    seed of 0 as none and resamples from numpy's global generator, so for 0 that generator is
+    seeded with 0 for the call and then put back as it was."""
+    analyze = partial(sobol.analyze, prob, y, calc_second_order=False, conf_level=0.95)
+    if seed:
+        return analyze(seed=seed)
+    state = np.random.get_state()
+    np.random.seed(0)
+    try:
+        return analyze(seed=None)
+    finally:
+        np.random.set_state(state)
 
 
 def figure(indices: pd.DataFrame, path: Path) -> Path:
