@@ -253,13 +253,21 @@ def test_capital_does_not_refill_for_free():
     assert (m.financiers.capital[vc] < 0.01 * m.cfg.finance.vc_capital * 80 / 300).all()
 
 
+def typical(cpu: np.ndarray) -> float:
+    """The lower quartile of CPU times per simulated year. A cost that grows with the years
+    raises it; a burst of other work on a shared machine raises a window's mean (it once made
+    a whole-window ratio 1.66 where reruns gave 0.73-1.25) but not its lower quartile."""
+    return float(np.percentile(cpu, 25))
+
+
 @pytest.mark.slow
 def test_a_thousand_years_stay_finite_bounded_and_cost_the_same_per_year():
     """1,000 years at the default size (~15 s). Every value stays finite; the firm count settles
     in a band once demand has saturated (owners' payouts keep loss-making firms from living on
     a hoard for centuries: docs/validation.md); the engine's CPU time per simulated year in
     years 900-1,000 is within 1.5x of years 100-200, and the process's peak memory by year
-    1,000 within 1.2x of that by year 200. The test prints the ratios."""
+    1,000 within 1.2x of that by year 200 (each window's typical year: :func:`typical`). The
+    test prints the ratios."""
     resource = pytest.importorskip("resource")  # peak memory of the process (not on Windows)
     m = ClusterModel(make_config(years=1000), collect=False)
     counts, cpu, peak = [], [], {}
@@ -276,8 +284,8 @@ def test_a_thousand_years_stay_finite_bounded_and_cost_the_same_per_year():
             peak[year + 1] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     counts, cpu = np.array(counts, float), np.array(cpu)
     early, late = slice(100, 200), slice(900, 1000)
-    per_year = cpu[late].mean() / cpu[early].mean()
-    per_firm = (cpu[late].sum() / counts[late].sum()) / (cpu[early].sum() / counts[early].sum())
+    per_year = typical(cpu[late]) / typical(cpu[early])
+    per_firm = typical(cpu[late] / counts[late]) / typical(cpu[early] / counts[early])
     memory = peak[1000] / peak[200]
     print(
         f"CPU per year x{per_year:.2f}, per firm-year x{per_firm:.2f}, peak memory "
@@ -388,7 +396,7 @@ def test_on_expected_profit_a_thousand_years_keep_the_firm_count_and_the_cost_pe
         counts.append(len(m.firms.live))
     counts, cpu = np.array(counts, float), np.array(cpu)
     assert np.isfinite(m.firms.expected_profit[m.firms.live]).all()
-    assert cpu[900:].mean() < 1.5 * cpu[100:200].mean()
+    assert typical(cpu[900:]) < 1.5 * typical(cpu[100:200])
     centuries = counts[200:].reshape(8, 100).mean(axis=1)
     assert centuries.max() < 1.5 * centuries.min(), centuries
 
