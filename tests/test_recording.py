@@ -133,3 +133,21 @@ def test_a_core_run_collects_the_reporters_it_can():
     assert {"stage", "focal_trust", "focal_tie_density"} == FULL_ONLY
     with pytest.raises(ConfigError, match=r"output.timeseries='lean'.*full.*core"):
         ClusterModel(n_firms=40, **{"output.timeseries": "lean"})
+
+
+def test_a_core_scenario_runs_writes_and_summarises_without_the_stages(tmp_path):
+    """The run command's job on a core time series: no stage line or life-cycle figure to
+    draw, the rest as usual; a policy evaluation still records the stages it reports."""
+    from clustersim import make_config
+    from clustersim.experiment.evaluation.pairing import _simulate, twin_config
+    from clustersim.experiment.jobs import simulate
+
+    lines = []
+    cfg = make_config(n_firms=30, years=2, replications=2, **{"output.timeseries": "core"})
+    ts = simulate(cfg, tmp_path, echo=lines.append)
+    assert "stage" not in ts.columns and "ties" not in ts.columns and len(ts) > 0
+    assert "focal cluster: life-cycle stages not recorded (output.timeseries=core)" in lines
+    assert (tmp_path / "figures" / "regions.png").exists()
+    assert not (tmp_path / "figures" / "lifecycle.png").exists()
+    rec = _simulate(twin_config(cfg), "none", twin=True)
+    assert "stage" in rec.ts.columns

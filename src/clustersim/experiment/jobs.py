@@ -99,12 +99,13 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
                 title=f"{cfg.scenario_name} / {cfg.sector_name}: "
                 f"{len(results)} replications, seed {cfg.seed}",
             )
-            lifecycle_figure(
-                ts,
-                out / "figures" / "lifecycle.png",
-                title=f"{cfg.scenario_name} / {cfg.sector_name} / {cfg.circumstance_name} / "
-                f"process {cfg.process_name}",
-            )
+            if "stage" in ts.columns:  # not with output.timeseries = core
+                lifecycle_figure(
+                    ts,
+                    out / "figures" / "lifecycle.png",
+                    title=f"{cfg.scenario_name} / {cfg.sector_name} / "
+                    f"{cfg.circumstance_name} / process {cfg.process_name}",
+                )
     wall = time.perf_counter() - t0
     table = summary_table(ts)
     conc = concentration_by_replication(ts)
@@ -113,7 +114,10 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
         f"replications={len(results)} years={cfg.years} engine={cfg.engine}"
     )
     echo(format_summary(table, conc))
-    echo(stage_summary(ts))
+    if "stage" in ts.columns:
+        echo(stage_summary(ts))
+    else:
+        echo("focal cluster: life-cycle stages not recorded (output.timeseries=core)")
     if cfg.output.write:
         echo(f"wrote {out}/timeseries.parquet, replications/, figures/ in {wall:.1f} s")
     return ts
