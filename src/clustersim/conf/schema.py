@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from clustersim.conf.demography import EntryConfig, FinanceConfig
@@ -171,3 +172,7 @@ class Config:
     @property
     def steps(self) -> int:
         return self.years * STEPS_PER_YEAR
+
+    def with_full_timeseries(self) -> Config:
+        """This config recording every column: for readers of the stages or network statistics."""
+        return dataclasses.replace(self, output=dataclasses.replace(self.output, timeseries="full"))

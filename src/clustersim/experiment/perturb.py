@@ -54,8 +54,8 @@ class FirmRemoval(StepHook):
 def removal_dose_response(cfg: Config, shares, step: int, replications: int) -> pd.DataFrame:
     """Remove each share of the focal firms at ``step`` (same seeds for every share) and record
     the focal cluster's employment at the end and whether it still leads the industry."""
-    cfg = dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, timeseries="full"))
-    rows = []  # full: the end stage is the life-cycle observer's
+    cfg = cfg.with_full_timeseries()  # the end stage is the life-cycle observer's
+    rows = []
     for rep in range(replications):
         for share in shares:
             model = ClusterModel(dataclasses.replace(cfg, replication=rep))

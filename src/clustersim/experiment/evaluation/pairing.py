@@ -26,8 +26,7 @@ def _with_events(cfg: Config) -> Config:
 
 
 def _simulate(cfg: Config, scenario: str, twin: bool) -> Record:
-    # the full time series whatever was asked: the evaluation reports the stages
-    cfg = dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, timeseries="full"))
+    cfg = cfg.with_full_timeseries()  # whatever was asked: the evaluation reports the stages
     res = run(cfg, keep_model=True)
     mix = res.model.policy
     ts = res.timeseries
