@@ -151,3 +151,19 @@ def test_a_core_scenario_runs_writes_and_summarises_without_the_stages(tmp_path)
     assert not (tmp_path / "figures" / "lifecycle.png").exists()
     rec = _simulate(twin_config(cfg), "none", twin=True)
     assert "stage" in rec.ts.columns
+
+
+def test_the_experiments_that_read_the_stages_record_them_whatever_the_config_asks(tmp_path):
+    """A study, the shock experiment and the removal experiment read the life-cycle observer's
+    or the network's columns, so a core config given to them records the full series."""
+    from clustersim import make_config
+    from clustersim.cli.study import Study
+    from clustersim.experiment.perturb import removal_dose_response, shock_response
+
+    study = Study("s", {"replications": 1}, tmp_path, 1, True, ["output.timeseries=core"])
+    assert study.config().output.timeseries == "full"
+    cfg = make_config(n_firms=30, years=3, **{"output.timeseries": "core"})
+    shocked = shock_response(cfg, {"open": {}}, [0.3], step=4, replications=1)
+    assert np.isfinite(shocked["pre_external_share"]).all() and len(shocked) == 1
+    removed = removal_dose_response(cfg, [0.0, 0.5], step=4, replications=1)
+    assert removed["end_stage"].map(type).eq(str).all() and len(removed) == 2

@@ -60,7 +60,8 @@ class Study:
                     flat[k] = v
                 else:
                     data = _deep_merge(data, {k: v})
-        return make_config(data, replication=replication, **flat)
+        # the full time series: the studies read the stages and the network statistics
+        return make_config(data, replication=replication, **flat).with_full_timeseries()
 
     def path(self, name: str) -> Path:
         p = self.out / name
@@ -209,7 +210,7 @@ def cell_runs(st: Study, cells: dict[str, list[str]], reduce=focal_series) -> di
     base = [f"{k}={v}" for k, v in st.design.get("base", {}).items()] + st.overrides
     configs, keys = [], []
     for name, overrides in cells.items():
-        cfg = compose([*base, *overrides, "output.write=false"])
+        cfg = compose([*base, *overrides, "output.write=false"]).with_full_timeseries()
         for r in range(st.replications):
             configs.append(dataclasses.replace(cfg, replication=r))
             keys.append(name)

@@ -97,6 +97,7 @@ def shock_response(
     the focal cluster's retention and decline (:func:`~clustersim.analysis.lifecycle_patterns.
     after_shock`), its structure before the shock, and ``loss``, the share of focal employment
     the shock itself cost against the same arm and seed without it."""
+    cfg = cfg.with_full_timeseries()  # the structure before the shock is the observer's
     plan = [(arm, size, r) for arm in arms for size in (0.0, *sizes) for r in range(replications)]
     configs = []
     for arm, size, r in plan:
