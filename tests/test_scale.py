@@ -15,7 +15,7 @@ import pytest
 
 from clustersim import make_config
 from clustersim.analysis.scale import compare_sizes, geography, scale_table
-from clustersim.experiment.scale import measure_scale
+from clustersim.experiment.scale import measure_scale, scale_configs
 from clustersim.model.model import ClusterModel
 from clustersim.viz.presets import compose
 from clustersim.world.regions import critical_mass
@@ -80,6 +80,16 @@ def test_runs_at_two_sizes_are_measured_and_compared():
     cmp = compare_sizes(geo)
     assert set(cmp["measure"]) == {"concentration", "largest_share"}
     assert (cmp["reference"] == 40).all() and (cmp["se"] >= 0).all()
+
+
+def test_the_scale_runs_record_the_core_series_and_measure_the_same_geography():
+    """The geography reads only the regions' employment, which the core series records as the
+    full one does: the same rows, and a full series when an override asks for it."""
+    kw = {"sizes": (40,), "replications": 1, "years": 3, "at_years": (2, 3)}
+    assert {c.output.timeseries for c in scale_configs((40, 120), 2, 3)} == {"core"}
+    full = {"output.timeseries": "full"}
+    assert scale_configs((40,), 1, 3, overrides=full)[0].output.timeseries == "full"
+    pd.testing.assert_frame_equal(measure_scale(**kw), measure_scale(**kw, overrides=full))
 
 
 # ----------------------------------------------------------------- the slow comparison

@@ -33,12 +33,14 @@ def scale_configs(
     reference: int = 300,
 ) -> list:
     """One config per (size, replication): the defaults with ``overrides`` (dotted keys),
-    ``n_firms`` = size, nothing written.
+    ``n_firms`` = size, nothing written, the core time series recorded (an override can ask
+    for the full one).
 
     ``scaled`` names further absolute parameters (dotted keys) to multiply by
     ``size / reference``, for diagnostics: which absolute quantity still changes the geography
     (docs/validation.md, "Scale consistency")."""
     base = {"years": years, "seed": seed, "output.write": False, "output.figures": False}
+    base["output.timeseries"] = "core"  # the geography reads the regions' employment alone
     base.update(overrides or {})
     ref = make_config(**base)
     out = []
