@@ -84,6 +84,7 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
     t0 = time.perf_counter()
     results = replicate(cfg)
     ts = pd.concat([r.timeseries for r in results], ignore_index=True)
+    staged = cfg.output.timeseries == "full"  # a core series has no life-cycle stages
     if cfg.output.write:
         for r in results:
             r.write(out / "replications" / f"rep_{r.config.replication:03d}")
@@ -99,7 +100,7 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
                 title=f"{cfg.scenario_name} / {cfg.sector_name}: "
                 f"{len(results)} replications, seed {cfg.seed}",
             )
-            if "stage" in ts.columns:  # not with output.timeseries = core
+            if staged:
                 lifecycle_figure(
                     ts,
                     out / "figures" / "lifecycle.png",
@@ -114,7 +115,7 @@ def simulate(config, out_dir: str | Path | None = None, echo=print) -> pd.DataFr
         f"replications={len(results)} years={cfg.years} engine={cfg.engine}"
     )
     echo(format_summary(table, conc))
-    if "stage" in ts.columns:
+    if staged:
         echo(stage_summary(ts))
     else:
         echo("focal cluster: life-cycle stages not recorded (output.timeseries=core)")
